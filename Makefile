@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+# Both install missing Debian packages first (scripts/install-deps.sh).
+
+BUILD ?= build/release
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+JOBS ?= $(shell nproc)
+
+.PHONY: deps build run test unit e2e bench fuzz format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/gatehouse serve
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+e2e: build
+	bash tests/e2e/run.sh $(BUILD)/gatehouse
+
+test: unit e2e
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+fuzz: deps
+	cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DGATEHOUSE_FUZZ=ON
+	cmake --build build/fuzz -j $(JOBS)
+	bash tests/fuzz/run.sh build/fuzz
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

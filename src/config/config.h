@@ -1,0 +1,67 @@
+// config::Config: every setting of Gatehouse as one plain struct, with a
+// default that works on a laptop. config/settings.cc holds the table that names
+// each setting (TOML key, GATEHOUSE_* variable, AUTH_* aliases), documents it and
+// validates it; docs/configuration.md is generated from that table.
+//
+// A Config is a value: load it once at start, then share it read-only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gh::config {
+
+struct Config {
+  // --- server
+  std::string host = "0.0.0.0";
+  int port = 4000;
+  std::string public_url = "http://localhost:4000";  // where Gatehouse is reached
+  std::string client_url = "http://localhost:3000";  // the app; default redirect target
+  std::vector<std::string> allowed_redirect_urls;    // besides client_url; wildcards allowed
+  std::vector<std::string> cors_allowed_origins = {"*"};
+  bool trust_proxy = false;  // take the client IP from X-Forwarded-For
+  int io_threads = 1;
+  int worker_threads = 8;
+  int hash_threads = 0;       // 0 = number of cores
+  int hash_queue_limit = 64;  // queued sign-ins beyond this are refused with 429
+  int64_t body_limit_bytes = 1 << 20;
+  int request_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;
+  std::string log_level = "info";
+  bool access_log = true;
+  bool access_log_json = false;
+
+  // --- storage
+  std::string database_url = "sqlite://./data/gatehouse.db";
+  int database_pool_size = 8;
+  std::string database_schema = "auth";  // PostgreSQL only
+
+  // --- tokens
+  std::string jwt_algorithm = "ES256";  // HS256 when jwt_secret is set
+  std::string jwt_secret;               // shared secret for HS256 (>= 32 bytes)
+  std::string jwt_issuer = "gatehouse";
+  std::string jwt_audience = "authenticated";
+  std::string jwt_claims_namespace = "https://hasura.io/jwt/claims";
+  int64_t access_token_ttl_seconds = 900;
+  int64_t refresh_token_ttl_seconds = 30LL * 24 * 3600;
+  int64_t refresh_token_reuse_grace_seconds = 10;
+
+  // --- users and sign-up
+  bool signup_disabled = false;
+  std::string default_role = "user";
+  std::vector<std::string> allowed_roles = {"user", "me"};
+  std::string default_locale = "en";
+  std::vector<std::string> allowed_locales = {"en"};
+  int password_min_length = 9;
+  int password_max_length = 128;
+  bool email_signin_enabled = true;  // email + password sign-up and sign-in
+
+  // --- abuse protection (per client IP)
+  int rate_limit_signin_per_minute = 30;  // sign-in and sign-up attempts
+  int rate_limit_signin_burst = 10;
+  int rate_limit_token_per_minute = 600;  // token refresh / verify
+  int rate_limit_token_burst = 100;
+};
+
+}  // namespace gh::config

@@ -1,0 +1,103 @@
+// core::Error and core::Result<T>: the one error vocabulary of Gatehouse.
+//
+// Every flow returns Result<T>: either a value or an Error with a stable code
+// (the strings of the native spec's ErrorResponse.error enum, plus a few of our
+// own). Each API dialect maps a code to its own HTTP status and JSON shape; no
+// code below the api/ layer knows about HTTP statuses.
+//
+// Plain value types; safe to copy and to share between threads when not mutated.
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace gh::core {
+
+// Stable error codes. Adding one means adding its mapping in each dialect.
+namespace errc {
+inline constexpr std::string_view kInvalidRequest = "invalid-request";
+inline constexpr std::string_view kInvalidEmailPassword = "invalid-email-password";
+inline constexpr std::string_view kEmailAlreadyInUse = "email-already-in-use";
+inline constexpr std::string_view kPasswordTooShort = "password-too-short";
+inline constexpr std::string_view kPasswordTooLong = "password-too-long";
+inline constexpr std::string_view kSignupDisabled = "signup-disabled";
+inline constexpr std::string_view kDisabledUser = "disabled-user";
+inline constexpr std::string_view kDisabledEndpoint = "disabled-endpoint";
+inline constexpr std::string_view kUnverifiedUser = "unverified-user";
+inline constexpr std::string_view kInvalidRefreshToken = "invalid-refresh-token";
+inline constexpr std::string_view kInvalidToken = "invalid-token";  // bad access token
+inline constexpr std::string_view kUnauthenticated = "unauthenticated-user";
+inline constexpr std::string_view kDefaultRoleNotAllowed = "default-role-must-be-in-allowed-roles";
+inline constexpr std::string_view kRoleNotAllowed = "role-not-allowed";
+inline constexpr std::string_view kLocaleNotAllowed = "locale-not-allowed";
+inline constexpr std::string_view kRedirectNotAllowed = "redirectTo-not-allowed";
+inline constexpr std::string_view kForbiddenAnonymous = "forbidden-anonymous";
+inline constexpr std::string_view kUserNotFound = "user-not-found";
+inline constexpr std::string_view kInvalidTicket = "invalid-ticket";
+inline constexpr std::string_view kInvalidOtp = "invalid-otp";
+inline constexpr std::string_view kTooManyRequests = "too-many-requests";
+inline constexpr std::string_view kOverloaded = "server-overloaded";      // hash pool full
+inline constexpr std::string_view kUnavailable = "service-unavailable";   // store down
+inline constexpr std::string_view kNotFound = "route-not-found";
+inline constexpr std::string_view kMethodNotAllowed = "method-not-allowed";
+inline constexpr std::string_view kPayloadTooLarge = "payload-too-large";
+inline constexpr std::string_view kInternal = "internal-server-error";
+}  // namespace errc
+
+struct Error {
+  std::string code;     // one of errc::*
+  std::string message;  // readable, safe to show to an end user
+  int retry_after_seconds = 0;  // > 0 for kTooManyRequests / kOverloaded / kUnavailable
+
+  Error() = default;
+  Error(std::string_view c, std::string m, int retry_after = 0)
+      : code(c), message(std::move(m)), retry_after_seconds(retry_after) {}
+  bool Is(std::string_view c) const { return code == c; }
+};
+
+// Result<T>: a T or an Error. Result<void> carries only success or an Error.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}   // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  // REQUIRES: ok().
+  T& value() & { assert(ok()); return std::get<0>(v_); }
+  const T& value() const& { assert(ok()); return std::get<0>(v_); }
+  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  // REQUIRES: !ok().
+  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { assert(!ok_); return error_; }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+inline Result<void> Ok() { return Result<void>(); }
+
+}  // namespace gh::core

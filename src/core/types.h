@@ -1,0 +1,121 @@
+// Plain domain types shared by every layer: users, sessions, refresh tokens,
+// identities, MFA factors, one-time codes, signing keys and audit events.
+//
+// These are value types with no behaviour beyond small helpers; the store
+// persists them and the flows reason about them. Metadata is kept as JSON text
+// so that this layer needs no JSON library.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace gh::core {
+
+struct User {
+  std::string id;  // UUID v4, lower-case
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+  std::optional<UnixMillis> last_seen;
+  std::string display_name;
+  std::string avatar_url;
+  std::string locale;
+  std::optional<std::string> email;  // normalised (trimmed, lower-cased)
+  bool email_verified = false;
+  std::optional<std::string> new_email;  // pending email change
+  std::optional<std::string> phone_number;  // E.164
+  bool phone_number_verified = false;
+  std::optional<std::string> password_hash;  // Argon2id ($argon2id$...) or bcrypt ($2a$/$2b$/$2y$)
+  std::string default_role;
+  std::vector<std::string> roles;  // allowed roles; always contains default_role
+  bool is_anonymous = false;
+  bool disabled = false;
+  std::string metadata_json = "{}";  // a JSON object, as text
+  std::optional<std::string> active_mfa_type;  // "totp" or none
+  std::optional<std::string> totp_secret_encrypted;
+};
+
+// Who is calling: recorded on sessions and audit events.
+struct ClientInfo {
+  std::string ip;
+  std::string user_agent;
+};
+
+// A sign-in session: one device's chain of refresh tokens.
+struct SessionRecord {
+  std::string id;  // UUID; the GoTrue `session_id` claim
+  std::string user_id;
+  UnixMillis created_at = 0;
+  UnixMillis refreshed_at = 0;
+  UnixMillis expires_at = 0;  // hard end of the session (refresh token TTL from last refresh)
+  std::string user_agent;
+  std::string ip;
+  std::string aal = "aal1";
+  std::string amr = "password";  // comma-separated methods, e.g. "password,totp"
+  std::optional<UnixMillis> revoked_at;
+  std::string revoked_reason;  // "signout", "reuse-detected", "password-changed", ...
+};
+
+// One refresh token. Only the SHA-256 of the token is stored. Each use rotates it:
+// the token gets `rotated_at` and a successor row whose `parent_id` points back.
+struct RefreshTokenRecord {
+  std::string id;  // UUID; the native `refreshTokenId`
+  std::string session_id;
+  std::string user_id;
+  std::string token_hash;  // hex SHA-256 of the raw token
+  std::optional<std::string> parent_id;
+  UnixMillis created_at = 0;
+  UnixMillis expires_at = 0;
+  std::optional<UnixMillis> rotated_at;
+};
+
+// A linked sign-in identity at an OAuth/OIDC provider.
+struct Identity {
+  std::string id;
+  std::string user_id;
+  std::string provider;          // "github", "google", ...
+  std::string provider_user_id;  // the provider's `sub` / id
+  std::optional<std::string> email;
+  std::string data_json = "{}";
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+};
+
+// A single-use secret sent to a person (email code, magic link, reset ticket,
+// SMS code, MFA ticket). Only its hash is stored.
+struct OneTimeCode {
+  std::string id;
+  std::optional<std::string> user_id;
+  std::string purpose;    // "email-verify", "magic-link", "email-otp", "password-reset", ...
+  std::string recipient;  // normalised email or E.164 phone the code went to
+  std::string code_hash;  // hex SHA-256 (keyed where the code is short)
+  std::string data_json = "{}";  // e.g. redirectTo, newEmail
+  UnixMillis created_at = 0;
+  UnixMillis expires_at = 0;
+  int attempts = 0;  // wrong tries so far
+  std::optional<UnixMillis> consumed_at;
+};
+
+// A JWT signing key. Private material is stored as PEM (or raw secret for HS256).
+struct SigningKeyRecord {
+  std::string kid;
+  std::string algorithm;  // "HS256", "ES256", "RS256", "EdDSA"
+  std::string private_pem;
+  std::string public_pem;  // empty for HS256
+  UnixMillis created_at = 0;
+  std::optional<UnixMillis> retired_at;  // set when rotated out: verifies, no longer signs
+};
+
+struct AuditEvent {
+  UnixMillis at = 0;
+  std::string type;  // "signup", "signin", "signin-failed", "token-reuse", "signout", ...
+  std::optional<std::string> user_id;
+  std::string ip;
+  std::string user_agent;
+  std::string data_json = "{}";
+};
+
+}  // namespace gh::core

@@ -1,0 +1,78 @@
+// http::Request, http::Response and http::Responder: the small interface the rest
+// of Gatehouse sees of HTTP. Boost.Beast and Asio stay inside src/http/*.cc.
+//
+// A Request is owned by the handler it is given to. A Responder must be called
+// exactly once, from any thread; the server writes the response on the
+// connection's own strand.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gh::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received: path and query
+  std::string path;    // percent-decoded path, without the query
+  std::string query;   // raw query string, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_ip;   // the peer, or the first X-Forwarded-For hop when trusted
+  std::string request_id;  // X-Request-Id as received, or generated
+  std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" segments
+
+  // The first header with this lower-case name, or "" when absent.
+  std::string_view Header(std::string_view lower_name) const;
+  // The value of "{name}" in the matched route pattern, or "".
+  std::string_view PathParam(std::string_view name) const;
+  // The percent-decoded value of a query parameter, or "" when absent.
+  std::string QueryParam(std::string_view name) const;
+  bool HasQueryParam(std::string_view name) const;
+  // The token of an "Authorization: Bearer <token>" header, or "".
+  std::string_view BearerToken() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static Response Json(int status, std::string body) {
+    Response r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+  }
+  static Response Redirect(std::string location, int status = 302) {
+    Response r;
+    r.status = status;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers.emplace_back("Location", std::move(location));
+    return r;
+  }
+};
+
+using Responder = std::function<void(Response)>;
+using Handler = std::function<void(Request&, Responder)>;
+
+// Where a route's handler runs.
+enum class Lane {
+  kWorker,   // the general worker pool: store reads/writes, token signing
+  kHashing,  // the bounded password-hash pool; when its queue is full the
+             // server answers 429 with Retry-After at once
+};
+
+struct RouteOptions {
+  Lane lane = Lane::kWorker;
+  // Per-client-IP rate limit for this route: a token bucket of `burst` tokens
+  // refilled at `per_minute` tokens per minute. 0 = no limit.
+  int rate_limit_per_minute = 0;
+  int rate_limit_burst = 0;
+};
+
+}  // namespace gh::http

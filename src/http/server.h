@@ -1,0 +1,96 @@
+// http::Router and http::Server: the HTTP/1.1 server of Gatehouse (Boost.Beast on
+// Asio, kept inside src/http/*.cc) and the table that maps routes to handlers.
+//
+// Threads: `io_threads` threads do socket work only. A matched handler runs on the
+// worker pool (Lane::kWorker) or on the bounded password-hash pool
+// (Lane::kHashing); when that pool's queue already holds `hash_queue_limit`
+// requests the server answers 429 with Retry-After at once and never queues more.
+//
+// Middleware applied to every request, in order: request id (X-Request-Id echoed
+// or generated), body limit (413), CORS (preflight answered here), per-route
+// per-client-IP rate limit (429 + Retry-After), dispatch, one-line access log.
+//
+// A Router is filled before the Server starts and is read-only afterwards.
+// Server methods are safe to call from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace gh::http {
+
+class Router {
+ public:
+  // `pattern` is a path such as "/v1/signin/email-password" or
+  // "/v1/signin/provider/{provider}"; a "{name}" segment matches one path segment
+  // and is available as Request::PathParam(name).
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteOptions options;
+  };
+  enum class MatchStatus { kFound, kNotFound, kMethodNotAllowed };
+  // On kFound sets *route and fills request.path_params.
+  MatchStatus Match(Request& request, const Route** route) const;
+  // The methods registered for this path (for CORS preflight and 405 Allow).
+  std::vector<std::string> MethodsFor(std::string_view path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 4000;  // 0 = pick a free port (see Server::port())
+  int io_threads = 1;
+  int worker_threads = 8;
+  int hash_threads = 0;  // 0 = number of cores
+  int hash_queue_limit = 64;
+  int64_t body_limit_bytes = 1 << 20;
+  int request_timeout_seconds = 30;  // whole request must arrive within this
+  int idle_timeout_seconds = 60;     // keep-alive connection with no request
+  bool trust_proxy = false;          // client IP from the first X-Forwarded-For hop
+  std::vector<std::string> cors_allowed_origins = {"*"};
+  bool access_log = true;
+  bool access_log_json = false;
+  // Renders an error raised by the server itself (404, 405, 413, 429, 400 for a
+  // malformed request, 503 while draining) in the dialect of the request's path.
+  std::function<Response(const Request&, const core::Error&)> render_error;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, std::shared_ptr<const Router> router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Fails with a readable message (e.g. address in use).
+  core::Result<void> Listen();
+  // The bound port (useful when options.port was 0). REQUIRES: Listen() succeeded.
+  int port() const;
+  // Serves until Stop(); blocks the calling thread.
+  void Run();
+  // Graceful drain: stops accepting, lets in-flight requests finish (up to
+  // `drain_seconds`), then makes Run() return. Safe from a signal-handling thread.
+  void Stop(int drain_seconds = 10);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The HTTP status a dialect-neutral error code maps to by default.
+int DefaultStatusFor(std::string_view error_code);
+
+}  // namespace gh::http

@@ -1,0 +1,177 @@
+// store::Store: everything Gatehouse keeps, behind one interface with two
+// implementations (sqlite/ now, postgres/ next). Flows see only this file.
+//
+// Thread safety: a Store and its sub-stores are safe to call from many threads
+// at once; each call is blocking and runs on a worker thread, never on a socket
+// thread. Each call is atomic on its own (one transaction).
+//
+// Errors: a unique-constraint conflict on a user's email (or phone) is
+// Error{email-already-in-use} (or {phone-already-in-use}); a database that cannot
+// be reached is Error{service-unavailable} with retry_after_seconds set; any other
+// failure is Error{internal-server-error} with the detail logged, not returned.
+//
+// Nothing here is SQLite-specific: ids are UUID text, times are UnixMillis
+// integers, JSON is text, booleans are booleans.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/types.h"
+
+namespace gh::store {
+
+using core::Result;
+
+class Users {
+ public:
+  virtual ~Users() = default;
+  // Inserts a new user (id, times and every field as given). Fails with
+  // email-already-in-use when another user has the same email.
+  virtual Result<void> Create(const core::User& user) = 0;
+  virtual Result<std::optional<core::User>> FindById(std::string_view id) = 0;
+  // REQUIRES: email is already normalised (see core/email.h).
+  virtual Result<std::optional<core::User>> FindByEmail(std::string_view email) = 0;
+  virtual Result<std::optional<core::User>> FindByPhone(std::string_view e164) = 0;
+  // Replaces every column of the user with this id (roles too). Fails with
+  // user-not-found when no such user, email-already-in-use on a conflict.
+  virtual Result<void> Update(const core::User& user) = 0;
+  virtual Result<void> Delete(std::string_view id) = 0;
+  // Users ordered by id, strictly after `after_id` (empty = from the start).
+  virtual Result<std::vector<core::User>> List(std::string_view after_id, int limit) = 0;
+  virtual Result<int64_t> Count() = 0;
+};
+
+// What happened when a refresh token was presented.
+enum class RotateStatus {
+  kRotated,         // the token was current; `current` is its new successor
+  kGraceSuccessor,  // already rotated, within the grace window: `current` is that successor
+  kNotFound,        // no such token
+  kExpired,         // the token or its session has expired
+  kRevoked,         // the session was revoked (sign-out, reuse, password change)
+  kReuseDetected,   // rotated before the grace window: the session is now revoked
+};
+
+struct RotateRequest {
+  std::string presented_hash;  // SHA-256 hex of the presented token
+  // The successor to insert when the presented token is current. Its id,
+  // token_hash, created_at and expires_at are set by the caller; session_id,
+  // user_id and parent_id are filled in by the store.
+  core::RefreshTokenRecord successor;
+  core::UnixMillis now = 0;
+  int64_t grace_millis = 10'000;
+};
+
+struct RotateResult {
+  RotateStatus status = RotateStatus::kNotFound;
+  core::RefreshTokenRecord current;  // set for kRotated and kGraceSuccessor
+  core::SessionRecord session;       // set unless kNotFound
+};
+
+class Sessions {
+ public:
+  virtual ~Sessions() = default;
+  // Creates the session and its first refresh token in one transaction.
+  virtual Result<void> Create(const core::SessionRecord& session,
+                              const core::RefreshTokenRecord& first_token) = 0;
+  // The whole rotation in one transaction; two callers rotating the same token
+  // at once see exactly one kRotated and one kGraceSuccessor with the same successor.
+  virtual Result<RotateResult> Rotate(const RotateRequest& request) = 0;
+  virtual Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) = 0;
+  // The session whose token chain contains this token hash (current or past).
+  virtual Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) = 0;
+  // Revokes one session; a no-op when already revoked.
+  virtual Result<void> Revoke(std::string_view session_id, std::string_view reason,
+                              core::UnixMillis now) = 0;
+  // Revokes every live session of the user, except `keep_session_id` when non-empty.
+  virtual Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,
+                                       core::UnixMillis now,
+                                       std::string_view keep_session_id = {}) = 0;
+  // Live (not revoked, not expired) sessions of the user, newest first.
+  virtual Result<std::vector<core::SessionRecord>> ListForUser(std::string_view user_id,
+                                                               core::UnixMillis now) = 0;
+  // Deletes sessions that expired or were revoked before `before`.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
+class Identities {
+ public:
+  virtual ~Identities() = default;
+  virtual Result<void> Create(const core::Identity& identity) = 0;
+  virtual Result<std::optional<core::Identity>> Find(std::string_view provider,
+                                                     std::string_view provider_user_id) = 0;
+  virtual Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) = 0;
+  virtual Result<void> Delete(std::string_view id) = 0;
+};
+
+class OneTimeCodes {
+ public:
+  virtual ~OneTimeCodes() = default;
+  virtual Result<void> Insert(const core::OneTimeCode& code) = 0;
+  // The unconsumed code with this purpose and hash, expired or not.
+  virtual Result<std::optional<core::OneTimeCode>> FindByHash(std::string_view purpose,
+                                                              std::string_view code_hash) = 0;
+  // The newest unconsumed code of this purpose sent to this recipient.
+  virtual Result<std::optional<core::OneTimeCode>> FindLatest(std::string_view purpose,
+                                                              std::string_view recipient) = 0;
+  // Adds one wrong try; returns the count after the increment.
+  virtual Result<int> RecordFailedAttempt(std::string_view id) = 0;
+  // Marks the code used. Returns true for exactly one caller (compare-and-set).
+  virtual Result<bool> Consume(std::string_view id, core::UnixMillis now) = 0;
+  // Consumes every open code of this purpose for this recipient (after a resend).
+  virtual Result<void> ConsumeAll(std::string_view purpose, std::string_view recipient,
+                                  core::UnixMillis now) = 0;
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
+class SigningKeys {
+ public:
+  virtual ~SigningKeys() = default;
+  // Every key, newest first, retired ones included (they still verify).
+  virtual Result<std::vector<core::SigningKeyRecord>> List() = 0;
+  virtual Result<void> Insert(const core::SigningKeyRecord& key) = 0;
+  virtual Result<void> Retire(std::string_view kid, core::UnixMillis at) = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual Result<void> Append(const core::AuditEvent& event) = 0;
+  virtual Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id,
+                                                            int limit) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending numbered migrations; safe to call on every start and from
+  // several processes at once (the second waits for the first).
+  virtual Result<void> Migrate() = 0;
+  // A cheap round trip for health checks.
+  virtual Result<void> Ping() = 0;
+  // Returns the stored value named `name`, storing `candidate` first when there
+  // is none (the first writer wins; every caller sees the same value). Used for
+  // instance-shared secrets such as the refresh-token derivation key.
+  virtual Result<std::string> GetOrInsertSecret(std::string_view name,
+                                                std::string_view candidate) = 0;
+
+  virtual Users& users() = 0;
+  virtual Sessions& sessions() = 0;
+  virtual Identities& identities() = 0;
+  virtual OneTimeCodes& codes() = 0;
+  virtual SigningKeys& keys() = 0;
+  virtual AuditLog& audit() = 0;
+};
+
+// Opens the store a database URL names: "sqlite:///path/to/file.db",
+// "sqlite::memory:" or a bare path ending in .db (SQLite); "postgres://..." or
+// "postgresql://..." (PostgreSQL, once implemented).
+Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8);
+
+}  // namespace gh::store
