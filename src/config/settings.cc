@@ -1,0 +1,352 @@
+#include "config/settings.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace gh::config {
+namespace {
+
+using Setter = std::function<std::optional<std::string>(Config&, std::string_view)>;
+using Getter = std::function<std::string(const Config&)>;
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string item = Trim(text.substr(start, comma - start));
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += ",";
+    out += i;
+  }
+  return out;
+}
+
+// Typed accessors over Config members: each returns the (set, get) pair.
+struct Field {
+  Setter set;
+  Getter get;
+};
+
+Field Str(std::string Config::*m) {
+  return {[m](Config& c, std::string_view t) -> std::optional<std::string> {
+            c.*m = Trim(t);
+            return std::nullopt;
+          },
+          [m](const Config& c) { return c.*m; }};
+}
+
+template <typename Int>
+Field Num(Int Config::*m, int64_t lo, int64_t hi) {
+  return {[m, lo, hi](Config& c, std::string_view t) -> std::optional<std::string> {
+            std::string s = Trim(t);
+            int64_t v = 0;
+            auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+            if (s.empty() || ec != std::errc() || p != s.data() + s.size())
+              return "expected an integer, got \"" + s + "\"";
+            if (v < lo || v > hi)
+              return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+            c.*m = static_cast<Int>(v);
+            return std::nullopt;
+          },
+          [m](const Config& c) { return std::to_string(c.*m); }};
+}
+
+Field Bool(bool Config::*m) {
+  return {[m](Config& c, std::string_view t) -> std::optional<std::string> {
+            std::string s = Trim(t);
+            std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+            if (s == "true" || s == "1" || s == "yes" || s == "on") {
+              c.*m = true;
+            } else if (s == "false" || s == "0" || s == "no" || s == "off" || s.empty()) {
+              c.*m = false;
+            } else {
+              return "expected true or false, got \"" + s + "\"";
+            }
+            return std::nullopt;
+          },
+          [m](const Config& c) { return std::string(c.*m ? "true" : "false"); }};
+}
+
+Field List(std::vector<std::string> Config::*m) {
+  return {[m](Config& c, std::string_view t) -> std::optional<std::string> {
+            c.*m = SplitList(t);
+            return std::nullopt;
+          },
+          [m](const Config& c) { return JoinList(c.*m); }};
+}
+
+Field OneOf(std::string Config::*m, std::vector<std::string> allowed) {
+  return {[m, allowed](Config& c, std::string_view t) -> std::optional<std::string> {
+            std::string s = Trim(t);
+            if (std::find(allowed.begin(), allowed.end(), s) == allowed.end())
+              return "must be one of " + JoinList(allowed) + ", got \"" + s + "\"";
+            c.*m = s;
+            return std::nullopt;
+          },
+          [m](const Config& c) { return c.*m; }};
+}
+
+std::vector<Setting> BuildTable() {
+  std::vector<Setting> t;
+  auto add = [&t](std::string key, std::vector<std::string> aliases, Field f, std::string doc,
+                  bool secret = false) {
+    std::string env = "GATEHOUSE_" + key;
+    std::transform(env.begin(), env.end(), env.begin(), ::toupper);
+    t.push_back(Setting{std::move(key), std::move(env), std::move(aliases), std::move(doc),
+                        std::move(f.set), std::move(f.get), secret});
+  };
+  // --- server
+  add("host", {"AUTH_HOST"}, Str(&Config::host), "Address to listen on.");
+  add("port", {"AUTH_PORT"}, Num(&Config::port, 0, 65535), "TCP port to listen on (0 = any free port).");
+  add("public_url", {"AUTH_SERVER_URL"}, Str(&Config::public_url),
+      "URL where clients reach Gatehouse; used in links and as the default issuer context.");
+  add("client_url", {"AUTH_CLIENT_URL"}, Str(&Config::client_url),
+      "URL of the app; the default target of redirects.");
+  add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
+      List(&Config::allowed_redirect_urls),
+      "Comma-separated redirect URLs accepted besides client_url (`*` wildcards allowed).");
+  add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),
+      "Comma-separated origins allowed by CORS (`*` = any).");
+  add("trust_proxy", {}, Bool(&Config::trust_proxy),
+      "Take the client IP from the first X-Forwarded-For hop (only behind a proxy you run).");
+  add("io_threads", {}, Num(&Config::io_threads, 1, 64), "Threads doing socket work only.");
+  add("worker_threads", {}, Num(&Config::worker_threads, 1, 256),
+      "Threads running flows (store reads and writes, token signing).");
+  add("hash_threads", {}, Num(&Config::hash_threads, 0, 256),
+      "Threads hashing passwords (0 = number of cores).");
+  add("hash_queue_limit", {}, Num(&Config::hash_queue_limit, 1, 100000),
+      "Password-hash requests that may wait; beyond it sign-ins get 429 with Retry-After.");
+  add("body_limit_bytes", {}, Num(&Config::body_limit_bytes, 1024, int64_t{64} << 20),
+      "Largest request body accepted (413 beyond).");
+  add("request_timeout_seconds", {}, Num(&Config::request_timeout_seconds, 1, 3600),
+      "Time allowed to receive a whole request.");
+  add("idle_timeout_seconds", {}, Num(&Config::idle_timeout_seconds, 1, 3600),
+      "Keep-alive connections idle longer than this are closed.");
+  add("log_level", {"AUTH_LOG_LEVEL"},
+      OneOf(&Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
+      "Log verbosity.");
+  add("access_log", {}, Bool(&Config::access_log), "Write one line per request.");
+  add("access_log_json", {}, Bool(&Config::access_log_json), "Write the access log as JSON lines.");
+  // --- storage
+  add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
+      "`sqlite://<path>` (embedded default) or `postgres://...`.", true);
+  add("database_pool_size", {}, Num(&Config::database_pool_size, 1, 1024),
+      "Database connections per instance.");
+  add("database_schema", {}, Str(&Config::database_schema),
+      "PostgreSQL schema holding Gatehouse's tables.");
+  // --- tokens
+  add("jwt_algorithm", {}, OneOf(&Config::jwt_algorithm, {"ES256", "RS256", "EdDSA", "HS256"}),
+      "Access token signature algorithm (HS256 is implied by jwt_secret).");
+  add("jwt_secret", {"AUTH_JWT_SECRET"}, Str(&Config::jwt_secret),
+      "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys.", true);
+  add("jwt_issuer", {}, Str(&Config::jwt_issuer), "The `iss` claim.");
+  add("jwt_audience", {}, Str(&Config::jwt_audience), "The `aud` claim.");
+  add("jwt_claims_namespace", {}, Str(&Config::jwt_claims_namespace),
+      "Claim holding the Hasura claims.");
+  add("access_token_ttl_seconds", {"AUTH_ACCESS_TOKEN_EXPIRES_IN"},
+      Num(&Config::access_token_ttl_seconds, 60, 86400), "Access token lifetime.");
+  add("refresh_token_ttl_seconds", {"AUTH_REFRESH_TOKEN_EXPIRES_IN"},
+      Num(&Config::refresh_token_ttl_seconds, 300, int64_t{10} * 365 * 86400),
+      "Refresh token (and idle session) lifetime.");
+  add("refresh_token_reuse_grace_seconds", {}, Num(&Config::refresh_token_reuse_grace_seconds, 0, 300),
+      "A rotated refresh token presented again within this window gets the same successor; "
+      "after it, reuse revokes the session.");
+  // --- users and sign-up
+  add("signup_disabled", {"AUTH_DISABLE_SIGNUP"}, Bool(&Config::signup_disabled),
+      "Refuse every sign-up.");
+  add("email_signin_enabled", {}, Bool(&Config::email_signin_enabled),
+      "Email + password sign-up and sign-in.");
+  add("default_role", {"AUTH_USER_DEFAULT_ROLE"}, Str(&Config::default_role),
+      "Role of new users.");
+  add("allowed_roles", {"AUTH_USER_DEFAULT_ALLOWED_ROLES"}, List(&Config::allowed_roles),
+      "Comma-separated roles new users get and may ask for at sign-up.");
+  add("default_locale", {"AUTH_LOCALE_DEFAULT"}, Str(&Config::default_locale),
+      "Locale of new users (two letters).");
+  add("allowed_locales", {"AUTH_LOCALE_ALLOWED_LOCALES"}, List(&Config::allowed_locales),
+      "Comma-separated locales users may choose.");
+  add("password_min_length", {"AUTH_PASSWORD_MIN_LENGTH"},
+      Num(&Config::password_min_length, 1, 1024), "Shortest password accepted.");
+  add("password_max_length", {}, Num(&Config::password_max_length, 64, 1024),
+      "Longest password accepted (bytes).");
+  // --- abuse protection
+  add("rate_limit_signin_per_minute", {}, Num(&Config::rate_limit_signin_per_minute, 0, 1000000),
+      "Sign-in and sign-up attempts per client IP per minute (0 = no limit).");
+  add("rate_limit_signin_burst", {}, Num(&Config::rate_limit_signin_burst, 0, 1000000),
+      "Sign-in and sign-up attempts a client IP may make at once.");
+  add("rate_limit_token_per_minute", {}, Num(&Config::rate_limit_token_per_minute, 0, 10000000),
+      "Token refresh and verify calls per client IP per minute (0 = no limit).");
+  add("rate_limit_token_burst", {}, Num(&Config::rate_limit_token_burst, 0, 10000000),
+      "Token refresh and verify calls a client IP may make at once.");
+  return t;
+}
+
+// A TOML value as the text form the setters accept (arrays become comma lists).
+std::optional<std::string> TomlText(const toml::node& node) {
+  if (node.is_string()) return *node.value<std::string>();
+  if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+  if (node.is_integer()) return std::to_string(*node.value<int64_t>());
+  if (const toml::array* a = node.as_array()) {
+    std::vector<std::string> items;
+    for (const auto& el : *a) {
+      auto t = TomlText(el);
+      if (!t) return std::nullopt;
+      items.push_back(*t);
+    }
+    return JoinList(items);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> table = BuildTable();
+  return table;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    size_t eq = kv.find('=');
+    if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  return env;
+}
+
+core::Result<Config> Load(const std::map<std::string, std::string>& env,
+                          const std::string& toml_path) {
+  Config config;
+  std::vector<std::string> problems;
+  const auto& table = Settings();
+
+  if (!toml_path.empty()) {
+    toml::table doc;
+    try {
+      doc = toml::parse_file(toml_path);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream msg;
+      msg << toml_path << ": " << e.description() << " (line " << e.source().begin.line << ")";
+      return core::Error(core::errc::kInvalidRequest, msg.str());
+    }
+    for (const auto& [key, node] : doc) {
+      std::string k(key.str());
+      auto it = std::find_if(table.begin(), table.end(), [&](const Setting& s) { return s.key == k; });
+      if (it == table.end()) {
+        problems.push_back(toml_path + ": unknown setting \"" + k + "\"");
+        continue;
+      }
+      auto text = TomlText(node);
+      if (!text) {
+        problems.push_back(toml_path + ": " + k + ": unsupported value type");
+        continue;
+      }
+      if (auto err = it->set(config, *text)) problems.push_back(toml_path + ": " + k + ": " + *err);
+    }
+  }
+
+  for (const Setting& s : table) {
+    // GATEHOUSE_* wins over an alias when both are set.
+    std::vector<std::string> names = {s.env};
+    names.insert(names.end(), s.aliases.begin(), s.aliases.end());
+    for (const std::string& name : names) {
+      auto it = env.find(name);
+      if (it == env.end()) continue;
+      if (auto err = s.set(config, it->second)) problems.push_back(name + ": " + *err);
+      break;
+    }
+  }
+  // HS256 is what a shared secret means.
+  if (!config.jwt_secret.empty()) config.jwt_algorithm = "HS256";
+
+  for (auto& p : Validate(config)) problems.push_back(std::move(p));
+  if (!problems.empty()) {
+    std::string msg = "invalid configuration:";
+    for (const auto& p : problems) msg += "\n  " + p;
+    return core::Error(core::errc::kInvalidRequest, msg);
+  }
+  return config;
+}
+
+std::vector<std::string> Validate(const Config& c) {
+  std::vector<std::string> p;
+  auto is_url = [](const std::string& u) {
+    return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+  };
+  if (!is_url(c.public_url)) p.push_back("public_url must start with http:// or https://");
+  if (!is_url(c.client_url)) p.push_back("client_url must start with http:// or https://");
+  if (c.jwt_algorithm == "HS256" && c.jwt_secret.size() < 32)
+    p.push_back("jwt_secret must be at least 32 bytes for HS256");
+  if (c.allowed_roles.empty()) p.push_back("allowed_roles must name at least one role");
+  if (std::find(c.allowed_roles.begin(), c.allowed_roles.end(), c.default_role) ==
+      c.allowed_roles.end())
+    p.push_back("default_role \"" + c.default_role + "\" must be one of allowed_roles");
+  if (std::find(c.allowed_locales.begin(), c.allowed_locales.end(), c.default_locale) ==
+      c.allowed_locales.end())
+    p.push_back("default_locale \"" + c.default_locale + "\" must be one of allowed_locales");
+  for (const auto& l : c.allowed_locales)
+    if (l.size() != 2) p.push_back("allowed_locales: \"" + l + "\" is not a two-letter locale");
+  if (c.password_min_length > c.password_max_length)
+    p.push_back("password_min_length must not exceed password_max_length");
+  if (c.access_token_ttl_seconds >= c.refresh_token_ttl_seconds)
+    p.push_back("access_token_ttl_seconds must be shorter than refresh_token_ttl_seconds");
+  if (c.database_url.empty()) p.push_back("database_url must not be empty");
+  return p;
+}
+
+std::string RenderMarkdown() {
+  std::ostringstream out;
+  Config defaults;
+  out << "# Configuration\n\n"
+         "Every setting has a default that works on a laptop. Set it in the environment\n"
+         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` alias where one is listed) or in a TOML file\n"
+         "passed with `gatehouse serve --config file.toml` (flat `key = value` lines; lists are\n"
+         "TOML arrays or comma-separated strings). The environment wins over the file.\n"
+         "`gatehouse config check` validates the result and prints it, secrets masked.\n\n"
+         "This file is generated by `gatehouse config docs`; edit `src/config/settings.cc`.\n\n"
+         "| TOML key | environment | aliases | default | meaning |\n"
+         "|---|---|---|---|---|\n";
+  for (const Setting& s : Settings()) {
+    std::string def = s.get(defaults);
+    out << "| `" << s.key << "` | `" << s.env << "` | ";
+    for (size_t i = 0; i < s.aliases.size(); ++i) out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
+    out << " | " << (def.empty() ? "" : "`" + def + "`") << " | " << s.doc << " |\n";
+  }
+  return out.str();
+}
+
+std::string Describe(const Config& config) {
+  std::ostringstream out;
+  for (const Setting& s : Settings()) {
+    std::string v = s.get(config);
+    if (s.secret && !v.empty()) v = "(set, " + std::to_string(v.size()) + " bytes)";
+    out << s.key << " = " << v << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace gh::config

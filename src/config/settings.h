@@ -1,0 +1,57 @@
+// The table of settings: for each field of config::Config, its TOML key, its
+// GATEHOUSE_* environment variable, the anchors' AUTH_* names accepted as aliases,
+// a one-line doc and a parser that validates the text form. docs/configuration.md
+// is generated from this table (`gatehouse config docs`), so it cannot drift.
+//
+// Loading order: defaults, then the TOML file (when given), then the environment.
+// Every function here is pure apart from reading the file named by the caller.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+
+namespace gh::config {
+
+struct Setting {
+  std::string key;                   // TOML key, e.g. "access_token_ttl_seconds"
+  std::string env;                   // e.g. "GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS"
+  std::vector<std::string> aliases;  // e.g. {"AUTH_ACCESS_TOKEN_EXPIRES_IN"}
+  std::string doc;
+  // Parses `text` into the config; returns an error message on bad input.
+  std::function<std::optional<std::string>(Config&, std::string_view text)> set;
+  // The current value in the same text form `set` accepts.
+  std::function<std::string(const Config&)> get;
+  bool secret = false;  // never printed by `config check`
+};
+
+// Every setting, in documentation order.
+const std::vector<Setting>& Settings();
+
+// Builds a Config from defaults, the TOML file at `toml_path` (skipped when
+// empty) and `env` (variable name -> value). On any unknown TOML key, bad value
+// or failed cross-field check returns Error{invalid-request} whose message lists
+// every problem, one per line, each naming the setting and its source.
+core::Result<Config> Load(const std::map<std::string, std::string>& env,
+                          const std::string& toml_path = {});
+
+// The process environment as a map.
+std::map<std::string, std::string> ProcessEnvironment();
+
+// Cross-field checks (default role in allowed roles, key lengths, ...); one
+// readable line per problem, empty when the config is usable.
+std::vector<std::string> Validate(const Config& config);
+
+// docs/configuration.md: one table row per setting.
+std::string RenderMarkdown();
+
+// Lines "key = value" for `config check`, secrets masked.
+std::string Describe(const Config& config);
+
+}  // namespace gh::config
