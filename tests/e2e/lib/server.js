@@ -1,0 +1,307 @@
+// Starts the real gatehouse binary for one test file and talks raw HTTP to it.
+//
+// Each server gets a fresh temp dir (SQLite DB, working directory), a free high port and
+// env overrides on top of a quiet default (rate limits effectively off, so that test
+// files that sign in a lot are not throttled; ratelimit.test.js sets its own).
+// Server stdout/stderr are kept in memory and printed when a test of the file fails.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before } from 'node:test';
+
+const READY_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+
+export const BIN = process.env.GATEHOUSE_BIN;
+
+/** Finds a free TCP port: bind port 0 on loopback, read it, close. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Env of the parent without anything that could configure gatehouse behind our back. */
+function cleanParentEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('GATEHOUSE_') || k.startsWith('AUTH_')) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+export class Server {
+  constructor(envOverrides = {}, { name = 'gatehouse' } = {}) {
+    this.name = name;
+    this.envOverrides = envOverrides;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
+    this.logs = []; // [{stream, line}]
+    this.proc = null;
+    this.exit = null; // {code, signal} once the process ended
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Base URL of the native dialect, as given to @nhost/nhost-js authUrl. */
+  get authUrl() {
+    return `${this.url}/v1`;
+  }
+
+  env() {
+    return {
+      ...cleanParentEnv(),
+      GATEHOUSE_HOST: '127.0.0.1',
+      GATEHOUSE_PORT: String(this.port),
+      GATEHOUSE_DATABASE_URL: `sqlite://${path.join(this.dir, 'gh.db')}`,
+      GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${this.port}`,
+      GATEHOUSE_CLIENT_URL: 'http://127.0.0.1:3000',
+      GATEHOUSE_ACCESS_LOG: 'true',
+      GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+      GATEHOUSE_RATE_LIMIT_SIGNIN_BURST: '100000',
+      GATEHOUSE_RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
+      GATEHOUSE_RATE_LIMIT_TOKEN_BURST: '100000',
+      ...this.envOverrides,
+    };
+  }
+
+  /** Starts the binary; resolves once it printed its ready line or /healthz answered 200. */
+  async start() {
+    if (!BIN) throw new Error('GATEHOUSE_BIN is not set (run through tests/e2e/run.sh)');
+    let lastErr;
+    // A port found free can be taken by a parallel test file before we bind it: retry.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.port = await freePort();
+      try {
+        await this.#spawnAndWait();
+        return this;
+      } catch (e) {
+        lastErr = e;
+        await this.#kill();
+        const text = this.logText();
+        if (!/address.{0,20}(in use|already)|EADDRINUSE/i.test(text)) break;
+      }
+    }
+    throw lastErr;
+  }
+
+  #spawnAndWait() {
+    this.exit = null;
+    const proc = spawn(BIN, ['serve'], {
+      cwd: this.dir,
+      env: this.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc = proc;
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const finish = (err) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poller);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onLine = (stream) => {
+        let buf = '';
+        return (chunk) => {
+          buf += chunk.toString('utf8');
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            this.logs.push({ stream, line });
+            if (stream === 'stdout' && line.includes(`listening on http://127.0.0.1:${this.port}`)) {
+              finish();
+            }
+          }
+        };
+      };
+      proc.stdout.on('data', onLine('stdout'));
+      proc.stderr.on('data', onLine('stderr'));
+      proc.on('error', (e) => finish(new Error(`cannot spawn ${BIN}: ${e.message}`)));
+      proc.on('exit', (code, signal) => {
+        this.exit = { code, signal };
+        finish(new Error(`${this.name} exited before ready (code ${code}, signal ${signal})\n${this.logText()}`));
+      });
+      const timer = setTimeout(
+        () => finish(new Error(`${this.name} not ready after ${READY_TIMEOUT_MS} ms\n${this.logText()}`)),
+        READY_TIMEOUT_MS,
+      );
+      // Fallback to the ready line: poll /healthz.
+      const poller = setInterval(async () => {
+        if (done || Date.now() - started < 200) return;
+        try {
+          const r = await this.api('GET', '/v1/healthz', undefined, {}, { timeoutMs: 1000 });
+          if (r.status === 200) finish();
+        } catch {
+          /* not up yet */
+        }
+      }, 250);
+    });
+  }
+
+  logText(maxLines = 400) {
+    const lines = this.logs.slice(-maxLines).map((l) => `[${this.name} ${l.stream}] ${l.line}`);
+    const dropped = this.logs.length - lines.length;
+    return (dropped > 0 ? `... ${dropped} earlier lines dropped\n` : '') + lines.join('\n');
+  }
+
+  get alive() {
+    return this.proc !== null && this.exit === null;
+  }
+
+  async #kill() {
+    const proc = this.proc;
+    if (!proc || this.exit) return this.exit;
+    const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    proc.kill('SIGTERM');
+    const t = setTimeout(() => {
+      this.logs.push({ stream: 'harness', line: `no exit ${STOP_GRACE_MS} ms after SIGTERM: SIGKILL` });
+      proc.kill('SIGKILL');
+    }, STOP_GRACE_MS);
+    const res = await exited;
+    clearTimeout(t);
+    return res;
+  }
+
+  /** SIGTERM (SIGKILL after 5 s); returns {code, signal}. Keeps the temp dir. */
+  async stop() {
+    const res = await this.#kill();
+    this.agent.destroy();
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    return res;
+  }
+
+  /** Stops and starts again on the same database (keys and users must survive). */
+  async restart() {
+    await this.stop();
+    this.proc = null;
+    const port = this.port;
+    await this.#spawnAndWaitOnPort(port);
+  }
+
+  async #spawnAndWaitOnPort(port) {
+    this.port = port;
+    try {
+      await this.#spawnAndWait();
+    } catch (e) {
+      await this.#kill();
+      // Port may have been taken meanwhile: try a fresh one.
+      this.port = await freePort();
+      await this.#spawnAndWait();
+    }
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Raw HTTP. `p` starts with "/" ("/v1/..."); a path without "/v1" prefix gets it.
+   * body: undefined (none), Buffer/string (sent as is), anything else (JSON-encoded).
+   * Resolves {status, headers, text, json} where json is undefined if the body is not JSON.
+   */
+  api(method, p, body, headers = {}, { timeoutMs = 30_000 } = {}) {
+    const urlPath = p.startsWith('/v1') || p.startsWith('/v1/') ? p : `/v1${p}`;
+    let payload;
+    const h = { ...headers };
+    if (body !== undefined) {
+      payload = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+      if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+      h['Content-Length'] = String(payload.length);
+    }
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const req = http.request(
+        { host: '127.0.0.1', port: this.port, method, path: urlPath, headers: h, agent: this.agent },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('error', (e) => {
+            if (!settled) {
+              settled = true;
+              reject(e);
+            }
+          });
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            const raw = Buffer.concat(chunks);
+            const text = raw.toString('utf8');
+            let json;
+            try {
+              json = text.length ? JSON.parse(text) : undefined;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode, headers: res.headers, text, json, raw });
+          });
+        },
+      );
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${urlPath}: no response in ${timeoutMs} ms`)));
+      req.on('error', (e) => {
+        if (settled) return;
+        // The server may answer early (413) and close while we are still writing: the
+        // response handler above then still runs; only fail if nothing arrives.
+        setTimeout(() => {
+          if (!settled) {
+            settled = true;
+            const dead = this.exit ? ` (server exited: ${JSON.stringify(this.exit)})` : '';
+            reject(new Error(`${method} ${urlPath}: ${e.code || ''} ${e.message}${dead}`));
+          }
+        }, 200);
+      });
+      if (payload) req.end(payload);
+      else req.end();
+    });
+  }
+}
+
+/**
+ * Registers before/after hooks for the current test file (or describe block) that start
+ * one server with `env` overrides and stop it; prints its logs if any test failed.
+ * Returns the Server (usable once the before hook ran).
+ */
+export function useServer(env = {}, opts = {}) {
+  const srv = new Server(env, opts);
+  let failed = false;
+  before(async () => {
+    await srv.start();
+  });
+  afterEach((t) => {
+    if (t.passed === false) failed = true;
+  });
+  after(async () => {
+    const wasAlive = srv.alive;
+    const res = await srv.stop();
+    if (failed || !wasAlive) {
+      console.log(`---- ${srv.name} logs (env ${JSON.stringify(env)}) ----\n${srv.logText()}\n---- end ----`);
+    }
+    srv.cleanup();
+    if (wasAlive && res && (res.code !== 0 || res.signal)) {
+      throw new Error(`${srv.name}: SIGTERM should drain and exit 0, got ${JSON.stringify(res)}\n${srv.logText(60)}`);
+    }
+    if (!wasAlive) {
+      throw new Error(`${srv.name} was not running at the end of the file (crashed?): ${JSON.stringify(srv.exit)}`);
+    }
+  });
+  return srv;
+}
