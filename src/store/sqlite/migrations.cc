@@ -1,0 +1,197 @@
+// The SQLite schema as numbered migrations, embedded so the binary needs no
+// files beside it. A migration is never edited once released: change the
+// schema by appending a new one. The PostgreSQL store mirrors these tables
+// with the same names, columns and meanings (TEXT ids, INTEGER unix millis,
+// TEXT JSON, 0/1 booleans), so flows never see which database they run on.
+
+#include <cstdio>
+
+#include "core/clock.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace gh::store::sqlite {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  applied_at INTEGER NOT NULL
+)
+)sql";
+
+// Version 1: everything the first release keeps.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE users (
+  id                    TEXT PRIMARY KEY,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL,
+  last_seen             INTEGER,
+  display_name          TEXT NOT NULL DEFAULT '',
+  avatar_url            TEXT NOT NULL DEFAULT '',
+  locale                TEXT NOT NULL DEFAULT '',
+  email                 TEXT UNIQUE,
+  email_verified        INTEGER NOT NULL DEFAULT 0,
+  new_email             TEXT,
+  phone_number          TEXT UNIQUE,
+  phone_number_verified INTEGER NOT NULL DEFAULT 0,
+  password_hash         TEXT,
+  default_role          TEXT NOT NULL,
+  is_anonymous          INTEGER NOT NULL DEFAULT 0,
+  disabled              INTEGER NOT NULL DEFAULT 0,
+  metadata              TEXT NOT NULL DEFAULT '{}',
+  active_mfa_type       TEXT,
+  totp_secret_encrypted TEXT
+);
+
+-- Allowed roles; `position` keeps the order the caller gave.
+CREATE TABLE user_roles (
+  user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role     TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+
+CREATE TABLE identities (
+  id               TEXT PRIMARY KEY,
+  user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  provider         TEXT NOT NULL,
+  provider_user_id TEXT NOT NULL,
+  email            TEXT,
+  data             TEXT NOT NULL DEFAULT '{}',
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (provider, provider_user_id)
+);
+CREATE INDEX identities_user_id ON identities (user_id);
+
+CREATE TABLE sessions (
+  id             TEXT PRIMARY KEY,
+  user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at     INTEGER NOT NULL,
+  refreshed_at   INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  user_agent     TEXT NOT NULL DEFAULT '',
+  ip             TEXT NOT NULL DEFAULT '',
+  aal            TEXT NOT NULL DEFAULT 'aal1',
+  amr            TEXT NOT NULL DEFAULT '',
+  revoked_at     INTEGER,
+  revoked_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user_id ON sessions (user_id, created_at);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+-- parent_id has no foreign key: a chain is always deleted with its session.
+CREATE TABLE refresh_tokens (
+  id         TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id    TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  parent_id  TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  rotated_at INTEGER
+);
+CREATE INDEX refresh_tokens_session_id ON refresh_tokens (session_id);
+CREATE INDEX refresh_tokens_parent_id ON refresh_tokens (parent_id);
+
+CREATE TABLE one_time_codes (
+  id          TEXT PRIMARY KEY,
+  user_id     TEXT REFERENCES users(id) ON DELETE CASCADE,
+  purpose     TEXT NOT NULL,
+  recipient   TEXT NOT NULL,
+  code_hash   TEXT NOT NULL,
+  data        TEXT NOT NULL DEFAULT '{}',
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  consumed_at INTEGER
+);
+CREATE INDEX one_time_codes_hash ON one_time_codes (purpose, code_hash);
+CREATE INDEX one_time_codes_recipient ON one_time_codes (purpose, recipient, created_at);
+CREATE INDEX one_time_codes_expires_at ON one_time_codes (expires_at);
+
+-- Reserved for multi-factor enrolment beyond the single TOTP secret on users.
+CREATE TABLE mfa_factors (
+  id               TEXT PRIMARY KEY,
+  user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type             TEXT NOT NULL,
+  secret_encrypted TEXT,
+  created_at       INTEGER NOT NULL,
+  verified_at      INTEGER
+);
+CREATE INDEX mfa_factors_user_id ON mfa_factors (user_id);
+
+CREATE TABLE signing_keys (
+  kid         TEXT PRIMARY KEY,
+  algorithm   TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem  TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  retired_at  INTEGER
+);
+
+-- The surrogate id only orders events written in the same millisecond.
+CREATE TABLE audit_log (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  type       TEXT NOT NULL,
+  user_id    TEXT,
+  ip         TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT '',
+  data       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_user_id ON audit_log (user_id, at);
+
+CREATE TABLE secrets (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kV1},
+};
+
+}  // namespace
+
+std::vector<int> KnownMigrationVersions() {
+  std::vector<int> versions;
+  for (const Migration& m : kMigrations) versions.push_back(m.version);
+  return versions;
+}
+
+Result<void> ApplyMigrations(Db& db) {
+  auto created = db.Write("migrate", [](Connection& conn) -> Result<void> {
+    conn.Exec(kCreateMigrationsTable);
+    return core::Ok();
+  });
+  if (!created.ok()) return created;
+
+  // One transaction per migration, each re-checking whether it is applied, so
+  // a second process starting at the same time waits on the write lock and
+  // then skips what the first one did.
+  for (const Migration& m : kMigrations) {
+    auto applied = db.Write("migrate", [&m](Connection& conn) -> Result<void> {
+      Stmt check = conn.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+      if (check.Bind(1, m.version).Step()) return core::Ok();
+      conn.Exec(m.sql);
+      conn.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+          .Bind(1, m.version)
+          .Bind(2, core::SystemClock::Instance().NowMillis())
+          .Run();
+      return core::Ok();
+    });
+    if (!applied.ok()) return applied;
+  }
+  return core::Ok();
+}
+
+}  // namespace gh::store::sqlite

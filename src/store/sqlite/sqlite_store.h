@@ -1,0 +1,153 @@
+// The SQLite implementation of store::Store: the embedded default, one file in
+// WAL mode (or an in-memory database for tests).
+//
+// Thread safety: safe to call from many threads at once, as store.h requires.
+// Reads run on a small pool of connections in parallel; writes are serialised
+// (see Db::Write in sqlite_db.h).
+//
+// The schema (migrations.cc) is meant to be mirrored by the PostgreSQL store:
+// ids are UUID text, times are INTEGER unix milliseconds, JSON is TEXT and
+// booleans are 0/1 integers read back as bool.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace gh::store::sqlite {
+
+class Db;
+
+// Opens (creating when missing) the database at `path`, or an in-memory one for
+// ":memory:". Does not migrate: call Store::Migrate() before first use.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, int pool_size);
+
+// The migration versions this binary knows, in order (for tests and `migrate`).
+std::vector<int> KnownMigrationVersions();
+
+// Applies every migration not yet recorded in schema_migrations, each in its
+// own write transaction. Idempotent; see Store::Migrate.
+Result<void> ApplyMigrations(Db& db);
+
+// --- The implementation classes; one .cc file each (see OpenSqliteStore). ---
+
+class SqliteUsers final : public Users {
+ public:
+  explicit SqliteUsers(Db& db) : db_(db) {}
+  Result<void> Create(const core::User& user) override;
+  Result<std::optional<core::User>> FindById(std::string_view id) override;
+  Result<std::optional<core::User>> FindByEmail(std::string_view email) override;
+  Result<std::optional<core::User>> FindByPhone(std::string_view e164) override;
+  Result<void> Update(const core::User& user) override;
+  Result<void> Delete(std::string_view id) override;
+  Result<std::vector<core::User>> List(std::string_view after_id, int limit) override;
+  Result<int64_t> Count() override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteSessions final : public Sessions {
+ public:
+  explicit SqliteSessions(Db& db) : db_(db) {}
+  Result<void> Create(const core::SessionRecord& session,
+                      const core::RefreshTokenRecord& first_token) override;
+  Result<RotateResult> Rotate(const RotateRequest& request) override;
+  Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) override;
+  Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) override;
+  Result<void> Revoke(std::string_view session_id, std::string_view reason,
+                      core::UnixMillis now) override;
+  Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,
+                               core::UnixMillis now, std::string_view keep_session_id) override;
+  Result<std::vector<core::SessionRecord>> ListForUser(std::string_view user_id,
+                                                       core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteIdentities final : public Identities {
+ public:
+  explicit SqliteIdentities(Db& db) : db_(db) {}
+  Result<void> Create(const core::Identity& identity) override;
+  Result<std::optional<core::Identity>> Find(std::string_view provider,
+                                             std::string_view provider_user_id) override;
+  Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) override;
+  Result<void> Delete(std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteCodes final : public OneTimeCodes {
+ public:
+  explicit SqliteCodes(Db& db) : db_(db) {}
+  Result<void> Insert(const core::OneTimeCode& code) override;
+  Result<std::optional<core::OneTimeCode>> FindByHash(std::string_view purpose,
+                                                      std::string_view code_hash) override;
+  Result<std::optional<core::OneTimeCode>> FindLatest(std::string_view purpose,
+                                                      std::string_view recipient) override;
+  Result<int> RecordFailedAttempt(std::string_view id) override;
+  Result<bool> Consume(std::string_view id, core::UnixMillis now) override;
+  Result<void> ConsumeAll(std::string_view purpose, std::string_view recipient,
+                          core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteKeys final : public SigningKeys {
+ public:
+  explicit SqliteKeys(Db& db) : db_(db) {}
+  Result<std::vector<core::SigningKeyRecord>> List() override;
+  Result<void> Insert(const core::SigningKeyRecord& key) override;
+  Result<void> Retire(std::string_view kid, core::UnixMillis at) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteAudit final : public AuditLog {
+ public:
+  explicit SqliteAudit(Db& db) : db_(db) {}
+  Result<void> Append(const core::AuditEvent& event) override;
+  Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id, int limit) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Takes ownership of an open Db. See OpenSqliteStore.
+  explicit SqliteStore(std::unique_ptr<Db> db);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<void> Migrate() override;
+  Result<void> Ping() override;
+  Result<std::string> GetOrInsertSecret(std::string_view name, std::string_view candidate) override;
+
+  Users& users() override { return users_; }
+  Sessions& sessions() override { return sessions_; }
+  Identities& identities() override { return identities_; }
+  OneTimeCodes& codes() override { return codes_; }
+  SigningKeys& keys() override { return keys_; }
+  AuditLog& audit() override { return audit_; }
+
+ private:
+  std::unique_ptr<Db> db_;
+  SqliteUsers users_;
+  SqliteSessions sessions_;
+  SqliteIdentities identities_;
+  SqliteCodes codes_;
+  SqliteKeys keys_;
+  SqliteAudit audit_;
+};
+
+}  // namespace gh::store::sqlite

@@ -1,0 +1,263 @@
+#include <gtest/gtest.h>
+
+#include "store_test_util.h"
+
+namespace gh::store::testing {
+namespace {
+
+using UsersTest = StoreTest;
+
+TEST_F(UsersTest, CreateThenFindByIdEmailAndPhone) {
+  core::User u = MakeUser("u1", "a@example.com");
+  u.phone_number = "+15550001";
+  ASSERT_TRUE(store_->users().Create(u).ok());
+
+  auto by_id = store_->users().FindById("u1");
+  ASSERT_TRUE(by_id.ok());
+  ASSERT_TRUE(by_id->has_value());
+  EXPECT_EQ((*by_id)->email, "a@example.com");
+
+  auto by_email = store_->users().FindByEmail("a@example.com");
+  ASSERT_TRUE(by_email.ok() && by_email->has_value());
+  EXPECT_EQ((*by_email)->id, "u1");
+
+  auto by_phone = store_->users().FindByPhone("+15550001");
+  ASSERT_TRUE(by_phone.ok() && by_phone->has_value());
+  EXPECT_EQ((*by_phone)->id, "u1");
+
+  auto missing = store_->users().FindById("nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  EXPECT_FALSE(store_->users().FindByEmail("b@example.com")->has_value());
+}
+
+TEST_F(UsersTest, EveryFieldRoundTripsWithValues) {
+  core::User u = MakeUser("u1", "a@example.com");
+  u.last_seen = kT0 + 5;
+  u.avatar_url = "https://example.com/a.png";
+  u.email_verified = true;
+  u.new_email = "new@example.com";
+  u.phone_number = "+15550001";
+  u.phone_number_verified = true;
+  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def";
+  u.default_role = "editor";
+  u.roles = {"editor", "user", "me"};
+  u.is_anonymous = true;
+  u.disabled = true;
+  u.metadata_json = R"({"plan":"pro"})";
+  u.active_mfa_type = "totp";
+  u.totp_secret_encrypted = "ciphertext";
+  ASSERT_TRUE(store_->users().Create(u).ok());
+
+  core::User got = store_->users().FindById("u1")->value();
+  EXPECT_EQ(got.created_at, u.created_at);
+  EXPECT_EQ(got.updated_at, u.updated_at);
+  EXPECT_EQ(got.last_seen, u.last_seen);
+  EXPECT_EQ(got.display_name, u.display_name);
+  EXPECT_EQ(got.avatar_url, u.avatar_url);
+  EXPECT_EQ(got.locale, u.locale);
+  EXPECT_EQ(got.email, u.email);
+  EXPECT_TRUE(got.email_verified);
+  EXPECT_EQ(got.new_email, u.new_email);
+  EXPECT_EQ(got.phone_number, u.phone_number);
+  EXPECT_TRUE(got.phone_number_verified);
+  EXPECT_EQ(got.password_hash, u.password_hash);
+  EXPECT_EQ(got.default_role, "editor");
+  EXPECT_EQ(got.roles, (std::vector<std::string>{"editor", "user", "me"}));
+  EXPECT_TRUE(got.is_anonymous);
+  EXPECT_TRUE(got.disabled);
+  EXPECT_EQ(got.metadata_json, u.metadata_json);
+  EXPECT_EQ(got.active_mfa_type, u.active_mfa_type);
+  EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
+}
+
+TEST_F(UsersTest, OptionalFieldsRoundTripAsNull) {
+  core::User u = MakeUser("u1", "");
+  u.email.reset();
+  u.roles = {};
+  ASSERT_TRUE(store_->users().Create(u).ok());
+  core::User got = store_->users().FindById("u1")->value();
+  EXPECT_FALSE(got.last_seen.has_value());
+  EXPECT_FALSE(got.email.has_value());
+  EXPECT_FALSE(got.new_email.has_value());
+  EXPECT_FALSE(got.phone_number.has_value());
+  EXPECT_FALSE(got.password_hash.has_value());
+  EXPECT_FALSE(got.active_mfa_type.has_value());
+  EXPECT_FALSE(got.totp_secret_encrypted.has_value());
+  EXPECT_FALSE(got.email_verified);
+  EXPECT_FALSE(got.disabled);
+  EXPECT_TRUE(got.roles.empty());
+  EXPECT_EQ(got.metadata_json, "{}");
+
+  // An empty string is a value, not a null.
+  core::User v = MakeUser("u2", "");
+  ASSERT_TRUE(store_->users().Create(v).ok());
+  auto got_v = store_->users().FindById("u2")->value();
+  ASSERT_TRUE(got_v.email.has_value());
+  EXPECT_EQ(*got_v.email, "");
+}
+
+TEST_F(UsersTest, UsersWithoutEmailOrPhoneDoNotConflict) {
+  for (const char* id : {"u1", "u2", "u3"}) {
+    core::User u = MakeUser(id, "");
+    u.email.reset();
+    ASSERT_TRUE(store_->users().Create(u).ok()) << id;
+  }
+  EXPECT_EQ(store_->users().Count().value(), 3);
+}
+
+TEST_F(UsersTest, DuplicateEmailIsEmailAlreadyInUse) {
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  auto r = store_->users().Create(MakeUser("u2", "a@example.com"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::errc::kEmailAlreadyInUse);
+  // The failed insert left nothing behind, roles included.
+  EXPECT_EQ(store_->users().Count().value(), 1);
+  EXPECT_FALSE(store_->users().FindById("u2")->has_value());
+}
+
+TEST_F(UsersTest, DuplicatePhoneIsPhoneAlreadyInUse) {
+  core::User a = MakeUser("u1", "a@example.com");
+  a.phone_number = "+15550001";
+  core::User b = MakeUser("u2", "b@example.com");
+  b.phone_number = "+15550001";
+  ASSERT_TRUE(store_->users().Create(a).ok());
+  auto r = store_->users().Create(b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "phone-already-in-use");
+}
+
+TEST_F(UsersTest, UpdateReplacesColumnsAndRoles) {
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  core::User u = store_->users().FindById("u1")->value();
+  u.display_name = "Renamed";
+  u.email = "renamed@example.com";
+  u.password_hash = "hash";
+  u.roles = {"admin"};
+  u.default_role = "admin";
+  u.updated_at = kT0 + 1000;
+  ASSERT_TRUE(store_->users().Update(u).ok());
+
+  core::User got = store_->users().FindById("u1")->value();
+  EXPECT_EQ(got.display_name, "Renamed");
+  EXPECT_EQ(got.email, "renamed@example.com");
+  EXPECT_EQ(got.password_hash, "hash");
+  EXPECT_EQ(got.roles, std::vector<std::string>{"admin"});
+  EXPECT_EQ(got.updated_at, kT0 + 1000);
+  EXPECT_FALSE(store_->users().FindByEmail("a@example.com")->has_value());
+
+  // Clearing an optional column.
+  got.password_hash.reset();
+  ASSERT_TRUE(store_->users().Update(got).ok());
+  EXPECT_FALSE(store_->users().FindById("u1")->value().password_hash.has_value());
+}
+
+TEST_F(UsersTest, UpdateErrors) {
+  auto missing = store_->users().Update(MakeUser("ghost", "g@example.com"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, core::errc::kUserNotFound);
+
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  ASSERT_TRUE(store_->users().Create(MakeUser("u2", "b@example.com")).ok());
+  core::User u2 = MakeUser("u2", "a@example.com");
+  u2.roles = {"other"};
+  auto conflict = store_->users().Update(u2);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error().code, core::errc::kEmailAlreadyInUse);
+  // Rolled back: neither the email nor the roles changed.
+  core::User got = store_->users().FindById("u2")->value();
+  EXPECT_EQ(got.email, "b@example.com");
+  EXPECT_EQ(got.roles, (std::vector<std::string>{"user", "me"}));
+}
+
+TEST_F(UsersTest, DuplicateRolesAreKeptOnce) {
+  core::User u = MakeUser("u1", "a@example.com");
+  u.roles = {"user", "me", "user"};
+  ASSERT_TRUE(store_->users().Create(u).ok());
+  EXPECT_EQ(store_->users().FindById("u1")->value().roles,
+            (std::vector<std::string>{"user", "me"}));
+}
+
+TEST_F(UsersTest, DeleteRemovesUserAndCascades) {
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  ASSERT_TRUE(store_->sessions().Create(MakeSession("s1", "u1"), MakeToken("t1", "h1")).ok());
+  core::Identity id;
+  id.id = "i1";
+  id.user_id = "u1";
+  id.provider = "github";
+  id.provider_user_id = "42";
+  ASSERT_TRUE(store_->identities().Create(id).ok());
+
+  ASSERT_TRUE(store_->users().Delete("u1").ok());
+  EXPECT_FALSE(store_->users().FindById("u1")->has_value());
+  EXPECT_FALSE(store_->sessions().Find("s1")->has_value());
+  EXPECT_FALSE(store_->sessions().FindByTokenHash("h1")->has_value());
+  EXPECT_FALSE(store_->identities().Find("github", "42")->has_value());
+  EXPECT_EQ(store_->users().Count().value(), 0);
+  // The email is free again.
+  EXPECT_TRUE(store_->users().Create(MakeUser("u2", "a@example.com")).ok());
+}
+
+TEST_F(UsersTest, ListPagesInIdOrder) {
+  for (const char* id : {"c", "a", "e", "b", "d"}) {
+    ASSERT_TRUE(store_->users().Create(MakeUser(id, std::string(id) + "@example.com")).ok());
+  }
+  auto first = store_->users().List("", 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].id, "a");
+  EXPECT_EQ((*first)[1].id, "b");
+  EXPECT_EQ((*first)[0].roles, (std::vector<std::string>{"user", "me"}));
+
+  auto rest = store_->users().List("b", 10);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 3u);
+  EXPECT_EQ((*rest)[0].id, "c");
+  EXPECT_EQ((*rest)[2].id, "e");
+  EXPECT_TRUE(store_->users().List("e", 10)->empty());
+  // A default-constructed view (null data) means "from the start" too.
+  EXPECT_EQ(store_->users().List(std::string_view(), 10)->size(), 5u);
+  EXPECT_EQ(store_->users().Count().value(), 5);
+}
+
+TEST_F(UsersTest, IdentitiesRoundTripAndAreUniquePerProvider) {
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  core::Identity id;
+  id.id = "i1";
+  id.user_id = "u1";
+  id.provider = "github";
+  id.provider_user_id = "42";
+  id.email = "a@example.com";
+  id.data_json = R"({"login":"a"})";
+  id.created_at = kT0;
+  id.updated_at = kT0 + 1;
+  ASSERT_TRUE(store_->identities().Create(id).ok());
+
+  auto found = store_->identities().Find("github", "42");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->user_id, "u1");
+  EXPECT_EQ((*found)->email, "a@example.com");
+  EXPECT_EQ((*found)->data_json, id.data_json);
+  EXPECT_EQ((*found)->updated_at, kT0 + 1);
+  EXPECT_FALSE(store_->identities().Find("google", "42")->has_value());
+
+  core::Identity dup = id;
+  dup.id = "i2";
+  EXPECT_FALSE(store_->identities().Create(dup).ok());
+
+  core::Identity other = id;
+  other.id = "i3";
+  other.provider = "google";
+  other.email.reset();
+  ASSERT_TRUE(store_->identities().Create(other).ok());
+  auto list = store_->identities().ListForUser("u1");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->size(), 2u);
+
+  ASSERT_TRUE(store_->identities().Delete("i1").ok());
+  EXPECT_FALSE(store_->identities().Find("github", "42")->has_value());
+  EXPECT_EQ(store_->identities().ListForUser("u1")->size(), 1u);
+}
+
+}  // namespace
+}  // namespace gh::store::testing
