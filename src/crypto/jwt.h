@@ -53,6 +53,9 @@ class KeyRing {
   // header has no kid, the active key), rejects alg "none" and any alg that does
   // not match that key, then checks `exp` (and `nbf`) against `now_seconds` with
   // `leeway_seconds`. On failure: Error{invalid-token} with a short reason.
+  // Also rejected: tokens over 16 KiB, padded base64url, a `crit` header, a
+  // repeated or malformed JSON member, and claims without a numeric `exp`
+  // (a token that never expires is not an access token we issue).
   core::Result<VerifiedJwt> Verify(std::string_view token, int64_t now_seconds,
                                    int64_t leeway_seconds = 0) const;
   // {"keys":[...]} with the public JWK of every asymmetric key (active and
