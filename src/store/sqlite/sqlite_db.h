@@ -187,6 +187,9 @@ class Db {
     } catch (const DbError& e) {
       conn->RollbackQuietly();
       return R(ToError(e, what));
+    } catch (...) {  // e.g. bad_alloc: never return a connection mid-transaction
+      conn->RollbackQuietly();
+      throw;
     }
   }
 
