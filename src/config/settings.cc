@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <sstream>
-#include <toml++/toml.h>
 
 extern char** environ;
 
@@ -121,7 +121,8 @@ std::vector<Setting> BuildTable() {
   };
   // --- server
   add("host", {"AUTH_HOST"}, Str(&Config::host), "Address to listen on.");
-  add("port", {"AUTH_PORT"}, Num(&Config::port, 0, 65535), "TCP port to listen on (0 = any free port).");
+  add("port", {"AUTH_PORT"}, Num(&Config::port, 0, 65535),
+      "TCP port to listen on (0 = any free port).");
   add("public_url", {"AUTH_SERVER_URL"}, Str(&Config::public_url),
       "URL where clients reach Gatehouse; used in links and as the default issuer context.");
   add("client_url", {"AUTH_CLIENT_URL"}, Str(&Config::client_url),
@@ -172,7 +173,8 @@ std::vector<Setting> BuildTable() {
   add("refresh_token_ttl_seconds", {"AUTH_REFRESH_TOKEN_EXPIRES_IN"},
       Num(&Config::refresh_token_ttl_seconds, 300, int64_t{10} * 365 * 86400),
       "Refresh token (and idle session) lifetime.");
-  add("refresh_token_reuse_grace_seconds", {}, Num(&Config::refresh_token_reuse_grace_seconds, 0, 300),
+  add("refresh_token_reuse_grace_seconds", {},
+      Num(&Config::refresh_token_reuse_grace_seconds, 0, 300),
       "A rotated refresh token presented again within this window gets the same successor; "
       "after it, reuse revokes the session.");
   // --- users and sign-up
@@ -180,8 +182,7 @@ std::vector<Setting> BuildTable() {
       "Refuse every sign-up.");
   add("email_signin_enabled", {}, Bool(&Config::email_signin_enabled),
       "Email + password sign-up and sign-in.");
-  add("default_role", {"AUTH_USER_DEFAULT_ROLE"}, Str(&Config::default_role),
-      "Role of new users.");
+  add("default_role", {"AUTH_USER_DEFAULT_ROLE"}, Str(&Config::default_role), "Role of new users.");
   add("allowed_roles", {"AUTH_USER_DEFAULT_ALLOWED_ROLES"}, List(&Config::allowed_roles),
       "Comma-separated roles new users get and may ask for at sign-up.");
   add("default_locale", {"AUTH_LOCALE_DEFAULT"}, Str(&Config::default_locale),
@@ -255,7 +256,8 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
     }
     for (const auto& [key, node] : doc) {
       std::string k(key.str());
-      auto it = std::find_if(table.begin(), table.end(), [&](const Setting& s) { return s.key == k; });
+      auto it =
+          std::find_if(table.begin(), table.end(), [&](const Setting& s) { return s.key == k; });
       if (it == table.end()) {
         problems.push_back(toml_path + ": unknown setting \"" + k + "\"");
         continue;
@@ -333,7 +335,8 @@ std::string RenderMarkdown() {
   for (const Setting& s : Settings()) {
     std::string def = s.get(defaults);
     out << "| `" << s.key << "` | `" << s.env << "` | ";
-    for (size_t i = 0; i < s.aliases.size(); ++i) out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
+    for (size_t i = 0; i < s.aliases.size(); ++i)
+      out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
     out << " | " << (def.empty() ? "" : "`" + def + "`") << " | " << s.doc << " |\n";
   }
   return out.str();

@@ -82,8 +82,9 @@ class TomlFile : public ::testing::Test {
 };
 
 TEST_F(TomlFile, ReadsFlatKeysAndEnvironmentWins) {
-  Write("port = 7000\naccess_token_ttl_seconds = 300\nallowed_locales = [\"en\", \"fr\"]\n"
-        "signup_disabled = true\n");
+  Write(
+      "port = 7000\naccess_token_ttl_seconds = 300\nallowed_locales = [\"en\", \"fr\"]\n"
+      "signup_disabled = true\n");
   auto c = Load({{"GATEHOUSE_PORT", "7001"}}, path_);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->port, 7001);

@@ -30,9 +30,9 @@ TEST(NormalizeEmail, TrimsAndLowerCases) {
 }
 
 TEST(NormalizeEmail, RejectsImplausibleAddresses) {
-  for (const char* bad : {"", "   ", "no-at-sign", "@x.io", "a@", "a@b", "a@@b.io", "a@b@c.io",
-                          "a b@c.io", "a@b..io", "a@.b.io", ".a@b.io", "a.@b.io", "a..b@c.io",
-                          "<a>@b.io", "a\n@b.io", "a\x01@b.io"}) {
+  for (const char* bad :
+       {"", "   ", "no-at-sign", "@x.io", "a@", "a@b", "a@@b.io", "a@b@c.io", "a b@c.io", "a@b..io",
+        "a@.b.io", ".a@b.io", "a.@b.io", "a..b@c.io", "<a>@b.io", "a\n@b.io", "a\x01@b.io"}) {
     EXPECT_FALSE(NormalizeEmail(bad).has_value()) << bad;
   }
   EXPECT_FALSE(NormalizeEmail(std::string(65, 'a') + "@b.io").has_value());

@@ -1,0 +1,28 @@
+// Handler factories of the native dialect, one per endpoint; each returns an
+// http::Handler bound to the flows in Deps. Grouped by file as the routes are.
+#pragma once
+
+#include "api/nhost/nhost.h"
+
+namespace gh::api::nhost {
+
+// signup.cc
+http::Handler SignUpEmailPassword(const Deps& deps);
+// signin.cc
+http::Handler SignInEmailPassword(const Deps& deps);
+// token.cc
+http::Handler RefreshToken(const Deps& deps);
+http::Handler VerifyToken(const Deps& deps);
+http::Handler SignOut(const Deps& deps);
+// user.cc
+http::Handler GetUser(const Deps& deps);
+// system.cc
+http::Handler Healthz(const Deps& deps);
+http::Handler Version(const Deps& deps);
+http::Handler Jwks(const Deps& deps);
+
+// The verified claims of the request's Bearer token. Errors: unauthenticated-user
+// (no header), invalid-token.
+core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request);
+
+}  // namespace gh::api::nhost

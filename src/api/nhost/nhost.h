@@ -1,0 +1,35 @@
+// The native dialect (Nhost auth v1, mounted at /v1): request parsing and
+// response shapes of ../shared/specs/nhost-auth-openapi.yaml over the flows.
+//
+// Each endpoint group lives in its own file (signup.cc, signin.cc, token.cc,
+// user.cc, system.cc); this header is what the composition root calls.
+#pragma once
+
+#include <string>
+
+#include "auth/account.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/tokens.h"
+#include "config/config.h"
+#include "http/server.h"
+
+namespace gh::api::nhost {
+
+// Everything the native endpoints call. Owned by the composition root, which
+// outlives the router.
+struct Deps {
+  const config::Config& config;
+  auth::PasswordFlow& password;
+  auth::SessionService& sessions;
+  auth::TokenService& tokens;
+  auth::AccountService& accounts;
+};
+
+// Adds every native route under `prefix` (normally "/v1").
+void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& prefix = "/v1");
+
+// The native error body {status, error, message} with its HTTP status.
+http::Response ErrorResponse(const core::Error& error);
+
+}  // namespace gh::api::nhost

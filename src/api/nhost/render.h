@@ -1,0 +1,27 @@
+// JSON shapes of the native dialect, shared by its endpoint files.
+#pragma once
+
+#include "api/common/json_body.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "core/types.h"
+#include "http/message.h"
+
+namespace gh::api::nhost {
+
+// The spec's User: fields without a value are left out (the spec allows null
+// only for activeMfaType).
+Json UserJson(const core::User& user);
+// The spec's Session.
+Json SessionJson(const auth::SessionGrant& grant);
+// {session, mfa} for sign-in and sign-up responses.
+Json SignInJson(const auth::SignInOutcome& outcome);
+
+http::Response Ok(const Json& body);
+// The JSON string "OK" that OKResponse endpoints return.
+http::Response OkString();
+
+// The client's IP and user agent, for sessions and the audit log.
+core::ClientInfo ClientOf(const http::Request& request);
+
+}  // namespace gh::api::nhost

@@ -1,0 +1,30 @@
+// The native route table: which endpoint runs on which lane, with which rate
+// limit. Handlers live in the file of their endpoint group.
+#include "api/nhost/endpoints.h"
+#include "api/nhost/nhost.h"
+
+namespace gh::api::nhost {
+
+void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& prefix) {
+  const config::Config& c = deps.config;
+  http::RouteOptions hashing;  // sign-in and sign-up: password hashing, guessing
+  hashing.lane = http::Lane::kHashing;
+  hashing.rate_limit_per_minute = c.rate_limit_signin_per_minute;
+  hashing.rate_limit_burst = c.rate_limit_signin_burst;
+  http::RouteOptions token;  // refresh and verify
+  token.rate_limit_per_minute = c.rate_limit_token_per_minute;
+  token.rate_limit_burst = c.rate_limit_token_burst;
+  http::RouteOptions plain;
+
+  router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps), hashing);
+  router.Add("POST", prefix + "/signin/email-password", SignInEmailPassword(deps), hashing);
+  router.Add("POST", prefix + "/token", RefreshToken(deps), token);
+  router.Add("POST", prefix + "/token/verify", VerifyToken(deps), token);
+  router.Add("POST", prefix + "/signout", SignOut(deps), token);
+  router.Add("GET", prefix + "/user", GetUser(deps), token);
+  router.Add("GET", prefix + "/healthz", Healthz(deps), plain);
+  router.Add("GET", prefix + "/version", Version(deps), plain);
+  router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), plain);
+}
+
+}  // namespace gh::api::nhost

@@ -1,0 +1,60 @@
+// POST /token, POST /token/verify, POST /signout
+#include "api/nhost/endpoints.h"
+#include "api/nhost/render.h"
+
+namespace gh::api::nhost {
+
+core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request) {
+  std::string_view token = request.BearerToken();
+  if (token.empty())
+    return core::Error(core::errc::kUnauthenticated, "Missing Authorization: Bearer header");
+  return deps.tokens.Verify(token);
+}
+
+http::Handler RefreshToken(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    auto body = ParseJsonObject(request.body);
+    if (!body) return respond(ErrorResponse(body.error()));
+    auto token = ReqString(*body, "refreshToken");
+    if (!token) return respond(ErrorResponse(token.error()));
+    auto grant = deps.sessions.Refresh(*token);
+    respond(grant ? Ok(SessionJson(*grant)) : ErrorResponse(grant.error()));
+  };
+}
+
+http::Handler VerifyToken(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    auto body = ParseJsonObject(request.body, /*empty_ok=*/true);
+    if (!body) return respond(ErrorResponse(body.error()));
+    auto token = OptString(*body, "token");
+    if (!token) return respond(ErrorResponse(token.error()));
+    auto claims = token->has_value() ? deps.tokens.Verify(**token) : Authenticate(deps, request);
+    respond(claims ? OkString() : ErrorResponse(claims.error()));
+  };
+}
+
+http::Handler SignOut(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    auto body = ParseJsonObject(request.body, /*empty_ok=*/true);
+    if (!body) return respond(ErrorResponse(body.error()));
+    auto token = OptString(*body, "refreshToken");
+    if (!token) return respond(ErrorResponse(token.error()));
+    auto all = OptBool(*body, "all");
+    if (!all) return respond(ErrorResponse(all.error()));
+
+    if (all->value_or(false)) {
+      // Signing out everywhere is an act of the user, so it needs their access token.
+      auto claims = Authenticate(deps, request);
+      if (!claims) return respond(ErrorResponse(claims.error()));
+      auto n = deps.sessions.SignOutAll(claims->user_id);
+      return respond(n ? OkString() : ErrorResponse(n.error()));
+    }
+    if (!token->has_value())
+      return respond(ErrorResponse(core::Error(
+          core::errc::kInvalidRequest, "\"refreshToken\" is required unless \"all\" is true")));
+    auto r = deps.sessions.SignOut(**token);
+    respond(r ? OkString() : ErrorResponse(r.error()));
+  };
+}
+
+}  // namespace gh::api::nhost

@@ -1,0 +1,158 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <thread>
+
+#include "api/nhost/nhost.h"
+#include "app/keys.h"
+#include "auth/account.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/tokens.h"
+#include "core/clock.h"
+#include "crypto/hash.h"
+#include "crypto/password.h"
+#include "crypto/random.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace gh::app {
+
+// Declaration order is construction order: each part only refers to parts above it.
+struct App::Parts {
+  config::Config config;
+  const core::Clock& clock = core::SystemClock::Instance();
+  std::unique_ptr<store::Store> store;
+  crypto::PasswordHasher hasher;
+  std::unique_ptr<auth::TokenService> tokens;
+  std::unique_ptr<auth::SessionService> sessions;
+  std::unique_ptr<auth::PasswordFlow> password;
+  std::unique_ptr<auth::AccountService> accounts;
+  std::unique_ptr<api::nhost::Deps> nhost;
+  std::unique_ptr<http::Server> server;
+};
+
+namespace {
+
+core::Result<std::unique_ptr<store::Store>> OpenMigrated(const config::Config& config) {
+  auto store = store::OpenStore(config.database_url, config.database_pool_size);
+  if (!store) return store.error();
+  if (auto r = (*store)->Migrate(); !r)
+    return core::Error(r.error().code, "database migration failed: " + r.error().message);
+  return std::move(*store);
+}
+
+http::ServerOptions ServerOptionsFrom(const config::Config& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.io_threads = c.io_threads;
+  o.worker_threads = c.worker_threads;
+  o.hash_threads = c.hash_threads;
+  o.hash_queue_limit = c.hash_queue_limit;
+  o.body_limit_bytes = c.body_limit_bytes;
+  o.request_timeout_seconds = c.request_timeout_seconds;
+  o.idle_timeout_seconds = c.idle_timeout_seconds;
+  o.trust_proxy = c.trust_proxy;
+  o.cors_allowed_origins = c.cors_allowed_origins;
+  o.access_log = c.access_log;
+  o.access_log_json = c.access_log_json;
+  o.render_error = [](const http::Request&, const core::Error& e) {
+    return api::nhost::ErrorResponse(e);
+  };
+  return o;
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
+  auto p = std::make_unique<Parts>();
+  p->config = config;
+  auto store = OpenMigrated(p->config);
+  if (!store) return store.error();
+  p->store = std::move(*store);
+
+  auto keys = LoadKeyRing(p->config, *p->store, p->clock);
+  if (!keys) return core::Error(keys.error().code, "signing keys: " + keys.error().message);
+  auto derivation_key = p->store->GetOrInsertSecret("refresh-token-derivation",
+                                                    crypto::HexEncode(crypto::RandomBytes(32)));
+  if (!derivation_key) return derivation_key.error();
+
+  p->tokens = std::make_unique<auth::TokenService>(p->config, p->clock, *keys);
+  p->sessions = std::make_unique<auth::SessionService>(*p->store, p->clock, p->config, *p->tokens,
+                                                       *derivation_key);
+  p->password =
+      std::make_unique<auth::PasswordFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions);
+  p->accounts = std::make_unique<auth::AccountService>(*p->store);
+  p->nhost = std::make_unique<api::nhost::Deps>(
+      api::nhost::Deps{p->config, *p->password, *p->sessions, *p->tokens, *p->accounts});
+
+  auto router = std::make_shared<http::Router>();
+  api::nhost::RegisterRoutes(*router, *p->nhost);
+  p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
+  return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() = default;
+
+core::Result<void> App::Listen() { return parts_->server->Listen(); }
+int App::port() const { return parts_->server->port(); }
+void App::Run() { parts_->server->Run(); }
+void App::Stop() { parts_->server->Stop(); }
+
+std::string App::Banner() const {
+  const config::Config& c = parts_->config;
+  std::ostringstream out;
+  std::string db = c.database_url.substr(0, c.database_url.find("://"));
+  out << "gatehouse " << GATEHOUSE_VERSION << " listening on http://" << c.host << ":" << port()
+      << "\n"
+      << "  native API    http://" << c.host << ":" << port() << "/v1\n"
+      << "  database      " << db << "\n"
+      << "  signing       " << parts_->tokens->key_ring()->algorithm() << " (kid "
+      << parts_->tokens->key_ring()->active_kid() << ")\n"
+      << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")
+      << ", sign-up " << (c.signup_disabled ? "off" : "on") << "\n";
+  return out.str();
+}
+
+core::Result<void> Migrate(const config::Config& config) {
+  auto store = OpenMigrated(config);
+  if (!store) return store.error();
+  return core::Ok();
+}
+
+core::Result<std::string> RotateKeys(const config::Config& config) {
+  if (!config.jwt_secret.empty())
+    return core::Error(core::errc::kInvalidRequest,
+                       "jwt_secret is set: HS256 keys come from configuration; change the secret "
+                       "instead");
+  auto store = OpenMigrated(config);
+  if (!store) return store.error();
+  const core::Clock& clock = core::SystemClock::Instance();
+  auto keys = (*store)->keys().List();
+  if (!keys) return keys.error();
+  auto fresh = crypto::GenerateSigningKey(config.jwt_algorithm, clock.NowMillis());
+  if (!fresh) return fresh.error();
+  if (auto r = (*store)->keys().Insert(*fresh); !r) return r.error();
+  for (const auto& k : *keys)
+    if (!k.retired_at)
+      if (auto r = (*store)->keys().Retire(k.kid, clock.NowMillis()); !r) return r.error();
+  return fresh->kid;
+}
+
+core::Result<std::string> ListKeys(const config::Config& config) {
+  auto store = OpenMigrated(config);
+  if (!store) return store.error();
+  auto keys = (*store)->keys().List();
+  if (!keys) return keys.error();
+  std::ostringstream out;
+  for (const auto& k : *keys)
+    out << k.kid << "  " << k.algorithm << "  created " << core::FormatRfc3339(k.created_at)
+        << (k.retired_at ? "  retired " + core::FormatRfc3339(*k.retired_at) : "  active") << "\n";
+  return out.str();
+}
+
+}  // namespace gh::app

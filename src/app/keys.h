@@ -1,0 +1,22 @@
+// Loading the signing key ring from the store (creating the first key on a fresh
+// database) or from the configured HS256 secret.
+#pragma once
+
+#include <memory>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "crypto/jwt.h"
+#include "store/store.h"
+
+namespace gh::app {
+
+// The key ring to sign and verify with. With jwt_secret set it is that secret
+// alone; otherwise the store's keys, after generating one of jwt_algorithm when
+// no active key of that algorithm exists.
+core::Result<std::shared_ptr<const crypto::KeyRing>> LoadKeyRing(const config::Config& config,
+                                                                 store::Store& store,
+                                                                 const core::Clock& clock);
+
+}  // namespace gh::app

@@ -1,0 +1,13 @@
+#include "auth/account.h"
+
+namespace gh::auth {
+
+core::Result<core::User> AccountService::Get(std::string_view user_id) {
+  auto found = store_.users().FindById(user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
+  if ((*found)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  return std::move(**found);
+}
+
+}  // namespace gh::auth

@@ -1,0 +1,78 @@
+// auth::PasswordFlow: email + password sign-up and sign-in.
+//
+// Sign-in spends one password verification whether or not the email is known
+// (against a dummy hash), so response time does not reveal registered addresses.
+// bcrypt hashes imported from other servers are upgraded to Argon2id on a
+// successful sign-in.
+//
+// Thread-safe. Calls hash passwords (tens of milliseconds): run them on the hash
+// lane, never on a socket thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/sessions.h"
+#include "auth/user_options.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/types.h"
+#include "crypto/password.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+struct EmailPasswordSignUp {
+  std::string email;
+  std::string password;
+  SignUpOptions options;
+  core::ClientInfo client;
+};
+
+struct PasswordSignIn {
+  std::string email;
+  std::string password;
+  core::ClientInfo client;
+};
+
+// The MFA challenge returned instead of a session when a second factor is due.
+struct MfaChallenge {
+  std::string ticket;
+};
+
+// Either a session, an MFA challenge, or neither (sign-up awaiting email
+// verification); `user` is always set.
+struct SignInOutcome {
+  core::User user;
+  std::optional<SessionGrant> session;
+  std::optional<MfaChallenge> mfa;
+};
+
+class PasswordFlow {
+ public:
+  PasswordFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+               const crypto::PasswordHasher& hasher, SessionService& sessions);
+
+  // Errors: invalid-request (email), password-too-short, password-too-long,
+  // signup-disabled, disabled-endpoint, email-already-in-use, and those of
+  // ApplySignUpOptions.
+  core::Result<SignInOutcome> SignUp(const EmailPasswordSignUp& request);
+  // Errors: invalid-email-password (unknown email or wrong password, same message),
+  // disabled-user, disabled-endpoint.
+  core::Result<SignInOutcome> SignIn(const PasswordSignIn& request);
+
+  // Length rules for any new password (sign-up, change, reset).
+  core::Result<void> CheckPasswordPolicy(const std::string& password) const;
+
+ private:
+  void Audit(std::string type, const std::optional<std::string>& user_id,
+             const core::ClientInfo& client) const;
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  const crypto::PasswordHasher& hasher_;
+  SessionService& sessions_;
+};
+
+}  // namespace gh::auth

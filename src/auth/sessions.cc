@@ -1,0 +1,160 @@
+#include "auth/sessions.h"
+
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace gh::auth {
+namespace {
+
+core::Error InvalidRefreshToken() {
+  return core::Error(core::errc::kInvalidRefreshToken, "Invalid or expired refresh token");
+}
+
+}  // namespace
+
+bool LooksLikeRefreshToken(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+SessionService::SessionService(store::Store& store, const core::Clock& clock,
+                               const config::Config& config, const TokenService& tokens,
+                               std::string derivation_key)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      tokens_(tokens),
+      derivation_key_(std::move(derivation_key)) {}
+
+std::string SessionService::DeriveSuccessor(std::string_view token) const {
+  return crypto::FormatUuidV4(crypto::HmacSha256(derivation_key_, token));
+}
+
+core::Result<SessionGrant> SessionService::Grant(const core::User& user,
+                                                 const core::SessionRecord& session,
+                                                 std::string refresh_token,
+                                                 const core::RefreshTokenRecord& record) const {
+  SessionGrant g;
+  g.access_token = tokens_.Issue(user, session);
+  g.access_token_expires_in = tokens_.access_ttl_seconds();
+  g.refresh_token = std::move(refresh_token);
+  g.refresh_token_id = record.id;
+  g.refresh_token_expires_at = record.expires_at;
+  g.user = user;
+  g.session = session;
+  return g;
+}
+
+core::Result<SessionGrant> SessionService::Start(const core::User& user,
+                                                 const core::ClientInfo& client,
+                                                 std::string_view amr, std::string_view aal) {
+  const core::UnixMillis now = clock_.NowMillis();
+  const core::UnixMillis expires = now + config_.refresh_token_ttl_seconds * 1000;
+  core::SessionRecord session;
+  session.id = crypto::RandomUuid();
+  session.user_id = user.id;
+  session.created_at = now;
+  session.refreshed_at = now;
+  session.expires_at = expires;
+  session.user_agent = client.user_agent.substr(0, 512);
+  session.ip = client.ip;
+  session.aal = std::string(aal);
+  session.amr = std::string(amr);
+
+  std::string token = crypto::RandomUuid();
+  core::RefreshTokenRecord record;
+  record.id = crypto::RandomUuid();
+  record.session_id = session.id;
+  record.user_id = user.id;
+  record.token_hash = crypto::Sha256Hex(token);
+  record.created_at = now;
+  record.expires_at = expires;
+  if (auto r = store_.sessions().Create(session, record); !r) return r.error();
+  return Grant(user, session, std::move(token), record);
+}
+
+core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token) {
+  if (!LooksLikeRefreshToken(refresh_token)) return InvalidRefreshToken();
+  const core::UnixMillis now = clock_.NowMillis();
+  std::string successor = DeriveSuccessor(refresh_token);
+
+  store::RotateRequest req;
+  req.presented_hash = crypto::Sha256Hex(refresh_token);
+  req.successor.id = crypto::RandomUuid();
+  req.successor.token_hash = crypto::Sha256Hex(successor);
+  req.successor.created_at = now;
+  req.successor.expires_at = now + config_.refresh_token_ttl_seconds * 1000;
+  req.now = now;
+  req.grace_millis = config_.refresh_token_reuse_grace_seconds * 1000;
+
+  auto rotated = store_.sessions().Rotate(req);
+  if (!rotated) return rotated.error();
+  switch (rotated->status) {
+    case store::RotateStatus::kRotated:
+    case store::RotateStatus::kGraceSuccessor:
+      break;
+    case store::RotateStatus::kReuseDetected: {
+      core::AuditEvent ev;
+      ev.at = now;
+      ev.type = "token-reuse";
+      ev.user_id = rotated->session.user_id;
+      ev.data_json = "{\"session_id\":\"" + rotated->session.id + "\"}";
+      (void)store_.audit().Append(ev);
+      return InvalidRefreshToken();
+    }
+    default:
+      return InvalidRefreshToken();
+  }
+  // The successor's hash must be the one we derive; anything else means the
+  // chain was not built by this key (e.g. a changed secret) and cannot be handed out.
+  if (!crypto::ConstantTimeEquals(rotated->current.token_hash, req.successor.token_hash))
+    return InvalidRefreshToken();
+
+  auto user = store_.users().FindById(rotated->session.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return InvalidRefreshToken();
+  if ((*user)->disabled) {
+    (void)store_.sessions().Revoke(rotated->session.id, "user-disabled", now);
+    return core::Error(core::errc::kDisabledUser, "User is disabled");
+  }
+  return Grant(**user, rotated->session, std::move(successor), rotated->current);
+}
+
+core::Result<void> SessionService::SignOut(std::string_view refresh_token) {
+  if (!LooksLikeRefreshToken(refresh_token)) return core::Ok();
+  auto session = store_.sessions().FindByTokenHash(crypto::Sha256Hex(refresh_token));
+  if (!session) return session.error();
+  if (!session->has_value()) return core::Ok();
+  const core::UnixMillis now = clock_.NowMillis();
+  auto r = store_.sessions().Revoke((*session)->id, "signout", now);
+  if (!r) return r;
+  core::AuditEvent ev;
+  ev.at = now;
+  ev.type = "signout";
+  ev.user_id = (*session)->user_id;
+  (void)store_.audit().Append(ev);
+  return core::Ok();
+}
+
+core::Result<int> SessionService::SignOutAll(std::string_view user_id) {
+  const core::UnixMillis now = clock_.NowMillis();
+  auto n = store_.sessions().RevokeAllForUser(user_id, "signout-all", now);
+  if (!n) return n.error();
+  core::AuditEvent ev;
+  ev.at = now;
+  ev.type = "signout-all";
+  ev.user_id = std::string(user_id);
+  (void)store_.audit().Append(ev);
+  return *n;
+}
+
+core::Result<std::vector<core::SessionRecord>> SessionService::List(std::string_view user_id) {
+  return store_.sessions().ListForUser(user_id, clock_.NowMillis());
+}
+
+}  // namespace gh::auth

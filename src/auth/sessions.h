@@ -1,0 +1,79 @@
+// auth::SessionService: starts sessions, rotates refresh tokens with reuse
+// detection, and signs sessions out. Every sign-in method ends here.
+//
+// Refresh tokens are UUID-shaped (as the native spec requires) and stored only as
+// SHA-256. The first token of a session is 122 random bits; each successor is
+// derived from its predecessor with HMAC under a key shared by every instance
+// (kept in the store). That lets a second tab that presents an already-rotated
+// token within the grace window be handed the very same successor, without the
+// raw successor ever being stored.
+//
+// Thread-safe; calls block on the store and belong on a worker thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/tokens.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/types.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+// A session as handed to a client.
+struct SessionGrant {
+  std::string access_token;
+  int64_t access_token_expires_in = 0;  // seconds
+  std::string refresh_token;
+  std::string refresh_token_id;
+  int64_t refresh_token_expires_at = 0;  // unix millis
+  core::User user;
+  core::SessionRecord session;
+};
+
+class SessionService {
+ public:
+  // `derivation_key` is the instance-shared secret for successor tokens.
+  SessionService(store::Store& store, const core::Clock& clock, const config::Config& config,
+                 const TokenService& tokens, std::string derivation_key);
+  SessionService(const SessionService&) = delete;
+  SessionService& operator=(const SessionService&) = delete;
+
+  // Creates a session for `user` (who must exist) and its first refresh token.
+  // `amr` lists the methods used, comma-separated ("password", "otp", ...).
+  core::Result<SessionGrant> Start(const core::User& user, const core::ClientInfo& client,
+                                   std::string_view amr, std::string_view aal = "aal1");
+  // Rotates the refresh token. Errors: invalid-refresh-token (unknown, expired,
+  // revoked, or reused after the grace window, which also revokes the session),
+  // disabled-user.
+  core::Result<SessionGrant> Refresh(std::string_view refresh_token);
+  // Revokes the session the token belongs to. An unknown token is not an error
+  // (sign-out is idempotent).
+  core::Result<void> SignOut(std::string_view refresh_token);
+  // Revokes every session of the user; returns how many.
+  core::Result<int> SignOutAll(std::string_view user_id);
+  // The user's live sessions, newest first.
+  core::Result<std::vector<core::SessionRecord>> List(std::string_view user_id);
+
+  // The successor of `token` (exposed for tests).
+  std::string DeriveSuccessor(std::string_view token) const;
+
+ private:
+  core::Result<SessionGrant> Grant(const core::User& user, const core::SessionRecord& session,
+                                   std::string refresh_token,
+                                   const core::RefreshTokenRecord& record) const;
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  const TokenService& tokens_;
+  const std::string derivation_key_;
+};
+
+// True when `s` has the native spec's refresh-token shape (lower-case UUID).
+bool LooksLikeRefreshToken(std::string_view s);
+
+}  // namespace gh::auth

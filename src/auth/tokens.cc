@@ -1,0 +1,96 @@
+#include "auth/tokens.h"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.h"
+
+namespace gh::auth {
+
+using nlohmann::json;
+
+TokenService::TokenService(const config::Config& config, const core::Clock& clock,
+                           std::shared_ptr<const crypto::KeyRing> keys)
+    : config_(config), clock_(clock), keys_(std::move(keys)) {}
+
+std::shared_ptr<const crypto::KeyRing> TokenService::key_ring() const {
+  std::lock_guard lock(mu_);
+  return keys_;
+}
+
+void TokenService::SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys) {
+  std::lock_guard lock(mu_);
+  keys_ = std::move(keys);
+}
+
+std::string TokenService::Issue(const core::User& user, const core::SessionRecord& session) const {
+  const int64_t now = clock_.NowSeconds();
+  json roles = user.roles;
+  json hasura = {
+      {"x-hasura-user-id", user.id},
+      {"x-hasura-default-role", user.default_role},
+      {"x-hasura-allowed-roles", roles},
+      {"x-hasura-user-is-anonymous", user.is_anonymous ? "true" : "false"},
+  };
+  json amr = json::array();
+  size_t start = 0;
+  while (start < session.amr.size()) {  // "password,totp" -> [{method, timestamp}, ...]
+    size_t comma = session.amr.find(',', start);
+    if (comma == std::string::npos) comma = session.amr.size();
+    amr.push_back({{"method", session.amr.substr(start, comma - start)},
+                   {"timestamp", session.created_at / 1000}});
+    start = comma + 1;
+  }
+  json claims = {
+      {"sub", user.id},
+      {"iat", now},
+      {"exp", now + config_.access_token_ttl_seconds},
+      {"iss", config_.jwt_issuer},
+      {"aud", config_.jwt_audience},
+      {"role", user.is_anonymous ? "anon" : "authenticated"},
+      {"session_id", session.id},
+      {"aal", session.aal},
+      {"amr", amr},
+      {"is_anonymous", user.is_anonymous},
+      {"email", user.email.value_or("")},
+      {"phone", user.phone_number.value_or("")},
+      {config_.jwt_claims_namespace, hasura},
+  };
+  return key_ring()->Sign(claims.dump());
+}
+
+core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
+  const int64_t now = clock_.NowSeconds();
+  std::string cache_key = crypto::Sha256(token);
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(cache_key);
+    if (it != cache_.end()) {
+      if (it->second.exp > now) return it->second;
+      cache_.erase(it);
+      return core::Error(core::errc::kInvalidToken, "access token expired");
+    }
+  }
+  auto verified = key_ring()->Verify(token, now);
+  if (!verified) return verified.error();
+  AccessClaims claims;
+  try {
+    json payload = json::parse(verified->payload_json);
+    if (payload.value("iss", "") != config_.jwt_issuer)
+      return core::Error(core::errc::kInvalidToken, "access token has the wrong issuer");
+    const json& hasura = payload.at(config_.jwt_claims_namespace);
+    claims.user_id = payload.at("sub").get<std::string>();
+    claims.session_id = payload.value("session_id", "");
+    claims.default_role = hasura.at("x-hasura-default-role").get<std::string>();
+    claims.is_anonymous = payload.value("is_anonymous", false);
+    claims.aal = payload.value("aal", "aal1");
+    claims.exp = payload.at("exp").get<int64_t>();
+  } catch (const json::exception&) {
+    return core::Error(core::errc::kInvalidToken, "access token lacks required claims");
+  }
+  std::lock_guard lock(mu_);
+  if (cache_.size() >= kCacheLimit) cache_.clear();
+  cache_.emplace(std::move(cache_key), claims);
+  return claims;
+}
+
+}  // namespace gh::auth

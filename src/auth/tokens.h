@@ -1,0 +1,61 @@
+// auth::TokenService: mints access tokens (JWT with the Hasura and GoTrue claims)
+// and verifies them, with a small bounded cache of already-verified tokens so a
+// busy GET /user does not pay an ES256 verify (~7k/s per core) on every call.
+//
+// Thread-safe. The key ring can be swapped at run time (key rotation) with
+// SetKeyRing; tokens signed by retired keys keep verifying until they expire.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/types.h"
+#include "crypto/jwt.h"
+
+namespace gh::auth {
+
+// What a verified access token says.
+struct AccessClaims {
+  std::string user_id;
+  std::string session_id;
+  std::string default_role;
+  bool is_anonymous = false;
+  std::string aal;
+  int64_t exp = 0;
+};
+
+class TokenService {
+ public:
+  TokenService(const config::Config& config, const core::Clock& clock,
+               std::shared_ptr<const crypto::KeyRing> keys);
+  TokenService(const TokenService&) = delete;
+  TokenService& operator=(const TokenService&) = delete;
+
+  // A signed access token for this user and session, valid for the configured TTL.
+  std::string Issue(const core::User& user, const core::SessionRecord& session) const;
+  // Checks signature, expiry, issuer and the presence of the claims we need.
+  // On failure: Error{invalid-token}.
+  core::Result<AccessClaims> Verify(std::string_view token) const;
+
+  std::shared_ptr<const crypto::KeyRing> key_ring() const;
+  void SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys);
+  int64_t access_ttl_seconds() const { return config_.access_token_ttl_seconds; }
+
+ private:
+  const config::Config& config_;
+  const core::Clock& clock_;
+  mutable std::mutex mu_;  // guards keys_ and cache_
+  std::shared_ptr<const crypto::KeyRing> keys_;
+  // SHA-256 of a token -> its claims; entries dropped at exp, whole cache
+  // cleared when it reaches kCacheLimit (cheap, and refills at once).
+  static constexpr size_t kCacheLimit = 16384;
+  mutable std::unordered_map<std::string, AccessClaims> cache_;
+};
+
+}  // namespace gh::auth

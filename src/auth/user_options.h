@@ -1,0 +1,40 @@
+// Checks and defaults for what a caller may choose about a new user (roles,
+// locale, display name, metadata, redirect target). Shared by every sign-up path
+// (password, passwordless, anonymous, OAuth). Pure functions over the config.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "core/types.h"
+
+namespace gh::auth {
+
+// The sign-up options of the native spec, parsed but not yet checked.
+struct SignUpOptions {
+  std::optional<std::string> display_name;
+  std::optional<std::string> locale;
+  std::optional<std::string> default_role;
+  std::optional<std::vector<std::string>> allowed_roles;
+  std::optional<std::string> metadata_json;  // a JSON object, as text
+  std::optional<std::string> redirect_to;
+};
+
+// Fills display name, locale, roles and metadata of `user` from `options` and the
+// config defaults. Errors: role-not-allowed, default-role-must-be-in-allowed-roles,
+// locale-not-allowed, redirectTo-not-allowed, invalid-request (display name).
+core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUpOptions& options,
+                                      core::User& user);
+
+// True when `url` may be redirected to: client_url or an allowed_redirect_urls
+// entry as a prefix (at a path boundary), with `*` matching within one host label
+// or path segment.
+bool IsRedirectAllowed(const config::Config& config, const std::string& url);
+
+// A new user's skeleton: fresh id, times, defaults from the config.
+core::User NewUser(const config::Config& config, core::UnixMillis now);
+
+}  // namespace gh::auth

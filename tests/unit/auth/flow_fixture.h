@@ -1,0 +1,57 @@
+// A temporary, fully wired set of flows over an in-memory SQLite store and a
+// manual clock: what every auth test starts from.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "auth/account.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/tokens.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "crypto/jwt.h"
+#include "crypto/password.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+class FlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::OpenStore("sqlite::memory:", 1);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(*store);
+    ASSERT_TRUE(store_->Migrate().ok());
+    auto key = crypto::GenerateSigningKey("ES256", clock_.NowMillis());
+    ASSERT_TRUE(key.ok());
+    auto ring = crypto::KeyRing::Create({*key});
+    ASSERT_TRUE(ring.ok());
+    tokens_ = std::make_unique<TokenService>(config_, clock_, *ring);
+    sessions_ =
+        std::make_unique<SessionService>(*store_, clock_, config_, *tokens_, std::string(32, 'd'));
+    password_ = std::make_unique<PasswordFlow>(*store_, clock_, config_, hasher_, *sessions_);
+    accounts_ = std::make_unique<AccountService>(*store_);
+  }
+
+  SessionGrant SignUp(const std::string& email, const std::string& pw = "correct horse") {
+    auto out = password_->SignUp({email, pw, {}, client_});
+    EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
+    return *out->session;
+  }
+
+  config::Config config_;
+  core::ManualClock clock_;
+  // The cheapest Argon2id libsodium allows: tests check behaviour, not cost.
+  crypto::PasswordHasher hasher_{crypto::PasswordHashParams{1, 8192}};
+  core::ClientInfo client_{"127.0.0.1", "test-agent/1.0"};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<PasswordFlow> password_;
+  std::unique_ptr<AccountService> accounts_;
+};
+
+}  // namespace gh::auth
