@@ -14,6 +14,7 @@
 // Server methods are safe to call from any thread.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -56,10 +57,12 @@ struct ServerOptions {
   int worker_threads = 8;
   int hash_threads = 0;  // 0 = number of cores
   int hash_queue_limit = 64;
+  int worker_queue_limit = 10000;  // beyond this the server answers 503 at once
   int64_t body_limit_bytes = 1 << 20;
-  int request_timeout_seconds = 30;  // whole request must arrive within this
-  int idle_timeout_seconds = 60;     // keep-alive connection with no request
-  bool trust_proxy = false;          // client IP from the first X-Forwarded-For hop
+  int header_limit_bytes = 16 << 10;  // request line + headers; beyond -> 431
+  int request_timeout_seconds = 30;   // whole request must arrive within this
+  int idle_timeout_seconds = 60;      // keep-alive connection with no request
+  bool trust_proxy = false;           // client IP from the first X-Forwarded-For hop
   std::vector<std::string> cors_allowed_origins = {"*"};
   bool access_log = true;
   bool access_log_json = false;

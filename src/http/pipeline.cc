@@ -1,0 +1,277 @@
+#include "http/pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "http/access_log.h"
+#include "http/cors.h"
+#include "http/text.h"
+
+namespace gh::http {
+
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// A client's X-Request-Id is echoed so traces join up across services, but only
+// when it is short and printable: it lands in logs and response headers.
+bool SaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// Request ids need to be unique, not secret: a per-thread PRNG is enough.
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t bits = rng();
+    for (int i = 0; i < 16; ++i) {
+      id[half * 16 + i] = kHex[bits & 0xf];
+      bits >>= 4;
+    }
+  }
+  return id;
+}
+
+bool HasHeader(const Response& r, std::string_view name) {
+  return std::any_of(r.headers.begin(), r.headers.end(),
+                     [name](const auto& h) { return EqualsIgnoreCase(h.first, name); });
+}
+
+std::string JoinMethods(const std::vector<std::string>& methods) {
+  std::string out;
+  for (const std::string& m : methods) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
+}  // namespace
+
+// What finishing a response needs; shared with every Responder so that a
+// handler holding one cannot outlive it.
+struct Pipeline::Outbound {
+  explicit Outbound(const ServerOptions& o)
+      : cors(o.cors_allowed_origins),
+        access_log(o.access_log),
+        access_log_json(o.access_log_json) {}
+  CorsPolicy cors;
+  bool access_log;
+  bool access_log_json;
+};
+
+Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> router,
+                   RateLimiter::Options limiter_options)
+    : options_(options),
+      router_(std::move(router)),
+      outbound_(std::make_shared<Outbound>(options_)),
+      limiter_(std::move(limiter_options)),
+      workers_(options_.worker_threads,
+               static_cast<size_t>(std::max(0, options_.worker_queue_limit)), "gh-worker"),
+      hashers_(options_.hash_threads > 0
+                   ? options_.hash_threads
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
+               static_cast<size_t>(std::max(0, options_.hash_queue_limit)), "gh-hash") {}
+
+Pipeline::~Pipeline() { Shutdown(); }
+
+void Pipeline::Shutdown() {
+  workers_.Shutdown();
+  hashers_.Shutdown();
+}
+
+void Pipeline::Prepare(Request* request) const {
+  std::string_view id = request->Header("x-request-id");
+  request->request_id = SaneRequestId(id) ? std::string(id) : NewRequestId();
+
+  if (options_.trust_proxy) {
+    std::string_view forwarded = request->Header("x-forwarded-for");
+    std::string_view first = TrimSpaces(forwarded.substr(0, forwarded.find(',')));
+    if (!first.empty() && first.size() <= 64) request->remote_ip = std::string(first);
+  }
+
+  if (request->path.empty() && !request->target.empty()) {
+    std::string_view target = request->target;
+    size_t q = target.find('?');
+    request->path = PercentDecode(target.substr(0, q), /*plus_as_space=*/false);
+    request->query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+  }
+}
+
+Responder Pipeline::Finisher(const Request& request, Responder write) const {
+  struct State {
+    std::atomic<bool> done{false};
+    std::shared_ptr<const Outbound> out;
+    Responder write;
+    std::string method, target, remote_ip, request_id, origin;
+    SteadyTime start = std::chrono::steady_clock::now();
+  };
+  auto st = std::make_shared<State>();
+  st->out = outbound_;
+  st->write = std::move(write);
+  st->method = request.method;
+  st->target = request.target;
+  st->remote_ip = request.remote_ip;
+  st->request_id = request.request_id;
+  st->origin = std::string(request.Header("origin"));
+
+  return [st](Response response) {
+    if (st->done.exchange(true)) {
+      spdlog::warn("response for request {} sent twice; second one ignored", st->request_id);
+      return;
+    }
+    response.headers.emplace_back("X-Request-Id", st->request_id);
+    st->out->cors.Decorate(st->origin, &response);
+    // Auth responses carry tokens; no cache (browser or proxy) may keep them.
+    if (response.content_type.starts_with("application/json") &&
+        !HasHeader(response, "cache-control")) {
+      response.headers.emplace_back("Cache-Control", "no-store");
+    }
+    if (st->out->access_log) {
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - st->start)
+              .count();
+      LogAccess({st->method, st->target, response.status, response.body.size(), ms, st->remote_ip,
+                 st->request_id},
+                st->out->access_log_json);
+    }
+    // Release the captured connection once written, even if the handler keeps
+    // its copy of this Responder around.
+    Responder write = std::move(st->write);
+    write(std::move(response));
+  };
+}
+
+Response Pipeline::RenderError(const Request& request, const core::Error& error) const {
+  Response r;
+  if (options_.render_error) {
+    r = options_.render_error(request, error);
+  } else {
+    int status = DefaultStatusFor(error.code);
+    nlohmann::json body = {{"status", status}, {"error", error.code}, {"message", error.message}};
+    r = Response::Json(status, body.dump());
+  }
+  if (error.retry_after_seconds > 0 && !HasHeader(r, "retry-after")) {
+    r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return r;
+}
+
+void Pipeline::Reject(Request request, const core::Error& error, int status, Responder write) {
+  Prepare(&request);
+  Responder finish = Finisher(request, std::move(write));
+  Response r = RenderError(request, error);
+  if (status > 0) r.status = status;
+  finish(std::move(r));
+}
+
+void Pipeline::Handle(Request request, Responder write) {
+  Prepare(&request);
+  Responder finish = Finisher(request, std::move(write));
+
+  if (CorsPolicy::IsPreflight(request)) {
+    // Answered here: a preflight carries no credentials and must not reach
+    // handlers that would reject it as unauthenticated.
+    finish(outbound_->cors.Preflight(request, router_->MethodsFor(request.path)));
+    return;
+  }
+
+  const Router::Route* route = nullptr;
+  switch (router_->Match(request, &route)) {
+    case Router::MatchStatus::kFound:
+      break;
+    case Router::MatchStatus::kNotFound:
+      finish(RenderError(request, core::Error(core::errc::kNotFound, "Route not found")));
+      return;
+    case Router::MatchStatus::kMethodNotAllowed: {
+      Response r =
+          RenderError(request, core::Error(core::errc::kMethodNotAllowed, "Method not allowed"));
+      r.headers.emplace_back("Allow", JoinMethods(router_->MethodsFor(request.path)));
+      finish(std::move(r));
+      return;
+    }
+  }
+
+  const RouteOptions& ro = route->options;
+  if (ro.rate_limit_per_minute > 0) {
+    std::string key = route->method + " " + route->pattern + "\n" + request.remote_ip;
+    RateLimiter::Decision d = limiter_.Take(key, ro.rate_limit_per_minute, ro.rate_limit_burst);
+    if (!d.allowed) {
+      finish(RenderError(
+          request, core::Error(core::errc::kTooManyRequests, "Too many requests, try again later",
+                               d.retry_after_seconds)));
+      return;
+    }
+  }
+  Dispatch(*route, std::move(request), std::move(finish));
+}
+
+void Pipeline::Dispatch(const Router::Route& route, Request request, Responder finish) {
+  const bool hashing = route.options.lane == Lane::kHashing;
+  // Shared rather than moved into the task: if the pool refuses the task, the
+  // request is still needed here to render the refusal.
+  auto owned = std::make_shared<Request>(std::move(request));
+  const Handler* handler = &route.handler;  // the Router is immutable and outlives the pools
+  // Capturing `this` is safe: the pools are shut down (threads joined) before
+  // the Pipeline goes away.
+  auto task = [this, owned, handler, finish]() {
+    try {
+      (*handler)(*owned, finish);
+    } catch (const std::exception& e) {
+      // The Responder ignores this if the handler already answered.
+      spdlog::error("handler for {} {} threw: {}", owned->method, owned->path, e.what());
+      finish(RenderError(*owned, core::Error(core::errc::kInternal, "Internal server error")));
+    }
+  };
+  if ((hashing ? hashers_ : workers_).TryPost(std::move(task))) return;
+
+  core::Error error =
+      hashing ? core::Error(core::errc::kOverloaded, "Server is busy, try again shortly", 1)
+              : core::Error(core::errc::kUnavailable, "Service unavailable, try again shortly", 1);
+  finish(RenderError(*owned, error));
+}
+
+int DefaultStatusFor(std::string_view code) {
+  namespace e = core::errc;
+  struct Entry {
+    std::string_view code;
+    int status;
+  };
+  static constexpr Entry kTable[] = {
+      {e::kInvalidRequest, 400},
+      {e::kPayloadTooLarge, 413},
+      {e::kNotFound, 404},
+      {e::kMethodNotAllowed, 405},
+      {e::kTooManyRequests, 429},
+      {e::kOverloaded, 429},
+      {e::kUnavailable, 503},
+      {e::kInternal, 500},
+      {e::kUnauthenticated, 401},
+      {e::kInvalidToken, 401},
+      {e::kInvalidRefreshToken, 401},
+      {e::kInvalidEmailPassword, 401},
+      {e::kEmailAlreadyInUse, 409},
+      {e::kSignupDisabled, 403},
+      {e::kDisabledEndpoint, 403},
+      {e::kDisabledUser, 403},
+      {e::kForbiddenAnonymous, 403},
+  };
+  for (const Entry& entry : kTable) {
+    if (entry.code == code) return entry.status;
+  }
+  // Anything else is a request the flow refused for its content.
+  return 400;
+}
+
+}  // namespace gh::http

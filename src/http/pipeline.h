@@ -1,0 +1,69 @@
+// http::Pipeline: everything that happens to a request between "its bytes are
+// read" and "its response is written", without any socket code.
+//
+// In order: request id, client IP, CORS preflight, routing (404/405), per-route
+// rate limit (429), dispatch to the worker or hashing pool (429/503 when full);
+// on the way out: X-Request-Id, CORS headers, Cache-Control, the access log.
+// The server (server.cc) owns the Beast side and feeds complete requests in;
+// keeping this part Beast-free keeps it readable and testable on its own.
+//
+// Thread-safe: Handle() may be called from many io threads at once. The
+// Responder it hands to a handler may be called from any thread; only its
+// first call counts. Non-copyable; destruction shuts the pools down.
+#pragma once
+
+#include <memory>
+
+#include "core/error.h"
+#include "http/message.h"
+#include "http/rate_limit.h"
+#include "http/server.h"
+#include "http/worker_pool.h"
+
+namespace gh::http {
+
+class Pipeline {
+ public:
+  Pipeline(const ServerOptions& options, std::shared_ptr<const Router> router,
+           RateLimiter::Options limiter_options = {});
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Serves `request`, whose method, target, headers, body and remote_ip (the
+  // peer address) are filled. Calls `write` exactly once with the final
+  // response, possibly from a pool thread. Never blocks.
+  void Handle(Request request, Responder write);
+
+  // Answers a request the server refused before it was read whole (malformed,
+  // too large). `status` > 0 overrides the status render_error chose. The
+  // response gets the same headers and access-log line as any other.
+  void Reject(Request request, const core::Error& error, int status, Responder write);
+
+  // Stops both pools (see WorkerPool::Shutdown). Idempotent.
+  void Shutdown();
+
+  // The response for a server-raised error: options.render_error, or the
+  // native {status, error, message} JSON; plus Retry-After when the error
+  // carries one.
+  Response RenderError(const Request& request, const core::Error& error) const;
+
+ private:
+  struct Outbound;
+
+  // Fills request_id, remote_ip (trust_proxy), path and query.
+  void Prepare(Request* request) const;
+  // Wraps `write` into the Responder given to handlers: first call only,
+  // response decorated and logged.
+  Responder Finisher(const Request& request, Responder write) const;
+  void Dispatch(const Router::Route& route, Request request, Responder finish);
+
+  ServerOptions options_;
+  std::shared_ptr<const Router> router_;
+  std::shared_ptr<const Outbound> outbound_;
+  RateLimiter limiter_;
+  WorkerPool workers_;
+  WorkerPool hashers_;
+};
+
+}  // namespace gh::http
