@@ -1,5 +1,6 @@
 #include "crypto/json_scan.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -270,9 +271,6 @@ bool JsonScan::Parse(std::string_view text) {
     while (true) {
       Member m;
       if (!r.ReadString(&m.name)) return false;
-      for (const Member& seen : members) {
-        if (seen.name == m.name) return false;
-      }
       r.SkipWhitespace();
       if (!r.Consume(':')) return false;
       r.SkipWhitespace();
@@ -316,6 +314,14 @@ bool JsonScan::Parse(std::string_view text) {
   }
   r.SkipWhitespace();
   if (!r.AtEnd()) return false;
+  // Sorting, not pairwise comparison: a JWT header is read before its
+  // signature is checked, so a quadratic check would hand anyone a cheap way
+  // to burn CPU with thousands of members.
+  std::vector<std::string_view> names;
+  names.reserve(members.size());
+  for (const Member& m : members) names.push_back(m.name);
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) return false;
   members_ = std::move(members);
   return true;
 }

@@ -47,7 +47,8 @@ class KeyRing {
   KeyRing(const KeyRing&) = delete;
   KeyRing& operator=(const KeyRing&) = delete;
 
-  // Signs `payload_json` (a JSON object) with the active key.
+  // Signs `payload_json` (a JSON object) with the active key. Returns an
+  // empty string only if OpenSSL fails (out of memory).
   std::string Sign(std::string_view payload_json) const;
   // Checks the signature with the key named by the header's kid (or, when the
   // header has no kid, the active key), rejects alg "none" and any alg that does

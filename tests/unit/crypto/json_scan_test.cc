@@ -180,6 +180,18 @@ TEST(JsonScanTest, LimitsNesting) {
   EXPECT_FALSE(scan.Parse("{\"a\":" + std::string(100000, '[')));
 }
 
+TEST(JsonScanTest, ManyMembersAndLateDuplicate) {
+  std::string text = "{";
+  for (int i = 0; i < 5000; ++i)
+    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  JsonScan scan;
+  ASSERT_TRUE(scan.Parse(text + "\"last\":1}"));
+  EXPECT_EQ(scan.size(), 5001u);
+  int64_t n = 0;
+  EXPECT_TRUE(scan.GetInt64("k4999", &n) && n == 4999);
+  EXPECT_FALSE(scan.Parse(text + "\"k0\":1}"));
+}
+
 TEST(JsonScanTest, FailedParseClearsPreviousMembers) {
   JsonScan scan;
   ASSERT_TRUE(scan.Parse(R"({"a":1})"));
