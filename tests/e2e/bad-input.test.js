@@ -132,17 +132,31 @@ test('non-UTF-8 bytes in JSON strings -> 400 invalid-request, no row', async () 
   await noRow(email);
 });
 
-test('lone surrogate escapes and NUL in strings -> 400 invalid-request, no row', async () => {
+test('lone surrogate escapes, and NUL in the email -> 400 invalid-request, no row', async () => {
   const email = uniqueEmail('esc');
   for (const raw of [
     `{"email":"${email}","password":"${PASSWORD}\\ud800"}`,
+    `{"email":"${email}","password":"${PASSWORD}\\udc00x"}`,
     `{"email":"${email}\\u0000","password":"${PASSWORD}"}`,
-    `{"email":"${email}","password":"${PASSWORD}\\u0000x"}`,
   ]) {
     const res = await srv.api('POST', UP, raw);
     expectError(res, UP, 'POST', 400, 'invalid-request');
   }
   await noRow(email);
+});
+
+test('NUL inside a password: refused, or kept whole (never truncated at the NUL)', async () => {
+  const email = uniqueEmail('nul');
+  const res = await srv.api('POST', UP, `{"email":"${email}","password":"${PASSWORD}\\u0000tail"}`);
+  if (res.status === 400) {
+    expectError(res, UP, 'POST', 400, 'invalid-request');
+    return noRow(email);
+  }
+  assert.equal(res.status, 200, res.text);
+  expectResponse(res, 'POST', UP);
+  const truncated = await srv.api('POST', IN, { email, password: PASSWORD });
+  expectError(truncated, IN, 'POST', 401, 'invalid-email-password');
+  await signIn(srv, email, `${PASSWORD}\u0000tail`);
 });
 
 test('unicode email addresses are refused with 400 invalid-request (spec: format email), no row', async () => {

@@ -76,6 +76,11 @@ const strictEnum = process.env.E2E_STRICT_ERROR_ENUM === '1';
 if (!strictEnum) {
   definitions.ErrorResponse.properties.error.enum.push(...EXTRA_ERROR_CODES);
 }
+// Diagnosis only (never set in CI): E2E_ALLOW_ERROR_CODES=a,b accepts more codes, to see
+// what a run would show behind a known code mismatch.
+for (const code of (process.env.E2E_ALLOW_ERROR_CODES ?? '').split(',').filter(Boolean)) {
+  definitions.ErrorResponse.properties.error.enum.push(code);
+}
 
 // The spec's JWK / JWKSet, untouched, for servers that sign with RSA.
 definitions.JWKSpecOnly = definitions.JWK;
