@@ -23,9 +23,11 @@ core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password
     return core::Error(
         core::errc::kPasswordTooShort,
         "Password must be at least " + std::to_string(config_.password_min_length) + " characters");
+  if (password.find('\0') != std::string::npos)
+    return core::Error(core::errc::kInvalidRequest, "Password must not contain NUL characters");
   if (password.size() > static_cast<size_t>(config_.password_max_length))
     return core::Error(
-        core::errc::kPasswordTooLong,
+        core::errc::kInvalidRequest,
         "Password must be at most " + std::to_string(config_.password_max_length) + " bytes");
   return core::Ok();
 }

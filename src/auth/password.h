@@ -53,7 +53,8 @@ class PasswordFlow {
   PasswordFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
                const crypto::PasswordHasher& hasher, SessionService& sessions);
 
-  // Errors: invalid-request (email), password-too-short, password-too-long,
+  // Errors: invalid-request (email), password-too-short, invalid-request (password too long,
+  // not UTF-8, or with NUL),
   // signup-disabled, disabled-endpoint, email-already-in-use, and those of
   // ApplySignUpOptions.
   core::Result<SignInOutcome> SignUp(const EmailPasswordSignUp& request);

@@ -169,9 +169,9 @@ std::vector<Setting> BuildTable() {
   add("jwt_claims_namespace", {}, Str(&Config::jwt_claims_namespace),
       "Claim holding the Hasura claims.");
   add("access_token_ttl_seconds", {"AUTH_ACCESS_TOKEN_EXPIRES_IN"},
-      Num(&Config::access_token_ttl_seconds, 60, 86400), "Access token lifetime.");
+      Num(&Config::access_token_ttl_seconds, 1, 86400), "Access token lifetime.");
   add("refresh_token_ttl_seconds", {"AUTH_REFRESH_TOKEN_EXPIRES_IN"},
-      Num(&Config::refresh_token_ttl_seconds, 300, int64_t{10} * 365 * 86400),
+      Num(&Config::refresh_token_ttl_seconds, 2, int64_t{10} * 365 * 86400),
       "Refresh token (and idle session) lifetime.");
   add("refresh_token_reuse_grace_seconds", {},
       Num(&Config::refresh_token_reuse_grace_seconds, 0, 300),

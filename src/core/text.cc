@@ -59,7 +59,7 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
     return std::nullopt;
   for (char& ch : email) {
     auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7F) return std::nullopt;  // whitespace and control characters
+    if (c <= 0x20 || c >= 0x7F) return std::nullopt;  // whitespace, control, non-ASCII
     if (c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' || c == '\\' ||
         c == '"' || c == '[' || c == ']')
       return std::nullopt;  // would need quoting; not accepted

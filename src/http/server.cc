@@ -194,6 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!parser_ || !parser_->is_header_done()) return r;
     auto& msg = parser_->get();
     r.method = std::string(Sv(msg.method_string()));
+    head_request_ = msg.method() == bhttp::verb::head;
     r.target = std::string(Sv(msg.target()));
     r.headers.reserve(std::distance(msg.begin(), msg.end()));
     for (const auto& field : msg) {
@@ -249,6 +250,8 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(r.body);
     response_.keep_alive(keep_alive_ && !shared_->stopping);
     response_.prepare_payload();
+    // A HEAD answer states the length of the body it does not send.
+    if (head_request_) response_.body().clear();
     stream_.expires_after(std::chrono::seconds(options().request_timeout_seconds));
     bhttp::async_write(stream_, response_,
                        beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
@@ -303,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool served_one_ = false;
+  bool head_request_ = false;  // the request being answered is HEAD: send no body
   bool linger_ = false;
 };
 

@@ -23,6 +23,7 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   router.Add("POST", prefix + "/signout", SignOut(deps), token);
   router.Add("GET", prefix + "/user", GetUser(deps), token);
   router.Add("GET", prefix + "/healthz", Healthz(deps), plain);
+  router.Add("HEAD", prefix + "/healthz", Healthz(deps), plain);
   router.Add("GET", prefix + "/version", Version(deps), plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), plain);
 }

@@ -50,7 +50,9 @@ TEST_F(PasswordFlowTest, PasswordPolicy) {
   EXPECT_TRUE(password_->SignUp({"e@example.com", std::string(64, 'x'), {}, client_}).ok());
   auto long_pw = password_->SignUp({"f@example.com", std::string(129, 'x'), {}, client_});
   ASSERT_FALSE(long_pw.ok());
-  EXPECT_EQ(long_pw.error().code, core::errc::kPasswordTooLong);
+  EXPECT_EQ(long_pw.error().code, core::errc::kInvalidRequest);
+  auto nul = password_->SignUp({"n@example.com", std::string("abcdefghi\0j", 11), {}, client_});
+  EXPECT_EQ(nul.error().code, core::errc::kInvalidRequest);
   auto bad_utf8 = password_->SignUp({"g@example.com", "abcdefghi\xFF", {}, client_});
   EXPECT_EQ(bad_utf8.error().code, core::errc::kInvalidRequest);
   EXPECT_EQ(*store_->users().Count(), 2);

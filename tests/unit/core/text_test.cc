@@ -25,7 +25,7 @@ TEST(Utf8, RejectsMalformedText) {
 
 TEST(NormalizeEmail, TrimsAndLowerCases) {
   EXPECT_EQ(NormalizeEmail("  Foo.Bar@Example.COM "), "foo.bar@example.com");
-  EXPECT_EQ(NormalizeEmail("j\xC3\xBCrgen@m\xC3\xBCnchen.de"), "j\xC3\xBCrgen@m\xC3\xBCnchen.de");
+  EXPECT_FALSE(NormalizeEmail("j\xC3\xBCrgen@m\xC3\xBCnchen.de").has_value());  // ASCII only
   EXPECT_EQ(NormalizeEmail("a+tag@x.io"), "a+tag@x.io");
 }
 
