@@ -48,11 +48,8 @@ Response CorsPolicy::Preflight(const Request& request,
   Response r;
   r.status = 204;
   r.content_type = "text/plain; charset=utf-8";
-  r.headers.emplace_back("Vary", "Origin");
-  std::string_view origin = request.Header("origin");
-  if (!Allows(origin)) return r;
+  if (!Allows(request.Header("origin"))) return r;
 
-  AddAllowOrigin(origin, &r);
   if (!methods.empty()) {
     std::string allow;
     for (const std::string& m : methods) {

@@ -26,13 +26,14 @@ class CorsPolicy {
   // A preflight is an OPTIONS request carrying Access-Control-Request-Method.
   static bool IsPreflight(const Request& request);
 
-  // The 204 answer to a preflight. `methods` are those routed for the path
-  // (Router::MethodsFor). A disallowed origin gets a bare 204, which the
-  // browser treats as a refusal.
+  // The 204 answer to a preflight, with the preflight-only headers (methods,
+  // headers, max age); Decorate() adds the origin headers as for any response.
+  // `methods` are those routed for the path (Router::MethodsFor). A disallowed
+  // origin gets a bare 204, which the browser treats as a refusal.
   Response Preflight(const Request& request, const std::vector<std::string>& methods) const;
 
-  // Adds the CORS headers of an actual (non-preflight) response when `origin`
-  // (the request's Origin header, "" when absent) is allowed.
+  // Adds the CORS headers every response (preflight or not) carries when
+  // `origin` (the request's Origin header, "" when absent) is allowed.
   void Decorate(std::string_view origin, Response* response) const;
 
  private:

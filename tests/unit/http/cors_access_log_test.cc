@@ -50,7 +50,10 @@ TEST(CorsPolicyTest, PreflightFromRefusedOriginIsBare) {
   ASSERT_TRUE(CorsPolicy::IsPreflight(req));
   Response r = some.Preflight(req, {"POST"});
   EXPECT_EQ(r.status, 204);
+  EXPECT_TRUE(r.headers.empty());
+  some.Decorate(req.Header("origin"), &r);
   EXPECT_EQ(HeaderOf(r, "Access-Control-Allow-Origin"), "<absent>");
+  EXPECT_EQ(HeaderOf(r, "Vary"), "Origin");
 }
 
 TEST(AccessLogTest, TextLineOmitsQuery) {

@@ -207,6 +207,10 @@ TEST(ServerTest, CorsPreflightIsAnsweredWithoutDispatch) {
             "x-request-id");
   EXPECT_EQ(r->Header("access-control-max-age"), "600");
   EXPECT_EQ(r->Header("vary"), "Origin");
+  for (const char* name : {"access-control-allow-origin", "access-control-allow-credentials",
+                           "access-control-allow-methods", "vary"}) {
+    EXPECT_EQ(r->Count(name), 1) << name;
+  }
 
   auto r2 =
       c.Roundtrip(BuildRequest("OPTIONS", "/v1/user",
@@ -231,6 +235,7 @@ TEST(ServerTest, CorsHeadersOnActualResponses) {
   EXPECT_EQ(ok->Header("access-control-expose-headers"),
             "X-Request-Id, X-Total-Count, Link, Retry-After");
   EXPECT_EQ(ok->Header("vary"), "Origin");
+  EXPECT_EQ(ok->Count("access-control-allow-origin"), 1);
 
   auto refused = c.Roundtrip(BuildRequest("GET", "/hello", {{"Origin", "https://evil.example"}}));
   ASSERT_TRUE(refused);

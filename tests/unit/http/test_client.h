@@ -30,6 +30,11 @@ struct Reply {
     }
     return "<absent>";
   }
+  int Count(std::string_view name) const {
+    int n = 0;
+    for (const auto& h : headers) n += h.first == name;
+    return n;
+  }
 };
 
 // "METHOD target HTTP/1.1" with Host, the given headers and, when there is a
