@@ -5,6 +5,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -38,9 +39,10 @@ std::string SqlitePath(std::string_view url) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size) {
+Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size,
+                                         std::string_view pg_schema) {
   if (StartsWith(database_url, "postgres://") || StartsWith(database_url, "postgresql://")) {
-    return core::Error(core::errc::kInvalidRequest, "PostgreSQL store not built yet");
+    return postgres::OpenPgStore(database_url, pool_size, pg_schema);
   }
   const std::string path = SqlitePath(database_url);
   if (path.empty()) {

@@ -1,5 +1,5 @@
 // store::Store: everything Gatehouse keeps, behind one interface with two
-// implementations (sqlite/ now, postgres/ next). Flows see only this file.
+// implementations (sqlite/ and postgres/). Flows see only this file.
 //
 // Thread safety: a Store and its sub-stores are safe to call from many threads
 // at once; each call is blocking and runs on a worker thread, never on a socket
@@ -171,7 +171,12 @@ class Store {
 
 // Opens the store a database URL names: "sqlite:///path/to/file.db",
 // "sqlite::memory:" or a bare path ending in .db (SQLite); "postgres://..." or
-// "postgresql://..." (PostgreSQL, once implemented).
-Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8);
+// "postgresql://..." (PostgreSQL, with every table in the schema `pg_schema`,
+// which must match [a-z_][a-z0-9_]*; SQLite ignores it). Fails with
+// Error{invalid-request} for an unsupported URL or a bad schema name. The
+// PostgreSQL store connects lazily: an unreachable server shows up on the
+// first call (Error{service-unavailable}), not here.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8,
+                                         std::string_view pg_schema = "auth");
 
 }  // namespace gh::store

@@ -22,9 +22,9 @@ core::OneTimeCode MakeCode(const std::string& id, const std::string& hash,
   return c;
 }
 
-using CodesTest = StoreTest;
+class CodesTest : public StoreTest {};
 
-TEST_F(CodesTest, InsertThenFindByHash) {
+TEST_P(CodesTest, InsertThenFindByHash) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   core::OneTimeCode c = MakeCode("c1", "hash1");
   c.user_id = "u1";
@@ -47,12 +47,12 @@ TEST_F(CodesTest, InsertThenFindByHash) {
   EXPECT_FALSE(store_->codes().FindByHash("email-otp", "other")->has_value());
 }
 
-TEST_F(CodesTest, CodeWithoutUserRoundTripsNull) {
+TEST_P(CodesTest, CodeWithoutUserRoundTripsNull) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1")).ok());
   EXPECT_FALSE(store_->codes().FindByHash("email-otp", "hash1")->value().user_id.has_value());
 }
 
-TEST_F(CodesTest, FindLatestReturnsNewestOpenCode) {
+TEST_P(CodesTest, FindLatestReturnsNewestOpenCode) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1", kT0)).ok());
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c2", "hash2", kT0 + 10)).ok());
   core::OneTimeCode other = MakeCode("c3", "hash3", kT0 + 20);
@@ -65,7 +65,7 @@ TEST_F(CodesTest, FindLatestReturnsNewestOpenCode) {
   EXPECT_FALSE(store_->codes().FindLatest("sms-otp", "a@example.com")->has_value());
 }
 
-TEST_F(CodesTest, RecordFailedAttemptCounts) {
+TEST_P(CodesTest, RecordFailedAttemptCounts) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1")).ok());
   EXPECT_EQ(store_->codes().RecordFailedAttempt("c1").value(), 1);
   EXPECT_EQ(store_->codes().RecordFailedAttempt("c1").value(), 2);
@@ -73,7 +73,7 @@ TEST_F(CodesTest, RecordFailedAttemptCounts) {
   EXPECT_FALSE(store_->codes().RecordFailedAttempt("missing").ok());
 }
 
-TEST_F(CodesTest, ConsumeIsCompareAndSet) {
+TEST_P(CodesTest, ConsumeIsCompareAndSet) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1")).ok());
   EXPECT_TRUE(store_->codes().Consume("c1", kT0 + 5).value());
   EXPECT_FALSE(store_->codes().Consume("c1", kT0 + 6).value());
@@ -82,7 +82,7 @@ TEST_F(CodesTest, ConsumeIsCompareAndSet) {
   EXPECT_FALSE(store_->codes().FindByHash("email-otp", "hash1")->has_value());
 }
 
-TEST_F(CodesTest, ConcurrentConsumeHasOneWinner) {
+TEST_P(CodesTest, ConcurrentConsumeHasOneWinner) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1")).ok());
   constexpr int kThreads = 8;
   std::atomic<int> winners{0}, failures{0};
@@ -102,7 +102,7 @@ TEST_F(CodesTest, ConcurrentConsumeHasOneWinner) {
   EXPECT_EQ(winners.load(), 1);
 }
 
-TEST_F(CodesTest, ConsumeAllClosesEveryOpenCodeForRecipient) {
+TEST_P(CodesTest, ConsumeAllClosesEveryOpenCodeForRecipient) {
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c1", "hash1", kT0)).ok());
   ASSERT_TRUE(store_->codes().Insert(MakeCode("c2", "hash2", kT0 + 1)).ok());
   core::OneTimeCode other_purpose = MakeCode("c3", "hash3");
@@ -115,7 +115,7 @@ TEST_F(CodesTest, ConsumeAllClosesEveryOpenCodeForRecipient) {
   EXPECT_TRUE(store_->codes().FindByHash("password-reset", "hash3")->has_value());
 }
 
-TEST_F(CodesTest, PurgeDropsExpiredAndConsumed) {
+TEST_P(CodesTest, PurgeDropsExpiredAndConsumed) {
   core::OneTimeCode expired = MakeCode("c1", "hash1");
   expired.expires_at = kT0 + 10;
   ASSERT_TRUE(store_->codes().Insert(expired).ok());
@@ -127,6 +127,8 @@ TEST_F(CodesTest, PurgeDropsExpiredAndConsumed) {
   EXPECT_FALSE(store_->codes().FindByHash("email-otp", "hash1")->has_value());
   EXPECT_TRUE(store_->codes().FindByHash("email-otp", "hash3")->has_value());
 }
+
+GH_STORE_BACKENDS(CodesTest);
 
 }  // namespace
 }  // namespace gh::store::testing

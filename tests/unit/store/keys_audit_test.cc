@@ -18,11 +18,11 @@ core::SigningKeyRecord MakeKey(const std::string& kid, core::UnixMillis created_
   return k;
 }
 
-using KeysTest = StoreTest;
-using AuditTest = StoreTest;
-using SecretsTest = StoreTest;
+class KeysTest : public StoreTest {};
+class AuditTest : public StoreTest {};
+class SecretsTest : public StoreTest {};
 
-TEST_F(KeysTest, ListNewestFirstIncludingRetired) {
+TEST_P(KeysTest, ListNewestFirstIncludingRetired) {
   EXPECT_TRUE(store_->keys().List()->empty());
   ASSERT_TRUE(store_->keys().Insert(MakeKey("k1", kT0)).ok());
   ASSERT_TRUE(store_->keys().Insert(MakeKey("k3", kT0 + 20)).ok());
@@ -45,7 +45,7 @@ TEST_F(KeysTest, ListNewestFirstIncludingRetired) {
   EXPECT_FALSE((*keys)[0].retired_at.has_value());
 }
 
-TEST_F(KeysTest, RetireKeepsKeyAndFirstRetirementTime) {
+TEST_P(KeysTest, RetireKeepsKeyAndFirstRetirementTime) {
   ASSERT_TRUE(store_->keys().Insert(MakeKey("k1", kT0)).ok());
   ASSERT_TRUE(store_->keys().Retire("k1", kT0 + 100).ok());
   ASSERT_TRUE(store_->keys().Retire("k1", kT0 + 200).ok());
@@ -55,7 +55,7 @@ TEST_F(KeysTest, RetireKeepsKeyAndFirstRetirementTime) {
   EXPECT_FALSE(store_->keys().Insert(MakeKey("k1", kT0)).ok());  // kid is unique
 }
 
-TEST_F(AuditTest, AppendThenListNewestFirstWithLimit) {
+TEST_P(AuditTest, AppendThenListNewestFirstWithLimit) {
   for (int i = 0; i < 5; ++i) {
     core::AuditEvent e;
     e.at = kT0 + i;
@@ -84,7 +84,7 @@ TEST_F(AuditTest, AppendThenListNewestFirstWithLimit) {
   EXPECT_TRUE(store_->audit().ListForUser("u2", 10)->empty());
 }
 
-TEST_F(AuditTest, EventsOutliveTheirUser) {
+TEST_P(AuditTest, EventsOutliveTheirUser) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   core::AuditEvent e;
   e.at = kT0;
@@ -95,13 +95,13 @@ TEST_F(AuditTest, EventsOutliveTheirUser) {
   EXPECT_EQ(store_->audit().ListForUser("u1", 10)->size(), 1u);
 }
 
-TEST_F(SecretsTest, FirstWriterWins) {
+TEST_P(SecretsTest, FirstWriterWins) {
   EXPECT_EQ(store_->GetOrInsertSecret("refresh-key", "first").value(), "first");
   EXPECT_EQ(store_->GetOrInsertSecret("refresh-key", "second").value(), "first");
   EXPECT_EQ(store_->GetOrInsertSecret("other", "x").value(), "x");
 }
 
-TEST_F(SecretsTest, ConcurrentCallersAgree) {
+TEST_P(SecretsTest, ConcurrentCallersAgree) {
   constexpr int kThreads = 8;
   std::vector<std::string> seen(kThreads);
   std::vector<std::thread> threads;
@@ -116,7 +116,11 @@ TEST_F(SecretsTest, ConcurrentCallersAgree) {
   for (const std::string& s : seen) EXPECT_EQ(s, seen[0]);
 }
 
-TEST_F(SecretsTest, PingSucceeds) { EXPECT_TRUE(store_->Ping().ok()); }
+TEST_P(SecretsTest, PingSucceeds) { EXPECT_TRUE(store_->Ping().ok()); }
+
+GH_STORE_BACKENDS(KeysTest);
+GH_STORE_BACKENDS(AuditTest);
+GH_STORE_BACKENDS(SecretsTest);
 
 }  // namespace
 }  // namespace gh::store::testing

@@ -41,13 +41,13 @@ std::string JournalMode(const std::string& path) {
   return mode;
 }
 
-TEST(MigrationsTest, VersionsAreNumberedFromOneWithoutGaps) {
+TEST(SqliteMigrationsTest, VersionsAreNumberedFromOneWithoutGaps) {
   std::vector<int> versions = sqlite::KnownMigrationVersions();
   ASSERT_FALSE(versions.empty());
   for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], static_cast<int>(i) + 1);
 }
 
-TEST(MigrationsTest, MigrateIsIdempotentAndSurvivesReopen) {
+TEST(SqliteMigrationsTest, MigrateIsIdempotentAndSurvivesReopen) {
   TempDir dir;
   const std::string path = dir.File("gatehouse.db");
   {
@@ -66,7 +66,7 @@ TEST(MigrationsTest, MigrateIsIdempotentAndSurvivesReopen) {
   EXPECT_EQ(RecordedVersions(path), sqlite::KnownMigrationVersions());
 }
 
-TEST(MigrationsTest, ConcurrentMigrateOnOneFile) {
+TEST(SqliteMigrationsTest, ConcurrentMigrateOnOneFile) {
   TempDir dir;
   const std::string path = dir.File("gatehouse.db");
   // Two stores stand in for two processes starting at once.
@@ -80,7 +80,7 @@ TEST(MigrationsTest, ConcurrentMigrateOnOneFile) {
   EXPECT_EQ(RecordedVersions(path), sqlite::KnownMigrationVersions());
 }
 
-TEST(MigrationsTest, InMemoryStoreWorks) {
+TEST(SqliteMigrationsTest, InMemoryStoreWorks) {
   auto store = OpenMigrated("sqlite::memory:");
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(store->Migrate().ok());
@@ -88,7 +88,7 @@ TEST(MigrationsTest, InMemoryStoreWorks) {
   EXPECT_EQ(store->users().Count().value(), 1);
 }
 
-TEST(MigrationsTest, UnmigratedStoreFailsWithInternalError) {
+TEST(SqliteMigrationsTest, UnmigratedStoreFailsWithInternalError) {
   auto opened = OpenStore("sqlite::memory:");
   ASSERT_TRUE(opened.ok());
   auto r = (*opened)->users().FindById("u1");

@@ -5,9 +5,9 @@
 namespace gh::store::testing {
 namespace {
 
-using UsersTest = StoreTest;
+class UsersTest : public StoreTest {};
 
-TEST_F(UsersTest, CreateThenFindByIdEmailAndPhone) {
+TEST_P(UsersTest, CreateThenFindByIdEmailAndPhone) {
   core::User u = MakeUser("u1", "a@example.com");
   u.phone_number = "+15550001";
   ASSERT_TRUE(store_->users().Create(u).ok());
@@ -31,7 +31,7 @@ TEST_F(UsersTest, CreateThenFindByIdEmailAndPhone) {
   EXPECT_FALSE(store_->users().FindByEmail("b@example.com")->has_value());
 }
 
-TEST_F(UsersTest, EveryFieldRoundTripsWithValues) {
+TEST_P(UsersTest, EveryFieldRoundTripsWithValues) {
   core::User u = MakeUser("u1", "a@example.com");
   u.last_seen = kT0 + 5;
   u.avatar_url = "https://example.com/a.png";
@@ -71,7 +71,7 @@ TEST_F(UsersTest, EveryFieldRoundTripsWithValues) {
   EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
 }
 
-TEST_F(UsersTest, OptionalFieldsRoundTripAsNull) {
+TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
   core::User u = MakeUser("u1", "");
   u.email.reset();
   u.roles = {};
@@ -97,7 +97,7 @@ TEST_F(UsersTest, OptionalFieldsRoundTripAsNull) {
   EXPECT_EQ(*got_v.email, "");
 }
 
-TEST_F(UsersTest, UsersWithoutEmailOrPhoneDoNotConflict) {
+TEST_P(UsersTest, UsersWithoutEmailOrPhoneDoNotConflict) {
   for (const char* id : {"u1", "u2", "u3"}) {
     core::User u = MakeUser(id, "");
     u.email.reset();
@@ -106,7 +106,7 @@ TEST_F(UsersTest, UsersWithoutEmailOrPhoneDoNotConflict) {
   EXPECT_EQ(store_->users().Count().value(), 3);
 }
 
-TEST_F(UsersTest, DuplicateEmailIsEmailAlreadyInUse) {
+TEST_P(UsersTest, DuplicateEmailIsEmailAlreadyInUse) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   auto r = store_->users().Create(MakeUser("u2", "a@example.com"));
   ASSERT_FALSE(r.ok());
@@ -116,7 +116,7 @@ TEST_F(UsersTest, DuplicateEmailIsEmailAlreadyInUse) {
   EXPECT_FALSE(store_->users().FindById("u2")->has_value());
 }
 
-TEST_F(UsersTest, DuplicatePhoneIsPhoneAlreadyInUse) {
+TEST_P(UsersTest, DuplicatePhoneIsPhoneAlreadyInUse) {
   core::User a = MakeUser("u1", "a@example.com");
   a.phone_number = "+15550001";
   core::User b = MakeUser("u2", "b@example.com");
@@ -127,7 +127,7 @@ TEST_F(UsersTest, DuplicatePhoneIsPhoneAlreadyInUse) {
   EXPECT_EQ(r.error().code, "phone-already-in-use");
 }
 
-TEST_F(UsersTest, UpdateReplacesColumnsAndRoles) {
+TEST_P(UsersTest, UpdateReplacesColumnsAndRoles) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   core::User u = store_->users().FindById("u1")->value();
   u.display_name = "Renamed";
@@ -152,7 +152,7 @@ TEST_F(UsersTest, UpdateReplacesColumnsAndRoles) {
   EXPECT_FALSE(store_->users().FindById("u1")->value().password_hash.has_value());
 }
 
-TEST_F(UsersTest, UpdateErrors) {
+TEST_P(UsersTest, UpdateErrors) {
   auto missing = store_->users().Update(MakeUser("ghost", "g@example.com"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, core::errc::kUserNotFound);
@@ -170,7 +170,7 @@ TEST_F(UsersTest, UpdateErrors) {
   EXPECT_EQ(got.roles, (std::vector<std::string>{"user", "me"}));
 }
 
-TEST_F(UsersTest, DuplicateRolesAreKeptOnce) {
+TEST_P(UsersTest, DuplicateRolesAreKeptOnce) {
   core::User u = MakeUser("u1", "a@example.com");
   u.roles = {"user", "me", "user"};
   ASSERT_TRUE(store_->users().Create(u).ok());
@@ -178,7 +178,7 @@ TEST_F(UsersTest, DuplicateRolesAreKeptOnce) {
             (std::vector<std::string>{"user", "me"}));
 }
 
-TEST_F(UsersTest, DeleteRemovesUserAndCascades) {
+TEST_P(UsersTest, DeleteRemovesUserAndCascades) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   ASSERT_TRUE(store_->sessions().Create(MakeSession("s1", "u1"), MakeToken("t1", "h1")).ok());
   core::Identity id;
@@ -198,7 +198,7 @@ TEST_F(UsersTest, DeleteRemovesUserAndCascades) {
   EXPECT_TRUE(store_->users().Create(MakeUser("u2", "a@example.com")).ok());
 }
 
-TEST_F(UsersTest, ListPagesInIdOrder) {
+TEST_P(UsersTest, ListPagesInIdOrder) {
   for (const char* id : {"c", "a", "e", "b", "d"}) {
     ASSERT_TRUE(store_->users().Create(MakeUser(id, std::string(id) + "@example.com")).ok());
   }
@@ -220,7 +220,7 @@ TEST_F(UsersTest, ListPagesInIdOrder) {
   EXPECT_EQ(store_->users().Count().value(), 5);
 }
 
-TEST_F(UsersTest, IdentitiesRoundTripAndAreUniquePerProvider) {
+TEST_P(UsersTest, IdentitiesRoundTripAndAreUniquePerProvider) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   core::Identity id;
   id.id = "i1";
@@ -258,6 +258,8 @@ TEST_F(UsersTest, IdentitiesRoundTripAndAreUniquePerProvider) {
   EXPECT_FALSE(store_->identities().Find("github", "42")->has_value());
   EXPECT_EQ(store_->identities().ListForUser("u1")->size(), 1u);
 }
+
+GH_STORE_BACKENDS(UsersTest);
 
 }  // namespace
 }  // namespace gh::store::testing

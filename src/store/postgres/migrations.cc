@@ -1,0 +1,204 @@
+// The PostgreSQL schema as numbered migrations, embedded so the binary needs
+// no files beside it. Version N here creates what version N of the SQLite
+// store creates (sqlite/migrations.cc), in PostgreSQL types: TEXT ids, BIGINT
+// unix millis, TEXT JSON (not jsonb, which would rewrite the caller's bytes),
+// BOOLEAN booleans. A migration is never edited once released.
+//
+// Tables are created unqualified: every connection's search_path is the
+// store's schema (see Connection), so one binary can serve several schemas.
+
+#include <string>
+
+#include "core/clock.h"
+#include "store/postgres/pg_db.h"
+#include "store/postgres/pg_store.h"
+
+namespace gh::store::postgres {
+
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  applied_at BIGINT NOT NULL
+)
+)sql";
+
+// Version 1: everything the first release keeps. Ids are COLLATE "C" so that
+// Users::List pages in byte order, as in SQLite, whatever the database's
+// locale. The unique constraints on users are named: ToError (pg_conn.cc)
+// recognises email and phone conflicts by these names.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE users (
+  id                    TEXT COLLATE "C" PRIMARY KEY,
+  created_at            BIGINT NOT NULL,
+  updated_at            BIGINT NOT NULL,
+  last_seen             BIGINT,
+  display_name          TEXT NOT NULL DEFAULT '',
+  avatar_url            TEXT NOT NULL DEFAULT '',
+  locale                TEXT NOT NULL DEFAULT '',
+  email                 TEXT CONSTRAINT users_email_key UNIQUE,
+  email_verified        BOOLEAN NOT NULL DEFAULT FALSE,
+  new_email             TEXT,
+  phone_number          TEXT CONSTRAINT users_phone_number_key UNIQUE,
+  phone_number_verified BOOLEAN NOT NULL DEFAULT FALSE,
+  password_hash         TEXT,
+  default_role          TEXT NOT NULL,
+  is_anonymous          BOOLEAN NOT NULL DEFAULT FALSE,
+  disabled              BOOLEAN NOT NULL DEFAULT FALSE,
+  metadata              TEXT NOT NULL DEFAULT '{}',
+  active_mfa_type       TEXT,
+  totp_secret_encrypted TEXT
+);
+
+-- Allowed roles; `position` keeps the order the caller gave.
+CREATE TABLE user_roles (
+  user_id  TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role     TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, role)
+);
+
+CREATE TABLE identities (
+  id               TEXT COLLATE "C" PRIMARY KEY,
+  user_id          TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  provider         TEXT NOT NULL,
+  provider_user_id TEXT NOT NULL,
+  email            TEXT,
+  data             TEXT NOT NULL DEFAULT '{}',
+  created_at       BIGINT NOT NULL,
+  updated_at       BIGINT NOT NULL,
+  UNIQUE (provider, provider_user_id)
+);
+CREATE INDEX identities_user_id ON identities (user_id);
+
+CREATE TABLE sessions (
+  id             TEXT COLLATE "C" PRIMARY KEY,
+  user_id        TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at     BIGINT NOT NULL,
+  refreshed_at   BIGINT NOT NULL,
+  expires_at     BIGINT NOT NULL,
+  user_agent     TEXT NOT NULL DEFAULT '',
+  ip             TEXT NOT NULL DEFAULT '',
+  aal            TEXT NOT NULL DEFAULT 'aal1',
+  amr            TEXT NOT NULL DEFAULT '',
+  revoked_at     BIGINT,
+  revoked_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user_id ON sessions (user_id, created_at);
+CREATE INDEX sessions_expires_at ON sessions (expires_at);
+
+-- parent_id has no foreign key: a chain is always deleted with its session.
+CREATE TABLE refresh_tokens (
+  id         TEXT COLLATE "C" PRIMARY KEY,
+  session_id TEXT COLLATE "C" NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  user_id    TEXT COLLATE "C" NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  parent_id  TEXT COLLATE "C",
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  rotated_at BIGINT
+);
+CREATE INDEX refresh_tokens_session_id ON refresh_tokens (session_id);
+CREATE INDEX refresh_tokens_parent_id ON refresh_tokens (parent_id);
+
+CREATE TABLE one_time_codes (
+  id          TEXT COLLATE "C" PRIMARY KEY,
+  user_id     TEXT COLLATE "C" REFERENCES users(id) ON DELETE CASCADE,
+  purpose     TEXT NOT NULL,
+  recipient   TEXT NOT NULL,
+  code_hash   TEXT NOT NULL,
+  data        TEXT NOT NULL DEFAULT '{}',
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  consumed_at BIGINT
+);
+CREATE INDEX one_time_codes_hash ON one_time_codes (purpose, code_hash);
+CREATE INDEX one_time_codes_recipient ON one_time_codes (purpose, recipient, created_at);
+CREATE INDEX one_time_codes_expires_at ON one_time_codes (expires_at);
+
+-- Reserved for multi-factor enrolment beyond the single TOTP secret on users.
+CREATE TABLE mfa_factors (
+  id               TEXT COLLATE "C" PRIMARY KEY,
+  user_id          TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type             TEXT NOT NULL,
+  secret_encrypted TEXT,
+  created_at       BIGINT NOT NULL,
+  verified_at      BIGINT
+);
+CREATE INDEX mfa_factors_user_id ON mfa_factors (user_id);
+
+CREATE TABLE signing_keys (
+  kid         TEXT COLLATE "C" PRIMARY KEY,
+  algorithm   TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  public_pem  TEXT NOT NULL DEFAULT '',
+  created_at  BIGINT NOT NULL,
+  retired_at  BIGINT
+);
+
+-- The surrogate id only orders events written in the same millisecond.
+CREATE TABLE audit_log (
+  id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at         BIGINT NOT NULL,
+  type       TEXT NOT NULL,
+  user_id    TEXT COLLATE "C",
+  ip         TEXT NOT NULL DEFAULT '',
+  user_agent TEXT NOT NULL DEFAULT '',
+  data       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_user_id ON audit_log (user_id, at);
+
+CREATE TABLE secrets (
+  name       TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kV1},
+};
+
+// The advisory lock's first key: "GhMi". The second is the schema name's hash,
+// so stores in different schemas (tests, several apps) migrate in parallel.
+constexpr int kAdvisoryLockClass = 0x47684d69;
+
+}  // namespace
+
+std::vector<int> KnownMigrationVersions() {
+  std::vector<int> versions;
+  for (const Migration& m : kMigrations) versions.push_back(m.version);
+  return versions;
+}
+
+Result<void> ApplyMigrations(Db& db, const std::string& schema) {
+  if (!ValidSchemaName(schema)) {  // spliced into SQL below; checked by OpenPgStore too
+    return core::Error(core::errc::kInvalidRequest, "Invalid PostgreSQL schema name");
+  }
+  const std::string create_schema = "CREATE SCHEMA IF NOT EXISTS " + schema;
+  return db.Transaction("migrate", [&](Connection& conn) -> Result<void> {
+    // Held until COMMIT: a second process blocks here, then sees our rows.
+    conn.Run("SELECT pg_advisory_xact_lock($1::integer, hashtext($2))",
+             Params().Add(kAdvisoryLockClass).Add(schema));
+    conn.Exec(create_schema.c_str());
+    conn.Exec(kCreateMigrationsTable);
+    for (const Migration& m : kMigrations) {
+      PgResult applied =
+          conn.Run("SELECT 1 FROM schema_migrations WHERE version = $1", Params().Add(m.version));
+      if (applied.rows() > 0) continue;
+      conn.Exec(m.sql);
+      conn.Run("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+               Params().Add(m.version).Add(core::SystemClock::Instance().NowMillis()));
+    }
+    return core::Ok();
+  });
+}
+
+}  // namespace gh::store::postgres

@@ -1,0 +1,163 @@
+// The PostgreSQL implementation of store::Store: what a team runs in
+// production, and what lets many stateless Gatehouse instances share one
+// database behind a load balancer.
+//
+// Thread safety: safe to call from many threads (and many processes) at once,
+// as store.h requires. Each call leases one connection from a pool of
+// `pool_size`, opened lazily; each connection prepares a statement once and
+// reuses it after.
+//
+// Every table lives in one PostgreSQL schema (`auth` by default) so the store
+// can share a database with the application. The tables mirror the SQLite
+// store's (sqlite/migrations.cc): TEXT ids (UUID text in and out), BIGINT unix
+// milliseconds, TEXT JSON (kept byte for byte), BOOLEAN booleans.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+
+namespace gh::store::postgres {
+
+class Db;
+
+// Makes a store for the database `url` names ("postgres://..." or
+// "postgresql://...") whose tables live in `schema`. Connects nothing yet:
+// connections are opened on first use, so this fails only for a malformed URL
+// or schema name (Error{invalid-request}). Call Store::Migrate() before use.
+Result<std::unique_ptr<Store>> OpenPgStore(std::string_view url, int pool_size,
+                                           std::string_view schema);
+
+// The migration versions this binary knows, in order (for tests and `migrate`).
+std::vector<int> KnownMigrationVersions();
+
+// Creates the schema when missing and applies every migration not yet
+// recorded in its schema_migrations table, all in one transaction under an
+// advisory lock keyed by the schema name: a second process migrating at the
+// same time waits, then finds nothing left to do. Idempotent.
+Result<void> ApplyMigrations(Db& db, const std::string& schema);
+
+// --- The implementation classes; one .cc file each (see OpenPgStore). ---
+
+class PgUsers final : public Users {
+ public:
+  explicit PgUsers(Db& db) : db_(db) {}
+  Result<void> Create(const core::User& user) override;
+  Result<std::optional<core::User>> FindById(std::string_view id) override;
+  Result<std::optional<core::User>> FindByEmail(std::string_view email) override;
+  Result<std::optional<core::User>> FindByPhone(std::string_view e164) override;
+  Result<void> Update(const core::User& user) override;
+  Result<void> Delete(std::string_view id) override;
+  Result<std::vector<core::User>> List(std::string_view after_id, int limit) override;
+  Result<int64_t> Count() override;
+
+ private:
+  Db& db_;
+};
+
+class PgSessions final : public Sessions {
+ public:
+  explicit PgSessions(Db& db) : db_(db) {}
+  Result<void> Create(const core::SessionRecord& session,
+                      const core::RefreshTokenRecord& first_token) override;
+  Result<RotateResult> Rotate(const RotateRequest& request) override;
+  Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) override;
+  Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) override;
+  Result<void> Revoke(std::string_view session_id, std::string_view reason,
+                      core::UnixMillis now) override;
+  Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,
+                               core::UnixMillis now, std::string_view keep_session_id) override;
+  Result<std::vector<core::SessionRecord>> ListForUser(std::string_view user_id,
+                                                       core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
+class PgIdentities final : public Identities {
+ public:
+  explicit PgIdentities(Db& db) : db_(db) {}
+  Result<void> Create(const core::Identity& identity) override;
+  Result<std::optional<core::Identity>> Find(std::string_view provider,
+                                             std::string_view provider_user_id) override;
+  Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) override;
+  Result<void> Delete(std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
+class PgCodes final : public OneTimeCodes {
+ public:
+  explicit PgCodes(Db& db) : db_(db) {}
+  Result<void> Insert(const core::OneTimeCode& code) override;
+  Result<std::optional<core::OneTimeCode>> FindByHash(std::string_view purpose,
+                                                      std::string_view code_hash) override;
+  Result<std::optional<core::OneTimeCode>> FindLatest(std::string_view purpose,
+                                                      std::string_view recipient) override;
+  Result<int> RecordFailedAttempt(std::string_view id) override;
+  Result<bool> Consume(std::string_view id, core::UnixMillis now) override;
+  Result<void> ConsumeAll(std::string_view purpose, std::string_view recipient,
+                          core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
+class PgKeys final : public SigningKeys {
+ public:
+  explicit PgKeys(Db& db) : db_(db) {}
+  Result<std::vector<core::SigningKeyRecord>> List() override;
+  Result<void> Insert(const core::SigningKeyRecord& key) override;
+  Result<void> Retire(std::string_view kid, core::UnixMillis at) override;
+
+ private:
+  Db& db_;
+};
+
+class PgAudit final : public AuditLog {
+ public:
+  explicit PgAudit(Db& db) : db_(db) {}
+  Result<void> Append(const core::AuditEvent& event) override;
+  Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id, int limit) override;
+
+ private:
+  Db& db_;
+};
+
+class PgStore final : public Store {
+ public:
+  // See OpenPgStore. REQUIRES: schema is a valid schema name.
+  PgStore(std::string url, int pool_size, std::string schema);
+  ~PgStore() override;
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+
+  Result<void> Migrate() override;
+  Result<void> Ping() override;
+  Result<std::string> GetOrInsertSecret(std::string_view name, std::string_view candidate) override;
+
+  Users& users() override { return users_; }
+  Sessions& sessions() override { return sessions_; }
+  Identities& identities() override { return identities_; }
+  OneTimeCodes& codes() override { return codes_; }
+  SigningKeys& keys() override { return keys_; }
+  AuditLog& audit() override { return audit_; }
+
+ private:
+  const std::string schema_;
+  std::unique_ptr<Db> db_;
+  PgUsers users_;
+  PgSessions sessions_;
+  PgIdentities identities_;
+  PgCodes codes_;
+  PgKeys keys_;
+  PgAudit audit_;
+};
+
+}  // namespace gh::store::postgres
