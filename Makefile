@@ -4,6 +4,8 @@
 BUILD ?= build/release
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
+# Paths relative to the checkout, so ccache hits across clones (CI builds a fresh one).
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: deps build run test unit e2e bench fuzz format clean
 

@@ -80,7 +80,9 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
                                                     crypto::HexEncode(crypto::RandomBytes(32)));
   if (!derivation_key) return derivation_key.error();
 
-  p->tokens = std::make_unique<auth::TokenService>(p->config, p->clock, *keys);
+  Parts* raw = p.get();
+  p->tokens = std::make_unique<auth::TokenService>(
+      p->config, p->clock, *keys, [raw] { return ReloadKeyRing(raw->config, *raw->store); });
   p->sessions = std::make_unique<auth::SessionService>(*p->store, p->clock, p->config, *p->tokens,
                                                        *derivation_key);
   p->password =

@@ -34,4 +34,13 @@ core::Result<std::shared_ptr<const crypto::KeyRing>> LoadKeyRing(const config::C
   return crypto::KeyRing::Create(*keys);
 }
 
+core::Result<std::shared_ptr<const crypto::KeyRing>> ReloadKeyRing(const config::Config& config,
+                                                                   store::Store& store) {
+  if (!config.jwt_secret.empty())
+    return LoadKeyRing(config, store, core::SystemClock::Instance());  // config only, no writes
+  auto keys = store.keys().List();
+  if (!keys) return keys.error();
+  return crypto::KeyRing::Create(*keys);
+}
+
 }  // namespace gh::app

@@ -19,4 +19,8 @@ core::Result<std::shared_ptr<const crypto::KeyRing>> LoadKeyRing(const config::C
                                                                  store::Store& store,
                                                                  const core::Clock& clock);
 
+// The key ring as stored now, without creating keys (for reloads while serving).
+core::Result<std::shared_ptr<const crypto::KeyRing>> ReloadKeyRing(const config::Config& config,
+                                                                   store::Store& store);
+
 }  // namespace gh::app

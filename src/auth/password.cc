@@ -25,10 +25,10 @@ core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password
         "Password must be at least " + std::to_string(config_.password_min_length) + " characters");
   if (password.find('\0') != std::string::npos)
     return core::Error(core::errc::kInvalidRequest, "Password must not contain NUL characters");
-  if (password.size() > static_cast<size_t>(config_.password_max_length))
+  if (core::Utf8Length(password) > static_cast<size_t>(config_.password_max_length))
     return core::Error(
         core::errc::kInvalidRequest,
-        "Password must be at most " + std::to_string(config_.password_max_length) + " bytes");
+        "Password must be at most " + std::to_string(config_.password_max_length) + " characters");
   return core::Ok();
 }
 
@@ -81,7 +81,8 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     return core::Error(core::errc::kDisabledEndpoint, "Email and password sign-in is disabled");
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
-  if (req.password.size() > static_cast<size_t>(config_.password_max_length)) {
+  // Four bytes per character at most: bounds the work without decoding.
+  if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) {
     return InvalidEmailPassword();  // never hash unbounded input
   }
   auto found = store_.users().FindByEmail(*email);

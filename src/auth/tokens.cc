@@ -9,8 +9,23 @@ namespace gh::auth {
 using nlohmann::json;
 
 TokenService::TokenService(const config::Config& config, const core::Clock& clock,
-                           std::shared_ptr<const crypto::KeyRing> keys)
-    : config_(config), clock_(clock), keys_(std::move(keys)) {}
+                           std::shared_ptr<const crypto::KeyRing> keys, KeyLoader reload)
+    : config_(config),
+      clock_(clock),
+      keys_(std::move(keys)),
+      reload_(std::move(reload)),
+      last_reload_millis_(clock.NowMillis()) {}
+
+bool TokenService::ReloadKeys() const {
+  if (!reload_) return false;
+  std::lock_guard guard(reload_mu_);
+  last_reload_millis_ = clock_.NowMillis();
+  auto ring = reload_();
+  if (!ring) return false;
+  std::lock_guard lock(mu_);
+  keys_ = std::move(*ring);
+  return true;
+}
 
 std::shared_ptr<const crypto::KeyRing> TokenService::key_ring() const {
   std::lock_guard lock(mu_);
@@ -24,6 +39,16 @@ void TokenService::SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys) {
 
 std::string TokenService::Issue(const core::User& user, const core::SessionRecord& session) const {
   const int64_t now = clock_.NowSeconds();
+  if (reload_) {
+    // Pick up a rotation done elsewhere (`gatehouse keys rotate`, another
+    // instance) within a minute, so every instance moves to the new signing key.
+    bool due;
+    {
+      std::lock_guard guard(reload_mu_);
+      due = clock_.NowMillis() - last_reload_millis_ >= kSigningKeyRefreshMillis;
+    }
+    if (due) ReloadKeys();
+  }
   json roles = user.roles;
   json hasura = {
       {"x-hasura-user-id", user.id},
@@ -71,6 +96,15 @@ core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
     }
   }
   auto verified = key_ring()->Verify(token, now);
+  if (!verified && reload_ && verified.error().message == crypto::kUnknownKid) {
+    // Rate-limited so a flood of forged kids cannot turn into a flood of reads.
+    bool due;
+    {
+      std::lock_guard guard(reload_mu_);
+      due = clock_.NowMillis() - last_reload_millis_ >= 1000;
+    }
+    if (due && ReloadKeys()) verified = key_ring()->Verify(token, now);
+  }
   if (!verified) return verified.error();
   AccessClaims claims;
   try {

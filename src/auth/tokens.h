@@ -6,6 +6,7 @@
 // SetKeyRing; tokens signed by retired keys keep verifying until they expire.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,8 +33,13 @@ struct AccessClaims {
 
 class TokenService {
  public:
+  // Loads the current key ring (e.g. from the store); may be empty.
+  using KeyLoader = std::function<core::Result<std::shared_ptr<const crypto::KeyRing>>()>;
+
+  // `reload`, when given, is called (at most once a second) when a token names a
+  // kid this ring lacks: another instance may have rotated keys since we loaded.
   TokenService(const config::Config& config, const core::Clock& clock,
-               std::shared_ptr<const crypto::KeyRing> keys);
+               std::shared_ptr<const crypto::KeyRing> keys, KeyLoader reload = {});
   TokenService(const TokenService&) = delete;
   TokenService& operator=(const TokenService&) = delete;
 
@@ -45,13 +51,19 @@ class TokenService {
 
   std::shared_ptr<const crypto::KeyRing> key_ring() const;
   void SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys);
+  // Reloads through the KeyLoader now (no-op without one); false on failure.
+  bool ReloadKeys() const;
   int64_t access_ttl_seconds() const { return config_.access_token_ttl_seconds; }
 
  private:
   const config::Config& config_;
   const core::Clock& clock_;
-  mutable std::mutex mu_;  // guards keys_ and cache_
-  std::shared_ptr<const crypto::KeyRing> keys_;
+  mutable std::mutex mu_;                                // guards keys_ and cache_
+  mutable std::shared_ptr<const crypto::KeyRing> keys_;  // swapped by reloads
+  static constexpr int64_t kSigningKeyRefreshMillis = 60'000;
+  KeyLoader reload_;
+  mutable std::mutex reload_mu_;        // one reload at a time
+  mutable int64_t last_reload_millis_;  // guarded by reload_mu_
   // SHA-256 of a token -> its claims; entries dropped at exp, whole cache
   // cleared when it reaches kCacheLimit (cheap, and refills at once).
   static constexpr size_t kCacheLimit = 16384;

@@ -192,7 +192,7 @@ std::vector<Setting> BuildTable() {
   add("password_min_length", {"AUTH_PASSWORD_MIN_LENGTH"},
       Num(&Config::password_min_length, 1, 1024), "Shortest password accepted.");
   add("password_max_length", {}, Num(&Config::password_max_length, 64, 1024),
-      "Longest password accepted (bytes).");
+      "Longest password accepted (characters).");
   // --- abuse protection
   add("rate_limit_signin_per_minute", {}, Num(&Config::rate_limit_signin_per_minute, 0, 1000000),
       "Sign-in and sign-up attempts per client IP per minute (0 = no limit).");

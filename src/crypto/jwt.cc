@@ -177,7 +177,7 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
         break;
       }
     }
-    if (key == nullptr) return InvalidToken("unknown kid");
+    if (key == nullptr) return InvalidToken(std::string(kUnknownKid));
   } else {
     key = keys_[0].get();
   }

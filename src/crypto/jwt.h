@@ -36,6 +36,8 @@ struct VerifiedJwt {
 core::Result<core::SigningKeyRecord> GenerateSigningKey(std::string_view algorithm,
                                                         core::UnixMillis now);
 
+inline constexpr std::string_view kUnknownKid = "unknown kid";
+
 class KeyRing {
  public:
   // `keys` newest first; the first key without retired_at signs. Fails with
@@ -53,7 +55,9 @@ class KeyRing {
   // Checks the signature with the key named by the header's kid (or, when the
   // header has no kid, the active key), rejects alg "none" and any alg that does
   // not match that key, then checks `exp` (and `nbf`) against `now_seconds` with
-  // `leeway_seconds`. On failure: Error{invalid-token} with a short reason.
+  // `leeway_seconds`. On failure: Error{invalid-token} with a short reason;
+  // the reason is exactly kUnknownKid when no key of this ring has the header's kid
+  // (the caller may reload keys another instance added and try again).
   // Also rejected: tokens over 16 KiB, padded base64url, a `crit` header, a
   // repeated or malformed JSON member, and claims without a numeric `exp`
   // (a token that never expires is not an access token we issue).

@@ -103,7 +103,7 @@ describe('default server', () => {
 });
 
 describe('access token lifetime within the client refresh margin (60 s, margin 60 s)', () => {
-  // 60 s is the smallest TTL the server accepts; the client refreshes when exp - now <= 60 s.
+  // The client refreshes when exp - now <= 60 s, so with a 60 s TTL every call refreshes first.
   const srv = useServer({ GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: '60' }, { name: 'client-ttl60' });
 
   test('concurrent calls each refresh first (like tabs); the grace window keeps the session alive', async () => {

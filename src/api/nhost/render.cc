@@ -53,7 +53,11 @@ core::ClientInfo ClientOf(const http::Request& request) {
 
 http::Response ErrorResponse(const core::Error& error) {
   int status = http::DefaultStatusFor(error.code);
-  Json body = {{"status", status}, {"error", error.code}, {"message", error.message}};
+  // The native vocabulary has no code for a bad access token; a request carrying
+  // one is simply not authenticated (the message says why).
+  std::string_view code = error.code;
+  if (code == core::errc::kInvalidToken) code = core::errc::kUnauthenticated;
+  Json body = {{"status", status}, {"error", code}, {"message", error.message}};
   http::Response r = http::Response::Json(status, body.dump());
   if (error.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));

@@ -259,6 +259,10 @@ PgResult Connection::Run(const char* sql, const Params& params) {
 
 void Connection::Exec(const char* sql) { Check(PQexec(conn_, sql)); }
 
+void Connection::Begin() { Run("BEGIN"); }
+
+void Connection::Commit() { Run("COMMIT"); }
+
 void Connection::RollbackQuietly() noexcept {
   if (PQstatus(conn_) != CONNECTION_OK) return;
   const PGTransactionStatusType t = PQtransactionStatus(conn_);

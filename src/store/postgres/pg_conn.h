@@ -116,8 +116,9 @@ class Connection {
   // Runs one or more statements unprepared (transaction control, migrations).
   void Exec(const char* sql);
 
-  void Begin() { Exec("BEGIN"); }
-  void Commit() { Exec("COMMIT"); }
+  // Prepared like any statement, so a transaction costs no parsing either.
+  void Begin();
+  void Commit();
   // Rolls back an open transaction, if any; never throws.
   void RollbackQuietly() noexcept;
 
