@@ -126,3 +126,35 @@ TEST_F(SessionsTest, TokenFromAnotherIssuerIsRefused) {
 
 }  // namespace
 }  // namespace gh::auth
+
+namespace gh::auth {
+namespace {
+
+// Two instances share one store; one rotates keys. The other must accept the new
+// kid at once (reload on unknown kid) and sign with the new key within a minute.
+TEST_F(SessionsTest, AnotherInstancesKeyRotationIsPickedUp) {
+  auto old_key = crypto::GenerateSigningKey("ES256", clock_.NowMillis());
+  ASSERT_TRUE(store_->keys().Insert(*old_key).ok());
+  auto loader = [this]() { return crypto::KeyRing::Create(*store_->keys().List()); };
+  TokenService a(config_, clock_, *loader(), loader);
+  TokenService b(config_, clock_, *loader(), loader);
+  auto g = SignUp("rot@example.com");
+
+  clock_.AdvanceSeconds(2);
+  auto new_key = crypto::GenerateSigningKey("ES256", clock_.NowMillis());
+  ASSERT_TRUE(store_->keys().Insert(*new_key).ok());
+  ASSERT_TRUE(store_->keys().Retire(old_key->kid, clock_.NowMillis()).ok());
+  ASSERT_TRUE(a.ReloadKeys());
+  std::string token = a.Issue(g.user, g.session);
+  EXPECT_EQ(a.key_ring()->active_kid(), new_key->kid);
+  ASSERT_TRUE(b.Verify(token).ok());  // b had never seen the new kid
+  EXPECT_EQ(b.key_ring()->active_kid(), new_key->kid);
+
+  TokenService c(config_, clock_, crypto::KeyRing::Create({*old_key}).value(), loader);
+  clock_.AdvanceSeconds(61);
+  (void)c.Issue(g.user, g.session);
+  EXPECT_EQ(c.key_ring()->active_kid(), new_key->kid);
+}
+
+}  // namespace
+}  // namespace gh::auth

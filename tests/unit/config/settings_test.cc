@@ -116,3 +116,21 @@ TEST(Settings, DocsListEverySettingAndDescribeMasksSecrets) {
 
 }  // namespace
 }  // namespace gh::config
+
+namespace gh::config {
+namespace {
+
+// docs/configuration.md is generated; this fails when a setting changed without
+// regenerating it (`gatehouse config docs > docs/configuration.md`).
+TEST(Settings, CommittedDocsMatchTheTable) {
+  std::string here = __FILE__;  // <root>/tests/unit/config/settings_test.cc
+  std::string root = here.substr(0, here.rfind("/tests/unit/config/"));
+  std::ifstream in(root + "/docs/configuration.md");
+  ASSERT_TRUE(in.good()) << "missing " << root << "/docs/configuration.md";
+  std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(committed, RenderMarkdown())
+      << "regenerate with: gatehouse config docs > docs/configuration.md";
+}
+
+}  // namespace
+}  // namespace gh::config
