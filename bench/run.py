@@ -122,13 +122,13 @@ def main():
 
         def storm():
             storm_result.update(loadgen("http", "--port", port, "--scenario", "signin", "--rate",
-                                        int(hash_rate * 3), "--seconds", SECONDS + 1, "--conns", 64,
+                                        int(hash_rate * 3), "--seconds", SECONDS + 1, "--conns", 128,
                                         "--users", users))
 
+        tf = tokens_file("refresh-storm", [s["refreshToken"] for s in sessions(CONNS)])
         t = threading.Thread(target=storm)
         t.start()
         time.sleep(0.5)
-        tf = tokens_file("refresh-storm", [s["refreshToken"] for s in sessions(CONNS)])
         under = loadgen("http", "--port", port, "--scenario", "refresh", "--rate", RATE // 2,
                         "--seconds", SECONDS - 1, "--conns", CONNS, "--tokens", tf)
         t.join()

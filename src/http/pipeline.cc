@@ -82,7 +82,10 @@ Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> r
       hashers_(options_.hash_threads > 0
                    ? options_.hash_threads
                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
-               static_cast<size_t>(std::max(0, options_.hash_queue_limit)), "gh-hash") {}
+               static_cast<size_t>(std::max(0, options_.hash_queue_limit)), "gh-hash",
+               // A sign-in storm saturating every core must not starve token
+               // refresh: hashing yields the CPU to the worker and io threads.
+               /*nice=*/10) {}
 
 Pipeline::~Pipeline() { Shutdown(); }
 

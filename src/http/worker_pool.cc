@@ -1,5 +1,8 @@
 #include "http/worker_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <pthread.h>
 
 #include <exception>
@@ -9,12 +12,16 @@
 
 namespace gh::http {
 
-WorkerPool::WorkerPool(int threads, size_t queue_limit, std::string name)
+WorkerPool::WorkerPool(int threads, size_t queue_limit, std::string name, int nice)
     : queue_limit_(queue_limit), name_(std::move(name)) {
   if (threads < 1) threads = 1;
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] { Loop(); });
+    threads_.emplace_back([this, nice] {
+      // On Linux a thread's nice value is its own (setpriority on its tid).
+      if (nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
+      Loop();
+    });
     // Thread names make `top -H` and debugger sessions readable; Linux caps
     // them at 15 characters.
     std::string thread_name = name_.substr(0, 15);

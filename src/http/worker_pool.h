@@ -24,7 +24,9 @@ class WorkerPool {
   // Starts `threads` threads (at least one). At most `queue_limit` tasks wait
   // in the queue at a time; tasks already running do not count. `name` is used
   // for thread names and log lines.
-  WorkerPool(int threads, size_t queue_limit, std::string name);
+  // `nice` > 0 lowers the threads' CPU priority (Linux per-thread nice), so
+  // CPU-bound work here yields to the other pools when cores are saturated.
+  WorkerPool(int threads, size_t queue_limit, std::string name, int nice = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace gh::store::sqlite {
@@ -9,6 +10,7 @@ namespace {
 // How long a connection waits for another process's write lock before giving
 // up with SQLITE_BUSY (writers in this process queue on Db's mutex instead).
 constexpr int kBusyTimeoutMillis = 5000;
+constexpr int kWalRestartFrames = 50'000;  // 4 KiB pages
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -128,7 +130,7 @@ Connection::Connection(const std::string& path) {
   sqlite3_busy_timeout(db_, kBusyTimeoutMillis);
   // WAL lets readers run beside the one writer; synchronous=NORMAL is durable
   // across application crashes and only risks the last commits on power loss.
-  if (path != ":memory:") Exec("PRAGMA journal_mode=WAL");
+  if (path != ":memory:") Exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0");
   Exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
 }
 
@@ -202,10 +204,51 @@ core::Result<std::unique_ptr<Db>> Db::Open(const std::string& path, int pool_siz
   const bool in_memory = path == ":memory:";
   if (in_memory || pool_size < 1) pool_size = 1;
   try {
-    return std::unique_ptr<Db>(new Db(path, pool_size, in_memory));
+    std::unique_ptr<Db> db(new Db(path, pool_size, in_memory));
+    if (!in_memory) db->StartCheckpointer(path);
+    return db;
   } catch (const DbError& e) {
     return ToError(e, "open");
   }
+}
+
+Db::~Db() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+void Db::StartCheckpointer(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    throw DbError{SQLITE_CANTOPEN, "cannot open the checkpoint connection"};
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMillis);
+  checkpointer_ = std::thread([this, db] { CheckpointLoop(db); });
+}
+
+void Db::CheckpointLoop(sqlite3* db) {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  while (!checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(250),
+                                  [this] { return stopping_; })) {
+    lock.unlock();
+    // PASSIVE never waits for or blocks writers; the next writer after a
+    // complete checkpoint restarts the WAL from its beginning.
+    int log_frames = 0, checkpointed = 0;
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &checkpointed);
+    // Readers that never pause can keep a passive checkpoint from finishing;
+    // past ~200 MB of WAL, briefly make writers wait so the file restarts.
+    if (log_frames > kWalRestartFrames)
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    lock.lock();
+  }
+  sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  sqlite3_close(db);
 }
 
 }  // namespace gh::store::sqlite
