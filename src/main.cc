@@ -32,6 +32,28 @@ Config LoadOrExit(const std::string& toml_path) {
   std::exit(1);
 }
 
+// "30d", "12h", "90m", "3600s" -> seconds; 0 when malformed.
+int64_t ParseDuration(const std::string& text) {
+  if (text.size() < 2) return 0;
+  int64_t n = 0;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9' || n > 1'000'000'000) return 0;
+    n = n * 10 + (text[i] - '0');
+  }
+  switch (text.back()) {
+    case 'd':
+      return n * 86400;
+    case 'h':
+      return n * 3600;
+    case 'm':
+      return n * 60;
+    case 's':
+      return n;
+    default:
+      return 0;
+  }
+}
+
 int Serve(const Config& config) {
   // Block termination signals in every thread; one thread waits for them and
   // drains the server, so no handler runs in signal context.
@@ -79,6 +101,12 @@ int main(int argc, char** argv) {
   auto* keys_rotate =
       keys->add_subcommand("rotate", "Add a new signing key; retire the current one");
   auto* keys_list = keys->add_subcommand("list", "List signing keys");
+  auto* users = cli.add_subcommand("users", "Manage users");
+  users->require_subcommand(1);
+  auto* prune = users->add_subcommand("prune-anonymous", "Delete anonymous users never converted");
+  std::string older_than = "30d";
+  prune->add_option("--older-than", older_than, "Age such as 30d, 12h, 90m or 3600s")
+      ->capture_default_str();
   auto* cfg = cli.add_subcommand("config", "Inspect the configuration");
   cfg->require_subcommand(1);
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
@@ -107,6 +135,17 @@ int main(int argc, char** argv) {
     auto text = gh::app::ListKeys(config);
     if (!text) Fail(text.error());
     std::fputs(text->c_str(), stdout);
+    return 0;
+  }
+  if (*prune) {
+    int64_t seconds = ParseDuration(older_than);
+    if (seconds <= 0) {
+      std::fprintf(stderr, "gatehouse: --older-than: expected e.g. 30d, 12h, 90m or 3600s\n");
+      return 2;
+    }
+    auto n = gh::app::PruneAnonymous(config, seconds);
+    if (!n) Fail(n.error());
+    std::printf("deleted %d anonymous users\n", *n);
     return 0;
   }
   if (*cfg_check) {

@@ -6,8 +6,10 @@
 #include <thread>
 
 #include "api/nhost/nhost.h"
+#include "app/housekeeping.h"
 #include "app/keys.h"
 #include "auth/account.h"
+#include "auth/anonymous.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -30,14 +32,17 @@ struct App::Parts {
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;
   std::unique_ptr<auth::AccountService> accounts;
+  std::unique_ptr<auth::AnonymousFlow> anonymous;
   std::unique_ptr<api::nhost::Deps> nhost;
+  std::unique_ptr<Housekeeper> housekeeper;
   std::unique_ptr<http::Server> server;
 };
 
 namespace {
 
 core::Result<std::unique_ptr<store::Store>> OpenMigrated(const config::Config& config) {
-  auto store = store::OpenStore(config.database_url, config.database_pool_size);
+  auto store =
+      store::OpenStore(config.database_url, config.database_pool_size, config.database_schema);
   if (!store) return store.error();
   if (auto r = (*store)->Migrate(); !r)
     return core::Error(r.error().code, "database migration failed: " + r.error().message);
@@ -88,9 +93,12 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->password =
       std::make_unique<auth::PasswordFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions);
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
-  p->nhost = std::make_unique<api::nhost::Deps>(
-      api::nhost::Deps{p->config, *p->password, *p->sessions, *p->tokens, *p->accounts});
+  p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
+                                                       *p->sessions, *p->password);
+  p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
+      p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous});
 
+  p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();
   api::nhost::RegisterRoutes(*router, *p->nhost);
   p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
@@ -102,7 +110,11 @@ App::~App() = default;
 
 core::Result<void> App::Listen() { return parts_->server->Listen(); }
 int App::port() const { return parts_->server->port(); }
-void App::Run() { parts_->server->Run(); }
+void App::Run() {
+  parts_->housekeeper->Start();
+  parts_->server->Run();
+  parts_->housekeeper->Stop();
+}
 void App::Stop() { parts_->server->Stop(); }
 
 std::string App::Banner() const {
@@ -116,8 +128,16 @@ std::string App::Banner() const {
       << "  signing       " << parts_->tokens->key_ring()->algorithm() << " (kid "
       << parts_->tokens->key_ring()->active_kid() << ")\n"
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")
-      << ", sign-up " << (c.signup_disabled ? "off" : "on") << "\n";
+      << ", anonymous " << (c.anonymous_signin_enabled ? "on" : "off") << ", sign-up "
+      << (c.signup_disabled ? "off" : "on") << "\n";
   return out.str();
+}
+
+core::Result<int> PruneAnonymous(const config::Config& config, int64_t older_than_seconds) {
+  auto store = OpenMigrated(config);
+  if (!store) return store.error();
+  int64_t before = core::SystemClock::Instance().NowMillis() - older_than_seconds * 1000;
+  return (*store)->users().DeleteAnonymousCreatedBefore(before);
 }
 
 core::Result<void> Migrate(const config::Config& config) {

@@ -6,6 +6,7 @@
 // any thread (the signal thread does).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,8 @@ class App {
   std::unique_ptr<Parts> parts_;
 };
 
+// `gatehouse users prune-anonymous`: deletes anonymous users older than this.
+core::Result<int> PruneAnonymous(const config::Config& config, int64_t older_than_seconds);
 // `gatehouse migrate`: applies pending migrations and returns.
 core::Result<void> Migrate(const config::Config& config);
 // `gatehouse keys rotate`: adds a new signing key of the configured algorithm and

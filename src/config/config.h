@@ -24,7 +24,7 @@ struct Config {
   int io_threads = 1;
   int worker_threads = 8;
   int hash_threads = 0;       // 0 = number of cores
-  int hash_queue_limit = 64;  // queued sign-ins beyond this are refused with 429
+  int hash_queue_limit = 16;  // queued sign-ins beyond this are refused with 429
   int64_t body_limit_bytes = 1 << 20;
   int request_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
@@ -57,11 +57,17 @@ struct Config {
   int password_max_length = 128;
   bool email_signin_enabled = true;  // email + password sign-up and sign-in
 
+  // --- anonymous users
+  bool anonymous_signin_enabled = false;
+  std::string anonymous_role = "anonymous";
+  int anonymous_prune_after_days = 0;  // 0 = keep; else delete unconverted ones this old
+
   // --- abuse protection (per client IP)
   int rate_limit_signin_per_minute = 30;  // sign-in and sign-up attempts
   int rate_limit_signin_burst = 10;
   int rate_limit_token_per_minute = 600;  // token refresh / verify
   int rate_limit_token_burst = 100;
+  int rate_limit_anonymous_per_hour = 30;  // anonymous sign-ins
 };
 
 }  // namespace gh::config

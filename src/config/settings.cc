@@ -193,6 +193,14 @@ std::vector<Setting> BuildTable() {
       Num(&Config::password_min_length, 1, 1024), "Shortest password accepted.");
   add("password_max_length", {}, Num(&Config::password_max_length, 64, 1024),
       "Longest password accepted (characters).");
+  // --- anonymous users
+  add("anonymous_signin_enabled", {"AUTH_ANONYMOUS_USERS_ENABLED"},
+      Bool(&Config::anonymous_signin_enabled),
+      "Allow POST /v1/signin/anonymous (users who can later deanonymize).");
+  add("anonymous_role", {}, Str(&Config::anonymous_role),
+      "The only role of anonymous users (their default role).");
+  add("anonymous_prune_after_days", {}, Num(&Config::anonymous_prune_after_days, 0, 36500),
+      "Delete anonymous users who never converted after this many days, hourly (0 = never).");
   // --- abuse protection
   add("rate_limit_signin_per_minute", {}, Num(&Config::rate_limit_signin_per_minute, 0, 1000000),
       "Sign-in and sign-up attempts per client IP per minute (0 = no limit).");
@@ -202,6 +210,8 @@ std::vector<Setting> BuildTable() {
       "Token refresh and verify calls per client IP per minute (0 = no limit).");
   add("rate_limit_token_burst", {}, Num(&Config::rate_limit_token_burst, 0, 10000000),
       "Token refresh and verify calls a client IP may make at once.");
+  add("rate_limit_anonymous_per_hour", {}, Num(&Config::rate_limit_anonymous_per_hour, 0, 1000000),
+      "Anonymous sign-ins per client IP per hour (0 = no limit).");
   return t;
 }
 
@@ -317,6 +327,7 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.access_token_ttl_seconds >= c.refresh_token_ttl_seconds)
     p.push_back("access_token_ttl_seconds must be shorter than refresh_token_ttl_seconds");
   if (c.database_url.empty()) p.push_back("database_url must not be empty");
+  if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   return p;
 }
 

@@ -34,6 +34,7 @@ inline constexpr std::string_view kRoleNotAllowed = "role-not-allowed";
 inline constexpr std::string_view kLocaleNotAllowed = "locale-not-allowed";
 inline constexpr std::string_view kRedirectNotAllowed = "redirectTo-not-allowed";
 inline constexpr std::string_view kForbiddenAnonymous = "forbidden-anonymous";
+inline constexpr std::string_view kUserNotAnonymous = "user-not-anonymous";
 inline constexpr std::string_view kUserNotFound = "user-not-found";
 inline constexpr std::string_view kInvalidTicket = "invalid-ticket";
 inline constexpr std::string_view kInvalidOtp = "invalid-otp";

@@ -71,7 +71,7 @@ struct RouteOptions {
   Lane lane = Lane::kWorker;
   // Per-client-IP rate limit for this route: a token bucket of `burst` tokens
   // refilled at `per_minute` tokens per minute. 0 = no limit.
-  int rate_limit_per_minute = 0;
+  double rate_limit_per_minute = 0;  // fractions allowed: 0.5 = 30 an hour
   int rate_limit_burst = 0;
 };
 

@@ -32,9 +32,9 @@ double RateLimiter::Refilled(const Bucket& b, int64_t now_ms) {
   return std::min<double>(b.burst, b.tokens + refill);
 }
 
-RateLimiter::Decision RateLimiter::Take(std::string_view key, int per_minute, int burst) {
+RateLimiter::Decision RateLimiter::Take(std::string_view key, double per_minute, int burst) {
   if (per_minute <= 0) return {};
-  if (burst <= 0) burst = per_minute;
+  if (burst <= 0) burst = std::max(1, static_cast<int>(per_minute));
   const int64_t now = options_.now_ms();
 
   Shard& shard = shards_[std::hash<std::string_view>()(key) % shards_.size()];

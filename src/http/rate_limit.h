@@ -45,7 +45,8 @@ class RateLimiter {
 
   // Takes one token from the bucket for `key`. `per_minute` <= 0 means no limit
   // (always allowed); `burst` <= 0 means a burst of `per_minute`.
-  Decision Take(std::string_view key, int per_minute, int burst);
+  // Fractions are fine: 0.5 per minute is 30 an hour.
+  Decision Take(std::string_view key, double per_minute, int burst);
 
   // Buckets currently held, over all shards. For tests and metrics.
   size_t size() const;
@@ -54,7 +55,7 @@ class RateLimiter {
   struct Bucket {
     double tokens = 0;
     int64_t last_ms = 0;  // when `tokens` was last brought up to date
-    int per_minute = 0;
+    double per_minute = 0;
     int burst = 0;
   };
   struct Shard {

@@ -45,6 +45,9 @@ class Users {
   // Users ordered by id, strictly after `after_id` (empty = from the start).
   virtual Result<std::vector<core::User>> List(std::string_view after_id, int limit) = 0;
   virtual Result<int64_t> Count() = 0;
+  // Deletes anonymous users created before `before` (with everything of
+  // theirs, as Delete does); returns how many.
+  virtual Result<int> DeleteAnonymousCreatedBefore(core::UnixMillis before) = 0;
 };
 
 // What happened when a refresh token was presented.

@@ -10,6 +10,9 @@ namespace gh::api::nhost {
 http::Handler SignUpEmailPassword(const Deps& deps);
 // signin.cc
 http::Handler SignInEmailPassword(const Deps& deps);
+// anonymous.cc
+http::Handler SignInAnonymous(const Deps& deps);
+http::Handler DeanonymizeUser(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

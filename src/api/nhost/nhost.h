@@ -8,6 +8,7 @@
 #include <string>
 
 #include "auth/account.h"
+#include "auth/anonymous.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -24,6 +25,7 @@ struct Deps {
   auth::SessionService& sessions;
   auth::TokenService& tokens;
   auth::AccountService& accounts;
+  auth::AnonymousFlow& anonymous;
 };
 
 // Adds every native route under `prefix` (normally "/v1").

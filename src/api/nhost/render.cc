@@ -43,6 +43,50 @@ Json SignInJson(const auth::SignInOutcome& o) {
   return j;
 }
 
+// The spec's SignUpOptions; unknown members are refused as the spec's
+// additionalProperties: false says.
+core::Result<auth::SignUpOptions> ParseSignUpOptions(const Json& body) {
+  auth::SignUpOptions o;
+  auto it = body.find("options");
+  if (it == body.end() || it->is_null()) return o;
+  if (!it->is_object())
+    return core::Error(core::errc::kInvalidRequest, "\"options\" must be an object");
+  const Json& opts = *it;
+  for (const auto& [key, _] : opts.items()) {
+    if (key != "displayName" && key != "locale" && key != "metadata" && key != "defaultRole" &&
+        key != "allowedRoles" && key != "redirectTo")
+      return core::Error(core::errc::kInvalidRequest, "Unknown option \"" + key + "\"");
+  }
+  auto display = OptString(opts, "displayName");
+  if (!display) return display.error();
+  auto locale = OptString(opts, "locale");
+  if (!locale) return locale.error();
+  auto role = OptString(opts, "defaultRole");
+  if (!role) return role.error();
+  auto roles = OptStringArray(opts, "allowedRoles");
+  if (!roles) return roles.error();
+  auto metadata = OptObjectText(opts, "metadata");
+  if (!metadata) return metadata.error();
+  auto redirect = OptString(opts, "redirectTo");
+  if (!redirect) return redirect.error();
+  o.display_name = *display;
+  o.locale = *locale;
+  o.default_role = *role;
+  o.allowed_roles = *roles;
+  o.metadata_json = *metadata;
+  o.redirect_to = *redirect;
+  return o;
+}
+
+core::Result<void> OnlyMembers(const Json& body, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, _] : body.items()) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (!known) return core::Error(core::errc::kInvalidRequest, "Unknown member \"" + key + "\"");
+  }
+  return core::Ok();
+}
+
 http::Response Ok(const Json& body) { return http::Response::Json(200, body.dump()); }
 
 http::Response OkString() { return http::Response::Json(200, "\"OK\""); }

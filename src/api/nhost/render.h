@@ -17,6 +17,13 @@ Json SessionJson(const auth::SessionGrant& grant);
 // {session, mfa} for sign-in and sign-up responses.
 Json SignInJson(const auth::SignInOutcome& outcome);
 
+// The spec's SignUpOptions under "options" (absent = all defaults). Unknown
+// members are refused, as the spec's additionalProperties: false says.
+core::Result<auth::SignUpOptions> ParseSignUpOptions(const Json& body);
+
+// Refuses unknown top-level members of a request body.
+core::Result<void> OnlyMembers(const Json& body, std::initializer_list<std::string_view> allowed);
+
 http::Response Ok(const Json& body);
 // The JSON string "OK" that OKResponse endpoints return.
 http::Response OkString();

@@ -3,6 +3,8 @@
 #include "api/nhost/endpoints.h"
 #include "api/nhost/nhost.h"
 
+#include <algorithm>
+
 namespace gh::api::nhost {
 
 void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& prefix) {
@@ -18,6 +20,11 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
 
   router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps), hashing);
   router.Add("POST", prefix + "/signin/email-password", SignInEmailPassword(deps), hashing);
+  http::RouteOptions anonymous;  // creates a user per call: its own, hourly budget
+  anonymous.rate_limit_per_minute = c.rate_limit_anonymous_per_hour / 60.0;
+  anonymous.rate_limit_burst = std::min(c.rate_limit_anonymous_per_hour, 10);
+  router.Add("POST", prefix + "/signin/anonymous", SignInAnonymous(deps), anonymous);
+  router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), hashing);
   router.Add("POST", prefix + "/token", RefreshToken(deps), token);
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), token);
   router.Add("POST", prefix + "/signout", SignOut(deps), token);

@@ -146,6 +146,14 @@ Result<void> PgUsers::Delete(std::string_view id) {
   });
 }
 
+Result<int> PgUsers::DeleteAnonymousCreatedBefore(core::UnixMillis before) {
+  return db_.Single("users.delete_anonymous", [&](Connection& conn) -> Result<int> {
+    return conn
+        .Run("DELETE FROM users WHERE is_anonymous AND created_at < $1", Params().Add(before))
+        .affected();
+  });
+}
+
 Result<std::vector<core::User>> PgUsers::List(std::string_view after_id, int limit) {
   return db_.Single("users.list", [&](Connection& conn) -> Result<std::vector<core::User>> {
     PgResult r = conn.Run(kSelectPage, Params().Add(after_id).Add(limit));

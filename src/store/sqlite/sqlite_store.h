@@ -44,6 +44,7 @@ class SqliteUsers final : public Users {
   Result<void> Delete(std::string_view id) override;
   Result<std::vector<core::User>> List(std::string_view after_id, int limit) override;
   Result<int64_t> Count() override;
+  Result<int> DeleteAnonymousCreatedBefore(core::UnixMillis before) override;
 
  private:
   Db& db_;

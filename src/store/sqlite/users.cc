@@ -157,6 +157,14 @@ Result<void> SqliteUsers::Delete(std::string_view id) {
   });
 }
 
+Result<int> SqliteUsers::DeleteAnonymousCreatedBefore(core::UnixMillis before) {
+  return db_.Write("users.delete_anonymous", [&](Connection& conn) -> Result<int> {
+    return conn.Prepare("DELETE FROM users WHERE is_anonymous = 1 AND created_at < ?")
+        .Bind(1, before)
+        .Run();
+  });
+}
+
 Result<std::vector<core::User>> SqliteUsers::List(std::string_view after_id, int limit) {
   return db_.Read("users.list", [&](Connection& conn) -> Result<std::vector<core::User>> {
     std::vector<core::User> users;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "auth/account.h"
+#include "auth/anonymous.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -34,6 +35,8 @@ class FlowTest : public ::testing::Test {
         std::make_unique<SessionService>(*store_, clock_, config_, *tokens_, std::string(32, 'd'));
     password_ = std::make_unique<PasswordFlow>(*store_, clock_, config_, hasher_, *sessions_);
     accounts_ = std::make_unique<AccountService>(*store_);
+    anonymous_ = std::make_unique<AnonymousFlow>(*store_, clock_, config_, hasher_, *sessions_,
+                                                 *password_);
   }
 
   SessionGrant SignUp(const std::string& email, const std::string& pw = "correct horse") {
@@ -52,6 +55,7 @@ class FlowTest : public ::testing::Test {
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<PasswordFlow> password_;
   std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<AnonymousFlow> anonymous_;
 };
 
 }  // namespace gh::auth

@@ -1,0 +1,58 @@
+#include "app/housekeeping.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace gh::app {
+
+namespace {
+constexpr auto kInterval = std::chrono::hours(1);
+constexpr int64_t kDayMillis = 86'400'000;
+}  // namespace
+
+Housekeeper::Housekeeper(store::Store& store, const core::Clock& clock,
+                         const config::Config& config, auth::AnonymousFlow& anonymous)
+    : store_(store), clock_(clock), config_(config), anonymous_(anonymous) {}
+
+Housekeeper::~Housekeeper() { Stop(); }
+
+void Housekeeper::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    // The first round waits an interval too: a restart loop must not turn into
+    // a delete loop, and start-up stays fast.
+    while (!cv_.wait_for(lock, kInterval, [this] { return stopping_; })) {
+      lock.unlock();
+      RunOnce();
+      lock.lock();
+    }
+  });
+}
+
+void Housekeeper::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Housekeeper::RunOnce() {
+  const core::UnixMillis now = clock_.NowMillis();
+  // Revoked sessions stay a day so reuse of their tokens is still recognised.
+  if (auto n = store_.sessions().Purge(now - kDayMillis); n && *n > 0)
+    spdlog::info("housekeeping: deleted {} ended sessions", *n);
+  if (auto n = store_.codes().Purge(now - kDayMillis); n && *n > 0)
+    spdlog::info("housekeeping: deleted {} spent one-time codes", *n);
+  if (config_.anonymous_prune_after_days > 0) {
+    auto n = anonymous_.Prune(now - config_.anonymous_prune_after_days * kDayMillis);
+    if (!n)
+      spdlog::warn("housekeeping: pruning anonymous users failed: {}", n.error().message);
+    else if (*n > 0)
+      spdlog::info("housekeeping: deleted {} anonymous users", *n);
+  }
+}
+
+}  // namespace gh::app

@@ -1,0 +1,107 @@
+#include "auth/anonymous.h"
+
+#include "core/text.h"
+
+namespace gh::auth {
+
+AnonymousFlow::AnonymousFlow(store::Store& store, const core::Clock& clock,
+                             const config::Config& config, const crypto::PasswordHasher& hasher,
+                             SessionService& sessions, const PasswordFlow& passwords)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      hasher_(hasher),
+      sessions_(sessions),
+      passwords_(passwords) {}
+
+core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
+  if (!config_.anonymous_signin_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "Anonymous sign-in is disabled");
+  if (config_.signup_disabled)
+    return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
+  core::User user = NewUser(config_, clock_.NowMillis());
+  user.is_anonymous = true;
+  user.default_role = config_.anonymous_role;
+  user.roles = {config_.anonymous_role};
+  SignUpOptions options;  // only what the spec lets an anonymous caller choose
+  options.display_name = req.display_name;
+  options.locale = req.locale;
+  options.metadata_json = req.metadata_json;
+  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  if (auto r = store_.users().Create(user); !r) return r.error();
+
+  core::AuditEvent ev;
+  ev.at = clock_.NowMillis();
+  ev.type = "signin-anonymous";
+  ev.user_id = user.id;
+  ev.ip = req.client.ip;
+  ev.user_agent = req.client.user_agent.substr(0, 512);
+  (void)store_.audit().Append(ev);
+
+  auto session = sessions_.Start(user, req.client, "anonymous");
+  if (!session) return session.error();
+  SignInOutcome out;
+  out.user = user;
+  out.session = std::move(*session);
+  return out;
+}
+
+core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
+  if (req.sign_in_method == "passwordless")
+    return core::Error(core::errc::kDisabledEndpoint,
+                       "Deanonymizing by passwordless email needs email sign-in, which is not "
+                       "enabled on this server");
+  if (req.sign_in_method != "email-password")
+    return core::Error(core::errc::kInvalidRequest,
+                       "signInMethod must be \"email-password\" or \"passwordless\"");
+  auto found = store_.users().FindById(req.user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
+  core::User user = **found;
+  if (!user.is_anonymous)
+    return core::Error(core::errc::kUserNotAnonymous, "User is not anonymous");
+
+  auto email = core::NormalizeEmail(req.email);
+  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
+  if (!req.password)
+    return core::Error(core::errc::kInvalidRequest, "\"password\" is required for email-password");
+  if (auto r = passwords_.CheckPasswordPolicy(*req.password); !r) return r.error();
+
+  // The real user gets the roles a fresh sign-up would, then whatever the
+  // options ask for within them; the anonymous role goes.
+  user.default_role = config_.default_role;
+  user.roles = config_.allowed_roles;
+  SignUpOptions options = req.options;
+  if (!options.metadata_json) options.metadata_json = user.metadata_json;  // keep what they had
+  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  auto taken = store_.users().FindByEmail(*email);
+  if (!taken) return taken.error();
+  if (taken->has_value())
+    return core::Error(core::errc::kEmailAlreadyInUse, "Email already in use");
+
+  user.email = *email;
+  user.email_verified = false;
+  user.password_hash = hasher_.Hash(*req.password);
+  if (user.password_hash->empty())
+    return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
+  user.is_anonymous = false;
+  user.updated_at = clock_.NowMillis();
+  // The unique index settles a race with a sign-up of the same address.
+  if (auto r = store_.users().Update(user); !r) return r;
+
+  auto ended = store_.sessions().RevokeAllForUser(user.id, "deanonymized", clock_.NowMillis(),
+                                                  req.session_id);
+  if (!ended) return ended.error();
+  core::AuditEvent ev;
+  ev.at = clock_.NowMillis();
+  ev.type = "deanonymize";
+  ev.user_id = user.id;
+  (void)store_.audit().Append(ev);
+  return core::Ok();
+}
+
+core::Result<int> AnonymousFlow::Prune(core::UnixMillis before) {
+  return store_.users().DeleteAnonymousCreatedBefore(before);
+}
+
+}  // namespace gh::auth

@@ -1,0 +1,69 @@
+// auth::AnonymousFlow: sign-in without any personal detail, and turning such a
+// user into a real one later while keeping their id (and so everything the app
+// stored against it).
+//
+// Thread-safe. Deanonymize with a password hashes it: run on the hash lane.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/user_options.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/types.h"
+#include "crypto/password.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+struct AnonymousSignIn {
+  std::optional<std::string> display_name;
+  std::optional<std::string> locale;
+  std::optional<std::string> metadata_json;
+  core::ClientInfo client;
+};
+
+struct DeanonymizeRequest {
+  std::string user_id;         // from the caller's access token
+  std::string session_id;      // the caller's session: it stays; others end
+  std::string sign_in_method;  // "email-password" or "passwordless"
+  std::string email;
+  std::optional<std::string> password;
+  SignUpOptions options;
+};
+
+class AnonymousFlow {
+ public:
+  AnonymousFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+                const crypto::PasswordHasher& hasher, SessionService& sessions,
+                const PasswordFlow& passwords);
+
+  // A new anonymous user (role config.anonymous_role only) and a session.
+  // Errors: disabled-endpoint (anonymous sign-in off), signup-disabled,
+  // locale-not-allowed, invalid-request (display name).
+  core::Result<SignInOutcome> SignIn(const AnonymousSignIn& request);
+
+  // Gives the anonymous user an email (and password) and the normal roles.
+  // Errors: user-not-anonymous, email-already-in-use (nothing changes),
+  // invalid-request (email, method, missing password), password-too-short,
+  // disabled-endpoint (passwordless until email sign-in exists), and those of
+  // ApplySignUpOptions.
+  core::Result<void> Deanonymize(const DeanonymizeRequest& request);
+
+  // Deletes anonymous users created before `before` (never converted); returns
+  // how many.
+  core::Result<int> Prune(core::UnixMillis before);
+
+ private:
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  const crypto::PasswordHasher& hasher_;
+  SessionService& sessions_;
+  const PasswordFlow& passwords_;
+};
+
+}  // namespace gh::auth
