@@ -72,19 +72,19 @@ random_port() {
 
 # Starts the server in $DIR on port $1; returns non-zero when it did not come up.
 pg_start() {
-  as_server "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w -t 30 \
+  as_server "$BIN/pg_ctl" -D "$PGH/data" -l "$PGH/postgres.log" -w -t 30 \
     -o "-p $1" start >/dev/null
 }
 
 pg_stop() {
-  [ -f "$DIR/data/postmaster.pid" ] || return 0
-  if as_server "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
+  [ -f "$PGH/data/postmaster.pid" ] || return 0
+  if as_server "$BIN/pg_ctl" -D "$PGH/data" -m fast -w -t 30 stop >/dev/null 2>&1; then
     return 0
   fi
   log "fast stop failed, stopping immediately"
-  as_server "$BIN/pg_ctl" -D "$DIR/data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+  as_server "$BIN/pg_ctl" -D "$PGH/data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
   local pid
-  pid=$(head -n 1 "$DIR/data/postmaster.pid" 2>/dev/null || true)
+  pid=$(head -n 1 "$PGH/data/postmaster.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
 }
 
@@ -99,18 +99,28 @@ cmd_start() {
   fi
   mkdir -p "$DIR"
   touch "$DIR/$MARKER"
-  [ -z "$SERVER_USER" ] || chown "$SERVER_USER" "$DIR"
+  PGH="$DIR"
+  if [ -n "$SERVER_USER" ]; then
+    chown "$SERVER_USER" "$DIR"
+    # A checkout under a private home (/root is 0700) is out of the server
+    # user's reach: keep the cluster in /tmp then, and remember where.
+    if ! runuser -u "$SERVER_USER" -- test -x "$DIR" 2>/dev/null; then
+      PGH=$(mktemp -d /tmp/gatehouse-pg.XXXXXX)
+      chown "$SERVER_USER" "$PGH"
+      echo "$PGH" >"$DIR/home"
+    fi
+  fi
 
-  as_server "$BIN/initdb" -D "$DIR/data" -U "$DB_USER" --auth=trust -E UTF8 --locale=C -N \
-    >"$DIR/initdb.log" 2>&1 || {
-    cat "$DIR/initdb.log" >&2
+  as_server "$BIN/initdb" -D "$PGH/data" -U "$DB_USER" --auth=trust -E UTF8 --locale=C -N \
+    >"$PGH/initdb.log" 2>&1 || {
+    cat "$PGH/initdb.log" >&2
     die "initdb failed"
   }
   # A unix socket path is limited to ~107 bytes; with a long <dir> use TCP only.
-  local sockets="$DIR"
-  [ ${#DIR} -lt 80 ] || sockets=""
+  local sockets="$PGH"
+  [ ${#PGH} -lt 80 ] || sockets=""
   # Durability settings off: the data dies with the test run anyway.
-  cat >>"$DIR/data/postgresql.conf" <<EOF
+  cat >>"$PGH/data/postgresql.conf" <<EOF
 
 # gatehouse test server
 listen_addresses = '127.0.0.1'
@@ -131,8 +141,8 @@ EOF
       break
     fi
     port=""
-    if ! grep -q -e "could not bind" -e "already in use" "$DIR/postgres.log" 2>/dev/null; then
-      cat "$DIR/postgres.log" >&2 || true
+    if ! grep -q -e "could not bind" -e "already in use" "$PGH/postgres.log" 2>/dev/null; then
+      cat "$PGH/postgres.log" >&2 || true
       die "postgres did not start"
     fi
     log "port taken, retrying (attempt $attempt)"
@@ -150,6 +160,7 @@ cmd_stop() {
   [ -e "$DIR" ] || return 0
   [ -f "$DIR/$MARKER" ] || die "$DIR was not made by this script; not removing it"
   pg_stop
+  [ "$PGH" = "$DIR" ] || rm -rf "$PGH"
   rm -rf "$DIR"
 }
 
@@ -161,13 +172,15 @@ cmd_halt() {
 cmd_resume() {
   [ -f "$DIR/port" ] || die "no halted test server in $DIR"
   pg_start "$(cat "$DIR/port")" || {
-    tail -n 20 "$DIR/postgres.log" >&2 || true
+    tail -n 20 "$PGH/postgres.log" >&2 || true
     die "postgres did not restart"
   }
 }
 
 [ $# -eq 2 ] || die "usage: $0 start|stop|halt|resume <dir>"
 DIR=$(realpath -m "$2")
+PGH="$DIR"  # where the server's own files live (see cmd_start)
+[ -f "$DIR/home" ] && PGH=$(cat "$DIR/home")
 BIN=$(find_bin)
 SERVER_USER=$(server_user)
 case "$1" in
