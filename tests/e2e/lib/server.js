@@ -6,6 +6,7 @@
 // Server stdout/stderr are kept in memory and printed when a test of the file fails.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -17,6 +18,17 @@ const READY_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
 export const BIN = process.env.GATEHOUSE_BIN;
+
+// Which store the servers use: 'sqlite' (a temp file per server, the default) or
+// 'postgres' (run.sh's second pass: every server gets its own fresh schema on the
+// one PostgreSQL E2E_PG_URL names). A test file's env overrides still win.
+export const DATABASE = process.env.E2E_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+export const PG_URL = process.env.E2E_PG_URL || '';
+
+/** A PostgreSQL schema name no other server of the run uses ([a-z_][a-z0-9_]*). */
+export function uniqueSchema(tag = 'e2e') {
+  return `${tag}_${process.pid}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
 
 /** Finds a free TCP port: bind port 0 on loopback, read it, close. */
 export function freePort() {
@@ -52,6 +64,7 @@ export class Server {
     this.proc = null;
     this.exit = null; // {code, signal} once the process ended
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.schema = uniqueSchema(); // used in the postgres pass; kept across restart()
   }
 
   get url() {
@@ -69,6 +82,7 @@ export class Server {
       GATEHOUSE_HOST: '127.0.0.1',
       GATEHOUSE_PORT: String(this.port),
       GATEHOUSE_DATABASE_URL: `sqlite://${path.join(this.dir, 'gh.db')}`,
+      ...(DATABASE === 'postgres' ? { GATEHOUSE_DATABASE_URL: PG_URL, GATEHOUSE_DATABASE_SCHEMA: this.schema } : {}),
       GATEHOUSE_PUBLIC_URL: `http://127.0.0.1:${this.port}`,
       GATEHOUSE_CLIENT_URL: 'http://127.0.0.1:3000',
       GATEHOUSE_ACCESS_LOG: 'true',
@@ -83,6 +97,7 @@ export class Server {
   /** Starts the binary; resolves once it printed its ready line or /healthz answered 200. */
   async start() {
     if (!BIN) throw new Error('GATEHOUSE_BIN is not set (run through tests/e2e/run.sh)');
+    if (DATABASE === 'postgres' && !PG_URL) throw new Error('E2E_DATABASE=postgres needs E2E_PG_URL (run through tests/e2e/run.sh)');
     let lastErr;
     // A port found free can be taken by a parallel test file before we bind it: retry.
     for (let attempt = 0; attempt < 3; attempt++) {
