@@ -132,6 +132,38 @@ class OneTimeCodes {
   virtual Result<int> Purge(core::UnixMillis before) = 0;
 };
 
+// Second-factor state beyond the TOTP secret on the user row: recovery codes
+// (stored only as keyed hashes), TOTP time steps already accepted (so a code
+// works once) and recent failed second-factor attempts (for the lock-out).
+class Mfa {
+ public:
+  virtual ~Mfa() = default;
+  // Records that TOTP time step `step` was accepted for the user. Returns true
+  // for exactly one caller per (user, step), however many race.
+  virtual Result<bool> MarkTotpStepUsed(std::string_view user_id, int64_t step,
+                                        core::UnixMillis now) = 0;
+  // Replaces every recovery code of the user with `hashes` (empty = none left).
+  virtual Result<void> ReplaceRecoveryCodes(std::string_view user_id,
+                                            const std::vector<std::string>& hashes,
+                                            core::UnixMillis now) = 0;
+  // Marks the unused recovery code with this hash used. Returns true for
+  // exactly one caller; false when there is no such unused code.
+  virtual Result<bool> UseRecoveryCode(std::string_view user_id, std::string_view hash,
+                                       core::UnixMillis now) = 0;
+  // How many unused recovery codes the user has.
+  virtual Result<int> CountRecoveryCodes(std::string_view user_id) = 0;
+  // Counts a failed attempt in the user's current window (a window older than
+  // `window_millis` starts afresh); returns the failures in the window so far.
+  virtual Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
+                                    int64_t window_millis) = 0;
+  // The failures in the user's window, 0 when it is older than `window_millis`.
+  virtual Result<int> RecentFailures(std::string_view user_id, core::UnixMillis now,
+                                     int64_t window_millis) = 0;
+  virtual Result<void> ClearFailures(std::string_view user_id) = 0;
+  // Forgets used TOTP steps recorded before `before`; returns how many.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
 class SigningKeys {
  public:
   virtual ~SigningKeys() = default;
@@ -170,6 +202,7 @@ class Store {
   virtual OneTimeCodes& codes() = 0;
   virtual SigningKeys& keys() = 0;
   virtual AuditLog& audit() = 0;
+  virtual Mfa& mfa() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:///path/to/file.db",

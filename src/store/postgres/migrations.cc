@@ -162,8 +162,35 @@ CREATE TABLE secrets (
 );
 )sql";
 
+// Version 2: second-factor state (recovery codes, used TOTP steps, lock-out).
+constexpr const char* kV2 = R"sql(
+CREATE TABLE mfa_recovery_codes (
+  user_id    TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash  TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL,
+  used_at    BIGINT,
+  PRIMARY KEY (user_id, code_hash)
+);
+
+-- One row per accepted TOTP time step: the primary key makes a code single-use.
+CREATE TABLE mfa_used_totp_steps (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  step    BIGINT NOT NULL,
+  used_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, step)
+);
+CREATE INDEX mfa_used_totp_steps_used_at ON mfa_used_totp_steps (used_at);
+
+CREATE TABLE mfa_failures (
+  user_id      TEXT COLLATE "C" PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  window_start BIGINT NOT NULL,
+  failures     INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 // The advisory lock's first key: "GhMi". The second is the schema name's hash,

@@ -37,7 +37,8 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       identities_(*db_),
       codes_(*db_),
       keys_(*db_),
-      audit_(*db_) {}
+      audit_(*db_),
+      mfa_(*db_) {}
 
 PgStore::~PgStore() = default;
 

@@ -131,6 +131,27 @@ class PgAudit final : public AuditLog {
   Db& db_;
 };
 
+class PgMfa final : public Mfa {
+ public:
+  explicit PgMfa(Db& db) : db_(db) {}
+  Result<bool> MarkTotpStepUsed(std::string_view user_id, int64_t step,
+                                core::UnixMillis now) override;
+  Result<void> ReplaceRecoveryCodes(std::string_view user_id, const std::vector<std::string>& hashes,
+                                    core::UnixMillis now) override;
+  Result<bool> UseRecoveryCode(std::string_view user_id, std::string_view hash,
+                               core::UnixMillis now) override;
+  Result<int> CountRecoveryCodes(std::string_view user_id) override;
+  Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> RecentFailures(std::string_view user_id, core::UnixMillis now,
+                             int64_t window_millis) override;
+  Result<void> ClearFailures(std::string_view user_id) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class PgStore final : public Store {
  public:
   // See OpenPgStore. REQUIRES: schema is a valid schema name.
@@ -149,6 +170,7 @@ class PgStore final : public Store {
   OneTimeCodes& codes() override { return codes_; }
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
+  Mfa& mfa() override { return mfa_; }
 
  private:
   const std::string schema_;
@@ -159,6 +181,7 @@ class PgStore final : public Store {
   PgCodes codes_;
   PgKeys keys_;
   PgAudit audit_;
+  PgMfa mfa_;
 };
 
 }  // namespace gh::store::postgres

@@ -156,8 +156,35 @@ CREATE TABLE secrets (
 );
 )sql";
 
+// Version 2: second-factor state (recovery codes, used TOTP steps, lock-out).
+constexpr const char* kV2 = R"sql(
+CREATE TABLE mfa_recovery_codes (
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  used_at    INTEGER,
+  PRIMARY KEY (user_id, code_hash)
+);
+
+-- One row per accepted TOTP time step: the primary key makes a code single-use.
+CREATE TABLE mfa_used_totp_steps (
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  step    INTEGER NOT NULL,
+  used_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, step)
+);
+CREATE INDEX mfa_used_totp_steps_used_at ON mfa_used_totp_steps (used_at);
+
+CREATE TABLE mfa_failures (
+  user_id      TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  window_start INTEGER NOT NULL,
+  failures     INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
+    {2, kV2},
 };
 
 }  // namespace

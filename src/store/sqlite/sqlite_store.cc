@@ -21,7 +21,8 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       identities_(*db_),
       codes_(*db_),
       keys_(*db_),
-      audit_(*db_) {}
+      audit_(*db_),
+      mfa_(*db_) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -122,6 +122,27 @@ class SqliteAudit final : public AuditLog {
   Db& db_;
 };
 
+class SqliteMfa final : public Mfa {
+ public:
+  explicit SqliteMfa(Db& db) : db_(db) {}
+  Result<bool> MarkTotpStepUsed(std::string_view user_id, int64_t step,
+                                core::UnixMillis now) override;
+  Result<void> ReplaceRecoveryCodes(std::string_view user_id, const std::vector<std::string>& hashes,
+                                    core::UnixMillis now) override;
+  Result<bool> UseRecoveryCode(std::string_view user_id, std::string_view hash,
+                               core::UnixMillis now) override;
+  Result<int> CountRecoveryCodes(std::string_view user_id) override;
+  Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> RecentFailures(std::string_view user_id, core::UnixMillis now,
+                             int64_t window_millis) override;
+  Result<void> ClearFailures(std::string_view user_id) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   // Takes ownership of an open Db. See OpenSqliteStore.
@@ -140,6 +161,7 @@ class SqliteStore final : public Store {
   OneTimeCodes& codes() override { return codes_; }
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
+  Mfa& mfa() override { return mfa_; }
 
  private:
   std::unique_ptr<Db> db_;
@@ -149,6 +171,7 @@ class SqliteStore final : public Store {
   SqliteCodes codes_;
   SqliteKeys keys_;
   SqliteAudit audit_;
+  SqliteMfa mfa_;
 };
 
 }  // namespace gh::store::sqlite
