@@ -6,15 +6,24 @@
 // second) and a request's latency counts from its scheduled send time, so a slow
 // server cannot hide its queueing delay (no coordinated omission).
 //
-//   gatehouse_loadgen http  --port P --scenario S --rate R --seconds T --conns C
+//   gatehouse_loadgen http  --port P | --ports P1,P2,...  --scenario S --rate R
+//                           --seconds T --conns C
 //                           (--rate 0: closed loop, each connection back-to-back)
-//                           [--tokens FILE] [--email-prefix X]
+//                           (--ports: connection i goes to port i mod n, round-robin)
+//                           [--tokens FILE] [--email-prefix X] [--users N]
+//                           [--target gatehouse|better-auth]
 //   gatehouse_loadgen hashrate --threads N --seconds T
 //
-// Scenarios: refresh (each connection rotates its own refresh-token chain, read
-// from --tokens, one per line), verify (POST /v1/token/verify with a bearer),
-// user (GET /v1/user), signin (POST /v1/signin/email-password for users
-// <prefix><i>@bench.local created by bench/run.sh). Prints one JSON line.
+// Scenarios against Gatehouse: refresh (each connection rotates its own
+// refresh-token chain, read from --tokens, one per line), verify (POST
+// /v1/token/verify with a bearer), user (GET /v1/user), signin (POST
+// /v1/signin/email-password for users <prefix><i>@bench.local created by
+// bench/run.py), signup (POST /v1/signup/email-password, a new
+// <prefix>-c<conn>-<i>@bench.local each time).
+// Against the better-auth peer (bench/peer/server.mjs, --target better-auth), with
+// session tokens as bearers: refresh = GET /api/auth/token (a fresh JWT for the
+// session), user = GET /api/auth/get-session, signin = POST /api/auth/sign-in/email,
+// signup = POST /api/auth/sign-up/email. Prints one JSON line.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -39,8 +48,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Args {
-  std::string mode, scenario, tokens_file, email_prefix = "bench";
-  int port = 4000, conns = 16, threads = 2, users = 64;
+  std::string mode, scenario, tokens_file, email_prefix = "bench", target = "gatehouse";
+  std::vector<int> ports{4000};
+  int conns = 16, threads = 2, users = 64;
   double rate = 1000, seconds = 10;
 };
 
@@ -97,6 +107,10 @@ class Connection {
     size_t length = 0;
     std::string head = buf_.substr(0, header_end);
     std::transform(head.begin(), head.end(), head.begin(), ::tolower);
+    if (head.find("transfer-encoding: chunked") != std::string::npos) {  // Node's default
+      buf_.erase(0, header_end + 4);
+      return ReadChunked(body);
+    }
     size_t cl = head.find("content-length:");
     if (cl != std::string::npos) length = std::strtoul(head.c_str() + cl + 15, nullptr, 10);
     while (buf_.size() < header_end + 4 + length)
@@ -104,6 +118,25 @@ class Connection {
     if (body) *body = buf_.substr(header_end + 4, length);
     buf_.erase(0, header_end + 4 + length);
     return true;
+  }
+  // A chunked body: <hex size>\r\n<data>\r\n ... 0\r\n\r\n (no trailers expected).
+  bool ReadChunked(std::string* body) {
+    std::string out;
+    for (int chunks = 0; chunks < 100000; ++chunks) {
+      size_t eol;
+      while ((eol = buf_.find("\r\n")) == std::string::npos)
+        if (!Fill()) return false;
+      size_t size = std::strtoul(buf_.c_str(), nullptr, 16);
+      while (buf_.size() < eol + 2 + size + 2)
+        if (!Fill()) return false;
+      out.append(buf_, eol + 2, size);
+      buf_.erase(0, eol + 2 + size + 2);
+      if (size == 0) {
+        if (body) *body = std::move(out);
+        return true;
+      }
+    }
+    return false;
   }
   bool Fill() {
     char tmp[16384];
@@ -126,6 +159,7 @@ std::string Post(const std::string& path, const std::string& body, const std::st
 }
 
 std::string Get(const std::string& path, const std::string& bearer) {
+  if (bearer.empty()) return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer +
          "\r\n\r\n";
 }
@@ -146,7 +180,8 @@ int RunHttp(const Args& a) {
     for (std::string line; std::getline(in, line);)
       if (!line.empty()) tokens.push_back(line);
   }
-  if ((a.scenario != "signin") && tokens.size() < static_cast<size_t>(a.conns)) {
+  const bool peer = a.target == "better-auth";
+  if (a.scenario != "signin" && a.scenario != "signup" && tokens.size() < static_cast<size_t>(a.conns)) {
     std::fprintf(stderr, "need %d tokens in %s, have %zu\n", a.conns, a.tokens_file.c_str(),
                  tokens.size());
     return 2;
@@ -163,7 +198,7 @@ int RunHttp(const Args& a) {
   std::vector<std::thread> threads;
   for (int c = 0; c < a.conns; ++c) {
     threads.emplace_back([&, c] {
-      Connection conn(a.port);
+      Connection conn(a.ports[static_cast<size_t>(c) % a.ports.size()]);
       std::string token = c < static_cast<int>(tokens.size()) ? tokens[c] : "";
       std::vector<double> local;
       // Spread the connections' schedules evenly over one interval.
@@ -174,17 +209,24 @@ int RunHttp(const Args& a) {
           next = std::max(Clock::now(), start);
         std::this_thread::sleep_until(next);
         std::string req;
+        const std::string password = "\"password\":\"bench-password-1\"";
         if (a.scenario == "refresh") {
-          req = Post("/v1/token", "{\"refreshToken\":\"" + token + "\"}");
+          req = peer ? Get("/api/auth/token", token)
+                     : Post("/v1/token", "{\"refreshToken\":\"" + token + "\"}");
         } else if (a.scenario == "verify") {
           req = Post("/v1/token/verify", "", token);
         } else if (a.scenario == "user") {
-          req = Get("/v1/user", token);
+          req = Get(peer ? "/api/auth/get-session" : "/v1/user", token);
+        } else if (a.scenario == "signup") {
+          std::string name = a.email_prefix + "-c" + std::to_string(c) + "-" + std::to_string(i);
+          std::string body = "{\"email\":\"" + name + "@bench.local\"," + password;
+          req = peer ? Post("/api/auth/sign-up/email", body + ",\"name\":\"" + name + "\"}")
+                     : Post("/v1/signup/email-password", body + "}");
         } else {
           int user = static_cast<int>((c + i * a.conns) % a.users);
-          req = Post("/v1/signin/email-password", "{\"email\":\"" + a.email_prefix +
-                                                      std::to_string(user) +
-                                                      "@bench.local\",\"password\":\"bench-password-1\"}");
+          std::string body = "{\"email\":\"" + a.email_prefix + std::to_string(user) +
+                             "@bench.local\"," + password + "}";
+          req = Post(peer ? "/api/auth/sign-in/email" : "/v1/signin/email-password", body);
         }
         std::string body;
         int status = conn.RoundTrip(req, &body);
@@ -192,7 +234,7 @@ int RunHttp(const Args& a) {
         local.push_back(std::chrono::duration<double, std::milli>(done - next).count());
         if (status == 200) {
           ++ok;
-          if (a.scenario == "refresh") token = JsonString(body, "refreshToken");
+          if (a.scenario == "refresh" && !peer) token = JsonString(body, "refreshToken");
         } else {
           ++errors;
           if (errors.load() <= 3) std::fprintf(stderr, "status %d: %.200s\n", status, body.c_str());
@@ -251,7 +293,16 @@ int main(int argc, char** argv) {
   a.mode = argv[1];
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") a.port = std::stoi(v);
+    if (k == "--port") a.ports = {std::stoi(v)};
+    else if (k == "--ports") {
+      a.ports.clear();
+      for (size_t at = 0; at < v.size();) {
+        size_t comma = v.find(',', at);
+        if (comma == std::string::npos) comma = v.size();
+        a.ports.push_back(std::stoi(v.substr(at, comma - at)));
+        at = comma + 1;
+      }
+    } else if (k == "--target") a.target = v;
     else if (k == "--scenario") a.scenario = v;
     else if (k == "--rate") a.rate = std::stod(v);
     else if (k == "--seconds") a.seconds = std::stod(v);
@@ -264,6 +315,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
     }
+  }
+  if (a.ports.empty() || (a.target != "gatehouse" && a.target != "better-auth")) {
+    std::fprintf(stderr, "bad --ports or --target\n");
+    return 2;
   }
   if (a.mode == "hashrate") return RunHashRate(a);
   if (a.mode == "http") return RunHttp(a);
