@@ -44,6 +44,7 @@ CONNS = 32
 USERS = 64
 PASSWORD = "bench-password-1"
 CORES = os.cpu_count() or 2
+HASH_SECONDS = 4
 
 
 def log(msg):
@@ -95,11 +96,19 @@ def loadgen(*args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def wait_http(port, path, proc, seconds=30):
+def tail(path, n=2000):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()[-n:]
+    except OSError:
+        return ""
+
+
+def wait_http(port, path, proc, logfile, seconds=30):
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server on port {port} exited with {proc.returncode}: {proc.stdout.read()[-2000:]}")
+            raise SystemExit(f"server on port {port} exited with {proc.returncode}: {tail(logfile)}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2).read()
             return
@@ -124,8 +133,9 @@ def stop(proc):
 class Gatehouse:
     """One `gatehouse serve` on a free loopback port."""
 
-    def __init__(self, database_url, schema=None):
+    def __init__(self, tmp, database_url, schema=None):
         self.port = free_port()
+        self.log = os.path.join(tmp, f"gatehouse-{self.port}.log")
         env = dict(os.environ,
                    GATEHOUSE_HOST="127.0.0.1", GATEHOUSE_PORT=str(self.port),
                    GATEHOUSE_DATABASE_URL=database_url,
@@ -135,10 +145,10 @@ class Gatehouse:
                    GATEHOUSE_EMAIL_VERIFICATION_REQUIRED="false")
         if schema:
             env["GATEHOUSE_DATABASE_SCHEMA"] = schema
-        self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            wait_http(self.port, "/v1/healthz", self.proc)
+            wait_http(self.port, "/v1/healthz", self.proc, self.log)
         except BaseException:
             stop(self.proc)
             raise
@@ -188,10 +198,22 @@ def tokens_file(tmp, name, values):
     return path
 
 
+def gatehouse_hash_rate():
+    """Argon2id verify with the server's parameters, one thread per core, nothing else."""
+    return loadgen("hashrate", "--threads", CORES, "--seconds", HASH_SECONDS)["per_second"]
+
+
+def node_hash_rate():
+    """The same for the peer's hash (node argon2 on libuv's pool), `CORES` in flight."""
+    out = subprocess.run(["node", "server.mjs", "--hashrate", "--seconds", str(HASH_SECONDS),
+                          "--concurrency", str(CORES)], cwd=PEER_DIR, capture_output=True, text=True,
+                         timeout=HASH_SECONDS + 60, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["per_second"]
+
+
 def store_scenarios(gh, tmp, label):
     """The issue-2 scenarios against one instance; returns (rows, extras)."""
-    log(f"{label}: raw hash rate, seeding {USERS} users")
-    hash_rate = loadgen("hashrate", "--threads", CORES, "--seconds", 3)["per_second"]
+    log(f"{label}: seeding {USERS} users")
     parallel(lambda i: gh.signup(f"bench{i}@bench.local"), range(USERS))
 
     rows = {}
@@ -203,7 +225,8 @@ def store_scenarios(gh, tmp, label):
                               "--seconds", SECONDS, "--conns", CONNS,
                               "--tokens", refresh if scenario == "refresh" else access)
 
-    log(f"{label}: sign-in, closed loop")
+    log(f"{label}: raw hash rate, then sign-in, closed loop")
+    hash_rate = gatehouse_hash_rate()
     signin = loadgen("http", "--port", gh.port, "--scenario", "signin", "--rate", 0,
                      "--seconds", SECONDS, "--conns", CORES * 2, "--users", USERS)
     rows["sign-in (closed loop)"] = signin
@@ -234,8 +257,8 @@ def scale_out(pg, tmp):
     """Closed-loop refresh against one instance, then round-robin over two."""
     a = b = None
     try:
-        a = Gatehouse(pg.url, "gh_scale")
-        b = Gatehouse(pg.url, "gh_scale")
+        a = Gatehouse(tmp, pg.url, "gh_scale")
+        b = Gatehouse(tmp, pg.url, "gh_scale")
         log(f"scale-out: two instances on ports {a.port}, {b.port}; seeding")
         parallel(lambda i: a.signup(f"bench{i}@bench.local"), range(USERS))
         one = tokens_file(tmp, "scale-1", [s["refreshToken"] for s in a.sessions(CONNS)])
@@ -257,13 +280,15 @@ def scale_out(pg, tmp):
 class Peer:
     """bench/peer/server.mjs: better-auth on Node."""
 
-    def __init__(self, database_url):
+    def __init__(self, tmp, database_url):
         self.port = free_port()
-        self.proc = subprocess.Popen(["node", "server.mjs", "--port", str(self.port), "--database", database_url],
-                                     cwd=PEER_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env=dict(os.environ, NODE_ENV="production"))
+        self.log = os.path.join(tmp, f"peer-{self.port}.log")
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(["node", "server.mjs", "--port", str(self.port), "--database", database_url],
+                                         cwd=PEER_DIR, stdout=out, stderr=subprocess.STDOUT,
+                                         env=dict(os.environ, NODE_ENV="production"))
         try:
-            wait_http(self.port, "/api/auth/ok", self.proc, seconds=60)
+            wait_http(self.port, "/api/auth/ok", self.proc, self.log, seconds=60)
         except BaseException:
             stop(self.proc)
             raise
@@ -297,14 +322,10 @@ def peer_comparison(pg, tmp):
     """Gatehouse and better-auth on one PostgreSQL, scenario by scenario, interleaved."""
     gh = peer = None
     try:
-        gh = Gatehouse(pg.url, "gh_peer")
-        peer = Peer(pg.create_database("peer"))
-        log(f"peer: gatehouse on {gh.port}, better-auth on {peer.port}; hash baselines, seeding")
-        gh_hash = loadgen("hashrate", "--threads", CORES, "--seconds", 3)["per_second"]
-        node_hash = json.loads(subprocess.run(
-            ["node", "server.mjs", "--hashrate", "--seconds", "3", "--concurrency", str(CORES)],
-            cwd=PEER_DIR, capture_output=True, text=True, timeout=60, check=True).stdout.strip().splitlines()[-1]
-        )["per_second"]
+        gh = Gatehouse(tmp, pg.url, "gh_peer")
+        peer = Peer(tmp, pg.create_database("peer"))
+        log(f"peer: gatehouse on {gh.port}, better-auth on {peer.port}; seeding")
+        hash_rates = {}
         parallel(lambda i: gh.signup(f"bench{i}@bench.local"), range(USERS))
         parallel(lambda i: peer.signup(f"bench{i}@bench.local"), range(USERS))
         gh_refresh = tokens_file(tmp, "peer-gh-refresh", [s["refreshToken"] for s in gh.sessions(CONNS)])
@@ -324,9 +345,11 @@ def peer_comparison(pg, tmp):
                         "up" if scenario == "signup" else "bench"]
                 if scenario in ("refresh", "user"):
                     args += ["--tokens", tokens]
+                if scenario == "signin":  # each side's raw hash rate right before its sign-in run
+                    hash_rates[target] = gatehouse_hash_rate() if target == "gatehouse" else node_hash_rate()
                 results.append(loadgen(*args))
             rows.append((title, results[0], results[1]))
-        return {"rows": rows, "gh_hash": gh_hash, "node_hash": node_hash, "gh_rss": gh.rss(), "peer_rss": peer.rss()}
+        return {"rows": rows, "gh_hash": hash_rates["gatehouse"], "node_hash": hash_rates["better-auth"], "gh_rss": gh.rss(), "peer_rss": peer.rss()}
     finally:
         for p in (peer, gh):
             if p:
@@ -379,7 +402,7 @@ def main():
         if "peer" in PARTS:
             peer_skipped = npm_ci()
         if "sqlite" in PARTS:
-            gh = Gatehouse(f"sqlite://{tmp}/bench.db")
+            gh = Gatehouse(tmp, f"sqlite://{tmp}/bench.db")
             try:
                 stores["SQLite"] = store_scenarios(gh, tmp, "sqlite")
             finally:
@@ -388,7 +411,7 @@ def main():
             log("starting a throwaway PostgreSQL")
             pg = PostgresServer()
         if "postgres" in PARTS:
-            gh = Gatehouse(pg.url, "gh_bench")
+            gh = Gatehouse(tmp, pg.url, "gh_bench")
             try:
                 stores["PostgreSQL"] = store_scenarios(gh, tmp, "postgres")
             finally:
