@@ -315,7 +315,16 @@ def npm_ci():
                              capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
         return "npm ci timed out"
-    return None if out.returncode == 0 else f"npm ci failed: {out.stderr[-1500:]}"
+    if out.returncode != 0:
+        return f"npm ci failed: {out.stderr[-1500:]}"
+    # The native argon2 module is compiled by npm ci (node-gyp); check it loads and hashes.
+    try:
+        check = subprocess.run(["node", "server.mjs", "--hashrate", "--seconds", "0.2", "--concurrency", "1"],
+                               cwd=PEER_DIR, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "the peer's argon2 check timed out"
+    return None if check.returncode == 0 else f"the peer's argon2 module does not work (exit {check.returncode}): " \
+                                              f"{check.stderr[-800:]}"
 
 
 def peer_comparison(pg, tmp):

@@ -5,8 +5,8 @@
 //   node server.mjs --hashrate --seconds 3 --concurrency 2   (raw hash baseline, prints JSON)
 //
 // Password hash: Argon2id with Gatehouse's parameters (m=19 MiB, t=2, p=1, 16-byte salt,
-// 32-byte hash), through the `argon2` package (native libargon2, prebuilt binary shipped
-// in the package, runs on libuv's thread pool), plugged in via
+// 32-byte hash), through the `argon2` package (native libargon2 compiled by node-gyp
+// during `npm ci`, runs on libuv's thread pool), plugged in via
 // emailAndPassword.password.{hash, verify}. better-auth's own default (scrypt N=16384,
 // r=16) is not used, so sign-up and sign-in cost the same hash on both sides.
 //
