@@ -68,6 +68,14 @@ struct Config {
   int rate_limit_token_per_minute = 600;  // token refresh / verify
   int rate_limit_token_burst = 100;
   int rate_limit_anonymous_per_hour = 30;  // anonymous sign-ins
+
+  // --- second factor (TOTP)
+  bool mfa_enabled = true;                  // POST /v1/user/mfa may turn TOTP on
+  std::string mfa_totp_issuer = "Gatehouse";  // shown by authenticator apps
+  std::string mfa_encryption_key;           // empty = generated once, kept in the store
+  int mfa_max_failures = 10;                // wrong codes per user before the lock-out
+  int mfa_lockout_seconds = 900;            // the window those failures are counted in
+  int mfa_ticket_ttl_seconds = 300;         // MFA tickets from a first-factor sign-in
 };
 
 }  // namespace gh::config

@@ -212,6 +212,23 @@ std::vector<Setting> BuildTable() {
       "Token refresh and verify calls a client IP may make at once.");
   add("rate_limit_anonymous_per_hour", {}, Num(&Config::rate_limit_anonymous_per_hour, 0, 1000000),
       "Anonymous sign-ins per client IP per hour (0 = no limit).");
+  // --- second factor
+  add("mfa_enabled", {"AUTH_MFA_ENABLED"}, Bool(&Config::mfa_enabled),
+      "Users may turn on a TOTP second factor (POST /v1/user/mfa); off = disabled-mfa-totp.");
+  add("mfa_totp_issuer", {"AUTH_MFA_TOTP_ISSUER"}, Str(&Config::mfa_totp_issuer),
+      "Issuer name in TOTP QR codes, shown by authenticator apps.");
+  add("mfa_encryption_key", {}, Str(&Config::mfa_encryption_key),
+      "Key (32+ random characters) encrypting TOTP secrets and keying recovery-code hashes. "
+      "Empty = one is generated on first start and kept in the database's secrets table; set it "
+      "to keep the key out of the database. Changing it invalidates every enrolled TOTP secret.",
+      true);
+  add("mfa_max_failures", {}, Num(&Config::mfa_max_failures, 1, 1000),
+      "Wrong second-factor codes per user within mfa_lockout_seconds before further attempts "
+      "are refused with too-many-requests.");
+  add("mfa_lockout_seconds", {}, Num(&Config::mfa_lockout_seconds, 1, 86400),
+      "Window in which a user's wrong second-factor codes are counted.");
+  add("mfa_ticket_ttl_seconds", {}, Num(&Config::mfa_ticket_ttl_seconds, 1, 3600),
+      "Lifetime of the MFA ticket a first-factor sign-in answers for a user with TOTP on.");
   return t;
 }
 

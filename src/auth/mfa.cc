@@ -1,0 +1,268 @@
+#include "auth/mfa.h"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/hash.h"
+#include "crypto/qr_png.h"
+#include "crypto/random.h"
+#include "crypto/totp.h"
+
+namespace gh::auth {
+namespace {
+
+constexpr std::string_view kTicketPurpose = "mfa-ticket";
+constexpr std::string_view kTicketPrefix = "mfaTotp:";
+constexpr std::string_view kTotp = "totp";
+
+core::Error InvalidTicket() {
+  return core::Error(core::errc::kInvalidTicket, "Invalid or expired MFA ticket");
+}
+core::Error InvalidTotp() { return core::Error(core::errc::kInvalidTotp, "Invalid TOTP code"); }
+
+bool IsSixDigits(std::string_view s) {
+  if (s.size() != 6) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// Lower case without spaces and dashes, so "ABCDE-FGHIJ" matches "abcdefghij".
+std::string NormalizeRecoveryCode(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool MfaRequired(const core::User& user) { return user.active_mfa_type == std::string(kTotp); }
+
+core::Result<MfaChallenge> IssueMfaTicket(store::Store& store, const core::Clock& clock,
+                                          const config::Config& config, const core::User& user,
+                                          std::string_view first_factor) {
+  std::string ticket = std::string(kTicketPrefix) + crypto::RandomUuid();
+  core::OneTimeCode code;
+  code.id = crypto::RandomUuid();
+  code.user_id = user.id;
+  code.purpose = std::string(kTicketPurpose);
+  code.recipient = user.id;
+  code.code_hash = crypto::Sha256Hex(ticket);  // 122 random bits: no key needed
+  code.data_json = nlohmann::json{{"amr", first_factor}}.dump();
+  code.created_at = clock.NowMillis();
+  code.expires_at = code.created_at + int64_t{config.mfa_ticket_ttl_seconds} * 1000;
+  if (auto r = store.codes().Insert(code); !r) return r.error();
+  return MfaChallenge{std::move(ticket)};
+}
+
+MfaFlow::MfaFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+                 SessionService& sessions, std::string_view key_material)
+    : store_(store), clock_(clock), config_(config), sessions_(sessions), box_(key_material) {}
+
+void MfaFlow::Audit(std::string type, const std::string& user_id,
+                    const core::ClientInfo& client) const {
+  core::AuditEvent ev;
+  ev.at = clock_.NowMillis();
+  ev.type = std::move(type);
+  ev.user_id = user_id;
+  ev.ip = client.ip;
+  ev.user_agent = client.user_agent.substr(0, 512);
+  (void)store_.audit().Append(ev);  // best effort
+}
+
+std::string MfaFlow::RecoveryCodeHash(std::string_view user_id, std::string_view code) const {
+  std::string message(user_id);
+  message += ':';
+  message += NormalizeRecoveryCode(code);
+  return crypto::HexEncode(crypto::HmacSha256(box_.key(), message));
+}
+
+core::Result<core::User> MfaFlow::LoadUser(std::string_view user_id) {
+  auto found = store_.users().FindById(user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+  return **found;
+}
+
+core::Result<void> MfaFlow::CheckLockout(const std::string& user_id) {
+  const int64_t window = int64_t{config_.mfa_lockout_seconds} * 1000;
+  auto failures = store_.mfa().RecentFailures(user_id, clock_.NowMillis(), window);
+  if (!failures) return failures.error();
+  if (*failures >= config_.mfa_max_failures) {
+    return core::Error(core::errc::kTooManyRequests, "Too many wrong codes; try again later",
+                       config_.mfa_lockout_seconds);
+  }
+  return core::Ok();
+}
+
+core::Result<MfaFlow::Factor> MfaFlow::CheckCode(const core::User& user, std::string_view code,
+                                                 bool allow_recovery) {
+  if (auto r = CheckLockout(user.id); !r) return r.error();
+  const core::UnixMillis now = clock_.NowMillis();
+  if (IsSixDigits(code) && user.totp_secret_encrypted) {
+    std::string secret;
+    if (!box_.Open(*user.totp_secret_encrypted, &secret)) {
+      return core::Error(core::errc::kInternal, "The TOTP secret cannot be decrypted");
+    }
+    auto step = crypto::MatchTotp(secret, code, crypto::TotpStep(now / 1000));
+    if (step) {
+      auto fresh = store_.mfa().MarkTotpStepUsed(user.id, *step, now);
+      if (!fresh) return fresh.error();
+      if (*fresh) {
+        (void)store_.mfa().ClearFailures(user.id);
+        return Factor::kTotp;
+      }
+      // A replayed code falls through and counts as a wrong one.
+    }
+  } else if (allow_recovery && !code.empty()) {
+    auto used = store_.mfa().UseRecoveryCode(user.id, RecoveryCodeHash(user.id, code), now);
+    if (!used) return used.error();
+    if (*used) {
+      (void)store_.mfa().ClearFailures(user.id);
+      return Factor::kRecovery;
+    }
+  }
+  auto counted =
+      store_.mfa().RecordFailure(user.id, now, int64_t{config_.mfa_lockout_seconds} * 1000);
+  if (!counted) return counted.error();
+  return InvalidTotp();
+}
+
+core::Result<std::vector<std::string>> MfaFlow::NewRecoveryCodes(const std::string& user_id) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::vector<std::string> codes, hashes;
+  for (int i = 0; i < kRecoveryCodeCount; ++i) {
+    std::string bytes = crypto::RandomBytes(10);
+    std::string code;
+    for (size_t j = 0; j < bytes.size(); ++j) {
+      if (j == 5) code += '-';
+      code += kAlphabet[static_cast<unsigned char>(bytes[j]) & 31];  // 256 % 32 == 0: unbiased
+    }
+    hashes.push_back(RecoveryCodeHash(user_id, code));
+    codes.push_back(std::move(code));
+  }
+  if (auto r = store_.mfa().ReplaceRecoveryCodes(user_id, hashes, clock_.NowMillis()); !r)
+    return r.error();
+  return codes;
+}
+
+core::Result<TotpEnrolment> MfaFlow::GenerateTotp(std::string_view user_id) {
+  auto user = LoadUser(user_id);
+  if (!user) return user.error();
+  if (user->is_anonymous)
+    return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot use MFA");
+  if (!config_.mfa_enabled)
+    return core::Error(core::errc::kDisabledMfaTotp, "TOTP second factor is disabled");
+  if (MfaRequired(*user))
+    return core::Error(core::errc::kTotpAlreadyActive, "TOTP is already active");
+
+  TotpEnrolment out;
+  const std::string key = crypto::RandomBytes(20);  // 160 bits, as RFC 4226 advises
+  out.secret = crypto::Base32Encode(key);
+  const std::string account = user->email.value_or(user->id);
+  out.uri = crypto::TotpUri(config_.mfa_totp_issuer, account, out.secret);
+  out.image_url = crypto::QrPngDataUrl(out.uri);
+  if (out.image_url.empty())
+    return core::Error(core::errc::kInternal, "Could not draw the QR code");
+  user->totp_secret_encrypted = box_.Seal(key);  // the raw key, not its base32 text
+  user->updated_at = clock_.NowMillis();
+  if (auto r = store_.users().Update(*user); !r) return r.error();
+  return out;
+}
+
+core::Result<std::vector<std::string>> MfaFlow::ChangeMfa(const ChangeMfaRequest& req) {
+  auto user = LoadUser(req.user_id);
+  if (!user) return user.error();
+  if (user->is_anonymous)
+    return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot use MFA");
+
+  if (req.active_mfa_type == kTotp) {
+    if (!config_.mfa_enabled)
+      return core::Error(core::errc::kDisabledMfaTotp, "TOTP second factor is disabled");
+    if (MfaRequired(*user))
+      return core::Error(core::errc::kTotpAlreadyActive, "TOTP is already active");
+    if (!user->totp_secret_encrypted)
+      return core::Error(core::errc::kNoTotpSecret,
+                         "No TOTP secret: call GET /mfa/totp/generate first");
+    auto factor = CheckCode(*user, req.code, /*allow_recovery=*/false);
+    if (!factor) return factor.error();
+    user->active_mfa_type = std::string(kTotp);
+    user->updated_at = clock_.NowMillis();
+    if (auto r = store_.users().Update(*user); !r) return r.error();
+    Audit("mfa-totp-on", user->id, {});
+    return NewRecoveryCodes(user->id);
+  }
+  if (req.active_mfa_type.empty()) {
+    if (!MfaRequired(*user))
+      return core::Error(core::errc::kMfaTypeNotFound, "No second factor is active");
+    auto factor = CheckCode(*user, req.code, /*allow_recovery=*/false);
+    if (!factor) return factor.error();
+    user->active_mfa_type.reset();
+    user->totp_secret_encrypted.reset();
+    user->updated_at = clock_.NowMillis();
+    if (auto r = store_.users().Update(*user); !r) return r.error();
+    if (auto r = store_.mfa().ReplaceRecoveryCodes(user->id, {}, clock_.NowMillis()); !r)
+      return r.error();
+    Audit("mfa-totp-off", user->id, {});
+    return std::vector<std::string>();
+  }
+  return core::Error(core::errc::kMfaTypeNotFound, "Unknown MFA type");
+}
+
+core::Result<SessionGrant> MfaFlow::SignInTotp(const MfaTotpSignIn& req) {
+  if (req.ticket.rfind(kTicketPrefix, 0) != 0) return InvalidTicket();
+  auto found = store_.codes().FindByHash(kTicketPurpose, crypto::Sha256Hex(req.ticket));
+  if (!found) return found.error();
+  if (!found->has_value()) return InvalidTicket();
+  const core::OneTimeCode ticket = **found;
+  if (ticket.expires_at <= clock_.NowMillis() || !ticket.user_id) return InvalidTicket();
+
+  auto user = LoadUser(*ticket.user_id);
+  if (!user) return user.error().Is(core::errc::kUserNotFound) ? InvalidTicket() : user.error();
+  if (user->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!MfaRequired(*user)) return InvalidTicket();  // TOTP was turned off meanwhile
+
+  auto factor = CheckCode(*user, req.otp, /*allow_recovery=*/true);
+  if (!factor) {
+    if (factor.error().Is(core::errc::kInvalidTotp)) {
+      auto attempts = store_.codes().RecordFailedAttempt(ticket.id);
+      if (attempts.ok() && *attempts >= kMfaTicketMaxAttempts)
+        (void)store_.codes().Consume(ticket.id, clock_.NowMillis());  // burnt
+      Audit("signin-mfa-failed", user->id, req.client);
+    }
+    return factor.error();
+  }
+  auto consumed = store_.codes().Consume(ticket.id, clock_.NowMillis());
+  if (!consumed) return consumed.error();
+  if (!*consumed) return InvalidTicket();  // a concurrent request used it first
+
+  std::string amr = "password";
+  auto data = nlohmann::json::parse(ticket.data_json, nullptr, /*allow_exceptions=*/false);
+  if (data.is_object() && data.contains("amr") && data["amr"].is_string())
+    amr = data["amr"].get<std::string>();
+  amr += *factor == Factor::kTotp ? ",totp" : ",recovery";
+  Audit(*factor == Factor::kTotp ? "signin-mfa" : "signin-mfa-recovery", user->id, req.client);
+  return sessions_.Start(*user, req.client, amr, "aal2");
+}
+
+core::Result<std::vector<std::string>> MfaFlow::RegenerateRecoveryCodes(
+    const RecoveryCodesRequest& req) {
+  auto user = LoadUser(req.user_id);
+  if (!user) return user.error();
+  if (user->is_anonymous)
+    return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot use MFA");
+  if (!MfaRequired(*user)) return core::Error(core::errc::kMfaTypeNotFound, "TOTP is not active");
+  if (req.aal != "aal2" || !req.code.empty()) {
+    if (req.code.empty())
+      return core::Error(core::errc::kInvalidTotp,
+                         "A current TOTP code is required without a two-factor session");
+    auto factor = CheckCode(*user, req.code, /*allow_recovery=*/false);
+    if (!factor) return factor.error();
+  }
+  Audit("mfa-recovery-codes", user->id, {});
+  return NewRecoveryCodes(user->id);
+}
+
+}  // namespace gh::auth
