@@ -1,15 +1,19 @@
-// The gatehouse command line: serve | migrate | keys (rotate, list) | config
-// (check, docs). Settings come from the environment and an optional TOML file
-// (see docs/configuration.md).
+// The gatehouse command line: serve | migrate | keys (rotate, list) | users
+// (prune-anonymous, export, import) | config (check, docs). Settings come from
+// the environment and an optional TOML file (see docs/configuration.md).
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "app/app.h"
+#include "app/users_io.h"
 #include "config/settings.h"
 
 namespace {
@@ -84,6 +88,39 @@ int Serve(const Config& config) {
   return 0;
 }
 
+// `users export` (to stdout) and `users import` (from a file or stdin). Logs go to
+// stderr so that stdout carries only data; a progress line is drawn when stderr is
+// a terminal. Import exits 1 when any line failed.
+int TransferUsers(const Config& config, bool is_export, const std::string& import_file) {
+  auto level = spdlog::get_level();
+  spdlog::set_default_logger(spdlog::stderr_color_mt("stderr"));
+  spdlog::set_level(level);
+  gh::app::TransferOutput io;
+  io.progress = isatty(STDERR_FILENO) ? &std::cerr : nullptr;
+  io.report = &std::cerr;
+  if (is_export) {
+    std::ios::sync_with_stdio(false);
+    auto summary = gh::app::ExportUsers(config, std::cout, io);
+    if (!summary) Fail(summary.error());
+    std::cerr << gh::app::DescribeExport(*summary) << "\n";
+    return 0;
+  }
+  std::ifstream file;
+  if (!import_file.empty() && import_file != "-") {
+    file.open(import_file);
+    if (!file.is_open()) {
+      std::fprintf(stderr, "gatehouse: cannot open %s\n", import_file.c_str());
+      return 1;
+    }
+  }
+  std::istream& in = file.is_open() ? static_cast<std::istream&>(file) : std::cin;
+  gh::app::ImportSummary summary;
+  auto r = gh::app::ImportUsers(config, in, io, summary);
+  std::cerr << gh::app::DescribeImport(summary) << "\n";
+  if (!r) Fail(r.error());
+  return summary.failed > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,6 +144,13 @@ int main(int argc, char** argv) {
   std::string older_than = "30d";
   prune->add_option("--older-than", older_than, "Age such as 30d, 12h, 90m or 3600s")
       ->capture_default_str();
+  auto* users_export = users->add_subcommand(
+      "export", "Write every user (password hash, roles, metadata, identities) as JSON lines");
+  auto* users_import = users->add_subcommand(
+      "import", "Create users from JSON lines: our export, Supabase or Nhost auth.users rows");
+  std::string import_file;
+  users_import->add_option("file", import_file, "JSON lines file (default: standard input)")
+      ->check(CLI::ExistingFile);
   auto* cfg = cli.add_subcommand("config", "Inspect the configuration");
   cfg->require_subcommand(1);
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
@@ -148,6 +192,8 @@ int main(int argc, char** argv) {
     std::printf("deleted %d anonymous users\n", *n);
     return 0;
   }
+  if (*users_export || *users_import)
+    return TransferUsers(config, users_export->parsed(), import_file);
   if (*cfg_check) {
     std::printf("configuration is valid\n%s", gh::config::Describe(config).c_str());
     return 0;

@@ -1,0 +1,448 @@
+#include "app/user_rows.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+
+#include "core/clock.h"
+#include "core/text.h"
+
+namespace gh::app {
+namespace {
+
+using Json = nlohmann::json;
+using OrderedJson = nlohmann::ordered_json;
+
+core::Error Bad(std::string what) {
+  return core::Error(core::errc::kInvalidRequest, std::move(what));
+}
+
+bool HasAny(const Json& row, std::initializer_list<const char*> keys) {
+  return std::any_of(keys.begin(), keys.end(), [&](const char* k) { return row.contains(k); });
+}
+
+// Keys only a Supabase auth.users row has, and keys of an Nhost auth.users row
+// (snake_case; none of them is a native key).
+constexpr std::initializer_list<const char*> kSupabaseKeys = {
+    "encrypted_password", "raw_user_meta_data", "raw_app_meta_data",
+    "email_confirmed_at", "instance_id",        "aud",
+    "confirmed_at",       "last_sign_in_at",    "banned_until",
+    "is_sso_user",        "phone_confirmed_at"};
+constexpr std::initializer_list<const char*> kNhostKeys = {
+    "password_hash", "default_role", "email_verified",  "display_name", "avatar_url",
+    "phone_number",  "last_seen",    "active_mfa_type", "new_email",    "totp_secret"};
+constexpr std::initializer_list<const char*> kNativeKeys = {
+    "passwordHash", "createdAt",   "defaultRole", "emailVerified", "displayName",
+    "isAnonymous",  "phoneNumber", "avatarUrl",   "identities"};
+
+// Reads typed fields of one row. Absent and null fields read as nullopt; the
+// first field of a wrong type or format is remembered as the row's error.
+class Fields {
+ public:
+  explicit Fields(const Json& row) : row_(row) {}
+
+  std::optional<std::string> Str(const char* key) {
+    const Json* v = Find(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_string()) return Fail(key, "expected a string"), std::nullopt;
+    return v->get<std::string>();
+  }
+  // A string where "" means none (Supabase writes "" for no password or phone).
+  std::optional<std::string> NonEmptyStr(const char* key) {
+    auto s = Str(key);
+    if (s && s->empty()) return std::nullopt;
+    return s;
+  }
+  std::optional<bool> Bool(const char* key) {
+    const Json* v = Find(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_boolean()) return Fail(key, "expected true or false"), std::nullopt;
+    return v->get<bool>();
+  }
+  // RFC 3339 / PostgreSQL timestamp text, or integer milliseconds.
+  std::optional<core::UnixMillis> Time(const char* key) {
+    const Json* v = Find(key);
+    if (v == nullptr) return std::nullopt;
+    if (v->is_number_integer()) return v->get<core::UnixMillis>();
+    if (v->is_string()) {
+      if (auto t = ParseTimestamp(v->get_ref<const std::string&>())) return t;
+    }
+    Fail(key, "not a timestamp (expected e.g. 2023-01-15T12:34:56.789Z)");
+    return std::nullopt;
+  }
+  // A JSON object (or its text, as some exports render jsonb) -> compact text;
+  // "{}" when absent or null.
+  std::string ObjectText(const char* key) {
+    const Json* v = Find(key);
+    if (v == nullptr) return "{}";
+    if (v->is_string()) {
+      Json parsed = Json::parse(v->get_ref<const std::string&>(), nullptr, false);
+      if (parsed.is_object()) return parsed.dump();
+    } else if (v->is_object()) {
+      return v->dump();
+    }
+    Fail(key, "expected a JSON object");
+    return "{}";
+  }
+  // Strings, or objects with a string member `role` (a joined auth.user_roles).
+  std::optional<std::vector<std::string>> Roles(const char* key) {
+    const Json* v = Find(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_array()) return Fail(key, "expected an array of roles"), std::nullopt;
+    std::vector<std::string> roles;
+    for (const Json& r : *v) {
+      const Json* name = &r;
+      if (r.is_object() && r.contains("role")) name = &r["role"];
+      if (!name->is_string() || name->get_ref<const std::string&>().empty())
+        return Fail(key, "expected role names"), std::nullopt;
+      if (std::find(roles.begin(), roles.end(), name->get<std::string>()) == roles.end())
+        roles.push_back(name->get<std::string>());
+    }
+    return roles;
+  }
+
+  bool ok() const { return !error_.has_value(); }
+  const core::Error& error() const { return *error_; }
+  void Fail(const std::string& key, const std::string& what) {
+    if (!error_) error_ = Bad(key + ": " + what);
+  }
+
+ private:
+  const Json* Find(const char* key) const {
+    auto it = row_.find(key);
+    if (it == row_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  const Json& row_;
+  std::optional<core::Error> error_;
+};
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// "+15551234567", "15551234567" (Supabase keeps no '+') -> "+15551234567".
+std::optional<std::string> NormalizePhone(const std::string& raw) {
+  std::string digits = raw.starts_with('+') ? raw.substr(1) : raw;
+  if (digits.size() < 6 || digits.size() > 15 || digits[0] == '0') return std::nullopt;
+  for (char c : digits)
+    if (c < '0' || c > '9') return std::nullopt;
+  return "+" + digits;
+}
+
+bool IsSupportedPasswordHash(const std::string& h) {
+  if (h.starts_with("$argon2id$")) return true;
+  return h.size() == 60 &&
+         (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"));
+}
+
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {  // H. Hinnant's algorithm
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+// Checks and defaults shared by every shape, after the shape's own mapping.
+core::Result<void> Finish(Fields& f, const config::Config& config, UserRow& row) {
+  core::User& u = row.user;
+  if (!f.ok()) return f.error();
+  if (u.id.empty()) return Bad("id: missing");
+  u.id = Lower(u.id);
+  if (!IsUuid(u.id)) return Bad("id: not a UUID");
+  if (u.email) {
+    auto email = core::NormalizeEmail(*u.email);
+    if (!email) return Bad("email: not a valid address");
+    u.email = *email;
+  }
+  if (u.new_email) {
+    auto email = core::NormalizeEmail(*u.new_email);
+    if (!email) return Bad("new email: not a valid address");
+    u.new_email = *email;
+  }
+  if (u.phone_number) {
+    auto phone = NormalizePhone(*u.phone_number);
+    if (!phone) return Bad("phone: not an international phone number");
+    u.phone_number = *phone;
+  }
+  if (u.password_hash && !IsSupportedPasswordHash(*u.password_hash))
+    return Bad("password hash: neither Argon2id nor bcrypt ($2a$/$2b$/$2y$)");
+  if (u.created_at == 0) return Bad("created at: missing");
+  if (u.updated_at == 0) u.updated_at = u.created_at;
+  if (u.locale.empty()) u.locale = config.default_locale;
+  if (u.default_role.empty()) u.default_role = config.default_role;
+  if (u.roles.empty()) u.roles = config.allowed_roles;
+  if (std::find(u.roles.begin(), u.roles.end(), u.default_role) == u.roles.end())
+    u.roles.push_back(u.default_role);
+  for (auto& id : row.identities) id.user_id = u.id;
+  return core::Ok();
+}
+
+core::Result<UserRow> FromSupabase(const Json& j, const config::Config& config) {
+  UserRow row;
+  row.format = UserRowFormat::kSupabase;
+  core::User& u = row.user;
+  Fields f(j);
+  u.id = f.Str("id").value_or("");
+  u.email = f.NonEmptyStr("email");
+  u.password_hash = f.NonEmptyStr("encrypted_password");
+  u.email_verified = f.Time("email_confirmed_at").has_value() || f.Time("confirmed_at").has_value();
+  u.phone_number = f.NonEmptyStr("phone");
+  u.phone_number_verified = f.Time("phone_confirmed_at").has_value();
+  u.metadata_json = f.ObjectText("raw_user_meta_data");
+  u.created_at = f.Time("created_at").value_or(0);
+  u.updated_at = f.Time("updated_at").value_or(0);
+  u.last_seen = f.Time("last_sign_in_at");
+  u.is_anonymous = f.Bool("is_anonymous").value_or(false);
+  if (auto until = f.Time("banned_until"))
+    u.disabled = *until > core::SystemClock::Instance().NowMillis();
+  if (auto change = f.NonEmptyStr("email_change")) u.new_email = change;
+  if (auto deleted = f.Time("deleted_at"))
+    row.skip_reason = "deleted in Supabase at " + core::FormatRfc3339(*deleted);
+  // OAuth sign-ups keep the profile in the user metadata.
+  Json meta = Json::parse(u.metadata_json, nullptr, false);
+  if (meta.is_object()) {
+    for (const char* k : {"full_name", "name", "display_name"})
+      if (meta.contains(k) && meta[k].is_string() && u.display_name.empty())
+        u.display_name = meta[k].get<std::string>();
+    for (const char* k : {"avatar_url", "picture"})
+      if (meta.contains(k) && meta[k].is_string() && u.avatar_url.empty())
+        u.avatar_url = meta[k].get<std::string>();
+  }
+  if (auto r = Finish(f, config, row); !r) return r.error();
+  return row;
+}
+
+core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
+  UserRow row;
+  row.format = UserRowFormat::kNhost;
+  core::User& u = row.user;
+  Fields f(j);
+  u.id = f.Str("id").value_or("");
+  u.email = f.NonEmptyStr("email");
+  u.password_hash = f.NonEmptyStr("password_hash");
+  u.display_name = f.Str("display_name").value_or("");
+  u.avatar_url = f.Str("avatar_url").value_or("");
+  u.locale = f.Str("locale").value_or("");
+  u.default_role = f.Str("default_role").value_or("");
+  u.email_verified = f.Bool("email_verified").value_or(false);
+  u.phone_number = f.NonEmptyStr("phone_number");
+  u.phone_number_verified = f.Bool("phone_number_verified").value_or(false);
+  u.new_email = f.NonEmptyStr("new_email");
+  u.metadata_json = f.ObjectText("metadata");
+  u.created_at = f.Time("created_at").value_or(0);
+  u.updated_at = f.Time("updated_at").value_or(0);
+  u.last_seen = f.Time("last_seen");
+  u.disabled = f.Bool("disabled").value_or(false);
+  u.is_anonymous = f.Bool("is_anonymous").value_or(false);
+  u.roles = f.Roles("roles").value_or(std::vector<std::string>{});
+  if (f.NonEmptyStr("active_mfa_type") || f.NonEmptyStr("totp_secret"))
+    row.warnings.push_back("TOTP second factor not imported; the user must enrol again");
+  if (auto r = Finish(f, config, row); !r) return r.error();
+  return row;
+}
+
+core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
+  UserRow row;
+  row.format = UserRowFormat::kNative;
+  core::User& u = row.user;
+  Fields f(j);
+  u.id = f.Str("id").value_or("");
+  u.created_at = f.Time("createdAt").value_or(0);
+  u.updated_at = f.Time("updatedAt").value_or(0);
+  u.last_seen = f.Time("lastSeen");
+  u.display_name = f.Str("displayName").value_or("");
+  u.avatar_url = f.Str("avatarUrl").value_or("");
+  u.locale = f.Str("locale").value_or("");
+  u.email = f.Str("email");
+  u.email_verified = f.Bool("emailVerified").value_or(false);
+  u.new_email = f.Str("newEmail");
+  u.phone_number = f.Str("phoneNumber");
+  u.phone_number_verified = f.Bool("phoneNumberVerified").value_or(false);
+  u.password_hash = f.NonEmptyStr("passwordHash");
+  u.default_role = f.Str("defaultRole").value_or("");
+  u.roles = f.Roles("roles").value_or(std::vector<std::string>{});
+  u.is_anonymous = f.Bool("isAnonymous").value_or(false);
+  u.disabled = f.Bool("disabled").value_or(false);
+  u.metadata_json = f.ObjectText("metadata");
+  u.active_mfa_type = f.NonEmptyStr("activeMfaType");
+  u.totp_secret_encrypted = f.NonEmptyStr("totpSecretEncrypted");
+  if (auto it = j.find("identities"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Bad("identities: expected an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& o = (*it)[i];
+      const std::string at = "identities[" + std::to_string(i) + "]";
+      if (!o.is_object()) return Bad(at + ": expected an object");
+      Fields g(o);
+      core::Identity id;
+      id.id = g.Str("id").value_or("");
+      id.provider = g.Str("provider").value_or("");
+      id.provider_user_id = g.Str("providerUserId").value_or("");
+      id.email = g.Str("email");
+      id.data_json = g.ObjectText("data");
+      id.created_at = g.Time("createdAt").value_or(0);
+      id.updated_at = g.Time("updatedAt").value_or(id.created_at);
+      if (!g.ok()) return Bad(at + "." + g.error().message);
+      if (id.id.empty() || id.provider.empty() || id.provider_user_id.empty())
+        return Bad(at + ": id, provider and providerUserId are required");
+      row.identities.push_back(std::move(id));
+    }
+  }
+  if (auto r = Finish(f, config, row); !r) return r.error();
+  return row;
+}
+
+OrderedJson JsonOrNull(const std::optional<std::string>& s) {
+  return s ? OrderedJson(*s) : OrderedJson(nullptr);
+}
+
+OrderedJson TimeOrNull(const std::optional<core::UnixMillis>& t) {
+  return t ? OrderedJson(core::FormatRfc3339(*t)) : OrderedJson(nullptr);
+}
+
+OrderedJson ObjectOf(const std::string& text) {
+  OrderedJson j = OrderedJson::parse(text, nullptr, false);
+  return j.is_object() ? j : OrderedJson::object();
+}
+
+}  // namespace
+
+const char* UserRowFormatName(UserRowFormat format) {
+  switch (format) {
+    case UserRowFormat::kNative:
+      return "native";
+    case UserRowFormat::kSupabase:
+      return "supabase";
+    case UserRowFormat::kNhost:
+      return "nhost";
+  }
+  return "?";
+}
+
+core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& config) {
+  Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Bad("not valid JSON");
+  if (!j.is_object()) return Bad("not a JSON object");
+  if (HasAny(j, kSupabaseKeys)) return FromSupabase(j, config);
+  if (HasAny(j, kNhostKeys)) return FromNhost(j, config);
+  if (HasAny(j, kNativeKeys)) return FromNative(j, config);
+  return Bad("unrecognised row: neither a Gatehouse export nor a Supabase or Nhost auth.users row");
+}
+
+std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>& identities) {
+  OrderedJson ids = OrderedJson::array();
+  for (const auto& i : identities) {
+    ids.push_back(OrderedJson{
+        {"id", i.id},
+        {"provider", i.provider},
+        {"providerUserId", i.provider_user_id},
+        {"email", JsonOrNull(i.email)},
+        {"data", ObjectOf(i.data_json)},
+        {"createdAt", core::FormatRfc3339(i.created_at)},
+        {"updatedAt", core::FormatRfc3339(i.updated_at)},
+    });
+  }
+  OrderedJson j{
+      {"id", u.id},
+      {"createdAt", core::FormatRfc3339(u.created_at)},
+      {"updatedAt", core::FormatRfc3339(u.updated_at)},
+      {"lastSeen", TimeOrNull(u.last_seen)},
+      {"displayName", u.display_name},
+      {"avatarUrl", u.avatar_url},
+      {"locale", u.locale},
+      {"email", JsonOrNull(u.email)},
+      {"emailVerified", u.email_verified},
+      {"newEmail", JsonOrNull(u.new_email)},
+      {"phoneNumber", JsonOrNull(u.phone_number)},
+      {"phoneNumberVerified", u.phone_number_verified},
+      {"passwordHash", JsonOrNull(u.password_hash)},
+      {"defaultRole", u.default_role},
+      {"roles", u.roles},
+      {"isAnonymous", u.is_anonymous},
+      {"disabled", u.disabled},
+      {"metadata", ObjectOf(u.metadata_json)},
+      {"activeMfaType", JsonOrNull(u.active_mfa_type)},
+      {"totpSecretEncrypted", JsonOrNull(u.totp_secret_encrypted)},
+      {"identities", std::move(ids)},
+  };
+  // Stored text is ours and valid UTF-8; replace rather than throw if it is not.
+  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+std::optional<core::UnixMillis> ParseTimestamp(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&](int n, int& out) {
+    if (i + n > s.size()) return false;
+    out = 0;
+    for (int k = 0; k < n; ++k) {
+      char c = s[i + k];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    i += n;
+    return true;
+  };
+  auto lit = [&](char c) {
+    if (i < s.size() && s[i] == c) return ++i, true;
+    return false;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (!digits(4, y) || !lit('-') || !digits(2, mo) || !lit('-') || !digits(2, d))
+    return std::nullopt;
+  if (!lit('T') && !lit('t') && !lit(' ')) return std::nullopt;
+  if (!digits(2, h) || !lit(':') || !digits(2, mi) || !lit(':') || !digits(2, se))
+    return std::nullopt;
+  int millis = 0;
+  if (lit('.')) {
+    int n = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++n)
+      if (n < 3) millis = millis * 10 + (s[i] - '0');
+    if (n == 0) return std::nullopt;
+    for (; n < 3; ++n) millis *= 10;
+  }
+  int offset_minutes = 0;
+  if (i < s.size() && !lit('Z') && !lit('z')) {
+    if (s[i] != '+' && s[i] != '-') return std::nullopt;
+    const int sign = s[i] == '+' ? 1 : -1;
+    ++i;
+    int oh = 0, om = 0;
+    if (!digits(2, oh)) return std::nullopt;
+    if (i < s.size()) {
+      lit(':');
+      if (!digits(2, om)) return std::nullopt;
+    }
+    if (oh > 23 || om > 59) return std::nullopt;
+    offset_minutes = sign * (oh * 60 + om);
+  }
+  if (i != s.size()) return std::nullopt;
+  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > kDaysIn[mo - 1] || h > 23 || mi > 59 || se > 60)
+    return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  const int64_t seconds =
+      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+      mi * 60 + std::min(se, 59) - offset_minutes * 60;
+  return seconds * 1000 + millis;
+}
+
+}  // namespace gh::app

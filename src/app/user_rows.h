@@ -1,0 +1,64 @@
+// One user as one line of JSON: the rows `gatehouse users export` writes and
+// `gatehouse users import` reads.
+//
+// Three row shapes are read, recognised per line by their keys:
+//  - native: what export writes. camelCase, every field of core::User
+//    (passwordHash, roles, metadata, the encrypted TOTP secret, ...) and the
+//    user's identities. Times are RFC 3339 strings.
+//  - Supabase: a row of auth.users as `row_to_json` gives it (encrypted_password,
+//    email_confirmed_at, phone, raw_user_meta_data, raw_app_meta_data, ...).
+//  - Nhost: a row of auth.users (password_hash, display_name, default_role,
+//    email_verified, phone_number, metadata, ...), plus `roles` (strings, or
+//    objects with a `role` member) when the export joined auth.user_roles.
+// Ids and password hashes (Argon2id, or bcrypt that the password flow upgrades
+// on the next sign-in) are kept, so people sign in with their old passwords.
+//
+// Pure functions over their arguments; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "core/types.h"
+
+namespace gh::app {
+
+enum class UserRowFormat { kNative, kSupabase, kNhost };
+
+// "native", "supabase" or "nhost".
+const char* UserRowFormatName(UserRowFormat format);
+
+struct UserRow {
+  UserRowFormat format = UserRowFormat::kNative;
+  core::User user;
+  std::vector<core::Identity> identities;
+  // Set when the row is valid but must not be imported (a Supabase row with
+  // deleted_at): why.
+  std::optional<std::string> skip_reason;
+  // Things the row had that could not be carried over (e.g. an Nhost TOTP secret,
+  // stored there in clear and here encrypted with a key Gatehouse has not got).
+  std::vector<std::string> warnings;
+};
+
+// Parses one line. What a foreign row does not say (roles, locale) comes from
+// `config`'s sign-up defaults; a default role is always among the roles.
+// Errors are Error{invalid-request} whose message names the field: invalid JSON,
+// not an object, an unrecognisable shape, a missing or malformed id, an invalid
+// email, phone or timestamp, a password hash that is neither Argon2id nor
+// bcrypt, metadata that is not an object.
+core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& config);
+
+// The native row of a user and its identities: one line of JSON, without the
+// trailing newline. ParseUserRow(FormatUserRow(u, ids)) gives back u and ids.
+std::string FormatUserRow(const core::User& user, const std::vector<core::Identity>& identities);
+
+// "2023-01-15T12:34:56.789Z", "2023-01-15 12:34:56.789123+00", "...+02:00",
+// "2023-01-15T12:34:56" (UTC) -> milliseconds since the epoch; nullopt when the
+// text is none of these.
+std::optional<core::UnixMillis> ParseTimestamp(std::string_view text);
+
+}  // namespace gh::app

@@ -1,0 +1,203 @@
+// `gatehouse users import` / `users export`: Supabase- and Nhost-shaped auth.users
+// exports with bcrypt hashes (made here with bcryptjs) are imported into the running
+// server's database, and their people sign in with their original passwords; users
+// exported from a SQLite server are imported into this pass's store (PostgreSQL in
+// the second pass) and sign in there. Runs in both passes.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import bcrypt from 'bcryptjs';
+import { expectError, expectResponse } from './lib/schema.js';
+import { BIN, DATABASE, Server, useServer } from './lib/server.js';
+import { PASSWORD, bearer, signIn, signUp, uniqueEmail } from './lib/util.js';
+
+const srv = useServer({ GATEHOUSE_ALLOWED_ROLES: 'user,me,editor' }, { name: `gatehouse-${DATABASE}` });
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-import-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs the gatehouse CLI against a server's database; returns {status, stdout, stderr}. */
+function cli(server, args, input) {
+  const r = spawnSync(BIN, args, { env: server.env(), input, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** A bcrypt hash with the $2a$ prefix Supabase and Nhost (pgcrypto) write. */
+function bcrypt2a(password, cost = 10) {
+  return bcrypt.hashSync(password, bcrypt.genSaltSync(cost).replace(/^\$2b\$/, '$2a$'));
+}
+
+async function getUser(server, session) {
+  const res = await server.api('GET', '/user', undefined, bearer(session.accessToken));
+  assert.equal(res.status, 200, res.text);
+  return expectResponse(res, 'GET', '/user');
+}
+
+function exportLines(server) {
+  const r = cli(server, ['users', 'export']);
+  assert.equal(r.status, 0, `export failed: ${r.stderr}`);
+  const lines = r.stdout.split('\n').filter(Boolean);
+  return lines.map((l) => JSON.parse(l)); // stdout is nothing but JSON lines
+}
+
+test('Supabase auth.users rows: users keep id and bcrypt password, sign in with the old password', async () => {
+  const people = [
+    { id: randomUUID(), email: uniqueEmail('supa'), password: 'old-supabase-pass-1', meta: { full_name: 'Sue Base', plan: 'pro' } },
+    { id: randomUUID(), email: uniqueEmail('supa2'), password: 'an0ther old pässword', meta: {} },
+  ];
+  const rows = people.map((p, i) => ({
+    instance_id: '00000000-0000-0000-0000-000000000000',
+    id: p.id,
+    aud: 'authenticated',
+    role: 'authenticated',
+    email: p.email.toUpperCase(),
+    encrypted_password: bcrypt2a(p.password, i === 0 ? 10 : 6),
+    email_confirmed_at: '2023-01-15 12:34:56.789123+00',
+    invited_at: null,
+    confirmation_token: '',
+    last_sign_in_at: '2023-02-01T00:00:00Z',
+    raw_app_meta_data: { provider: 'email', providers: ['email'] },
+    raw_user_meta_data: p.meta,
+    is_super_admin: null,
+    created_at: '2023-01-15 12:00:00+00',
+    updated_at: '2023-01-16 12:00:00+00',
+    phone: null,
+    phone_confirmed_at: null,
+    email_change: '',
+    banned_until: null,
+    deleted_at: null,
+    is_sso_user: false,
+    is_anonymous: false,
+  }));
+  const file = path.join(tmp, 'supabase.jsonl');
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const r = cli(srv, ['users', 'import', file]);
+  assert.equal(r.status, 0, `import: ${r.stderr}`);
+  assert.match(r.stderr, /imported 2 users \(0 native, 2 supabase, 0 nhost\), 0 failed/);
+  assert.equal(r.stdout, '');
+
+  for (const p of people) {
+    const s = await signIn(srv, p.email, p.password);
+    assert.equal(s.user.id, p.id, 'the user keeps its id');
+    assert.equal(s.user.email, p.email);
+    assert.equal(s.user.emailVerified, true);
+    expectError(await srv.api('POST', '/signin/email-password', { email: p.email, password: 'wrong-password-1' }), '/signin/email-password', 'POST', 401, 'invalid-email-password');
+  }
+  const first = await signIn(srv, people[0].email, people[0].password); // after the Argon2id upgrade too
+  const u = await getUser(srv, first);
+  assert.equal(u.displayName, 'Sue Base');
+  assert.deepEqual(u.metadata, { full_name: 'Sue Base', plan: 'pro' });
+  assert.equal(u.createdAt, '2023-01-15T12:00:00.000Z');
+  // The bcrypt hash was upgraded to Argon2id at the first sign-in.
+  const exported = exportLines(srv).find((x) => x.id === people[0].id);
+  assert.match(exported.passwordHash, /^\$argon2id\$/);
+});
+
+test('Nhost auth.users rows (with roles): sign in with the old password, roles kept', async () => {
+  const p = { id: randomUUID(), email: uniqueEmail('nhost'), password: 'nhost-old-password' };
+  const rows = [
+    {
+      id: p.id,
+      created_at: '2022-05-01T10:00:00.123456+00:00',
+      updated_at: '2022-05-02T10:00:00+00:00',
+      last_seen: null,
+      disabled: false,
+      display_name: 'Nora Host',
+      avatar_url: 'https://example.com/nora.png',
+      locale: 'en',
+      email: p.email,
+      phone_number: null,
+      password_hash: bcrypt2a(p.password, 8),
+      email_verified: true,
+      phone_number_verified: false,
+      new_email: null,
+      otp_method_last_used: null,
+      otp_hash: null,
+      default_role: 'editor',
+      is_anonymous: false,
+      totp_secret: null,
+      active_mfa_type: null,
+      ticket: null,
+      metadata: { team: 7 },
+      roles: [{ role: 'editor' }, { role: 'user' }],
+    },
+    'not json at all',
+    { id: 'not-a-uuid', email: uniqueEmail('bad'), password_hash: null, created_at: '2022-05-01T10:00:00Z' },
+  ];
+  // Through stdin this time; bad lines are reported with their number and skipped.
+  const r = cli(srv, ['users', 'import'], rows.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n'));
+  assert.equal(r.status, 1, `a failed line makes the exit status non-zero: ${r.stderr}`);
+  assert.match(r.stderr, /line 2: not valid JSON/);
+  assert.match(r.stderr, /line 3: id: not a UUID/);
+  assert.match(r.stderr, /imported 1 users \(0 native, 0 supabase, 1 nhost\), 2 failed/);
+
+  const s = await signIn(srv, p.email, p.password);
+  assert.equal(s.user.id, p.id);
+  const u = await getUser(srv, s);
+  assert.equal(u.displayName, 'Nora Host');
+  assert.equal(u.avatarUrl, 'https://example.com/nora.png');
+  assert.equal(u.defaultRole, 'editor');
+  assert.deepEqual([...u.roles].sort(), ['editor', 'user']);
+  assert.deepEqual(u.metadata, { team: 7 });
+
+  // The same file again: every user is refused (never overwritten), still signs in.
+  const again = cli(srv, ['users', 'import'], JSON.stringify(rows[0]) + '\n');
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /line 1: a user with id .* already exists/);
+  await signIn(srv, p.email, p.password);
+});
+
+test(`export from SQLite, import into ${DATABASE}: sign in there with the same password`, async () => {
+  // The source: a SQLite server (also in the PostgreSQL pass) with users signed up normally.
+  const dbFile = path.join(tmp, 'source.db');
+  const source = new Server({ GATEHOUSE_DATABASE_URL: `sqlite://${dbFile}`, GATEHOUSE_ALLOWED_ROLES: 'user,me,editor' }, { name: 'gatehouse-source' });
+  await source.start();
+  try {
+    const people = [];
+    for (let i = 0; i < 3; i++) {
+      const email = uniqueEmail(`move${i}`);
+      const s = await signUp(source, email, PASSWORD, { displayName: `Mover ${i}`, metadata: { i }, defaultRole: 'me' });
+      people.push({ email, id: s.user.id });
+    }
+    const r = cli(source, ['users', 'export']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /exported \d+ users/);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    const rows = lines.map((l) => JSON.parse(l));
+    for (const p of people) {
+      const row = rows.find((x) => x.id === p.id);
+      assert.ok(row, `${p.email} missing from the export`);
+      assert.equal(row.email, p.email);
+      assert.match(row.passwordHash, /^\$argon2id\$/);
+      assert.equal(row.defaultRole, 'me');
+      assert.deepEqual(row.metadata, { i: people.indexOf(p) });
+      assert.ok(Array.isArray(row.identities));
+    }
+
+    const imp = cli(srv, ['users', 'import'], r.stdout);
+    assert.equal(imp.status, 0, imp.stderr);
+    assert.match(imp.stderr, new RegExp(`imported ${lines.length} users \\(${lines.length} native`));
+    for (const [i, p] of people.entries()) {
+      const s = await signIn(srv, p.email, PASSWORD);
+      assert.equal(s.user.id, p.id);
+      const u = await getUser(srv, s);
+      assert.equal(u.displayName, `Mover ${i}`);
+      assert.equal(u.defaultRole, 'me');
+      assert.deepEqual(u.metadata, { i });
+    }
+    // The target exports the moved users exactly as the source did.
+    const moved = exportLines(srv);
+    for (const row of rows) {
+      const m = moved.find((x) => x.id === row.id);
+      assert.ok(m);
+      assert.deepEqual({ ...m, updatedAt: null, lastSeen: null, passwordHash: null }, { ...row, updatedAt: null, lastSeen: null, passwordHash: null });
+    }
+  } finally {
+    await source.stop();
+    source.cleanup();
+  }
+});

@@ -1,0 +1,294 @@
+// Parsing and mapping of user rows: native export lines, Supabase and Nhost
+// auth.users rows, timestamps, and the errors a bad line reports.
+#include "app/user_rows.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace gh::app {
+namespace {
+
+const char* kBcrypt = "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+
+config::Config TestConfig() {
+  config::Config c;
+  c.default_role = "user";
+  c.allowed_roles = {"user", "me"};
+  c.default_locale = "en";
+  return c;
+}
+
+UserRow MustParse(const std::string& line) {
+  auto row = ParseUserRow(line, TestConfig());
+  EXPECT_TRUE(row.ok()) << (row.ok() ? "" : row.error().message) << "\n" << line;
+  return row.ok() ? *row : UserRow{};
+}
+
+std::string ErrorOf(const std::string& line) {
+  auto row = ParseUserRow(line, TestConfig());
+  EXPECT_FALSE(row.ok()) << line;
+  if (row.ok()) return "";
+  EXPECT_EQ(row.error().code, core::errc::kInvalidRequest);
+  return row.error().message;
+}
+
+TEST(ParseTimestamp, AcceptsRfc3339AndPostgresText) {
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(ParseTimestamp("2023-01-15T12:34:56.789Z"), 1673786096789);
+  EXPECT_EQ(ParseTimestamp("2023-01-15 12:34:56.789123+00"), 1673786096789);
+  EXPECT_EQ(ParseTimestamp("2023-01-15T14:34:56.789+02:00"), 1673786096789);
+  EXPECT_EQ(ParseTimestamp("2023-01-15T07:34:56.789-0500"), 1673786096789);
+  EXPECT_EQ(ParseTimestamp("2023-01-15T12:34:56"), 1673786096000);
+  EXPECT_EQ(ParseTimestamp("2023-01-15T12:34:56.7Z"), 1673786096700);
+  EXPECT_EQ(ParseTimestamp("2024-02-29T00:00:00Z"), 1709164800000);
+  EXPECT_EQ(ParseTimestamp("1969-12-31T23:59:59Z"), -1000);
+}
+
+TEST(ParseTimestamp, RefusesNonsense) {
+  for (const char* bad : {"", "2023-01-15", "2023-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+                          "2023-01-15T25:00:00Z", "2023-01-15T12:34:56.Z", "2023-01-15T12:34:56+1",
+                          "2023-01-15T12:34:56Zjunk", "yesterday", "2023/01/15 12:34:56"}) {
+    EXPECT_EQ(ParseTimestamp(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(ParseUserRow, SupabaseRow) {
+  UserRow row = MustParse(R"({
+    "instance_id": "00000000-0000-0000-0000-000000000000",
+    "id": "6F1C2B9E-8E0A-4E43-9A3B-0C4D7A1E2F30",
+    "aud": "authenticated", "role": "authenticated",
+    "email": " Alice@Example.COM ",
+    "encrypted_password": "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+    "email_confirmed_at": "2023-01-15 12:34:56.789123+00",
+    "invited_at": null, "confirmation_token": "", "recovery_token": "",
+    "last_sign_in_at": "2023-02-01T00:00:00Z",
+    "raw_app_meta_data": {"provider": "email", "providers": ["email"]},
+    "raw_user_meta_data": {"full_name": "Alice A", "avatar_url": "https://example.com/a.png", "plan": "pro"},
+    "is_super_admin": null,
+    "created_at": "2023-01-15 12:00:00+00", "updated_at": "2023-01-16 12:00:00+00",
+    "phone": "15551234567", "phone_confirmed_at": null,
+    "email_change": "", "banned_until": null, "deleted_at": null,
+    "is_sso_user": false, "is_anonymous": false
+  })");
+  EXPECT_EQ(row.format, UserRowFormat::kSupabase);
+  const core::User& u = row.user;
+  EXPECT_EQ(u.id, "6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30");
+  EXPECT_EQ(u.email, "alice@example.com");
+  EXPECT_EQ(u.password_hash, kBcrypt);
+  EXPECT_TRUE(u.email_verified);
+  EXPECT_EQ(u.phone_number, "+15551234567");
+  EXPECT_FALSE(u.phone_number_verified);
+  EXPECT_EQ(u.created_at, 1673784000000);
+  EXPECT_EQ(u.updated_at, 1673870400000);
+  EXPECT_EQ(u.last_seen, 1675209600000);
+  EXPECT_EQ(u.display_name, "Alice A");
+  EXPECT_EQ(u.avatar_url, "https://example.com/a.png");
+  EXPECT_EQ(nlohmann::json::parse(u.metadata_json)["plan"], "pro");
+  EXPECT_EQ(u.default_role, "user");
+  EXPECT_EQ(u.roles, (std::vector<std::string>{"user", "me"}));
+  EXPECT_EQ(u.locale, "en");
+  EXPECT_FALSE(u.new_email.has_value());
+  EXPECT_FALSE(u.disabled);
+  EXPECT_FALSE(row.skip_reason.has_value());
+}
+
+TEST(ParseUserRow, SupabaseWithoutPasswordOrEmailAndDeletedOrBanned) {
+  UserRow phone_only = MustParse(
+      R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f31","aud":"authenticated","email":null,)"
+      R"("encrypted_password":"","phone":"+4915112345678","phone_confirmed_at":"2023-01-15T00:00:00Z",)"
+      R"("raw_user_meta_data":null,"created_at":"2023-01-15T00:00:00Z"})");
+  EXPECT_FALSE(phone_only.user.email.has_value());
+  EXPECT_FALSE(phone_only.user.password_hash.has_value());
+  EXPECT_TRUE(phone_only.user.phone_number_verified);
+  EXPECT_EQ(phone_only.user.metadata_json, "{}");
+
+  UserRow deleted = MustParse(
+      R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f32","aud":"authenticated","email":"d@example.com",)"
+      R"("created_at":"2023-01-15T00:00:00Z","deleted_at":"2023-03-01T00:00:00Z"})");
+  ASSERT_TRUE(deleted.skip_reason.has_value());
+  EXPECT_NE(deleted.skip_reason->find("deleted"), std::string::npos);
+
+  UserRow banned = MustParse(
+      R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f33","aud":"authenticated","email":"b@example.com",)"
+      R"("created_at":"2023-01-15T00:00:00Z","banned_until":"2999-01-01T00:00:00Z"})");
+  EXPECT_TRUE(banned.user.disabled);
+  UserRow unbanned = MustParse(
+      R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f34","aud":"authenticated","email":"u@example.com",)"
+      R"("created_at":"2023-01-15T00:00:00Z","banned_until":"2001-01-01T00:00:00Z"})");
+  EXPECT_FALSE(unbanned.user.disabled);
+}
+
+TEST(ParseUserRow, NhostRow) {
+  UserRow row = MustParse(R"({
+    "id": "2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5c",
+    "created_at": "2022-05-01T10:00:00.123456+00:00", "updated_at": "2022-05-02T10:00:00+00:00",
+    "last_seen": null, "disabled": false, "display_name": "Bob", "avatar_url": "",
+    "locale": "fr", "email": "BOB@example.com", "phone_number": "+33612345678",
+    "password_hash": "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+    "email_verified": true, "phone_number_verified": false, "new_email": null,
+    "otp_method_last_used": null, "otp_hash": null, "default_role": "editor",
+    "is_anonymous": false, "totp_secret": null, "active_mfa_type": null, "ticket": null,
+    "metadata": {"team": 7}, "webauthn_current_challenge": null,
+    "roles": [{"role": "editor"}, {"role": "user"}]
+  })");
+  EXPECT_EQ(row.format, UserRowFormat::kNhost);
+  const core::User& u = row.user;
+  EXPECT_EQ(u.id, "2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5c");
+  EXPECT_EQ(u.email, "bob@example.com");
+  EXPECT_EQ(u.display_name, "Bob");
+  EXPECT_EQ(u.locale, "fr");
+  EXPECT_EQ(u.phone_number, "+33612345678");
+  EXPECT_TRUE(u.email_verified);
+  EXPECT_EQ(u.default_role, "editor");
+  EXPECT_EQ(u.roles, (std::vector<std::string>{"editor", "user"}));
+  EXPECT_EQ(u.created_at, 1651399200123);
+  EXPECT_EQ(nlohmann::json::parse(u.metadata_json)["team"], 7);
+  EXPECT_TRUE(row.warnings.empty());
+}
+
+TEST(ParseUserRow, NhostRolesAsStringsDefaultRoleAddedAndTotpWarned) {
+  UserRow row = MustParse(
+      R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5d","email":"c@example.com","default_role":"admin",)"
+      R"("roles":["user"],"created_at":"2022-05-01T10:00:00Z","active_mfa_type":"totp","totp_secret":"JBSWY3DPEHPK3PXP"})");
+  EXPECT_EQ(row.user.default_role, "admin");
+  EXPECT_EQ(row.user.roles, (std::vector<std::string>{"user", "admin"}));
+  EXPECT_FALSE(row.user.active_mfa_type.has_value());
+  ASSERT_EQ(row.warnings.size(), 1u);
+  EXPECT_NE(row.warnings[0].find("TOTP"), std::string::npos);
+
+  UserRow no_roles = MustParse(
+      R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5e","email":"d@example.com","default_role":"user",)"
+      R"("created_at":"2022-05-01T10:00:00Z","is_anonymous":false})");
+  EXPECT_EQ(no_roles.user.roles, (std::vector<std::string>{"user", "me"}));
+}
+
+TEST(ParseUserRow, NativeRoundTrip) {
+  core::User u;
+  u.id = "0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  u.created_at = 1673786096789;
+  u.updated_at = 1673786099000;
+  u.last_seen = 1673786100000;
+  u.display_name = "Zoë \"Z\" Ünicode";
+  u.avatar_url = "https://example.com/z.png";
+  u.locale = "de";
+  u.email = "zoe@example.com";
+  u.email_verified = true;
+  u.new_email = "zoe2@example.com";
+  u.phone_number = "+4915112345678";
+  u.phone_number_verified = true;
+  u.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA";
+  u.default_role = "me";
+  u.roles = {"user", "me"};
+  u.is_anonymous = false;
+  u.disabled = true;
+  u.metadata_json = R"({"a":[1,2,{"b":null}],"s":"x\ny"})";
+  u.active_mfa_type = "totp";
+  u.totp_secret_encrypted = "v1.bm9uY2U.Y2lwaGVy";
+  core::Identity id;
+  id.id = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+  id.user_id = u.id;
+  id.provider = "github";
+  id.provider_user_id = "12345";
+  id.email = "zoe@users.github.com";
+  id.data_json = R"({"login":"zoe"})";
+  id.created_at = 1673786096000;
+  id.updated_at = 1673786097000;
+
+  std::string line = FormatUserRow(u, {id});
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  UserRow row = MustParse(line);
+  EXPECT_EQ(row.format, UserRowFormat::kNative);
+  const core::User& v = row.user;
+  EXPECT_EQ(v.id, u.id);
+  EXPECT_EQ(v.created_at, u.created_at);
+  EXPECT_EQ(v.updated_at, u.updated_at);
+  EXPECT_EQ(v.last_seen, u.last_seen);
+  EXPECT_EQ(v.display_name, u.display_name);
+  EXPECT_EQ(v.avatar_url, u.avatar_url);
+  EXPECT_EQ(v.locale, u.locale);
+  EXPECT_EQ(v.email, u.email);
+  EXPECT_EQ(v.email_verified, u.email_verified);
+  EXPECT_EQ(v.new_email, u.new_email);
+  EXPECT_EQ(v.phone_number, u.phone_number);
+  EXPECT_EQ(v.phone_number_verified, u.phone_number_verified);
+  EXPECT_EQ(v.password_hash, u.password_hash);
+  EXPECT_EQ(v.default_role, u.default_role);
+  EXPECT_EQ(v.roles, u.roles);
+  EXPECT_EQ(v.is_anonymous, u.is_anonymous);
+  EXPECT_EQ(v.disabled, u.disabled);
+  EXPECT_EQ(nlohmann::json::parse(v.metadata_json), nlohmann::json::parse(u.metadata_json));
+  EXPECT_EQ(v.active_mfa_type, u.active_mfa_type);
+  EXPECT_EQ(v.totp_secret_encrypted, u.totp_secret_encrypted);
+  ASSERT_EQ(row.identities.size(), 1u);
+  const core::Identity& w = row.identities[0];
+  EXPECT_EQ(w.id, id.id);
+  EXPECT_EQ(w.user_id, u.id);
+  EXPECT_EQ(w.provider, id.provider);
+  EXPECT_EQ(w.provider_user_id, id.provider_user_id);
+  EXPECT_EQ(w.email, id.email);
+  EXPECT_EQ(nlohmann::json::parse(w.data_json), nlohmann::json::parse(id.data_json));
+  EXPECT_EQ(w.created_at, id.created_at);
+  EXPECT_EQ(w.updated_at, id.updated_at);
+}
+
+TEST(ParseUserRow, NativeAnonymousWithoutEmailOrPassword) {
+  core::User u;
+  u.id = "0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2d";
+  u.created_at = u.updated_at = 1673786096000;
+  u.locale = "en";
+  u.default_role = "anonymous";
+  u.roles = {"anonymous"};
+  u.is_anonymous = true;
+  UserRow row = MustParse(FormatUserRow(u, {}));
+  EXPECT_FALSE(row.user.email.has_value());
+  EXPECT_FALSE(row.user.password_hash.has_value());
+  EXPECT_TRUE(row.user.is_anonymous);
+  EXPECT_EQ(row.user.roles, (std::vector<std::string>{"anonymous"}));
+  EXPECT_TRUE(row.identities.empty());
+}
+
+TEST(ParseUserRow, BadLinesNameTheProblem) {
+  EXPECT_EQ(ErrorOf("{not json"), "not valid JSON");
+  EXPECT_EQ(ErrorOf("[1,2]"), "not a JSON object");
+  EXPECT_NE(ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","email":"a@example.com"})")
+                .find("unrecognised"),
+            std::string::npos);
+  const std::string tail = R"(,"created_at":"2023-01-15T00:00:00Z","aud":"authenticated"})";
+  EXPECT_EQ(ErrorOf(R"({"email":"a@example.com")" + tail), "id: missing");
+  EXPECT_EQ(ErrorOf(R"({"id":"42","email":"a@example.com")" + tail), "id: not a UUID");
+  EXPECT_EQ(
+      ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","email":"not-an-email")" + tail),
+      "email: not a valid address");
+  EXPECT_EQ(ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","email":7)" + tail),
+            "email: expected a string");
+  EXPECT_NE(
+      ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","encrypted_password":"md5abc")" +
+              tail)
+          .find("password hash"),
+      std::string::npos);
+  EXPECT_EQ(
+      ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","raw_user_meta_data":[1])" + tail),
+      "raw_user_meta_data: expected a JSON object");
+  EXPECT_EQ(ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","phone":"call me")" + tail),
+            "phone: not an international phone number");
+  EXPECT_NE(
+      ErrorOf(R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","aud":"x","created_at":"last week"})")
+          .find("created_at: not a timestamp"),
+      std::string::npos);
+  EXPECT_EQ(
+      ErrorOf(
+          R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","password_hash":null,"email":"a@example.com"})"),
+      "created at: missing");
+  EXPECT_EQ(
+      ErrorOf(
+          R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","default_role":"user","created_at":"2023-01-15T00:00:00Z","roles":"user"})"),
+      "roles: expected an array of roles");
+  EXPECT_EQ(
+      ErrorOf(
+          R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30","createdAt":"2023-01-15T00:00:00Z","identities":[{"provider":"github"}]})"),
+      "identities[0]: id, provider and providerUserId are required");
+}
+
+}  // namespace
+}  // namespace gh::app

@@ -1,0 +1,192 @@
+// users export / import against real SQLite stores: a mixed input with bad
+// lines, duplicates and every shape; export -> import into a second store gives
+// back the same users and identities.
+#include "app/users_io.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "app/user_rows.h"
+
+namespace gh::app {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "gh-app-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::unique_ptr<store::Store> OpenSqlite(const std::string& path) {
+  auto s = store::OpenStore("sqlite://" + path);
+  EXPECT_TRUE(s.ok());
+  EXPECT_TRUE((*s)->Migrate().ok());
+  return std::move(*s);
+}
+
+const std::string kHash = "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+
+std::string SupabaseLine(const std::string& id, const std::string& email) {
+  return R"({"id":")" + id + R"(","aud":"authenticated","email":")" + email +
+         R"(","encrypted_password":")" + kHash +
+         R"(","email_confirmed_at":"2023-01-15 12:34:56+00","created_at":"2023-01-15 12:00:00+00","raw_user_meta_data":{"k":1}})";
+}
+
+std::string NhostLine(const std::string& id, const std::string& email) {
+  return R"({"id":")" + id + R"(","email":")" + email + R"(","password_hash":")" + kHash +
+         R"(","default_role":"user","email_verified":true,"created_at":"2022-05-01T10:00:00Z","roles":["user","me"]})";
+}
+
+struct ImportRun {
+  ImportSummary summary;
+  std::string report;
+  bool ok = false;
+};
+
+ImportRun Import(store::Store& store, const std::string& input) {
+  ImportRun run;
+  std::istringstream in(input);
+  std::ostringstream report;
+  TransferOutput io;
+  io.report = &report;
+  auto r = ImportUsers(store, config::Config{}, in, io, run.summary);
+  run.ok = r.ok();
+  run.report = report.str();
+  return run;
+}
+
+TEST(ImportUsers, MixedInputReportsBadLinesByNumberAndGoesOn) {
+  TempDir dir;
+  auto store = OpenSqlite(dir.File("a.db"));
+  std::string input;
+  input += SupabaseLine("11111111-1111-4111-8111-111111111111", "sb@example.com") + "\n";  // 1
+  input += "{this is not json\n";                                                          // 2
+  input += "\n";                                                                           // 3
+  input += NhostLine("22222222-2222-4222-8222-222222222222", "nh@example.com") + "\r\n";   // 4
+  input +=
+      NhostLine("33333333-3333-4333-8333-333333333333", "SB@example.com") + "\n";  // 5 dup email
+  input +=
+      SupabaseLine("22222222-2222-4222-8222-222222222222", "other@example.com") + "\n";  // 6 dup id
+  input +=
+      R"({"id":"44444444-4444-4444-8444-444444444444","aud":"x","email":"gone@example.com","created_at":"2023-01-15T00:00:00Z","deleted_at":"2023-02-01T00:00:00Z"})"
+      "\n";  // 7
+  input +=
+      R"({"id":"55555555-5555-4555-8555-555555555555","aud":"x","email":"bad@","created_at":"2023-01-15T00:00:00Z"})";  // 8, no final newline
+
+  ImportRun run = Import(*store, input);
+  EXPECT_TRUE(run.ok);
+  EXPECT_EQ(run.summary.lines, 8);
+  EXPECT_EQ(run.summary.imported, 2);
+  EXPECT_EQ(run.summary.supabase, 1);
+  EXPECT_EQ(run.summary.nhost, 1);
+  EXPECT_EQ(run.summary.failed, 4) << run.report;
+  EXPECT_EQ(run.summary.skipped, 1);
+  EXPECT_NE(run.report.find("line 2: not valid JSON"), std::string::npos) << run.report;
+  EXPECT_NE(run.report.find("line 5: email sb@example.com is already in use"), std::string::npos)
+      << run.report;
+  EXPECT_NE(
+      run.report.find("line 6: a user with id 22222222-2222-4222-8222-222222222222 already exists"),
+      std::string::npos)
+      << run.report;
+  EXPECT_NE(run.report.find("line 7: skipped"), std::string::npos) << run.report;
+  EXPECT_NE(run.report.find("line 8: email: not a valid address"), std::string::npos) << run.report;
+  EXPECT_EQ(run.report.find("line 1:"), std::string::npos);
+  EXPECT_EQ(run.report.find("line 3:"), std::string::npos);
+
+  auto sb = store->users().FindByEmail("sb@example.com");
+  ASSERT_TRUE(sb.ok() && sb->has_value());
+  EXPECT_EQ((*sb)->id, "11111111-1111-4111-8111-111111111111");
+  EXPECT_EQ((*sb)->password_hash, kHash);
+  EXPECT_TRUE((*sb)->email_verified);
+  auto nh = store->users().FindById("22222222-2222-4222-8222-222222222222");
+  ASSERT_TRUE(nh.ok() && nh->has_value());
+  EXPECT_EQ((*nh)->email, "nh@example.com");  // not replaced by line 6
+  EXPECT_EQ(*store->users().Count(), 2);
+  EXPECT_NE(DescribeImport(run.summary).find("imported 2 users"), std::string::npos);
+}
+
+TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
+  TempDir dir;
+  auto from = OpenSqlite(dir.File("from.db"));
+  // More than one page (500) so paging is exercised.
+  constexpr int kUsers = 620;
+  for (int i = 0; i < kUsers; ++i) {
+    core::User u;
+    char id[37];
+    std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012x", i * 7919, i);
+    u.id = id;
+    u.created_at = 1'700'000'000'000 + i;
+    u.updated_at = u.created_at + 5;
+    u.email = "user" + std::to_string(i) + "@example.com";
+    u.password_hash = kHash;
+    u.default_role = "user";
+    u.roles = {"user", "me"};
+    u.locale = "en";
+    u.display_name = "User " + std::to_string(i);
+    u.metadata_json = R"({"n":)" + std::to_string(i) + "}";
+    ASSERT_TRUE(from->users().Create(u).ok());
+    if (i % 100 == 0) {
+      core::Identity id_row;
+      id_row.id = "aaaaaaaa-0000-4000-8000-" + std::string(id).substr(24);
+      id_row.user_id = u.id;
+      id_row.provider = "github";
+      id_row.provider_user_id = std::to_string(i);
+      id_row.data_json = R"({"login":"u)" + std::to_string(i) + "\"}";
+      id_row.created_at = id_row.updated_at = u.created_at;
+      ASSERT_TRUE(from->identities().Create(id_row).ok());
+    }
+  }
+  std::ostringstream out;
+  auto exported = ExportUsers(*from, out, TransferOutput{});
+  ASSERT_TRUE(exported.ok());
+  EXPECT_EQ(exported->users, kUsers);
+  EXPECT_EQ(exported->identities, 7);
+
+  auto to = OpenSqlite(dir.File("to.db"));
+  ImportRun run = Import(*to, out.str());
+  EXPECT_TRUE(run.ok);
+  EXPECT_EQ(run.summary.imported, kUsers) << run.report;
+  EXPECT_EQ(run.summary.native, kUsers);
+  EXPECT_EQ(run.summary.failed, 0);
+
+  // The second store exports to the very same lines.
+  std::ostringstream again;
+  ASSERT_TRUE(ExportUsers(*to, again, TransferOutput{}).ok());
+  EXPECT_EQ(again.str(), out.str());
+
+  // Importing the same file twice refuses every line and changes nothing.
+  ImportRun twice = Import(*to, out.str());
+  EXPECT_EQ(twice.summary.imported, 0);
+  EXPECT_EQ(twice.summary.failed, kUsers);
+  EXPECT_EQ(*to->users().Count(), kUsers);
+}
+
+TEST(ExportUsers, ProgressOnlyWhenAsked) {
+  TempDir dir;
+  auto store = OpenSqlite(dir.File("p.db"));
+  ASSERT_TRUE(
+      Import(*store, SupabaseLine("11111111-1111-4111-8111-111111111111", "p@example.com")).ok);
+  std::ostringstream out, progress;
+  TransferOutput io;
+  io.progress = &progress;
+  ASSERT_TRUE(ExportUsers(*store, out, io).ok());
+  EXPECT_NE(progress.str().find("exporting users: 1 of 1"), std::string::npos) << progress.str();
+  EXPECT_EQ(out.str().find('\r'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gh::app
