@@ -10,6 +10,7 @@
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/mfa.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -33,6 +34,7 @@ struct App::Parts {
   std::unique_ptr<auth::PasswordFlow> password;
   std::unique_ptr<auth::AccountService> accounts;
   std::unique_ptr<auth::AnonymousFlow> anonymous;
+  std::unique_ptr<auth::MfaFlow> mfa;
   std::unique_ptr<api::nhost::Deps> nhost;
   std::unique_ptr<Housekeeper> housekeeper;
   std::unique_ptr<http::Server> server;
@@ -95,8 +97,18 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);
+  // TOTP secrets are encrypted under mfa_encryption_key, or under a key
+  // generated once and kept in the store's secrets table (docs/configuration.md).
+  std::string mfa_key = p->config.mfa_encryption_key;
+  if (mfa_key.empty()) {
+    auto stored = p->store->GetOrInsertSecret("mfa-encryption-key",
+                                              crypto::HexEncode(crypto::RandomBytes(32)));
+    if (!stored) return stored.error();
+    mfa_key = *stored;
+  }
+  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, mfa_key);
   p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
-      p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous});
+      p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous, *p->mfa});
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();

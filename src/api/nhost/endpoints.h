@@ -13,6 +13,11 @@ http::Handler SignInEmailPassword(const Deps& deps);
 // anonymous.cc
 http::Handler SignInAnonymous(const Deps& deps);
 http::Handler DeanonymizeUser(const Deps& deps);
+// mfa.cc
+http::Handler GenerateTotp(const Deps& deps);
+http::Handler ChangeUserMfa(const Deps& deps);
+http::Handler SignInMfaTotp(const Deps& deps);
+http::Handler RegenerateRecoveryCodes(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

@@ -9,6 +9,7 @@
 
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/mfa.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
@@ -26,6 +27,7 @@ struct Deps {
   auth::TokenService& tokens;
   auth::AccountService& accounts;
   auth::AnonymousFlow& anonymous;
+  auth::MfaFlow& mfa;
 };
 
 // Adds every native route under `prefix` (normally "/v1").

@@ -25,6 +25,13 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   anonymous.rate_limit_burst = std::min(c.rate_limit_anonymous_per_hour, 10);
   router.Add("POST", prefix + "/signin/anonymous", SignInAnonymous(deps), anonymous);
   router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), hashing);
+  http::RouteOptions mfa;  // second-factor codes: guessable, so the sign-in budget per IP
+  mfa.rate_limit_per_minute = c.rate_limit_signin_per_minute;
+  mfa.rate_limit_burst = c.rate_limit_signin_burst;
+  router.Add("GET", prefix + "/mfa/totp/generate", GenerateTotp(deps), mfa);
+  router.Add("POST", prefix + "/user/mfa", ChangeUserMfa(deps), mfa);
+  router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps), mfa);
+  router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps), mfa);
   router.Add("POST", prefix + "/token", RefreshToken(deps), token);
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), token);
   router.Add("POST", prefix + "/signout", SignOut(deps), token);
