@@ -152,7 +152,8 @@ class Connection {
 };
 
 std::string Post(const std::string& path, const std::string& body, const std::string& bearer = {}) {
-  std::string r = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  std::string r =
+      "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
   if (!bearer.empty()) r += "Authorization: Bearer " + bearer + "\r\n";
   r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return r;
@@ -181,14 +182,15 @@ int RunHttp(const Args& a) {
       if (!line.empty()) tokens.push_back(line);
   }
   const bool peer = a.target == "better-auth";
-  if (a.scenario != "signin" && a.scenario != "signup" && tokens.size() < static_cast<size_t>(a.conns)) {
+  if (a.scenario != "signin" && a.scenario != "signup" &&
+      tokens.size() < static_cast<size_t>(a.conns)) {
     std::fprintf(stderr, "need %d tokens in %s, have %zu\n", a.conns, a.tokens_file.c_str(),
                  tokens.size());
     return 2;
   }
   const auto start = Clock::now() + std::chrono::milliseconds(50);
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(a.seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(a.seconds));
   const bool closed_loop = a.rate <= 0;  // back-to-back: measures capacity, not latency at a rate
   const double interval_s = closed_loop ? 0.0 : a.conns / a.rate;
   std::mutex mu;
@@ -205,8 +207,7 @@ int RunHttp(const Args& a) {
       auto next = start + std::chrono::duration_cast<Clock::duration>(
                               std::chrono::duration<double>(interval_s * c / a.conns));
       for (long i = 0; next < end; ++i) {
-        if (closed_loop)
-          next = std::max(Clock::now(), start);
+        if (closed_loop) next = std::max(Clock::now(), start);
         std::this_thread::sleep_until(next);
         std::string req;
         const std::string password = "\"password\":\"bench-password-1\"";
@@ -240,7 +241,8 @@ int RunHttp(const Args& a) {
           if (errors.load() <= 3) std::fprintf(stderr, "status %d: %.200s\n", status, body.c_str());
           if (a.scenario == "refresh") break;  // the chain is broken
         }
-        next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s));
+        next +=
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_s));
       }
       std::lock_guard lock(mu);
       latencies_ms.insert(latencies_ms.end(), local.begin(), local.end());
@@ -293,7 +295,8 @@ int main(int argc, char** argv) {
   a.mode = argv[1];
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") a.ports = {std::stoi(v)};
+    if (k == "--port")
+      a.ports = {std::stoi(v)};
     else if (k == "--ports") {
       a.ports.clear();
       for (size_t at = 0; at < v.size();) {
@@ -302,15 +305,24 @@ int main(int argc, char** argv) {
         a.ports.push_back(std::stoi(v.substr(at, comma - at)));
         at = comma + 1;
       }
-    } else if (k == "--target") a.target = v;
-    else if (k == "--scenario") a.scenario = v;
-    else if (k == "--rate") a.rate = std::stod(v);
-    else if (k == "--seconds") a.seconds = std::stod(v);
-    else if (k == "--conns") a.conns = std::stoi(v);
-    else if (k == "--threads") a.threads = std::stoi(v);
-    else if (k == "--users") a.users = std::stoi(v);
-    else if (k == "--tokens") a.tokens_file = v;
-    else if (k == "--email-prefix") a.email_prefix = v;
+    } else if (k == "--target")
+      a.target = v;
+    else if (k == "--scenario")
+      a.scenario = v;
+    else if (k == "--rate")
+      a.rate = std::stod(v);
+    else if (k == "--seconds")
+      a.seconds = std::stod(v);
+    else if (k == "--conns")
+      a.conns = std::stoi(v);
+    else if (k == "--threads")
+      a.threads = std::stoi(v);
+    else if (k == "--users")
+      a.users = std::stoi(v);
+    else if (k == "--tokens")
+      a.tokens_file = v;
+    else if (k == "--email-prefix")
+      a.email_prefix = v;
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
