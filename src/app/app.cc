@@ -7,6 +7,7 @@
 
 #include "api/nhost/nhost.h"
 #include "app/housekeeping.h"
+#include "app/email.h"
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
@@ -36,6 +37,7 @@ struct App::Parts {
   std::unique_ptr<auth::AnonymousFlow> anonymous;
   std::unique_ptr<auth::MfaFlow> mfa;
   std::unique_ptr<api::nhost::Deps> nhost;
+  std::unique_ptr<EmailParts> email;
   std::unique_ptr<Housekeeper> housekeeper;
   std::unique_ptr<http::Server> server;
 };
@@ -110,9 +112,14 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
       p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous, *p->mfa});
 
+  auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password);
+  if (!email) return email.error();
+  p->email = std::move(*email);
+
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();
   api::nhost::RegisterRoutes(*router, *p->nhost);
+  api::nhost::RegisterEmailRoutes(*router, *p->nhost, *p->email->deps);
   p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -141,7 +148,8 @@ std::string App::Banner() const {
       << parts_->tokens->key_ring()->active_kid() << ")\n"
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")
       << ", anonymous " << (c.anonymous_signin_enabled ? "on" : "off") << ", sign-up "
-      << (c.signup_disabled ? "off" : "on") << "\n";
+      << (c.signup_disabled ? "off" : "on") << "\n"
+      << "  email         " << parts_->email->Describe(c) << "\n";
   return out.str();
 }
 

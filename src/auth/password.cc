@@ -71,6 +71,16 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
 
   SignInOutcome out;
   out.user = user;
+  if (config_.email_verification_required && !user.email_verified) {
+    // No session until the address is proven; nothing half-done if the mail fails.
+    if (send_verification_) {
+      if (auto r = send_verification_(user, req.options.redirect_to); !r) {
+        (void)store_.users().Delete(user.id);
+        return r.error();
+      }
+    }
+    return out;
+  }
   auto session = sessions_.Start(user, req.client, "password");
   if (!session) return session.error();
   out.session = std::move(*session);
@@ -101,6 +111,8 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     return InvalidEmailPassword();
   }
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (config_.email_verification_required && !user.email_verified)
+    return core::Error(core::errc::kUnverifiedUser, "Email is not verified");
   if (check.needs_rehash) {
     std::string upgraded = hasher_.Hash(req.password);
     if (!upgraded.empty()) {

@@ -9,6 +9,7 @@
 // lane, never on a socket thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -65,6 +66,13 @@ class PasswordFlow {
   // Length rules for any new password (sign-up, change, reset).
   core::Result<void> CheckPasswordPolicy(const std::string& password) const;
 
+  // Mails the verification link after a sign-up when email_verification_required
+  // is on (the composition root wires EmailVerificationFlow::SendForNewUser here).
+  // When it fails the new user is deleted again and its error returned.
+  using VerificationSender = std::function<core::Result<void>(
+      const core::User& user, const std::optional<std::string>& redirect_to)>;
+  void SetVerificationSender(VerificationSender send) { send_verification_ = std::move(send); }
+
  private:
   void Audit(std::string type, const std::optional<std::string>& user_id,
              const core::ClientInfo& client) const;
@@ -74,6 +82,7 @@ class PasswordFlow {
   const config::Config& config_;
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
+  VerificationSender send_verification_;
 };
 
 }  // namespace gh::auth

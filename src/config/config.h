@@ -76,6 +76,30 @@ struct Config {
   int mfa_max_failures = 10;                // wrong codes per user before the lock-out
   int mfa_lockout_seconds = 900;            // the window those failures are counted in
   int mfa_ticket_ttl_seconds = 300;         // MFA tickets from a first-factor sign-in
+
+  // --- email flows (verification, magic link, email code, reset, change)
+  bool email_verification_required = true;  // sign-in needs a verified address
+  bool email_passwordless_enabled = false;  // magic link
+  bool email_otp_enabled = false;           // 6-digit code by mail
+  bool email_verify_confirm_page = true;    // GET /verify from a browser shows a confirm button
+  int64_t email_code_ttl_seconds = 600;     // codes and links
+  int email_code_max_attempts = 5;          // wrong tries before a code is burnt
+  int email_resend_cooldown_seconds = 60;   // per address
+  int email_per_address_per_hour = 10;      // mails per address per hour
+  int rate_limit_email_per_hour = 60;       // mail-sending requests per client IP
+  bool password_change_signs_out = true;    // other sessions end on reset / change
+  std::string email_templates_path;         // override folder; empty = built-in
+
+  // --- SMTP (no host = the development mailer that prints mail to the log)
+  std::string smtp_host;
+  int smtp_port = 587;
+  std::string smtp_user;
+  std::string smtp_pass;
+  std::string smtp_secure = "starttls";  // none | starttls | tls
+  std::string smtp_sender = "gatehouse@localhost";
+  std::string smtp_sender_name = "Gatehouse";
+  int smtp_timeout_seconds = 10;
+  int smtp_retries = 2;
 };
 
 }  // namespace gh::config

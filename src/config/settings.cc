@@ -229,6 +229,49 @@ std::vector<Setting> BuildTable() {
       "Window in which a user's wrong second-factor codes are counted.");
   add("mfa_ticket_ttl_seconds", {}, Num(&Config::mfa_ticket_ttl_seconds, 1, 3600),
       "Lifetime of the MFA ticket a first-factor sign-in answers for a user with TOTP on.");
+  // --- email flows
+  add("email_verification_required", {"AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED"},
+      Bool(&Config::email_verification_required),
+      "Sign-up mails a verification link and sign-in of an unverified address answers "
+      "unverified-user.");
+  add("email_passwordless_enabled", {"AUTH_EMAIL_PASSWORDLESS_ENABLED"},
+      Bool(&Config::email_passwordless_enabled),
+      "Allow POST /v1/signin/passwordless/email (magic link; creates the user if new).");
+  add("email_otp_enabled", {"AUTH_OTP_EMAIL_ENABLED"}, Bool(&Config::email_otp_enabled),
+      "Allow POST /v1/signin/otp/email (6-digit code by mail; creates the user if new).");
+  add("email_verify_confirm_page", {}, Bool(&Config::email_verify_confirm_page),
+      "GET /v1/verify from a browser shows a one-button page that confirms with a POST, so mail "
+      "link scanners cannot burn links.");
+  add("email_code_ttl_seconds", {}, Num(&Config::email_code_ttl_seconds, 1, 7 * 86400),
+      "Lifetime of mailed codes and links.");
+  add("email_code_max_attempts", {}, Num(&Config::email_code_max_attempts, 1, 100),
+      "Wrong tries after which an email code is burnt.");
+  add("email_resend_cooldown_seconds", {}, Num(&Config::email_resend_cooldown_seconds, 0, 3600),
+      "Least time between two mails to one address (429 with Retry-After before it).");
+  add("email_per_address_per_hour", {}, Num(&Config::email_per_address_per_hour, 0, 100000),
+      "Mails to one address per hour (0 = no limit).");
+  add("rate_limit_email_per_hour", {}, Num(&Config::rate_limit_email_per_hour, 0, 1000000),
+      "Mail-sending requests per client IP per hour, per endpoint (0 = no limit).");
+  add("password_change_signs_out", {}, Bool(&Config::password_change_signs_out),
+      "A password reset signs the user out everywhere; a signed-in change ends every other "
+      "session.");
+  add("email_templates_path", {"AUTH_EMAIL_TEMPLATES_PATH"}, Str(&Config::email_templates_path),
+      "Folder overriding mail templates: <locale>/<kind>/{subject.txt,body.html,body.txt}.");
+  // --- SMTP
+  add("smtp_host", {"AUTH_SMTP_HOST"}, Str(&Config::smtp_host),
+      "SMTP server. Empty = the development mailer, which prints every mail to the log.");
+  add("smtp_port", {"AUTH_SMTP_PORT"}, Num(&Config::smtp_port, 1, 65535), "SMTP port.");
+  add("smtp_user", {"AUTH_SMTP_USER"}, Str(&Config::smtp_user),
+      "SMTP AUTH user name (empty = no AUTH).");
+  add("smtp_pass", {"AUTH_SMTP_PASS"}, Str(&Config::smtp_pass), "SMTP AUTH password.", true);
+  add("smtp_secure", {}, OneOf(&Config::smtp_secure, {"none", "starttls", "tls"}),
+      "`starttls` (required STARTTLS), `tls` (implicit TLS, port 465) or `none`.");
+  add("smtp_sender", {"AUTH_SMTP_SENDER"}, Str(&Config::smtp_sender), "From address of mails.");
+  add("smtp_sender_name", {}, Str(&Config::smtp_sender_name), "Display name in From.");
+  add("smtp_timeout_seconds", {}, Num(&Config::smtp_timeout_seconds, 1, 300),
+      "Time allowed for one SMTP delivery attempt.");
+  add("smtp_retries", {}, Num(&Config::smtp_retries, 0, 10),
+      "Extra delivery attempts after a failure, with doubling backoff from 0.5 s.");
   return t;
 }
 
@@ -345,6 +388,8 @@ std::vector<std::string> Validate(const Config& c) {
     p.push_back("access_token_ttl_seconds must be shorter than refresh_token_ttl_seconds");
   if (c.database_url.empty()) p.push_back("database_url must not be empty");
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
+  if (c.smtp_sender.find('@') == std::string::npos)
+    p.push_back("smtp_sender must be an email address");
   return p;
 }
 

@@ -90,6 +90,9 @@ export class Server {
       GATEHOUSE_RATE_LIMIT_SIGNIN_BURST: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_BURST: '100000',
+      // Off by default so that test files can sign in right after sign-up; email.test.js
+      // turns it on (any file may override it).
+      GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'false',
       ...this.envOverrides,
     };
   }

@@ -22,6 +22,8 @@ namespace gh::auth {
 class FlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Sign-up tests expect a session at once; email tests turn verification on.
+    config_.email_verification_required = false;
     auto store = store::OpenStore("sqlite::memory:", 1);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);

@@ -1,0 +1,50 @@
+// POST /user/password/reset, POST /user/password
+#include "api/nhost/email_routes.h"
+#include "api/nhost/endpoints.h"
+#include "api/nhost/render.h"
+
+namespace gh::api::nhost {
+
+http::Handler ResetPassword(const Deps&, const EmailDeps& email) {
+  return [&email](http::Request& request, http::Responder respond) {
+    auto run = [&]() -> core::Result<void> {
+      auto body = ParseJsonObject(request.body);
+      if (!body) return body.error();
+      if (auto r = OnlyMembers(*body, {"email", "options"}); !r) return r.error();
+      auto address = ReqString(*body, "email");
+      if (!address) return address.error();
+      auto redirect = ParseRedirectOption(*body);
+      if (!redirect) return redirect.error();
+      return email.reset.RequestReset(*address, *redirect);
+    };
+    auto r = run();
+    respond(r ? OkString() : ErrorResponse(r.error()));
+  };
+}
+
+// With a ticket: the reset; without one: a signed-in change (Bearer token).
+http::Handler ChangePassword(const Deps& deps, const EmailDeps& email) {
+  return [&deps, &email](http::Request& request, http::Responder respond) {
+    auto run = [&]() -> core::Result<void> {
+      auto body = ParseJsonObject(request.body);
+      if (!body) return body.error();
+      if (auto r = OnlyMembers(*body, {"newPassword", "ticket"}); !r) return r.error();
+      auto password = ReqString(*body, "newPassword");
+      if (!password) return password.error();
+      auto ticket = OptString(*body, "ticket");
+      if (!ticket) return ticket.error();
+      if (*ticket) {
+        if (ticket->value().rfind("passwordReset:", 0) != 0)
+          return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+        return email.reset.ResetWithTicket(**ticket, *password);
+      }
+      auto claims = Authenticate(deps, request);
+      if (!claims) return claims.error();
+      return email.reset.Change(claims->user_id, claims->session_id, *password);
+    };
+    auto r = run();
+    respond(r ? OkString() : ErrorResponse(r.error()));
+  };
+}
+
+}  // namespace gh::api::nhost

@@ -1,0 +1,83 @@
+#include "auth/email_change.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.h"
+
+namespace gh::auth {
+
+EmailChangeFlow::EmailChangeFlow(EmailKit& kit) : kit_(kit) {}
+
+core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
+                                            const std::string& raw_email,
+                                            const std::optional<std::string>& redirect_to) {
+  auto email = core::NormalizeEmail(raw_email);
+  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
+  auto redirect = kit_.RedirectTarget(redirect_to);
+  if (!redirect) return redirect.error();
+  store::Users& users = kit_.store().users();
+  auto found = users.FindById(user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User not found");
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (user.is_anonymous)
+    return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot change email");
+  auto taken = users.FindByEmail(*email);
+  if (!taken) return taken.error();
+  if (taken->has_value())
+    return core::Error(core::errc::kEmailAlreadyInUse, "Email already in use");
+  if (auto r = kit_.Throttle(*email); !r) return r.error();
+
+  const std::optional<std::string> previous = user.new_email;
+  user.new_email = *email;
+  user.updated_at = kit_.clock().NowMillis();
+  if (auto r = users.Update(user); !r) return r.error();
+  auto ticket = kit_.IssueTicket(purpose::kEmailChange, "emailConfirmChange", user, *email);
+  core::Result<void> sent = ticket ? kit_.Send("email-confirm-change", *email, user,
+                                               {{"link", kit_.VerifyLink(*ticket,
+                                                                         ticket_type::kEmailChange,
+                                                                         *redirect)},
+                                                {"newEmail", *email},
+                                                {"redirectTo", *redirect}})
+                                   : core::Result<void>(ticket.error());
+  if (!sent) {  // nothing half-done: no open ticket, the pending address as before
+    kit_.Withdraw(purpose::kEmailChange, *email);
+    user.new_email = previous;
+    (void)users.Update(user);
+    return sent.error();
+  }
+  return core::Ok();
+}
+
+core::Result<core::User> EmailChangeFlow::Complete(const core::OneTimeCode& code) {
+  if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  store::Users& users = kit_.store().users();
+  auto found = users.FindById(*code.user_id);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->new_email != code.recipient)
+    return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  core::User user = **found;
+  const std::optional<std::string> old_email = user.email;
+  user.email = code.recipient;
+  user.email_verified = true;
+  user.new_email.reset();
+  user.updated_at = kit_.clock().NowMillis();
+  if (auto r = users.Update(user); !r) return r.error();
+  core::AuditEvent ev;
+  ev.at = user.updated_at;
+  ev.type = "email-change";
+  ev.user_id = user.id;
+  (void)kit_.store().audit().Append(ev);
+  if (old_email && *old_email != *user.email) {
+    core::User as_before = user;
+    as_before.email = old_email;
+    if (auto r = kit_.Send("email-changed-notice", *old_email, as_before,
+                           {{"newEmail", *user.email}});
+        !r)
+      spdlog::warn("email of user {} changed; the notice to the old address failed", user.id);
+  }
+  return user;
+}
+
+}  // namespace gh::auth

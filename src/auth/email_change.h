@@ -1,0 +1,35 @@
+// auth::EmailChangeFlow: a signed-in user moves their account to a new address.
+//
+// The request records the pending address (User::new_email) and mails a link to
+// it; the email changes only when that link is followed, and then the old
+// address is told (best effort: a failed notice is logged, the change stands).
+// A newer request replaces the pending one.
+//
+// Thread-safe; blocking store and mailer calls.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/email_common.h"
+
+namespace gh::auth {
+
+class EmailChangeFlow {
+ public:
+  explicit EmailChangeFlow(EmailKit& kit);
+
+  // POST /user/email/change. Errors: invalid-request (email), invalid-token
+  // (user gone), forbidden-anonymous, email-already-in-use,
+  // redirectTo-not-allowed, too-many-requests, service-unavailable (nothing changed).
+  core::Result<void> Request(const std::string& user_id, const std::string& new_email,
+                             const std::optional<std::string>& redirect_to);
+  // The link was followed. Errors: invalid-ticket (superseded, user gone),
+  // email-already-in-use (taken meanwhile).
+  core::Result<core::User> Complete(const core::OneTimeCode& code);
+
+ private:
+  EmailKit& kit_;
+};
+
+}  // namespace gh::auth

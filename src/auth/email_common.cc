@@ -1,0 +1,161 @@
+#include "auth/email_common.h"
+
+#include <spdlog/spdlog.h>
+
+#include "auth/user_options.h"
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace gh::auth {
+namespace {
+
+constexpr int64_t kHourMillis = 3600'000;
+
+}  // namespace
+
+std::string UrlEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string AppendQuery(const std::string& url,
+                        const std::vector<std::pair<std::string, std::string>>& params) {
+  size_t hash = url.find('#');
+  std::string base = url.substr(0, hash);
+  std::string fragment = hash == std::string::npos ? "" : url.substr(hash);
+  char sep = base.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [k, v] : params) {
+    base += sep + UrlEncode(k) + "=" + UrlEncode(v);
+    sep = '&';
+  }
+  return base + fragment;
+}
+
+EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
+                   notify::Mailer& mailer, const notify::Templates& templates,
+                   std::string code_key)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      mailer_(mailer),
+      templates_(templates),
+      code_key_(std::move(code_key)) {}
+
+core::Result<void> EmailKit::Throttle(const std::string& address) {
+  const core::UnixMillis now = clock_.NowMillis();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (sent_.size() > 100'000) {  // bound memory under a flood of addresses
+    for (auto it = sent_.begin(); it != sent_.end();)
+      it = now - it->second.last > kHourMillis ? sent_.erase(it) : std::next(it);
+  }
+  AddressWindow& w = sent_[address];
+  const int64_t cooldown = int64_t{config_.email_resend_cooldown_seconds} * 1000;
+  if (w.last > 0 && now - w.last < cooldown) {
+    int wait = static_cast<int>((cooldown - (now - w.last) + 999) / 1000);
+    return core::Error(core::errc::kTooManyRequests,
+                       "Please wait before asking for another email", std::max(wait, 1));
+  }
+  if (now - w.window_start >= kHourMillis) {
+    w.window_start = now;
+    w.count = 0;
+  }
+  if (config_.email_per_address_per_hour > 0 && w.count >= config_.email_per_address_per_hour) {
+    int wait = static_cast<int>((w.window_start + kHourMillis - now + 999) / 1000);
+    return core::Error(core::errc::kTooManyRequests, "Too many emails to this address",
+                       std::max(wait, 1));
+  }
+  w.last = now;
+  ++w.count;
+  return core::Ok();
+}
+
+std::string EmailKit::TicketHash(std::string_view ticket) { return crypto::Sha256Hex(ticket); }
+
+std::string EmailKit::CodeHash(std::string_view recipient, std::string_view code) const {
+  std::string data(recipient);
+  data += '\n';
+  data += code;
+  return crypto::HexEncode(crypto::HmacSha256(code_key_, data));
+}
+
+core::Result<std::string> EmailKit::IssueTicket(std::string_view purpose, std::string_view prefix,
+                                                const core::User& user,
+                                                const std::string& recipient,
+                                                const std::string& data_json) {
+  const core::UnixMillis now = clock_.NowMillis();
+  if (auto r = store_.codes().ConsumeAll(purpose, recipient, now); !r) return r.error();
+  std::string ticket = std::string(prefix) + ":" + crypto::RandomToken(32);
+  core::OneTimeCode c;
+  c.id = crypto::RandomUuid();
+  c.user_id = user.id;
+  c.purpose = std::string(purpose);
+  c.recipient = recipient;
+  c.code_hash = TicketHash(ticket);
+  c.data_json = data_json;
+  c.created_at = now;
+  c.expires_at = now + config_.email_code_ttl_seconds * 1000;
+  if (auto r = store_.codes().Insert(c); !r) return r.error();
+  return ticket;
+}
+
+core::Result<std::string> EmailKit::IssueCode(std::string_view purpose, const core::User& user,
+                                              const std::string& recipient) {
+  const core::UnixMillis now = clock_.NowMillis();
+  if (auto r = store_.codes().ConsumeAll(purpose, recipient, now); !r) return r.error();
+  std::string code = crypto::RandomDigits(6);
+  core::OneTimeCode c;
+  c.id = crypto::RandomUuid();
+  c.user_id = user.id;
+  c.purpose = std::string(purpose);
+  c.recipient = recipient;
+  c.code_hash = CodeHash(recipient, code);
+  c.created_at = now;
+  c.expires_at = now + config_.email_code_ttl_seconds * 1000;
+  if (auto r = store_.codes().Insert(c); !r) return r.error();
+  return code;
+}
+
+void EmailKit::Withdraw(std::string_view purpose, const std::string& recipient) {
+  if (auto r = store_.codes().ConsumeAll(purpose, recipient, clock_.NowMillis()); !r)
+    spdlog::warn("could not withdraw {} code after a failed send: {}", purpose,
+                 r.error().message);
+}
+
+std::string EmailKit::VerifyLink(std::string_view ticket, std::string_view type,
+                                 std::string_view redirect_to) const {
+  std::string base = config_.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return AppendQuery(base + "/v1/verify", {{"ticket", std::string(ticket)},
+                                           {"type", std::string(type)},
+                                           {"redirectTo", std::string(redirect_to)}});
+}
+
+core::Result<std::string> EmailKit::RedirectTarget(
+    const std::optional<std::string>& requested) const {
+  if (!requested || requested->empty()) return config_.client_url;
+  if (!IsRedirectAllowed(config_, *requested))
+    return core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed");
+  return *requested;
+}
+
+core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
+                                  const core::User& user, notify::TemplateVars vars) {
+  vars.emplace("displayName", user.display_name.empty() ? to : user.display_name);
+  vars.emplace("email", user.email.value_or(to));
+  notify::RenderedMail r = templates_.Render(kind, user.locale, vars);
+  notify::MailMessage m{to, std::move(r.subject), std::move(r.text), std::move(r.html),
+                        std::string(kind)};
+  return mailer_.Send(m);
+}
+
+}  // namespace gh::auth

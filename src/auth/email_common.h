@@ -1,0 +1,112 @@
+// auth::EmailKit: what every email flow shares. It issues single-use tickets and
+// codes (CSPRNG, stored only as hashes), builds the /verify links, renders and
+// sends mail through notify::Mailer, and throttles mail per address.
+//
+// Tickets ("<type>:<random>", 256 bits) are stored as SHA-256. Six-digit codes
+// are stored as HMAC-SHA-256 under a server key kept in the store, so a leaked
+// database does not give the codes away by trying all million of them.
+//
+// The per-address throttle (resend cooldown and hourly cap) lives in this
+// process's memory: it applies the same to known and unknown addresses, so its
+// answers reveal nothing. Behind a load balancer each instance counts on its own.
+//
+// Thread-safe; calls block on the store and the mailer and belong on a worker.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/types.h"
+#include "notify/mailer.h"
+#include "notify/templates.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+// Code purposes (store) and the ticket types of the native spec (links).
+namespace purpose {
+inline constexpr std::string_view kEmailVerify = "email-verify";
+inline constexpr std::string_view kMagicLink = "magic-link";
+inline constexpr std::string_view kEmailOtp = "email-otp";
+inline constexpr std::string_view kPasswordReset = "password-reset";
+inline constexpr std::string_view kEmailChange = "email-change";
+}  // namespace purpose
+namespace ticket_type {
+inline constexpr std::string_view kEmailVerify = "emailVerify";
+inline constexpr std::string_view kMagicLink = "signinPasswordless";
+inline constexpr std::string_view kPasswordReset = "passwordReset";
+inline constexpr std::string_view kEmailChange = "emailConfirmChange";
+}  // namespace ticket_type
+
+class EmailKit {
+ public:
+  // `code_key` is the instance-shared HMAC key for short codes.
+  EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
+           notify::Mailer& mailer, const notify::Templates& templates, std::string code_key);
+  EmailKit(const EmailKit&) = delete;
+  EmailKit& operator=(const EmailKit&) = delete;
+
+  // Counts one mail to `address`. Errors: too-many-requests (retry_after_seconds
+  // set) inside the resend cooldown or beyond the hourly cap; nothing is counted then.
+  core::Result<void> Throttle(const std::string& address);
+
+  // Issues a link ticket "<prefix>:<random>" for `user` sent to `recipient`,
+  // consuming any open ticket of the same purpose for that recipient first.
+  core::Result<std::string> IssueTicket(std::string_view purpose, std::string_view prefix,
+                                        const core::User& user, const std::string& recipient,
+                                        const std::string& data_json = "{}");
+  // Issues a six-digit code the same way.
+  core::Result<std::string> IssueCode(std::string_view purpose, const core::User& user,
+                                      const std::string& recipient);
+  // The stored hashes of a ticket and of a code.
+  static std::string TicketHash(std::string_view ticket);
+  std::string CodeHash(std::string_view recipient, std::string_view code) const;
+  // Burns every open code of `purpose` for `recipient` (undo after a failed send).
+  void Withdraw(std::string_view purpose, const std::string& recipient);
+
+  // public_url + "/v1/verify?ticket=..&type=..&redirectTo=..".
+  std::string VerifyLink(std::string_view ticket, std::string_view type,
+                         std::string_view redirect_to) const;
+  // `requested` if allowed, client_url when absent. Errors: redirectTo-not-allowed.
+  core::Result<std::string> RedirectTarget(const std::optional<std::string>& requested) const;
+
+  // Renders template `kind` for `user` (locale, display name) plus `vars` and
+  // sends it to `to`. Errors: those of Mailer::Send.
+  core::Result<void> Send(std::string_view kind, const std::string& to, const core::User& user,
+                          notify::TemplateVars vars);
+
+  store::Store& store() { return store_; }
+  const core::Clock& clock() const { return clock_; }
+  const config::Config& config() const { return config_; }
+
+ private:
+  struct AddressWindow {
+    core::UnixMillis last = 0;
+    core::UnixMillis window_start = 0;
+    int count = 0;
+  };
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  notify::Mailer& mailer_;
+  const notify::Templates& templates_;
+  const std::string code_key_;
+  std::mutex mu_;
+  std::unordered_map<std::string, AddressWindow> sent_;
+};
+
+// Percent-encodes `s` for a URL query value.
+std::string UrlEncode(std::string_view s);
+// `url` with "name=value" query parameters appended (before any #fragment).
+std::string AppendQuery(const std::string& url,
+                        const std::vector<std::pair<std::string, std::string>>& params);
+
+}  // namespace gh::auth

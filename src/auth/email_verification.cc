@@ -1,0 +1,64 @@
+#include "auth/email_verification.h"
+
+#include "core/text.h"
+
+namespace gh::auth {
+
+EmailVerificationFlow::EmailVerificationFlow(EmailKit& kit, SessionService& sessions)
+    : kit_(kit), sessions_(sessions) {}
+
+core::Result<void> EmailVerificationFlow::Mail(const core::User& user,
+                                               const std::string& redirect) {
+  const std::string& to = *user.email;
+  auto ticket = kit_.IssueTicket(purpose::kEmailVerify, "verifyEmail", user, to);
+  if (!ticket) return ticket.error();
+  std::string link = kit_.VerifyLink(*ticket, ticket_type::kEmailVerify, redirect);
+  if (auto r = kit_.Send("email-verify", to, user, {{"link", link}, {"redirectTo", redirect}});
+      !r) {
+    kit_.Withdraw(purpose::kEmailVerify, to);
+    return r.error();
+  }
+  return core::Ok();
+}
+
+core::Result<void> EmailVerificationFlow::SendForNewUser(
+    const core::User& user, const std::optional<std::string>& redirect_to) {
+  if (!user.email) return core::Ok();
+  auto redirect = kit_.RedirectTarget(redirect_to);
+  if (!redirect) return redirect.error();
+  (void)kit_.Throttle(*user.email);  // counts toward the resend cooldown
+  return Mail(user, *redirect);
+}
+
+core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
+                                                 const std::optional<std::string>& redirect_to) {
+  auto email = core::NormalizeEmail(raw_email);
+  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
+  auto redirect = kit_.RedirectTarget(redirect_to);
+  if (!redirect) return redirect.error();
+  if (auto r = kit_.Throttle(*email); !r) return r.error();
+  auto found = kit_.store().users().FindByEmail(*email);
+  if (!found) return found.error();
+  // Unknown, verified or disabled: the same answer as a sent mail.
+  if (!found->has_value() || (*found)->email_verified || (*found)->disabled) return core::Ok();
+  return Mail(**found, *redirect);
+}
+
+core::Result<SessionGrant> EmailVerificationFlow::Complete(const core::OneTimeCode& code,
+                                                           const core::ClientInfo& client) {
+  if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  auto found = kit_.store().users().FindById(*code.user_id);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->email != code.recipient)
+    return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!user.email_verified) {
+    user.email_verified = true;
+    user.updated_at = kit_.clock().NowMillis();
+    if (auto r = kit_.store().users().Update(user); !r) return r.error();
+  }
+  return sessions_.Start(user, client, "email");
+}
+
+}  // namespace gh::auth

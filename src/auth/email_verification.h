@@ -1,0 +1,44 @@
+// auth::EmailVerificationFlow: proving that a user owns their email address.
+//
+// With email_verification_required on, sign-up mails a verification link
+// (PasswordFlow calls SendForNewUser) and sign-in of an unverified user answers
+// unverified-user. Resend answers the same whether or not the address is known,
+// already verified or disabled, so it reveals nothing about accounts.
+//
+// Thread-safe; blocking store and mailer calls.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/email_common.h"
+#include "auth/sessions.h"
+
+namespace gh::auth {
+
+class EmailVerificationFlow {
+ public:
+  EmailVerificationFlow(EmailKit& kit, SessionService& sessions);
+
+  // Mails a verification link to a just-created user. Not throttled (sign-up
+  // creates the address once) but counted. Errors: redirectTo-not-allowed,
+  // service-unavailable (mail not sent; the ticket is withdrawn).
+  core::Result<void> SendForNewUser(const core::User& user,
+                                    const std::optional<std::string>& redirect_to);
+  // POST /user/email/send-verification-email. Errors: invalid-request (email),
+  // redirectTo-not-allowed, too-many-requests, service-unavailable.
+  core::Result<void> Resend(const std::string& email,
+                            const std::optional<std::string>& redirect_to);
+  // The link was followed: marks the address verified and starts a session.
+  // Errors: invalid-ticket (user gone or address changed since), disabled-user.
+  core::Result<SessionGrant> Complete(const core::OneTimeCode& code,
+                                      const core::ClientInfo& client);
+
+ private:
+  core::Result<void> Mail(const core::User& user, const std::string& redirect);
+
+  EmailKit& kit_;
+  SessionService& sessions_;
+};
+
+}  // namespace gh::auth

@@ -1,0 +1,55 @@
+// auth::PasswordResetFlow: forgotten passwords (a mailed passwordReset: ticket)
+// and password changes by a signed-in user.
+//
+// RequestReset answers the same for known and unknown addresses. The ticket can
+// be spent two ways: POST /user/password {newPassword, ticket}, or by following
+// the mailed /verify link, which signs the user in so that the app can then
+// change the password as a signed-in user. With password_change_signs_out on
+// (the default) a reset ends every session of the user and a signed-in change
+// ends every session but the caller's.
+//
+// Thread-safe. SetPassword/ResetWithTicket hash a password: run them on the
+// hash lane.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/email_common.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "crypto/password.h"
+
+namespace gh::auth {
+
+class PasswordResetFlow {
+ public:
+  PasswordResetFlow(EmailKit& kit, SessionService& sessions, const crypto::PasswordHasher& hasher,
+                    const PasswordFlow& policy);
+
+  // POST /user/password/reset. Errors: invalid-request (email),
+  // redirectTo-not-allowed, too-many-requests, service-unavailable.
+  core::Result<void> RequestReset(const std::string& email,
+                                  const std::optional<std::string>& redirect_to);
+  // POST /user/password with a ticket. Errors: password policy, invalid-ticket,
+  // disabled-user.
+  core::Result<void> ResetWithTicket(const std::string& ticket, const std::string& new_password);
+  // POST /user/password as a signed-in user (session `session_id` is kept).
+  // Errors: password policy, invalid-token (user gone), disabled-user.
+  core::Result<void> Change(const std::string& user_id, const std::string& session_id,
+                            const std::string& new_password);
+  // The reset link was followed: a session, so the app can set the password.
+  core::Result<SessionGrant> Complete(const core::OneTimeCode& code,
+                                      const core::ClientInfo& client);
+
+ private:
+  core::Result<void> SetPassword(core::User user, const std::string& new_password,
+                                 const std::string& keep_session_id);
+
+  EmailKit& kit_;
+  SessionService& sessions_;
+  const crypto::PasswordHasher& hasher_;
+  const PasswordFlow& policy_;
+};
+
+}  // namespace gh::auth

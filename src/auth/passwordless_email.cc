@@ -1,0 +1,152 @@
+#include "auth/passwordless_email.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/text.h"
+#include "crypto/hash.h"
+
+namespace gh::auth {
+namespace {
+
+core::Error InvalidOtp() { return core::Error(core::errc::kInvalidOtp, "Invalid or expired code"); }
+
+}  // namespace
+
+PasswordlessEmailFlow::PasswordlessEmailFlow(EmailKit& kit, SessionService& sessions)
+    : kit_(kit), sessions_(sessions) {}
+
+core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
+    const PasswordlessEmailRequest& req, bool enabled) {
+  if (!enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
+  auto email = core::NormalizeEmail(req.email);
+  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
+  const config::Config& config = kit_.config();
+  const core::UnixMillis now = kit_.clock().NowMillis();
+  // Validate the options for every address, known or not: same answers.
+  core::User fresh = NewUser(config, now);
+  fresh.email = *email;
+  if (auto r = ApplySignUpOptions(config, req.options, fresh); !r) return r.error();
+  auto redirect = kit_.RedirectTarget(req.options.redirect_to);
+  if (!redirect) return redirect.error();
+  if (auto r = kit_.Throttle(*email); !r) return r.error();
+
+  Recipient out;
+  out.redirect = *redirect;
+  auto found = kit_.store().users().FindByEmail(*email);
+  if (!found) return found.error();
+  if (found->has_value()) {
+    if (!(*found)->disabled) out.user = **found;
+    return out;
+  }
+  if (config.signup_disabled) return out;
+  if (auto r = kit_.store().users().Create(fresh); !r) {
+    if (r.error().Is(core::errc::kEmailAlreadyInUse)) return out;  // a parallel request won
+    return r.error();
+  }
+  out.user = fresh;
+  out.created = true;
+  return out;
+}
+
+void PasswordlessEmailFlow::Undo(const Recipient& r, std::string_view purpose) {
+  kit_.Withdraw(purpose, *r.user->email);
+  if (r.created) {
+    if (auto d = kit_.store().users().Delete(r.user->id); !d)
+      spdlog::warn("could not delete user {} after a failed send: {}", r.user->id,
+                   d.error().message);
+  }
+}
+
+core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailRequest& req) {
+  auto r = Prepare(req, kit_.config().email_passwordless_enabled);
+  if (!r) return r.error();
+  if (!r->user) return core::Ok();
+  const core::User& user = *r->user;
+  auto ticket = kit_.IssueTicket(purpose::kMagicLink, "passwordlessEmail", user, *user.email);
+  if (!ticket) {
+    Undo(*r, purpose::kMagicLink);
+    return ticket.error();
+  }
+  std::string link = kit_.VerifyLink(*ticket, ticket_type::kMagicLink, r->redirect);
+  if (auto s = kit_.Send("signin-passwordless", *user.email, user,
+                         {{"link", link}, {"redirectTo", r->redirect}});
+      !s) {
+    Undo(*r, purpose::kMagicLink);
+    return s.error();
+  }
+  return core::Ok();
+}
+
+core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailRequest& req) {
+  auto r = Prepare(req, kit_.config().email_otp_enabled);
+  if (!r) return r.error();
+  if (!r->user) return core::Ok();
+  const core::User& user = *r->user;
+  auto code = kit_.IssueCode(purpose::kEmailOtp, user, *user.email);
+  if (!code) {
+    Undo(*r, purpose::kEmailOtp);
+    return code.error();
+  }
+  if (auto s = kit_.Send("signin-otp", *user.email, user, {{"code", *code}}); !s) {
+    Undo(*r, purpose::kEmailOtp);
+    return s.error();
+  }
+  return core::Ok();
+}
+
+core::Result<SessionGrant> PasswordlessEmailFlow::VerifyCode(const std::string& raw_email,
+                                                             const std::string& otp,
+                                                             const core::ClientInfo& client) {
+  if (!kit_.config().email_otp_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
+  auto email = core::NormalizeEmail(raw_email);
+  if (!email) return InvalidOtp();
+  store::OneTimeCodes& codes = kit_.store().codes();
+  const core::UnixMillis now = kit_.clock().NowMillis();
+  auto latest = codes.FindLatest(purpose::kEmailOtp, *email);
+  if (!latest) return latest.error();
+  if (!latest->has_value()) return InvalidOtp();
+  const core::OneTimeCode& code = **latest;
+  if (code.expires_at <= now || code.attempts >= kit_.config().email_code_max_attempts)
+    return InvalidOtp();
+  if (!crypto::ConstantTimeEquals(kit_.CodeHash(*email, otp), code.code_hash)) {
+    auto tries = codes.RecordFailedAttempt(code.id);
+    if (!tries) return tries.error();
+    if (*tries >= kit_.config().email_code_max_attempts) (void)codes.Consume(code.id, now);
+    return InvalidOtp();
+  }
+  auto won = codes.Consume(code.id, now);
+  if (!won) return won.error();
+  if (!*won || !code.user_id) return InvalidOtp();  // used by a parallel request
+  auto found = kit_.store().users().FindById(*code.user_id);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->email != *email) return InvalidOtp();
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!user.email_verified) {  // the code proves the mailbox
+    user.email_verified = true;
+    user.updated_at = now;
+    if (auto r = kit_.store().users().Update(user); !r) return r.error();
+  }
+  return sessions_.Start(user, client, "otp");
+}
+
+core::Result<SessionGrant> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
+                                                           const core::ClientInfo& client) {
+  if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  auto found = kit_.store().users().FindById(*code.user_id);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->email != code.recipient)
+    return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!user.email_verified) {
+    user.email_verified = true;
+    user.updated_at = kit_.clock().NowMillis();
+    if (auto r = kit_.store().users().Update(user); !r) return r.error();
+  }
+  return sessions_.Start(user, client, "email");
+}
+
+}  // namespace gh::auth

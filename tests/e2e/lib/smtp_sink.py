@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""A throwaway SMTP server for the e2e tests (Debian's python3-aiosmtpd).
+
+usage: smtp_sink.py <outdir> [port]
+Listens on 127.0.0.1 (port 0 = any free one), prints "READY <port>" once it
+accepts connections, and writes each received message to <outdir>/<n>.json as
+{mailFrom, rcptTos, from, to, subject, text, html} with the MIME parts decoded.
+"""
+import asyncio
+import email
+import email.policy
+import json
+import os
+import sys
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, outdir):
+        self.outdir = outdir
+        self.n = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.original_content or envelope.content,
+                                       policy=email.policy.default)
+        text = html = ''
+        for part in msg.walk():
+            ctype = part.get_content_type()
+            if ctype == 'text/plain' and not text:
+                text = part.get_content()
+            elif ctype == 'text/html' and not html:
+                html = part.get_content()
+        self.n += 1
+        record = {
+            'mailFrom': envelope.mail_from,
+            'rcptTos': envelope.rcpt_tos,
+            'from': str(msg.get('From', '')),
+            'to': str(msg.get('To', '')),
+            'subject': str(msg.get('Subject', '')),
+            'text': text,
+            'html': html,
+        }
+        tmp = os.path.join(self.outdir, f'.{self.n:05d}.tmp')
+        with open(tmp, 'w') as f:
+            json.dump(record, f)
+        os.rename(tmp, os.path.join(self.outdir, f'{self.n:05d}.json'))
+        return '250 OK'
+
+
+def main():
+    outdir = sys.argv[1]
+    port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    if port == 0:
+        import socket
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+        s.close()
+    controller = Controller(Sink(outdir), hostname='127.0.0.1', port=port)
+    controller.start()
+    print(f'READY {port}', flush=True)
+    try:
+        sys.stdin.read()  # until the parent closes our stdin (or dies)
+    finally:
+        controller.stop()
+
+
+if __name__ == '__main__':
+    main()
