@@ -46,6 +46,9 @@ void Housekeeper::RunOnce() {
     spdlog::info("housekeeping: deleted {} ended sessions", *n);
   if (auto n = store_.codes().Purge(now - kDayMillis); n && *n > 0)
     spdlog::info("housekeeping: deleted {} spent one-time codes", *n);
+  // A TOTP step is only ever accepted within 90 s of its time: a day is ample.
+  if (auto n = store_.mfa().Purge(now - kDayMillis); n && *n > 0)
+    spdlog::info("housekeeping: forgot {} used TOTP steps", *n);
   if (config_.anonymous_prune_after_days > 0) {
     auto n = anonymous_.Prune(now - config_.anonymous_prune_after_days * kDayMillis);
     if (!n)
