@@ -270,6 +270,24 @@ describe('throttling', () => {
   });
 });
 
+describe('SMTP AUTH', () => {
+  const box = useMailbox({ auth: 'mailer:s3cret' });
+  const good = useServer(mailEnv(box, { GATEHOUSE_SMTP_USER: 'mailer', GATEHOUSE_SMTP_PASS: 's3cret' }), { name: 'email-auth' });
+  const bad = useServer(mailEnv(box, { GATEHOUSE_SMTP_USER: 'mailer', GATEHOUSE_SMTP_PASS: 'wrong', GATEHOUSE_SMTP_TIMEOUT_SECONDS: '3' }), { name: 'email-auth-bad' });
+
+  test('the right credentials deliver; wrong ones fail cleanly with nothing half-done', async () => {
+    const email = uniqueEmail('auth');
+    assert.equal((await good.api('POST', '/signin/passwordless/email', { email })).status, 200);
+    const mail = await box.waitFor(email);
+    assert.match(mail.subject, /sign-in link/i);
+    const other = uniqueEmail('authbad');
+    const res = await bad.api('POST', '/signin/passwordless/email', { email: other });
+    expectError(res, '/signin/passwordless/email', 'POST', 503, ['service-unavailable']);
+    assert.match(bad.logText(), /NOT delivered/);
+    assert.equal(box.to(other).length, 0);
+  });
+});
+
 describe('SMTP server down', () => {
   const env = {
     GATEHOUSE_SMTP_HOST: '127.0.0.1',

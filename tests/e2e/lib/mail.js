@@ -13,7 +13,9 @@ const SINK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'smtp_sink.
 const PYTHON = process.env.E2E_PYTHON || '/usr/bin/python3';
 
 export class Mailbox {
-  constructor() {
+  /** `auth` = "user:password" makes the server require SMTP AUTH. */
+  constructor({ auth } = {}) {
+    this.auth = auth;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-mail-'));
     this.seen = new Set();
     this.proc = null;
@@ -22,7 +24,7 @@ export class Mailbox {
 
   start() {
     return new Promise((resolve, reject) => {
-      this.proc = spawn(PYTHON, [SINK, this.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc = spawn(PYTHON, [SINK, this.dir, '0', ...(this.auth ? [this.auth] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       const timer = setTimeout(() => reject(new Error(`smtp sink did not start: ${err}`)), 10_000);
@@ -99,8 +101,8 @@ export function codeIn(message) {
 }
 
 /** Registers before/after hooks for one SMTP sink; start it before the server. */
-export function useMailbox() {
-  const box = new Mailbox();
+export function useMailbox(opts = {}) {
+  const box = new Mailbox(opts);
   before(async () => { await box.start(); });
   after(async () => { await box.stop(); });
   return box;

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """A throwaway SMTP server for the e2e tests (Debian's python3-aiosmtpd).
 
-usage: smtp_sink.py <outdir> [port]
-Listens on 127.0.0.1 (port 0 = any free one), prints "READY <port>" once it
+usage: smtp_sink.py <outdir> [port] [user:password]
+With user:password, AUTH (PLAIN/LOGIN) is required before MAIL. Listens on 127.0.0.1 (port 0 = any free one), prints "READY <port>" once it
 accepts connections, and writes each received message to <outdir>/<n>.json as
 {mailFrom, rcptTos, from, to, subject, text, html} with the MIME parts decoded.
 """
@@ -14,6 +14,7 @@ import os
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -57,7 +58,17 @@ def main():
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
         s.close()
-    controller = Controller(Sink(outdir), hostname='127.0.0.1', port=port)
+    kwargs = {}
+    if len(sys.argv) > 3:
+        user, password = sys.argv[3].split(':', 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (getattr(auth_data, 'login', b'') == user.encode()
+                  and getattr(auth_data, 'password', b'') == password.encode())
+            return AuthResult(success=ok)
+
+        kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    controller = Controller(Sink(outdir), hostname='127.0.0.1', port=port, **kwargs)
     controller.start()
     print(f'READY {port}', flush=True)
     try:
