@@ -14,6 +14,7 @@
 #include "auth/mfa.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
+#include "auth/sms.h"
 #include "auth/tokens.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
@@ -36,6 +37,8 @@ struct App::Parts {
   std::unique_ptr<auth::AccountService> accounts;
   std::unique_ptr<auth::AnonymousFlow> anonymous;
   std::unique_ptr<auth::MfaFlow> mfa;
+  std::unique_ptr<notify::SmsSender> sms_sender;
+  std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<api::nhost::Deps> nhost;
   std::unique_ptr<EmailParts> email;
   std::unique_ptr<Housekeeper> housekeeper;
@@ -72,6 +75,22 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
     return api::nhost::ErrorResponse(e);
   };
   return o;
+}
+
+}  // namespace
+
+namespace {
+
+notify::SmsProviderSettings SmsSettingsFrom(const config::Config& c) {
+  notify::SmsProviderSettings s;
+  s.provider = c.sms_provider;
+  s.account_sid = c.sms_account_sid;
+  s.auth_token = c.sms_auth_token;
+  s.from = c.sms_from;
+  s.whatsapp_from = c.sms_whatsapp_from;
+  s.base_url = c.sms_base_url;
+  s.timeout_seconds = c.sms_timeout_seconds;
+  return s;
 }
 
 }  // namespace
@@ -115,6 +134,17 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password);
   if (!email) return email.error();
   p->email = std::move(*email);
+
+  auto sms_sender = notify::MakeSmsSender(SmsSettingsFrom(p->config));
+  if (!sms_sender) return sms_sender.error();
+  if (auto numbers = auth::ParseTestNumbers(p->config); !numbers) return numbers.error();
+  p->sms_sender = std::move(*sms_sender);
+  auto sms_key = p->store->GetOrInsertSecret("sms-code-key",
+                                             crypto::HexEncode(crypto::RandomBytes(32)));
+  if (!sms_key) return sms_key.error();
+  p->sms = std::make_unique<auth::SmsFlow>(*p->store, p->clock, p->config, p->hasher,
+                                           *p->sessions, *p->password, *p->sms_sender, *sms_key);
+  p->nhost->sms = p->sms.get();
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();

@@ -62,6 +62,29 @@ struct Config {
   std::string anonymous_role = "anonymous";
   int anonymous_prune_after_days = 0;  // 0 = keep; else delete unconverted ones this old
 
+  // --- phone: SMS / WhatsApp codes, phone + password, phone change
+  bool sms_passwordless_enabled = false;  // POST /v1/signin/passwordless/sms
+  bool phone_password_enabled = false;    // POST /v1/signup|signin/phone-password
+  bool phone_verification_required = true;  // phone+password sign-in needs a verified number
+  std::string sms_provider = "log";  // log | twilio | twilio-verify | messagebird | vonage | ...
+  std::string sms_account_sid;       // Twilio account SID / Vonage API key
+  std::string sms_auth_token;        // provider secret / access key / hook signing secret
+  std::string sms_from;              // sender number, name, Messaging/Verify service SID
+  std::string sms_whatsapp_from;     // WhatsApp sender (Twilio); empty = sms_from
+  std::string sms_base_url;          // provider API root override; the http-hook URL
+  int sms_timeout_seconds = 10;
+  std::string sms_template = "{code} is your {app} code. It expires in {minutes} minutes.";
+  std::string sms_app_name = "Gatehouse";
+  std::string sms_default_region;    // ISO country for numbers without "+"; empty = require "+"
+  int sms_code_length = 6;
+  int64_t sms_code_ttl_seconds = 300;
+  int sms_code_max_attempts = 5;
+  int sms_resend_cooldown_seconds = 60;  // per number
+  int sms_per_number_per_hour = 5;
+  int sms_budget_per_hour = 1000;     // every message of this instance; 0 = no limit
+  int rate_limit_sms_per_hour = 30;   // code-sending requests per client IP
+  std::vector<std::string> sms_test_numbers;  // "+15550001111:123456": fixed code, nothing sent
+
   // --- abuse protection (per client IP)
   int rate_limit_signin_per_minute = 30;  // sign-in and sign-up attempts
   int rate_limit_signin_burst = 10;

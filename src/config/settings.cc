@@ -201,6 +201,55 @@ std::vector<Setting> BuildTable() {
       "The only role of anonymous users (their default role).");
   add("anonymous_prune_after_days", {}, Num(&Config::anonymous_prune_after_days, 0, 36500),
       "Delete anonymous users who never converted after this many days, hourly (0 = never).");
+  // --- phone
+  add("sms_passwordless_enabled", {"AUTH_SMS_PASSWORDLESS_ENABLED"},
+      Bool(&Config::sms_passwordless_enabled),
+      "Allow POST /v1/signin/passwordless/sms (code by SMS or WhatsApp; creates the user if new).");
+  add("phone_password_enabled", {}, Bool(&Config::phone_password_enabled),
+      "Allow the native extensions POST /v1/signup/phone-password and /v1/signin/phone-password.");
+  add("phone_verification_required", {}, Bool(&Config::phone_verification_required),
+      "Phone + password sign-up sends a code, and sign-in of an unconfirmed number answers "
+      "unverified-user.");
+  add("sms_provider", {"AUTH_SMS_PROVIDER"},
+      OneOf(&Config::sms_provider,
+            {"log", "twilio", "twilio-verify", "messagebird", "vonage", "textlocal", "http-hook"}),
+      "Who delivers codes. `log` (development) prints them to the log and sends nothing.");
+  add("sms_account_sid", {"AUTH_SMS_TWILIO_ACCOUNT_SID"}, Str(&Config::sms_account_sid),
+      "Twilio account SID; the Vonage API key.");
+  add("sms_auth_token", {"AUTH_SMS_TWILIO_AUTH_TOKEN"}, Str(&Config::sms_auth_token),
+      "Twilio auth token; Vonage API secret; MessageBird access key; Textlocal API key; the "
+      "http-hook HMAC-SHA256 signing secret.",
+      true);
+  add("sms_from", {"AUTH_SMS_TWILIO_MESSAGING_SERVICE_ID"}, Str(&Config::sms_from),
+      "Sender: a number, an alphanumeric name, a Twilio Messaging Service SID (MG...), or the "
+      "Twilio Verify service SID (VA...) for twilio-verify.");
+  add("sms_whatsapp_from", {}, Str(&Config::sms_whatsapp_from),
+      "WhatsApp sender number (Twilio); empty = sms_from.");
+  add("sms_base_url", {}, Str(&Config::sms_base_url),
+      "Provider API root override (e.g. a test double); for http-hook the app's endpoint.");
+  add("sms_timeout_seconds", {}, Num(&Config::sms_timeout_seconds, 1, 120),
+      "Time allowed for one provider call.");
+  add("sms_template", {}, Str(&Config::sms_template),
+      "Message text; `{code}`, `{app}` and `{minutes}` are replaced.");
+  add("sms_app_name", {}, Str(&Config::sms_app_name), "`{app}` in sms_template.");
+  add("sms_default_region", {}, Str(&Config::sms_default_region),
+      "Two-letter country for numbers written without `+` (empty = numbers must start with `+`).");
+  add("sms_code_length", {}, Num(&Config::sms_code_length, 6, 10), "Digits in an SMS code.");
+  add("sms_code_ttl_seconds", {}, Num(&Config::sms_code_ttl_seconds, 30, 3600),
+      "Lifetime of an SMS code.");
+  add("sms_code_max_attempts", {}, Num(&Config::sms_code_max_attempts, 1, 20),
+      "Wrong tries after which an SMS code is burnt.");
+  add("sms_resend_cooldown_seconds", {}, Num(&Config::sms_resend_cooldown_seconds, 0, 3600),
+      "Least time between two codes to one number (429 with Retry-After before it).");
+  add("sms_per_number_per_hour", {}, Num(&Config::sms_per_number_per_hour, 0, 1000),
+      "Codes to one number per hour (0 = no limit).");
+  add("sms_budget_per_hour", {}, Num(&Config::sms_budget_per_hour, 0, 10000000),
+      "Messages this instance sends per hour in all, against SMS pumping (0 = no limit).");
+  add("rate_limit_sms_per_hour", {}, Num(&Config::rate_limit_sms_per_hour, 0, 1000000),
+      "Code-sending requests per client IP per hour (0 = no limit).");
+  add("sms_test_numbers", {}, List(&Config::sms_test_numbers),
+      "Comma-separated `+number:code` pairs that always accept that code and are sent nothing "
+      "(app-store review, development).");
   // --- abuse protection
   add("rate_limit_signin_per_minute", {}, Num(&Config::rate_limit_signin_per_minute, 0, 1000000),
       "Sign-in and sign-up attempts per client IP per minute (0 = no limit).");

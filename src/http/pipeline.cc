@@ -268,6 +268,9 @@ int DefaultStatusFor(std::string_view code) {
       {e::kSignupDisabled, 403},
       {e::kDisabledEndpoint, 403},
       {e::kDisabledUser, 403},
+      {e::kInvalidOtp, 401},
+      {"phone-already-in-use", 409},
+      {"cannot-send-sms", 500},  // the SMS provider failed: not the caller's fault
       {e::kForbiddenAnonymous, 403},
   };
   for (const Entry& entry : kTable) {

@@ -18,6 +18,13 @@ http::Handler GenerateTotp(const Deps& deps);
 http::Handler ChangeUserMfa(const Deps& deps);
 http::Handler SignInMfaTotp(const Deps& deps);
 http::Handler RegenerateRecoveryCodes(const Deps& deps);
+// sms.cc (the last four are native extensions, see docs/api.md)
+http::Handler SignInPasswordlessSms(const Deps& deps);
+http::Handler SignInPasswordlessSmsOtp(const Deps& deps);
+http::Handler SignUpPhonePassword(const Deps& deps);
+http::Handler SignInPhonePassword(const Deps& deps);
+http::Handler ChangePhone(const Deps& deps);
+http::Handler VerifyPhoneChange(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

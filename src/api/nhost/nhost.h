@@ -12,6 +12,7 @@
 #include "auth/mfa.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
+#include "auth/sms.h"
 #include "auth/tokens.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -28,6 +29,8 @@ struct Deps {
   auth::AccountService& accounts;
   auth::AnonymousFlow& anonymous;
   auth::MfaFlow& mfa;
+  // Phone sign-in and phone change (sms.cc); null = those routes are not served.
+  auth::SmsFlow* sms = nullptr;
 };
 
 // Adds every native route under `prefix` (normally "/v1").

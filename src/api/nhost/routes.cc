@@ -32,6 +32,22 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   router.Add("POST", prefix + "/user/mfa", ChangeUserMfa(deps), mfa);
   router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps), mfa);
   router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps), mfa);
+  if (deps.sms) {
+    http::RouteOptions sms;  // each call may cost a text message: an hourly budget per IP
+    sms.rate_limit_per_minute = c.rate_limit_sms_per_hour / 60.0;
+    sms.rate_limit_burst =  // a minute's worth, at least 5
+        std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
+    http::RouteOptions otp;  // guessable codes: the sign-in budget per IP
+    otp.rate_limit_per_minute = c.rate_limit_signin_per_minute;
+    otp.rate_limit_burst = c.rate_limit_signin_burst;
+    router.Add("POST", prefix + "/signin/passwordless/sms", SignInPasswordlessSms(deps), sms);
+    router.Add("POST", prefix + "/signin/passwordless/sms/otp", SignInPasswordlessSmsOtp(deps),
+               otp);
+    router.Add("POST", prefix + "/signup/phone-password", SignUpPhonePassword(deps), hashing);
+    router.Add("POST", prefix + "/signin/phone-password", SignInPhonePassword(deps), hashing);
+    router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps), sms);
+    router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps), otp);
+  }
   router.Add("POST", prefix + "/token", RefreshToken(deps), token);
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), token);
   router.Add("POST", prefix + "/signout", SignOut(deps), token);

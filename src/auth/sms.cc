@@ -1,0 +1,385 @@
+#include "auth/sms.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "auth/phone.h"
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace gh::auth {
+namespace {
+
+constexpr const char* kSignInPurpose = "sms-otp";
+constexpr const char* kChangePurpose = "phone-change";
+// Marks a row whose code only the provider knows (Twilio Verify).
+constexpr const char* kProviderChecked = "provider-checked";
+
+core::Error InvalidOtp() { return core::Error(core::errc::kInvalidOtp, "Invalid or expired OTP"); }
+
+// "+1 (555) 000-1111" -> "+15550001111": how test numbers are matched, so that
+// they need not be numbers libphonenumber calls valid.
+std::string DigitsOnly(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if ((c >= '0' && c <= '9') || (c == '+' && out.empty())) out += c;
+  return out;
+}
+
+}  // namespace
+
+core::Result<std::map<std::string, std::string>> ParseTestNumbers(const config::Config& config) {
+  std::map<std::string, std::string> out;
+  for (const std::string& entry : config.sms_test_numbers) {
+    size_t colon = entry.rfind(':');
+    std::string phone = colon == std::string::npos ? "" : DigitsOnly(entry.substr(0, colon));
+    std::string code = colon == std::string::npos ? "" : entry.substr(colon + 1);
+    bool digits = !code.empty() && code.find_first_not_of("0123456789") == std::string::npos;
+    if (phone.size() < 4 || phone[0] != '+' || !digits || code.size() > 10)
+      return core::Error(core::errc::kInvalidRequest,
+                         "sms_test_numbers: \"" + entry + "\" is not +number:digits");
+    out[phone] = code;
+  }
+  return out;
+}
+
+SmsFlow::SmsFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+                 const crypto::PasswordHasher& hasher, SessionService& sessions,
+                 const PasswordFlow& passwords, notify::SmsSender& sender, std::string code_key)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      hasher_(hasher),
+      sessions_(sessions),
+      passwords_(passwords),
+      sender_(sender),
+      code_key_(std::move(code_key)) {
+  auto numbers = ParseTestNumbers(config);
+  if (numbers)
+    test_numbers_ = std::move(*numbers);
+  else
+    spdlog::error("{}", numbers.error().message);  // the composition root refuses to start
+}
+
+core::Result<std::string> SmsFlow::Normalize(const std::string& input) const {
+  if (!test_numbers_.empty()) {
+    std::string digits = DigitsOnly(input);
+    if (test_numbers_.count(digits)) return digits;
+  }
+  return NormalizePhone(input, config_.sms_default_region);
+}
+
+std::string SmsFlow::HashCode(const std::string& purpose, const std::string& phone,
+                              const std::string& code) const {
+  return crypto::HexEncode(crypto::HmacSha256(code_key_, purpose + "\n" + phone + "\n" + code));
+}
+
+std::string SmsFlow::Render(const std::string& code) const {
+  std::string text = config_.sms_template;
+  auto replace = [&text](const std::string& key, const std::string& value) {
+    for (size_t at = text.find(key); at != std::string::npos;
+         at = text.find(key, at + value.size()))
+      text.replace(at, key.size(), value);
+  };
+  replace("{code}", code);
+  replace("{app}", config_.sms_app_name);
+  replace("{minutes}", std::to_string((config_.sms_code_ttl_seconds + 59) / 60));
+  if (text.find(code) == std::string::npos) text += " " + code;  // a template without {code}
+  return text;
+}
+
+void SmsFlow::Audit(std::string type, const std::optional<std::string>& user_id,
+                    const core::ClientInfo& client) const {
+  core::AuditEvent ev;
+  ev.at = clock_.NowMillis();
+  ev.type = std::move(type);
+  ev.user_id = user_id;
+  ev.ip = client.ip;
+  ev.user_agent = client.user_agent.substr(0, 512);
+  (void)store_.audit().Append(ev);
+}
+
+core::Result<void> SmsFlow::Admit(const std::string& phone) {
+  const core::UnixMillis now = clock_.NowMillis();
+  const core::UnixMillis hour = 3600 * 1000;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& sent = sent_per_number_[phone];
+  while (!sent.empty() && sent.front() <= now - hour) sent.pop_front();
+  if (config_.sms_per_number_per_hour > 0 &&
+      static_cast<int>(sent.size()) >= config_.sms_per_number_per_hour) {
+    int wait = static_cast<int>((sent.front() + hour - now + 999) / 1000);
+    return core::Error(core::errc::kTooManyRequests,
+                       "Too many codes sent to this number; try again later", std::max(wait, 1));
+  }
+  int64_t this_hour = now / hour;
+  if (this_hour != budget_hour_) {
+    budget_hour_ = this_hour;
+    budget_used_ = 0;
+  }
+  if (config_.sms_budget_per_hour > 0 && budget_used_ >= config_.sms_budget_per_hour) {
+    spdlog::warn("sms: hourly budget of {} messages used up; refusing sends until the hour ends",
+                 config_.sms_budget_per_hour);
+    int wait = static_cast<int>(((this_hour + 1) * hour - now + 999) / 1000);
+    return core::Error(core::errc::kTooManyRequests,
+                       "Too many text messages are being sent; try again later", std::max(wait, 1));
+  }
+  sent.push_back(now);
+  ++budget_used_;
+  // Bound the map: forget numbers whose window is empty.
+  if (sent_per_number_.size() > 100000)
+    std::erase_if(sent_per_number_, [&](const auto& kv) {
+      return kv.second.empty() || kv.second.back() <= now - hour;
+    });
+  return core::Ok();
+}
+
+core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string& phone,
+                                  const std::optional<std::string>& user_id,
+                                  notify::SmsChannel channel, const std::string& ip) {
+  const core::UnixMillis now = clock_.NowMillis();
+  auto latest = store_.codes().FindLatest(purpose, phone);
+  if (!latest) return latest.error();
+  if (latest->has_value() && config_.sms_resend_cooldown_seconds > 0) {
+    core::UnixMillis ready = (*latest)->created_at + config_.sms_resend_cooldown_seconds * 1000LL;
+    if (now < ready)
+      return core::Error(core::errc::kTooManyRequests,
+                         "A code was just sent to this number; wait before asking again",
+                         static_cast<int>((ready - now + 999) / 1000));
+  }
+
+  core::OneTimeCode row;
+  row.id = crypto::RandomUuid();
+  row.user_id = user_id;
+  row.purpose = purpose;
+  row.recipient = phone;
+  row.created_at = now;
+  row.expires_at = now + config_.sms_code_ttl_seconds * 1000;
+
+  auto test = test_numbers_.find(phone);
+  if (test != test_numbers_.end()) {
+    row.code_hash = HashCode(purpose, phone, test->second);  // sends nothing, costs nothing
+  } else {
+    if (auto r = Admit(phone); !r) return r;
+    if (sender_.GeneratesCodes()) {
+      if (auto r = sender_.StartVerification(phone, channel); !r) return r;
+      row.code_hash = kProviderChecked;
+    } else {
+      std::string code = crypto::RandomDigits(static_cast<size_t>(config_.sms_code_length));
+      if (auto r = sender_.Send(phone, Render(code), channel); !r) return r;
+      row.code_hash = HashCode(purpose, phone, code);
+    }
+    spdlog::info("sms: {} code sent by {} over {} to {} (client {})", purpose, sender_.name(),
+                 notify::ChannelName(channel),
+                 phone.substr(0, phone.size() > 4 ? phone.size() - 4 : 0) + "****", ip);
+  }
+  // Only now, with the message accepted, does anything get stored: the new
+  // code replaces any open one.
+  if (auto r = store_.codes().ConsumeAll(purpose, phone, now); !r) return r;
+  return store_.codes().Insert(row);
+}
+
+core::Result<core::OneTimeCode> SmsFlow::Check(const std::string& purpose, const std::string& phone,
+                                               const std::string& otp) {
+  if (otp.empty() || otp.size() > 10 || otp.find_first_not_of("0123456789") != std::string::npos)
+    return InvalidOtp();
+  const core::UnixMillis now = clock_.NowMillis();
+  auto found = store_.codes().FindLatest(purpose, phone);
+  if (!found) return found.error();
+  if (!found->has_value()) return InvalidOtp();
+  core::OneTimeCode row = **found;
+  if (row.expires_at <= now || row.attempts >= config_.sms_code_max_attempts) return InvalidOtp();
+
+  bool right = false;
+  if (row.code_hash == kProviderChecked) {
+    auto checked = sender_.CheckVerification(phone, otp);
+    if (!checked) return checked.error();
+    right = *checked;
+  } else {
+    right = crypto::ConstantTimeEquals(row.code_hash, HashCode(purpose, phone, otp));
+  }
+  if (!right) {
+    auto attempts = store_.codes().RecordFailedAttempt(row.id);
+    if (!attempts) return attempts.error();
+    return InvalidOtp();
+  }
+  auto consumed = store_.codes().Consume(row.id, now);
+  if (!consumed) return consumed.error();
+  if (!*consumed) return InvalidOtp();  // another request used it first
+  return row;
+}
+
+core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
+  if (!config_.sms_passwordless_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "Sign-in by SMS is disabled");
+  auto phone = Normalize(req.phone_number);
+  if (!phone) return phone.error();
+  auto found = store_.users().FindByPhone(*phone);
+  if (!found) return found.error();
+  std::optional<core::User> fresh;
+  if (found->has_value()) {
+    if ((*found)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  } else {
+    if (config_.signup_disabled)
+      return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
+    fresh = NewUser(config_, clock_.NowMillis());
+    fresh->phone_number = *phone;
+    fresh->display_name = *phone;
+    if (auto r = ApplySignUpOptions(config_, req.options, *fresh); !r) return r.error();
+  }
+  std::optional<std::string> user_id;
+  if (found->has_value()) user_id = (*found)->id;
+  if (auto r = Issue(kSignInPurpose, *phone, user_id, req.channel, req.client.ip); !r) return r;
+  if (fresh) {
+    auto created = store_.users().Create(*fresh);
+    // A concurrent request for the same new number created the user first: fine.
+    if (!created && created.error().code != "phone-already-in-use") return created.error();
+    if (created) Audit("signup-sms", fresh->id, req.client);
+  }
+  return core::Ok();
+}
+
+core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
+  if (!config_.sms_passwordless_enabled && !config_.phone_password_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "Sign-in by SMS is disabled");
+  auto phone = Normalize(req.phone_number);
+  if (!phone) return phone.error();
+  auto code = Check(kSignInPurpose, *phone, req.otp);
+  if (!code) {
+    if (code.error().Is(core::errc::kInvalidOtp))
+      Audit("signin-sms-failed", std::nullopt, req.client);
+    return code.error();
+  }
+  auto found = store_.users().FindByPhone(*phone);
+  if (!found) return found.error();
+  if (!found->has_value()) return InvalidOtp();  // deleted since the code was sent
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!user.phone_number_verified) {
+    user.phone_number_verified = true;
+    user.updated_at = clock_.NowMillis();
+    if (auto r = store_.users().Update(user); !r) return r.error();
+  }
+  Audit("signin-sms", user.id, req.client);
+  auto session = sessions_.Start(user, req.client, "sms");
+  if (!session) return session.error();
+  SignInOutcome out;
+  out.user = user;
+  out.session = std::move(*session);
+  return out;
+}
+
+core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignUp& req) {
+  if (!config_.phone_password_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "Phone + password sign-up is disabled");
+  if (config_.signup_disabled)
+    return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
+  auto phone = Normalize(req.phone_number);
+  if (!phone) return phone.error();
+  if (auto r = passwords_.CheckPasswordPolicy(req.password); !r) return r.error();
+  core::User user = NewUser(config_, clock_.NowMillis());
+  user.phone_number = *phone;
+  user.display_name = *phone;
+  if (auto r = ApplySignUpOptions(config_, req.options, user); !r) return r.error();
+  auto taken = store_.users().FindByPhone(*phone);
+  if (!taken) return taken.error();
+  if (taken->has_value()) return core::Error("phone-already-in-use", "Phone number already in use");
+  user.password_hash = hasher_.Hash(req.password);
+  if (user.password_hash->empty())
+    return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
+
+  SignInOutcome out;
+  if (config_.phone_verification_required) {
+    // The code row names no user: the user is written only after the send.
+    if (auto r = Issue(kSignInPurpose, *phone, std::nullopt, req.channel, req.client.ip); !r)
+      return r.error();
+    if (auto r = store_.users().Create(user); !r) return r.error();
+    Audit("signup-phone-password", user.id, req.client);
+    out.user = user;
+    return out;  // the session comes with the code (SignIn)
+  }
+  if (auto r = store_.users().Create(user); !r) return r.error();
+  Audit("signup-phone-password", user.id, req.client);
+  auto session = sessions_.Start(user, req.client, "password");
+  if (!session) return session.error();
+  out.user = user;
+  out.session = std::move(*session);
+  return out;
+}
+
+core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignIn& req) {
+  if (!config_.phone_password_enabled)
+    return core::Error(core::errc::kDisabledEndpoint, "Phone + password sign-in is disabled");
+  auto wrong = [] {
+    return core::Error(core::errc::kInvalidEmailPassword, "Incorrect phone number or password");
+  };
+  auto phone = Normalize(req.phone_number);
+  if (!phone) return phone.error();
+  if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) return wrong();
+  auto found = store_.users().FindByPhone(*phone);
+  if (!found) return found.error();
+  if (!found->has_value() || !(*found)->password_hash) {
+    (void)hasher_.Verify(req.password, hasher_.DummyHash());  // same time as a real check
+    Audit("signin-failed", std::nullopt, req.client);
+    return wrong();
+  }
+  core::User user = **found;
+  if (!hasher_.Verify(req.password, *user.password_hash).ok) {
+    Audit("signin-failed", user.id, req.client);
+    return wrong();
+  }
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (config_.phone_verification_required && !user.phone_number_verified)
+    return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
+  Audit("signin-phone-password", user.id, req.client);
+  auto session = sessions_.Start(user, req.client, "password");
+  if (!session) return session.error();
+  SignInOutcome out;
+  out.user = user;
+  out.session = std::move(*session);
+  return out;
+}
+
+core::Result<void> SmsFlow::RequestPhoneChange(const PhoneChangeRequest& req) {
+  auto phone = Normalize(req.new_phone_number);
+  if (!phone) return phone.error();
+  auto user = store_.users().FindById(req.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
+  if ((*user)->phone_number == *phone && (*user)->phone_number_verified)
+    return core::Error(core::errc::kInvalidRequest, "This is already the user's phone number");
+  auto taken = store_.users().FindByPhone(*phone);
+  if (!taken) return taken.error();
+  if (taken->has_value() && (*taken)->id != req.user_id)
+    return core::Error("phone-already-in-use", "Phone number already in use");
+  return Issue(kChangePurpose, *phone, req.user_id, req.channel, "");
+}
+
+core::Result<core::User> SmsFlow::VerifyPhoneChange(const PhoneChangeVerify& req) {
+  auto phone = Normalize(req.phone_number);
+  if (!phone) return phone.error();
+  auto found = store_.codes().FindLatest(kChangePurpose, *phone);
+  if (!found) return found.error();
+  // The code must have been sent for this user: another user's pending change
+  // to the same number is not ours to complete.
+  if (!found->has_value() || (*found)->user_id != req.user_id) return InvalidOtp();
+  auto code = Check(kChangePurpose, *phone, req.otp);
+  if (!code) return code.error();
+  if (code->user_id != req.user_id) return InvalidOtp();
+  auto user = store_.users().FindById(req.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
+  core::User u = **user;
+  u.phone_number = *phone;
+  u.phone_number_verified = true;
+  u.updated_at = clock_.NowMillis();
+  if (auto r = store_.users().Update(u); !r) return r.error();  // unique index settles races
+  core::AuditEvent ev;
+  ev.at = u.updated_at;
+  ev.type = "phone-change";
+  ev.user_id = u.id;
+  (void)store_.audit().Append(ev);
+  return u;
+}
+
+}  // namespace gh::auth

@@ -1,0 +1,153 @@
+// auth::SmsFlow: everything that sends a code to a phone number and checks it:
+// passwordless sign-in by SMS or WhatsApp code, phone + password sign-up and
+// sign-in (native extensions), and changing a signed-in user's number.
+//
+// Codes: sms_code_length digits from the CSPRNG, stored only as an HMAC under a
+// server key (shared by every instance through the store), single-use, expiring
+// after sms_code_ttl_seconds, burnt after sms_code_max_attempts wrong tries. A
+// provider that makes up its own codes (Twilio Verify) checks them instead; the
+// stored row then only carries expiry, attempts and single use.
+//
+// Sending is guarded against SMS pumping: a resend cooldown per number (shared,
+// through the store), an hourly cap per number and an hourly budget for all
+// messages (both per instance, in memory), plus the per-IP route limit of the
+// api layer. Test numbers (config sms_test_numbers) accept a fixed code and are
+// sent nothing. A provider failure is cannot-send-sms and leaves nothing
+// stored: the code row (and a new user) is written only after the send.
+//
+// Thread-safe. Calls block on the store and the provider: worker threads only.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/user_options.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/types.h"
+#include "crypto/password.h"
+#include "notify/sms/sms_sender.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+struct SmsCodeRequest {
+  std::string phone_number;  // as typed; normalised to E.164 here
+  notify::SmsChannel channel = notify::SmsChannel::kSms;
+  SignUpOptions options;  // for a user created by this request
+  core::ClientInfo client;
+};
+
+struct SmsCodeSignIn {
+  std::string phone_number;
+  std::string otp;
+  core::ClientInfo client;
+};
+
+struct PhonePasswordSignUp {
+  std::string phone_number;
+  std::string password;
+  notify::SmsChannel channel = notify::SmsChannel::kSms;
+  SignUpOptions options;
+  core::ClientInfo client;
+};
+
+struct PhonePasswordSignIn {
+  std::string phone_number;
+  std::string password;
+  core::ClientInfo client;
+};
+
+struct PhoneChangeRequest {
+  std::string user_id;  // from the caller's access token
+  std::string new_phone_number;
+  notify::SmsChannel channel = notify::SmsChannel::kSms;
+};
+
+struct PhoneChangeVerify {
+  std::string user_id;
+  std::string phone_number;  // the new number the code went to
+  std::string otp;
+};
+
+class SmsFlow {
+ public:
+  // `code_key` keys the stored code hashes (an instance-shared secret).
+  SmsFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+          const crypto::PasswordHasher& hasher, SessionService& sessions,
+          const PasswordFlow& passwords, notify::SmsSender& sender, std::string code_key);
+  SmsFlow(const SmsFlow&) = delete;
+  SmsFlow& operator=(const SmsFlow&) = delete;
+
+  // Sends a sign-in code, creating the user (phone unverified) if the number is
+  // new. Errors: disabled-endpoint, invalid-request (number), signup-disabled
+  // (new number), disabled-user, too-many-requests (cooldown, hourly caps;
+  // retry_after_seconds set), cannot-send-sms, and those of ApplySignUpOptions.
+  core::Result<void> SendSignInCode(const SmsCodeRequest& request);
+  // Checks the code and starts a session; the number becomes verified.
+  // Errors: disabled-endpoint, invalid-request (number), invalid-otp (wrong,
+  // expired, used, too many tries, no code sent), disabled-user, cannot-send-sms
+  // (a provider that checks codes could not be reached).
+  core::Result<SignInOutcome> SignIn(const SmsCodeSignIn& request);
+
+  // Native extension. Creates a user with this number and password. With
+  // phone_verification_required a code is sent (confirm it with SignIn) and no
+  // session is returned; otherwise the number is taken as is and a session
+  // starts. Errors: disabled-endpoint, invalid-request, password-too-short,
+  // signup-disabled, phone-already-in-use, those of SendSignInCode's sending.
+  core::Result<SignInOutcome> SignUpWithPassword(const PhonePasswordSignUp& request);
+  // Errors: disabled-endpoint, invalid-request (number), invalid-phone-password
+  // (unknown number or wrong password, same message), unverified-user (number
+  // not confirmed while phone_verification_required), disabled-user.
+  core::Result<SignInOutcome> SignInWithPassword(const PhonePasswordSignIn& request);
+
+  // Sends a code to the new number of a signed-in user. Errors: invalid-request,
+  // phone-already-in-use, too-many-requests, cannot-send-sms.
+  core::Result<void> RequestPhoneChange(const PhoneChangeRequest& request);
+  // Switches the user to the new number once the code sent there is right; the
+  // number is verified. Errors: invalid-request, invalid-otp, phone-already-in-use.
+  core::Result<core::User> VerifyPhoneChange(const PhoneChangeVerify& request);
+
+ private:
+  // Normalised number, or the test number as configured.
+  core::Result<std::string> Normalize(const std::string& input) const;
+  // Guards, sends and stores one code for (purpose, phone).
+  core::Result<void> Issue(const std::string& purpose, const std::string& phone,
+                           const std::optional<std::string>& user_id, notify::SmsChannel channel,
+                           const std::string& ip);
+  // Checks and consumes the open code for (purpose, phone).
+  core::Result<core::OneTimeCode> Check(const std::string& purpose, const std::string& phone,
+                                        const std::string& otp);
+  core::Result<void> Admit(const std::string& phone);  // hourly caps; counts one message
+  std::string HashCode(const std::string& purpose, const std::string& phone,
+                       const std::string& code) const;
+  std::string Render(const std::string& code) const;
+  void Audit(std::string type, const std::optional<std::string>& user_id,
+             const core::ClientInfo& client) const;
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  const crypto::PasswordHasher& hasher_;
+  SessionService& sessions_;
+  const PasswordFlow& passwords_;
+  notify::SmsSender& sender_;
+  const std::string code_key_;
+  std::map<std::string, std::string> test_numbers_;  // E.164 -> fixed code
+
+  std::mutex mu_;  // guards the counters below
+  std::map<std::string, std::deque<core::UnixMillis>> sent_per_number_;
+  int64_t budget_hour_ = -1;
+  int budget_used_ = 0;
+};
+
+// Parses config sms_test_numbers ("+number:code" entries). Errors:
+// invalid-request naming the bad entry.
+core::Result<std::map<std::string, std::string>> ParseTestNumbers(const config::Config& config);
+
+}  // namespace gh::auth
