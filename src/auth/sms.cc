@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "auth/mfa.h"
 #include "auth/phone.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -261,6 +262,14 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
     if (auto r = store_.users().Update(user); !r) return r.error();
   }
   Audit("signin-sms", user.id, req.client);
+  if (MfaRequired(user)) {  // the session waits for the second factor (auth/mfa.h)
+    auto challenge = IssueMfaTicket(store_, clock_, config_, user, "sms");
+    if (!challenge) return challenge.error();
+    SignInOutcome out;
+    out.user = user;
+    out.mfa = std::move(*challenge);
+    return out;
+  }
   auto session = sessions_.Start(user, req.client, "sms");
   if (!session) return session.error();
   SignInOutcome out;
@@ -332,6 +341,14 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
   if (config_.phone_verification_required && !user.phone_number_verified)
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
   Audit("signin-phone-password", user.id, req.client);
+  if (MfaRequired(user)) {
+    auto challenge = IssueMfaTicket(store_, clock_, config_, user, "password");
+    if (!challenge) return challenge.error();
+    SignInOutcome out;
+    out.user = user;
+    out.mfa = std::move(*challenge);
+    return out;
+  }
   auto session = sessions_.Start(user, req.client, "password");
   if (!session) return session.error();
   SignInOutcome out;

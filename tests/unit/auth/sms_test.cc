@@ -109,6 +109,18 @@ TEST_F(SmsTest, SignInCreatesUserAndVerifiesNumber) {
   EXPECT_EQ(Verify(phone_, code).error().code, core::errc::kInvalidOtp);
 }
 
+TEST_F(SmsTest, SecondFactorDueGivesMfaTicketInsteadOfSession) {
+  ASSERT_TRUE(Send(phone_).ok());
+  core::User user = **store_->users().FindByPhone(phone_);
+  user.active_mfa_type = "totp";
+  ASSERT_TRUE(store_->users().Update(user).ok());
+  auto out = Verify(phone_, sender_.LastCode());
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_FALSE(out->session.has_value());
+  ASSERT_TRUE(out->mfa.has_value());
+  EXPECT_FALSE(out->mfa->ticket.empty());
+}
+
 TEST_F(SmsTest, CodeLengthIsConfigurable) {
   config_.sms_code_length = 8;
   ASSERT_TRUE(Send(phone_).ok());
