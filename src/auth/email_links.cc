@@ -49,7 +49,7 @@ core::Result<LinkOutcome> EmailLinkFlow::Redeem(const std::string& ticket,
 
   LinkOutcome out;
   out.type = std::string(kind->type);
-  core::Result<SessionGrant> session = invalid;
+  core::Result<SignInOutcome> session = invalid;
   if (kind->purpose == purpose::kEmailChange) {
     auto user = change_.Complete(code);
     if (!user) return user.error();
@@ -59,7 +59,8 @@ core::Result<LinkOutcome> EmailLinkFlow::Redeem(const std::string& ticket,
   if (kind->purpose == purpose::kMagicLink) session = passwordless_.Complete(code, client);
   if (kind->purpose == purpose::kPasswordReset) session = reset_.Complete(code, client);
   if (!session) return session.error();
-  out.session = std::move(*session);
+  out.session = std::move(session->session);
+  out.mfa = std::move(session->mfa);
   return out;
 }
 

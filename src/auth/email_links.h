@@ -23,6 +23,7 @@ namespace gh::auth {
 struct LinkOutcome {
   std::string type;  // the spec's ticket type: emailVerify, signinPasswordless, ...
   std::optional<SessionGrant> session;
+  std::optional<MfaChallenge> mfa;  // instead of a session: the second factor is due
 };
 
 class EmailLinkFlow {

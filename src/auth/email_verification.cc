@@ -44,8 +44,8 @@ core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
   return Mail(**found, *redirect);
 }
 
-core::Result<SessionGrant> EmailVerificationFlow::Complete(const core::OneTimeCode& code,
-                                                           const core::ClientInfo& client) {
+core::Result<SignInOutcome> EmailVerificationFlow::Complete(const core::OneTimeCode& code,
+                                                            const core::ClientInfo& client) {
   if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
   auto found = kit_.store().users().FindById(*code.user_id);
   if (!found) return found.error();
@@ -58,7 +58,7 @@ core::Result<SessionGrant> EmailVerificationFlow::Complete(const core::OneTimeCo
     user.updated_at = kit_.clock().NowMillis();
     if (auto r = kit_.store().users().Update(user); !r) return r.error();
   }
-  return sessions_.Start(user, client, "email");
+  return sessions_.StartOrChallenge(user, client, "email");
 }
 
 }  // namespace gh::auth

@@ -31,8 +31,8 @@ class EmailVerificationFlow {
                             const std::optional<std::string>& redirect_to);
   // The link was followed: marks the address verified and starts a session.
   // Errors: invalid-ticket (user gone or address changed since), disabled-user.
-  core::Result<SessionGrant> Complete(const core::OneTimeCode& code,
-                                      const core::ClientInfo& client);
+  core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
+                                       const core::ClientInfo& client);
 
  private:
   core::Result<void> Mail(const core::User& user, const std::string& redirect);

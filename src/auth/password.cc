@@ -122,18 +122,7 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     }
   }
   Audit("signin", user.id, req.client);
-  SignInOutcome out;
-  out.user = user;
-  if (MfaRequired(user)) {  // the session waits for the second factor (auth/mfa.h)
-    auto challenge = IssueMfaTicket(store_, clock_, config_, user, "password");
-    if (!challenge) return challenge.error();
-    out.mfa = std::move(*challenge);
-    return out;
-  }
-  auto session = sessions_.Start(user, req.client, "password");
-  if (!session) return session.error();
-  out.session = std::move(*session);
-  return out;
+  return sessions_.StartOrChallenge(user, req.client, "password");
 }
 
 }  // namespace gh::auth

@@ -36,18 +36,6 @@ struct PasswordSignIn {
   core::ClientInfo client;
 };
 
-// The MFA challenge returned instead of a session when a second factor is due.
-struct MfaChallenge {
-  std::string ticket;
-};
-
-// Either a session, an MFA challenge, or neither (sign-up awaiting email
-// verification); `user` is always set.
-struct SignInOutcome {
-  core::User user;
-  std::optional<SessionGrant> session;
-  std::optional<MfaChallenge> mfa;
-};
 
 class PasswordFlow {
  public:

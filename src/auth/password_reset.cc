@@ -32,8 +32,8 @@ core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
   auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, *email);
   if (!ticket) return ticket.error();
   std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, *redirect);
-  if (auto s = kit_.Send("password-reset", *email, user,
-                         {{"link", link}, {"redirectTo", *redirect}});
+  if (auto s =
+          kit_.Send("password-reset", *email, user, {{"link", link}, {"redirectTo", *redirect}});
       !s) {
     kit_.Withdraw(purpose::kPasswordReset, *email);
     return s.error();
@@ -51,10 +51,11 @@ core::Result<void> PasswordResetFlow::SetPassword(core::User user, const std::st
   user.updated_at = now;
   if (auto r = kit_.store().users().Update(user); !r) return r.error();
   if (kit_.config().password_change_signs_out) {
-    auto n = kit_.store().sessions().RevokeAllForUser(user.id, "password-changed", now,
-                                                      keep_session_id);
-    if (!n) spdlog::warn("password of {} changed but sessions not revoked: {}", user.id,
-                         n.error().message);
+    auto n =
+        kit_.store().sessions().RevokeAllForUser(user.id, "password-changed", now, keep_session_id);
+    if (!n)
+      spdlog::warn("password of {} changed but sessions not revoked: {}", user.id,
+                   n.error().message);
   }
   core::AuditEvent ev;
   ev.at = now;
@@ -101,8 +102,8 @@ core::Result<void> PasswordResetFlow::Change(const std::string& user_id,
   return SetPassword(**user, new_password, session_id.empty() ? "-" : session_id);
 }
 
-core::Result<SessionGrant> PasswordResetFlow::Complete(const core::OneTimeCode& code,
-                                                       const core::ClientInfo& client) {
+core::Result<SignInOutcome> PasswordResetFlow::Complete(const core::OneTimeCode& code,
+                                                        const core::ClientInfo& client) {
   if (!code.user_id) return InvalidTicket();
   auto found = kit_.store().users().FindById(*code.user_id);
   if (!found) return found.error();
@@ -114,7 +115,7 @@ core::Result<SessionGrant> PasswordResetFlow::Complete(const core::OneTimeCode& 
     user.updated_at = kit_.clock().NowMillis();
     if (auto r = kit_.store().users().Update(user); !r) return r.error();
   }
-  return sessions_.Start(user, client, "email");
+  return sessions_.StartOrChallenge(user, client, "email");
 }
 
 }  // namespace gh::auth

@@ -39,8 +39,8 @@ class PasswordResetFlow {
   core::Result<void> Change(const std::string& user_id, const std::string& session_id,
                             const std::string& new_password);
   // The reset link was followed: a session, so the app can set the password.
-  core::Result<SessionGrant> Complete(const core::OneTimeCode& code,
-                                      const core::ClientInfo& client);
+  core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
+                                       const core::ClientInfo& client);
 
  private:
   core::Result<void> SetPassword(core::User user, const std::string& new_password,

@@ -95,9 +95,9 @@ core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailReques
   return core::Ok();
 }
 
-core::Result<SessionGrant> PasswordlessEmailFlow::VerifyCode(const std::string& raw_email,
-                                                             const std::string& otp,
-                                                             const core::ClientInfo& client) {
+core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string& raw_email,
+                                                              const std::string& otp,
+                                                              const core::ClientInfo& client) {
   if (!kit_.config().email_otp_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
   auto email = core::NormalizeEmail(raw_email);
@@ -129,11 +129,11 @@ core::Result<SessionGrant> PasswordlessEmailFlow::VerifyCode(const std::string& 
     user.updated_at = now;
     if (auto r = kit_.store().users().Update(user); !r) return r.error();
   }
-  return sessions_.Start(user, client, "otp");
+  return sessions_.StartOrChallenge(user, client, "otp");
 }
 
-core::Result<SessionGrant> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
-                                                           const core::ClientInfo& client) {
+core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
+                                                            const core::ClientInfo& client) {
   if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
   auto found = kit_.store().users().FindById(*code.user_id);
   if (!found) return found.error();
@@ -146,7 +146,7 @@ core::Result<SessionGrant> PasswordlessEmailFlow::Complete(const core::OneTimeCo
     user.updated_at = kit_.clock().NowMillis();
     if (auto r = kit_.store().users().Update(user); !r) return r.error();
   }
-  return sessions_.Start(user, client, "email");
+  return sessions_.StartOrChallenge(user, client, "email");
 }
 
 }  // namespace gh::auth

@@ -38,11 +38,11 @@ class PasswordlessEmailFlow {
   core::Result<void> SendCode(const PasswordlessEmailRequest& request);
   // POST /signin/otp/email/verify. Errors: disabled-endpoint, invalid-otp (no
   // open code, expired, wrong, burnt, or already used), disabled-user.
-  core::Result<SessionGrant> VerifyCode(const std::string& email, const std::string& otp,
-                                        const core::ClientInfo& client);
+  core::Result<SignInOutcome> VerifyCode(const std::string& email, const std::string& otp,
+                                         const core::ClientInfo& client);
   // The magic link was followed. Errors: invalid-ticket, disabled-user.
-  core::Result<SessionGrant> Complete(const core::OneTimeCode& code,
-                                      const core::ClientInfo& client);
+  core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
+                                       const core::ClientInfo& client);
 
  private:
   // What Send* share: checks, throttle, find-or-create. `created` says whether

@@ -1,5 +1,6 @@
 #include "auth/sessions.h"
 
+#include "auth/mfa.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
@@ -76,6 +77,23 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
   record.expires_at = expires;
   if (auto r = store_.sessions().Create(session, record); !r) return r.error();
   return Grant(user, session, std::move(token), record);
+}
+
+core::Result<SignInOutcome> SessionService::StartOrChallenge(const core::User& user,
+                                                             const core::ClientInfo& client,
+                                                             std::string_view amr) {
+  SignInOutcome out;
+  out.user = user;
+  if (MfaRequired(user)) {
+    auto challenge = IssueMfaTicket(store_, clock_, config_, user, amr);
+    if (!challenge) return challenge.error();
+    out.mfa = std::move(*challenge);
+    return out;
+  }
+  auto session = Start(user, client, amr);
+  if (!session) return session.error();
+  out.session = std::move(*session);
+  return out;
 }
 
 core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token) {

@@ -11,6 +11,7 @@
 // Thread-safe; calls block on the store and belong on a worker thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,19 @@ struct SessionGrant {
   core::SessionRecord session;
 };
 
+// The MFA challenge returned instead of a session when a second factor is due.
+struct MfaChallenge {
+  std::string ticket;
+};
+
+// Either a session, an MFA challenge, or neither (sign-up awaiting email
+// verification); `user` is always set.
+struct SignInOutcome {
+  core::User user;
+  std::optional<SessionGrant> session;
+  std::optional<MfaChallenge> mfa;
+};
+
 class SessionService {
  public:
   // `derivation_key` is the instance-shared secret for successor tokens.
@@ -46,6 +60,11 @@ class SessionService {
   // `amr` lists the methods used, comma-separated ("password", "otp", ...).
   core::Result<SessionGrant> Start(const core::User& user, const core::ClientInfo& client,
                                    std::string_view amr, std::string_view aal = "aal1");
+  // The end of every first-factor sign-in: a session, or, when the user has a
+  // second factor on, an MFA ticket instead (see auth/mfa.h).
+  core::Result<SignInOutcome> StartOrChallenge(const core::User& user,
+                                               const core::ClientInfo& client,
+                                               std::string_view amr);
   // Rotates the refresh token. Errors: invalid-refresh-token (unknown, expired,
   // revoked, or reused after the grace window, which also revokes the session),
   // disabled-user.

@@ -262,20 +262,7 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
     if (auto r = store_.users().Update(user); !r) return r.error();
   }
   Audit("signin-sms", user.id, req.client);
-  if (MfaRequired(user)) {  // the session waits for the second factor (auth/mfa.h)
-    auto challenge = IssueMfaTicket(store_, clock_, config_, user, "sms");
-    if (!challenge) return challenge.error();
-    SignInOutcome out;
-    out.user = user;
-    out.mfa = std::move(*challenge);
-    return out;
-  }
-  auto session = sessions_.Start(user, req.client, "sms");
-  if (!session) return session.error();
-  SignInOutcome out;
-  out.user = user;
-  out.session = std::move(*session);
-  return out;
+  return sessions_.StartOrChallenge(user, req.client, "sms");
 }
 
 core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignUp& req) {
@@ -341,20 +328,7 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
   if (config_.phone_verification_required && !user.phone_number_verified)
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
   Audit("signin-phone-password", user.id, req.client);
-  if (MfaRequired(user)) {
-    auto challenge = IssueMfaTicket(store_, clock_, config_, user, "password");
-    if (!challenge) return challenge.error();
-    SignInOutcome out;
-    out.user = user;
-    out.mfa = std::move(*challenge);
-    return out;
-  }
-  auto session = sessions_.Start(user, req.client, "password");
-  if (!session) return session.error();
-  SignInOutcome out;
-  out.user = user;
-  out.session = std::move(*session);
-  return out;
+  return sessions_.StartOrChallenge(user, req.client, "password");
 }
 
 core::Result<void> SmsFlow::RequestPhoneChange(const PhoneChangeRequest& req) {

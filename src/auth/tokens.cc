@@ -14,7 +14,9 @@ TokenService::TokenService(const config::Config& config, const core::Clock& cloc
       clock_(clock),
       keys_(std::move(keys)),
       reload_(std::move(reload)),
-      last_reload_millis_(clock.NowMillis()) {}
+      // An unknown kid may be looked up at once (a sibling instance starting with
+      // us may have made its own first key); the periodic reload is a minute away.
+      last_reload_millis_(clock.NowMillis() - 1000) {}
 
 bool TokenService::ReloadKeys() const {
   if (!reload_) return false;

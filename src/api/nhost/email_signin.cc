@@ -38,7 +38,7 @@ http::Handler SignInOtpEmail(const Deps&, const EmailDeps& email) {
 
 http::Handler VerifyOtpEmail(const Deps&, const EmailDeps& email) {
   return [&email](http::Request& request, http::Responder respond) {
-    auto run = [&]() -> core::Result<auth::SessionGrant> {
+    auto run = [&]() -> core::Result<auth::SignInOutcome> {
       auto body = ParseJsonObject(request.body);
       if (!body) return body.error();
       if (auto r = OnlyMembers(*body, {"email", "otp"}); !r) return r.error();
@@ -48,8 +48,9 @@ http::Handler VerifyOtpEmail(const Deps&, const EmailDeps& email) {
       if (!otp) return otp.error();
       return email.passwordless.VerifyCode(*address, *otp, ClientOf(request));
     };
-    auto grant = run();
-    respond(grant ? Ok(Json{{"session", SessionJson(*grant)}}) : ErrorResponse(grant.error()));
+    auto outcome = run();
+    // {mfa: {ticket}} when a second factor is due, as sign-in by password answers.
+    respond(outcome ? Ok(SignInJson(*outcome)) : ErrorResponse(outcome.error()));
   };
 }
 

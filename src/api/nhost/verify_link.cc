@@ -49,8 +49,7 @@ http::Response Finish(const Deps& deps, const EmailDeps& email, const http::Requ
                       const LinkParams& p, int status) {
   std::string target = p.redirect_to.empty() ? deps.config.client_url : p.redirect_to;
   if (!auth::IsRedirectAllowed(deps.config, target))
-    return ErrorResponse(
-        core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed"));
+    return ErrorResponse(core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed"));
   auto out = email.links.Redeem(p.ticket, ClientOf(request));
   if (!out) {
     return Redirect(auth::AppendQuery(target, {{"error", out.error().code},
@@ -59,6 +58,8 @@ http::Response Finish(const Deps& deps, const EmailDeps& email, const http::Requ
   }
   std::vector<std::pair<std::string, std::string>> params;
   if (out->session) params.emplace_back("refreshToken", out->session->refresh_token);
+  // Second factor due: the app finishes with POST /signin/mfa/totp {ticket, otp}.
+  if (out->mfa) params.emplace_back("mfaTicket", out->mfa->ticket);
   params.emplace_back("type", out->type);
   return Redirect(auth::AppendQuery(target, params), status);
 }

@@ -81,5 +81,28 @@ TEST_F(PasswordlessEmailTest, ExpiredCodeIsRefused) {
             core::errc::kInvalidOtp);
 }
 
+// A second factor applies to every first factor: a code or a magic link of a
+// user with TOTP on yields an MFA ticket, never a session.
+TEST_F(PasswordlessEmailTest, SecondFactorDueGivesATicketNotASession) {
+  ASSERT_TRUE(passwordless_->SendCode(Req("mfa@example.com")).ok());
+  std::string code = LastCode();
+  auto user = store_->users().FindByEmail("mfa@example.com");
+  ASSERT_TRUE(user.ok() && user->has_value());
+  core::User u = **user;
+  u.active_mfa_type = "totp";
+  ASSERT_TRUE(store_->users().Update(u).ok());
+  auto s = passwordless_->VerifyCode("mfa@example.com", code, client_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(s->session.has_value());
+  ASSERT_TRUE(s->mfa.has_value());
+  EXPECT_EQ(s->mfa->ticket.rfind("mfaTotp:", 0), 0u);
+
+  ASSERT_TRUE(passwordless_->SendMagicLink(Req("mfa@example.com")).ok());
+  auto link = links_->Redeem(LastTicket(), client_);
+  ASSERT_TRUE(link.ok()) << link.error().message;
+  EXPECT_FALSE(link->session.has_value());
+  EXPECT_TRUE(link->mfa.has_value());
+}
+
 }  // namespace
 }  // namespace gh::auth
