@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "api/nhost/nhost.h"
-#include "app/housekeeping.h"
 #include "app/email.h"
+#include "app/housekeeping.h"
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
@@ -131,7 +131,8 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
       p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous, *p->mfa});
 
-  auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password);
+  auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password,
+                          *p->anonymous);
   if (!email) return email.error();
   p->email = std::move(*email);
 
@@ -139,11 +140,11 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   if (!sms_sender) return sms_sender.error();
   if (auto numbers = auth::ParseTestNumbers(p->config); !numbers) return numbers.error();
   p->sms_sender = std::move(*sms_sender);
-  auto sms_key = p->store->GetOrInsertSecret("sms-code-key",
-                                             crypto::HexEncode(crypto::RandomBytes(32)));
+  auto sms_key =
+      p->store->GetOrInsertSecret("sms-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
   if (!sms_key) return sms_key.error();
-  p->sms = std::make_unique<auth::SmsFlow>(*p->store, p->clock, p->config, p->hasher,
-                                           *p->sessions, *p->password, *p->sms_sender, *sms_key);
+  p->sms = std::make_unique<auth::SmsFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions,
+                                           *p->password, *p->sms_sender, *sms_key);
   p->nhost->sms = p->sms.get();
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);

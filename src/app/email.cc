@@ -10,10 +10,10 @@
 namespace gh::app {
 
 std::string EmailParts::Describe(const config::Config& c) const {
-  std::string mailer = c.smtp_host.empty()
-                           ? std::string("development (printed to the log)")
-                           : "smtp " + c.smtp_host + ":" + std::to_string(c.smtp_port) + " (" +
-                                 c.smtp_secure + ")";
+  std::string mailer =
+      c.smtp_host.empty()
+          ? std::string("development (printed to the log)")
+          : "smtp " + c.smtp_host + ":" + std::to_string(c.smtp_port) + " (" + c.smtp_secure + ")";
   return mailer + ", verification " + (c.email_verification_required ? "required" : "off") +
          ", magic link " + (c.email_passwordless_enabled ? "on" : "off") + ", email code " +
          (c.email_otp_enabled ? "on" : "off");
@@ -23,7 +23,8 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
                                                      store::Store& store, const core::Clock& clock,
                                                      const crypto::PasswordHasher& hasher,
                                                      auth::SessionService& sessions,
-                                                     auth::PasswordFlow& password) {
+                                                     auth::PasswordFlow& password,
+                                                     auth::AnonymousFlow& anonymous) {
   auto e = std::make_unique<EmailParts>();
   if (config.smtp_host.empty()) {
     e->mailer = std::make_unique<notify::LogMailer>();
@@ -44,8 +45,8 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   auto code_key =
       store.GetOrInsertSecret("email-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
   if (!code_key) return code_key.error();
-  e->kit = std::make_unique<auth::EmailKit>(store, clock, config, *e->mailer, *e->templates,
-                                            *code_key);
+  e->kit =
+      std::make_unique<auth::EmailKit>(store, clock, config, *e->mailer, *e->templates, *code_key);
   e->verification = std::make_unique<auth::EmailVerificationFlow>(*e->kit, sessions);
   e->passwordless = std::make_unique<auth::PasswordlessEmailFlow>(*e->kit, sessions);
   e->reset = std::make_unique<auth::PasswordResetFlow>(*e->kit, sessions, hasher, password);
@@ -58,6 +59,18 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   password.SetVerificationSender(
       [verification](const core::User& user, const std::optional<std::string>& redirect_to) {
         return verification->SendForNewUser(user, redirect_to);
+      });
+  anonymous.SetVerificationSender(
+      [verification](const core::User& user, const std::optional<std::string>& redirect_to) {
+        return verification->SendForNewUser(user, redirect_to);
+      });
+  auth::PasswordlessEmailFlow* passwordless = e->passwordless.get();
+  anonymous.SetMagicLinkSender(
+      [passwordless](const core::User& user, const std::optional<std::string>& redirect_to) {
+        auth::PasswordlessEmailRequest req;
+        req.email = user.email.value_or("");
+        req.options.redirect_to = redirect_to;
+        return passwordless->SendMagicLink(req);
       });
   return e;
 }

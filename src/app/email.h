@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/nhost/email_routes.h"
+#include "auth/anonymous.h"
 #include "auth/email_change.h"
 #include "auth/email_common.h"
 #include "auth/email_links.h"
@@ -33,12 +34,14 @@ struct EmailParts {
   std::string Describe(const config::Config& config) const;
 };
 
-// Builds the email flows and wires PasswordFlow's verification sender.
+// Builds the email flows and wires the link senders of PasswordFlow (verification
+// after sign-up) and AnonymousFlow (verification or magic link to deanonymize).
 // Errors: those of the store (the code key is kept there).
 core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& config,
                                                      store::Store& store, const core::Clock& clock,
                                                      const crypto::PasswordHasher& hasher,
                                                      auth::SessionService& sessions,
-                                                     auth::PasswordFlow& password);
+                                                     auth::PasswordFlow& password,
+                                                     auth::AnonymousFlow& anonymous);
 
 }  // namespace gh::app

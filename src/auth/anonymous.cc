@@ -47,30 +47,33 @@ core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
 }
 
 core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
-  if (req.sign_in_method == "passwordless")
-    return core::Error(core::errc::kDisabledEndpoint,
-                       "Deanonymizing by passwordless email needs email sign-in, which is not "
-                       "enabled on this server");
-  if (req.sign_in_method != "email-password")
+  const bool passwordless = req.sign_in_method == "passwordless";
+  if (!passwordless && req.sign_in_method != "email-password")
     return core::Error(core::errc::kInvalidRequest,
                        "signInMethod must be \"email-password\" or \"passwordless\"");
+  if (passwordless && (!config_.email_passwordless_enabled || !send_magic_link_))
+    return core::Error(core::errc::kDisabledEndpoint,
+                       "Passwordless email sign-in is disabled on this server");
   auto found = store_.users().FindById(req.user_id);
   if (!found) return found.error();
   if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
-  core::User user = **found;
+  const core::User before = **found;
+  core::User user = before;
   if (!user.is_anonymous)
     return core::Error(core::errc::kUserNotAnonymous, "User is not anonymous");
 
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
-  if (!req.password)
-    return core::Error(core::errc::kInvalidRequest, "\"password\" is required for email-password");
-  if (auto r = passwords_.CheckPasswordPolicy(*req.password); !r) return r.error();
+  if (!passwordless) {
+    if (!req.password)
+      return core::Error(core::errc::kInvalidRequest,
+                         "\"password\" is required for email-password");
+    if (auto r = passwords_.CheckPasswordPolicy(*req.password); !r) return r.error();
+  }
 
   // The real user gets the roles a fresh sign-up would, then whatever the
   // options ask for within them; the anonymous role goes.
-  user.default_role = config_.default_role;
-  user.roles = config_.allowed_roles;
+  PromoteAnonymous(config_, user);
   SignUpOptions options = req.options;
   if (!options.metadata_json) options.metadata_json = user.metadata_json;  // keep what they had
   if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
@@ -81,20 +84,39 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
 
   user.email = *email;
   user.email_verified = false;
-  user.password_hash = hasher_.Hash(*req.password);
-  if (user.password_hash->empty())
-    return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
-  user.is_anonymous = false;
+  if (!passwordless) {
+    user.password_hash = hasher_.Hash(*req.password);
+    if (user.password_hash->empty())
+      return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
+  }
+  // Until the address is proven the user stays anonymous in effect: the email
+  // and password are recorded, the anonymous role stays, and the mailed link
+  // completes the change (roles are then the sign-up defaults).
+  const bool needs_link =
+      passwordless || (config_.email_verification_required && send_verification_);
+  if (needs_link) {
+    user.is_anonymous = true;
+    user.default_role = before.default_role;
+    user.roles = before.roles;
+  }
   user.updated_at = clock_.NowMillis();
   // The unique index settles a race with a sign-up of the same address.
   if (auto r = store_.users().Update(user); !r) return r;
+  if (needs_link) {
+    auto sent = passwordless ? send_magic_link_(user, req.options.redirect_to)
+                             : send_verification_(user, req.options.redirect_to);
+    if (!sent) {
+      (void)store_.users().Update(before);  // nothing half-done
+      return sent.error();
+    }
+  }
 
   auto ended = store_.sessions().RevokeAllForUser(user.id, "deanonymized", clock_.NowMillis(),
                                                   req.session_id);
   if (!ended) return ended.error();
   core::AuditEvent ev;
   ev.at = clock_.NowMillis();
-  ev.type = "deanonymize";
+  ev.type = needs_link ? "deanonymize-pending" : "deanonymize";
   ev.user_id = user.id;
   (void)store_.audit().Append(ev);
   return core::Ok();

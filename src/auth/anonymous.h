@@ -5,6 +5,7 @@
 // Thread-safe. Deanonymize with a password hashes it: run on the hash lane.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -46,12 +47,23 @@ class AnonymousFlow {
   // locale-not-allowed, invalid-request (display name).
   core::Result<SignInOutcome> SignIn(const AnonymousSignIn& request);
 
-  // Gives the anonymous user an email (and password) and the normal roles.
+  // Gives the anonymous user an email (and password) and the normal roles. With
+  // email verification required (or by "passwordless") the user stays anonymous
+  // in effect, with the email and password recorded, until the mailed link is
+  // followed; the roles are then the sign-up defaults.
   // Errors: user-not-anonymous, email-already-in-use (nothing changes),
   // invalid-request (email, method, missing password), password-too-short,
   // disabled-endpoint (passwordless until email sign-in exists), and those of
   // ApplySignUpOptions.
   core::Result<void> Deanonymize(const DeanonymizeRequest& request);
+
+  // Mails a link for a deanonymizing user (the composition root wires
+  // EmailVerificationFlow / PasswordlessEmailFlow here). Following the link
+  // completes the change (see PromoteAnonymous).
+  using LinkSender = std::function<core::Result<void>(
+      const core::User& user, const std::optional<std::string>& redirect_to)>;
+  void SetVerificationSender(LinkSender send) { send_verification_ = std::move(send); }
+  void SetMagicLinkSender(LinkSender send) { send_magic_link_ = std::move(send); }
 
   // Deletes anonymous users created before `before` (never converted); returns
   // how many.
@@ -64,6 +76,8 @@ class AnonymousFlow {
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   const PasswordFlow& passwords_;
+  LinkSender send_verification_;
+  LinkSender send_magic_link_;
 };
 
 }  // namespace gh::auth

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/user_options.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -141,8 +142,10 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeC
     return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
   core::User user = **found;
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.email_verified) {
+  if (!user.email_verified || user.is_anonymous) {
     user.email_verified = true;
+    // A deanonymized user becomes a real one when the mailed link is followed.
+    if (user.is_anonymous) PromoteAnonymous(kit_.config(), user);
     user.updated_at = kit_.clock().NowMillis();
     if (auto r = kit_.store().users().Update(user); !r) return r.error();
   }

@@ -60,6 +60,12 @@ bool IsRedirectAllowed(const config::Config& config, const std::string& url) {
   return false;
 }
 
+void PromoteAnonymous(const config::Config& config, core::User& user) {
+  user.is_anonymous = false;
+  user.default_role = config.default_role;
+  user.roles = config.allowed_roles;
+}
+
 core::User NewUser(const config::Config& config, core::UnixMillis now) {
   core::User u;
   u.id = crypto::RandomUuid();

@@ -34,6 +34,11 @@ core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUp
 // or path segment.
 bool IsRedirectAllowed(const config::Config& config, const std::string& url);
 
+// Turns an anonymous user into a real one: the anonymous role goes, the roles a
+// fresh sign-up gets come. Used when deanonymizing completes (at once, or when
+// the mailed verification or magic link is followed).
+void PromoteAnonymous(const config::Config& config, core::User& user);
+
 // A new user's skeleton: fresh id, times, defaults from the config.
 core::User NewUser(const config::Config& config, core::UnixMillis now);
 

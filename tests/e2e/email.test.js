@@ -270,6 +270,33 @@ describe('throttling', () => {
   });
 });
 
+describe('deanonymize by email', () => {
+  const box = useMailbox();
+  const srv = useServer(mailEnv(box, { GATEHOUSE_ANONYMOUS_SIGNIN_ENABLED: 'true' }), { name: 'email-deanon' });
+
+  for (const method of ['email-password', 'passwordless']) {
+    test(`${method}: the user stays anonymous until the mailed link is followed, keeping its id`, async () => {
+      const anon = (await srv.api('POST', '/signin/anonymous', {})).json.session;
+      const email = uniqueEmail(`deanon-${method}`);
+      const body = method === 'passwordless' ? { signInMethod: method, email } : { signInMethod: method, email, password: PASSWORD };
+      const res = await srv.api('POST', '/user/deanonymize', body, bearer(anon.accessToken));
+      assert.equal(res.status, 200, res.text);
+      const pending = await srv.api('GET', '/user', undefined, bearer(anon.accessToken));
+      assert.equal(pending.json.isAnonymous, true, 'anonymous in effect until the link');
+
+      const mail = await box.waitFor(email);
+      const to = location(await follow(srv, linkIn(mail)));
+      const token = to.searchParams.get('refreshToken');
+      assert.ok(token, `the link signs in: ${to}`);
+      const s = await refresh(srv, token);
+      assert.equal(s.user.id, anon.user.id);
+      assert.equal(s.user.isAnonymous, false);
+      assert.equal(s.user.email, email);
+      assert.equal(s.user.defaultRole, 'user');
+    });
+  }
+});
+
 describe('SMTP AUTH', () => {
   const box = useMailbox({ auth: 'mailer:s3cret' });
   const good = useServer(mailEnv(box, { GATEHOUSE_SMTP_USER: 'mailer', GATEHOUSE_SMTP_PASS: 's3cret' }), { name: 'email-auth' });
