@@ -42,8 +42,7 @@ std::string AppendQuery(const std::string& url,
 }
 
 EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
-                   notify::Mailer& mailer, const notify::Templates& templates,
-                   std::string code_key)
+                   notify::Mailer& mailer, const notify::Templates& templates, std::string code_key)
     : store_(store),
       clock_(clock),
       config_(config),
@@ -62,8 +61,8 @@ core::Result<void> EmailKit::Throttle(const std::string& address) {
   const int64_t cooldown = int64_t{config_.email_resend_cooldown_seconds} * 1000;
   if (w.last > 0 && now - w.last < cooldown) {
     int wait = static_cast<int>((cooldown - (now - w.last) + 999) / 1000);
-    return core::Error(core::errc::kTooManyRequests,
-                       "Please wait before asking for another email", std::max(wait, 1));
+    return core::Error(core::errc::kTooManyRequests, "Please wait before asking for another email",
+                       std::max(wait, 1));
   }
   if (now - w.window_start >= kHourMillis) {
     w.window_start = now;
@@ -127,8 +126,7 @@ core::Result<std::string> EmailKit::IssueCode(std::string_view purpose, const co
 
 void EmailKit::Withdraw(std::string_view purpose, const std::string& recipient) {
   if (auto r = store_.codes().ConsumeAll(purpose, recipient, clock_.NowMillis()); !r)
-    spdlog::warn("could not withdraw {} code after a failed send: {}", purpose,
-                 r.error().message);
+    spdlog::warn("could not withdraw {} code after a failed send: {}", purpose, r.error().message);
 }
 
 std::string EmailKit::VerifyLink(std::string_view ticket, std::string_view type,
@@ -156,6 +154,24 @@ core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
   notify::MailMessage m{to, std::move(r.subject), std::move(r.text), std::move(r.html),
                         std::string(kind)};
   return mailer_.Send(m);
+}
+
+core::Result<core::User> EmailKit::ProveMailbox(const core::OneTimeCode& code) {
+  const core::Error invalid(core::errc::kInvalidTicket, "Invalid or expired ticket");
+  if (!code.user_id) return invalid;
+  auto found = store_.users().FindById(*code.user_id);
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->email != code.recipient) return invalid;
+  core::User user = **found;
+  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (!user.email_verified || user.is_anonymous) {
+    user.email_verified = true;
+    // A deanonymized user becomes a real one when the mailed link is followed.
+    if (user.is_anonymous) PromoteAnonymous(config_, user);
+    user.updated_at = clock_.NowMillis();
+    if (auto r = store_.users().Update(user); !r) return r.error();
+  }
+  return user;
 }
 
 }  // namespace gh::auth

@@ -67,6 +67,12 @@ class EmailKit {
                                       const std::string& recipient);
   // The stored hashes of a ticket and of a code.
   static std::string TicketHash(std::string_view ticket);
+
+  // The user a redeemed link (or code) belongs to, its address now proven: the
+  // code must still name the user's current email and the user be enabled; the
+  // email is marked verified and a pending deanonymization completes.
+  // Errors: invalid-ticket, disabled-user, store errors.
+  core::Result<core::User> ProveMailbox(const core::OneTimeCode& code);
   std::string CodeHash(std::string_view recipient, std::string_view code) const;
   // Burns every open code of `purpose` for `recipient` (undo after a failed send).
   void Withdraw(std::string_view purpose, const std::string& recipient);

@@ -36,7 +36,6 @@ struct PasswordSignIn {
   core::ClientInfo client;
 };
 
-
 class PasswordFlow {
  public:
   PasswordFlow(store::Store& store, const core::Clock& clock, const config::Config& config,

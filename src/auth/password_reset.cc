@@ -104,18 +104,9 @@ core::Result<void> PasswordResetFlow::Change(const std::string& user_id,
 
 core::Result<SignInOutcome> PasswordResetFlow::Complete(const core::OneTimeCode& code,
                                                         const core::ClientInfo& client) {
-  if (!code.user_id) return InvalidTicket();
-  auto found = kit_.store().users().FindById(*code.user_id);
-  if (!found) return found.error();
-  if (!found->has_value() || (*found)->email != code.recipient) return InvalidTicket();
-  core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.email_verified) {
-    user.email_verified = true;
-    user.updated_at = kit_.clock().NowMillis();
-    if (auto r = kit_.store().users().Update(user); !r) return r.error();
-  }
-  return sessions_.StartOrChallenge(user, client, "email");
+  auto user = kit_.ProveMailbox(code);
+  if (!user) return user.error();
+  return sessions_.StartOrChallenge(*user, client, "email");
 }
 
 }  // namespace gh::auth

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "auth/user_options.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -135,21 +134,9 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
 
 core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
                                                             const core::ClientInfo& client) {
-  if (!code.user_id) return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
-  auto found = kit_.store().users().FindById(*code.user_id);
-  if (!found) return found.error();
-  if (!found->has_value() || (*found)->email != code.recipient)
-    return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
-  core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.email_verified || user.is_anonymous) {
-    user.email_verified = true;
-    // A deanonymized user becomes a real one when the mailed link is followed.
-    if (user.is_anonymous) PromoteAnonymous(kit_.config(), user);
-    user.updated_at = kit_.clock().NowMillis();
-    if (auto r = kit_.store().users().Update(user); !r) return r.error();
-  }
-  return sessions_.StartOrChallenge(user, client, "email");
+  auto user = kit_.ProveMailbox(code);
+  if (!user) return user.error();
+  return sessions_.StartOrChallenge(*user, client, "email");
 }
 
 }  // namespace gh::auth
