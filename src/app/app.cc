@@ -180,6 +180,10 @@ std::string App::Banner() const {
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")
       << ", anonymous " << (c.anonymous_signin_enabled ? "on" : "off") << ", sign-up "
       << (c.signup_disabled ? "off" : "on") << "\n"
+      << "  phone         sms code " << (c.sms_passwordless_enabled ? "on" : "off")
+      << ", phone+password " << (c.phone_password_enabled ? "on" : "off") << " (provider "
+      << c.sms_provider << ")\n"
+      << "  second factor TOTP " << (c.mfa_enabled ? "on" : "off") << "\n"
       << "  email         " << parts_->email->Describe(c) << "\n";
   return out.str();
 }
