@@ -45,6 +45,13 @@ http::Handler ChangePassword(const Deps& deps, const EmailDeps& email);
 // user_email.cc
 // The spec's OptionsRedirectTo under "options": its redirectTo, if any.
 core::Result<std::optional<std::string>> ParseRedirectOption(const Json& body);
+// A body of exactly {email, options?: {redirectTo?}}, as the resend and
+// reset endpoints take.
+struct AddressRequest {
+  std::string email;
+  std::optional<std::string> redirect_to;
+};
+core::Result<AddressRequest> ParseAddressRequest(const http::Request& request);
 http::Handler ChangeEmail(const Deps& deps, const EmailDeps& email);
 http::Handler SendVerificationEmail(const Deps& deps, const EmailDeps& email);
 

@@ -34,19 +34,22 @@ http::Handler ChangeEmail(const Deps& deps, const EmailDeps& email) {
   };
 }
 
+core::Result<AddressRequest> ParseAddressRequest(const http::Request& request) {
+  auto body = ParseJsonObject(request.body);
+  if (!body) return body.error();
+  if (auto r = OnlyMembers(*body, {"email", "options"}); !r) return r.error();
+  auto address = ReqString(*body, "email");
+  if (!address) return address.error();
+  auto redirect = ParseRedirectOption(*body);
+  if (!redirect) return redirect.error();
+  return AddressRequest{std::move(*address), std::move(*redirect)};
+}
+
 http::Handler SendVerificationEmail(const Deps&, const EmailDeps& email) {
   return [&email](http::Request& request, http::Responder respond) {
-    auto run = [&]() -> core::Result<void> {
-      auto body = ParseJsonObject(request.body);
-      if (!body) return body.error();
-      if (auto r = OnlyMembers(*body, {"email", "options"}); !r) return r.error();
-      auto address = ReqString(*body, "email");
-      if (!address) return address.error();
-      auto redirect = ParseRedirectOption(*body);
-      if (!redirect) return redirect.error();
-      return email.verification.Resend(*address, *redirect);
-    };
-    auto r = run();
+    auto req = ParseAddressRequest(request);
+    if (!req) return respond(ErrorResponse(req.error()));
+    auto r = email.verification.Resend(req->email, req->redirect_to);
     respond(r ? OkString() : ErrorResponse(r.error()));
   };
 }

@@ -7,17 +7,9 @@ namespace gh::api::nhost {
 
 http::Handler ResetPassword(const Deps&, const EmailDeps& email) {
   return [&email](http::Request& request, http::Responder respond) {
-    auto run = [&]() -> core::Result<void> {
-      auto body = ParseJsonObject(request.body);
-      if (!body) return body.error();
-      if (auto r = OnlyMembers(*body, {"email", "options"}); !r) return r.error();
-      auto address = ReqString(*body, "email");
-      if (!address) return address.error();
-      auto redirect = ParseRedirectOption(*body);
-      if (!redirect) return redirect.error();
-      return email.reset.RequestReset(*address, *redirect);
-    };
-    auto r = run();
+    auto req = ParseAddressRequest(request);
+    if (!req) return respond(ErrorResponse(req.error()));
+    auto r = email.reset.RequestReset(req->email, req->redirect_to);
     respond(r ? OkString() : ErrorResponse(r.error()));
   };
 }

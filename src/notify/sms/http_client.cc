@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <memory>
@@ -95,6 +96,17 @@ std::string TrimSlash(std::string base) {
 core::Error Fail(std::string_view provider, const std::string& detail) {
   spdlog::warn("sms: {} could not send: {}", provider, detail.substr(0, 500));
   return core::Error(kCannotSendSms, "The SMS provider could not send the message");
+}
+
+std::string ErrorsDetail(int status, const std::string& body, const char* message_field) {
+  std::string detail = "HTTP " + std::to_string(status);
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("errors") && j["errors"].is_array())
+    for (const auto& e : j["errors"])
+      if (e.is_object())
+        detail += ": " + e.value(message_field, "") + " (code " +
+                  (e.contains("code") ? e["code"].dump() : "?") + ")";
+  return detail;
 }
 
 }  // namespace gh::notify::sms_http

@@ -36,6 +36,11 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
 // `base` without a trailing slash.
 std::string TrimSlash(std::string base);
 
+// "HTTP <status>" followed by each entry of a JSON body's `errors` array as
+// ": <entry[message_field]> (code <entry.code>)" (MessageBird and TextLocal
+// both answer failures this way, naming the text field differently).
+std::string ErrorsDetail(int status, const std::string& body, const char* message_field);
+
 // Logs the provider's failure and returns Error{cannot-send-sms}.
 core::Error Fail(std::string_view provider, const std::string& detail);
 

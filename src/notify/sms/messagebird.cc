@@ -2,7 +2,6 @@
 // form of originator, recipients (digits, no "+"), body. Success is 201 with the
 // message resource; errors are {"errors": [{code, description, parameter}]}.
 // WhatsApp needs MessageBird's separate Conversations API: not offered here.
-#include <nlohmann/json.hpp>
 
 #include "notify/sms/http_client.h"
 #include "notify/sms/sms_sender.h"
@@ -34,14 +33,7 @@ class MessageBirdSender final : public SmsSender {
     auto resp = sms_http::Post(req);
     if (!resp) return sms_http::Fail(name(), resp.error().message);
     if (resp->status / 100 == 2) return core::Ok();
-    std::string detail = "HTTP " + std::to_string(resp->status);
-    auto j = nlohmann::json::parse(resp->body, nullptr, false);
-    if (j.is_object() && j.contains("errors") && j["errors"].is_array())
-      for (const auto& e : j["errors"])
-        if (e.is_object())
-          detail += ": " + e.value("description", "") + " (code " +
-                    (e.contains("code") ? e["code"].dump() : "?") + ")";
-    return sms_http::Fail(name(), detail);
+    return sms_http::Fail(name(), sms_http::ErrorsDetail(resp->status, resp->body, "description"));
   }
 
  private:

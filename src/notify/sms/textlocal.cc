@@ -33,13 +33,7 @@ class TextLocalSender final : public SmsSender {
     auto j = nlohmann::json::parse(resp->body, nullptr, false);
     if (resp->status / 100 == 2 && j.is_object() && j.value("status", "") == "success")
       return core::Ok();
-    std::string detail = "HTTP " + std::to_string(resp->status);
-    if (j.is_object() && j.contains("errors") && j["errors"].is_array())
-      for (const auto& e : j["errors"])
-        if (e.is_object())
-          detail += ": " + e.value("message", "") + " (code " +
-                    (e.contains("code") ? e["code"].dump() : "?") + ")";
-    return sms_http::Fail(name(), detail);
+    return sms_http::Fail(name(), sms_http::ErrorsDetail(resp->status, resp->body, "message"));
   }
 
  private:
