@@ -12,6 +12,27 @@
 
 namespace gh::config {
 
+// One OAuth 2.0 / OpenID Connect provider a user may sign in with. The built-in
+// kinds know their endpoints; the *_url fields override them (self-hosted
+// providers, and the tests' local identity provider).
+struct OAuthProvider {
+  std::string name;  // path segment: google, apple, ..., or a generic OIDC provider's own name
+  std::string kind;  // google | apple | facebook | twitter | github | discord | oidc
+  bool enabled = false;
+  std::string client_id;
+  std::string client_secret;             // Apple: unused (see apple_*)
+  std::vector<std::string> scopes;       // empty = the kind's defaults
+  std::vector<std::string> audiences;    // further `aud` values accepted for ID tokens
+  std::string issuer;                    // oidc: discovery base; google/apple: expected iss
+  std::string authorize_url;
+  std::string token_url;
+  std::string userinfo_url;              // or the profile API root (GitHub, X, Discord, Facebook)
+  std::string jwks_url;
+  std::string apple_team_id;
+  std::string apple_key_id;
+  std::string apple_private_key;         // the .p8 PEM (ES256)
+};
+
 struct Config {
   // --- server
   std::string host = "0.0.0.0";
@@ -112,6 +133,13 @@ struct Config {
   int rate_limit_email_per_hour = 60;       // mail-sending requests per client IP
   bool password_change_signs_out = true;    // other sessions end on reset / change
   std::string email_templates_path;         // override folder; empty = built-in
+
+  // --- OAuth / OIDC social sign-in
+  std::vector<OAuthProvider> oauth_providers;  // built-in kinds and generic OIDC ones
+  bool oauth_link_verified_email = true;  // a verified provider email joins the existing account
+  int oauth_request_ttl_seconds = 600;    // from the redirect to the provider to the callback
+  int oauth_grant_ttl_seconds = 60;       // one-time grant codes handed to the app
+  int oauth_http_timeout_seconds = 10;    // each call to a provider
 
   // --- SMTP (no host = the development mailer that prints mail to the log)
   std::string smtp_host;

@@ -43,6 +43,11 @@ inline constexpr std::string_view kDisabledMfaTotp = "disabled-mfa-totp";
 inline constexpr std::string_view kNoTotpSecret = "no-totp-secret";
 inline constexpr std::string_view kMfaTypeNotFound = "mfa-type-not-found";
 inline constexpr std::string_view kTotpAlreadyActive = "totp-already-active";
+// OAuth / OIDC sign-in (the spec spells the exchange failure "echange").
+inline constexpr std::string_view kInvalidState = "invalid-state";
+inline constexpr std::string_view kOAuthTokenExchangeFailed = "oauth-token-echange-failed";
+inline constexpr std::string_view kOAuthProfileFetchFailed = "oauth-profile-fetch-failed";
+inline constexpr std::string_view kOAuthProviderError = "oauth-provider-error";
 inline constexpr std::string_view kTooManyRequests = "too-many-requests";
 inline constexpr std::string_view kOverloaded = "server-overloaded";      // hash pool full
 inline constexpr std::string_view kUnavailable = "service-unavailable";   // store down

@@ -272,6 +272,9 @@ int DefaultStatusFor(std::string_view code) {
       {"phone-already-in-use", 409},
       {"cannot-send-sms", 500},  // the SMS provider failed: not the caller's fault
       {e::kForbiddenAnonymous, 403},
+      // The provider, not the caller, failed: a gateway error.
+      {e::kOAuthTokenExchangeFailed, 502},
+      {e::kOAuthProfileFetchFailed, 502},
   };
   for (const Entry& entry : kTable) {
     if (entry.code == code) return entry.status;
