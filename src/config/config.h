@@ -26,7 +26,7 @@ struct OAuthProvider {
   std::string issuer;                    // oidc: discovery base; google/apple: expected iss
   std::string authorize_url;
   std::string token_url;
-  std::string userinfo_url;              // or the profile API root (GitHub, X, Discord, Facebook)
+  std::string userinfo_url;              // the profile endpoint (GitHub: .../user; emails at +"/emails")
   std::string jwks_url;
   std::string apple_team_id;
   std::string apple_key_id;
