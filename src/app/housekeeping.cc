@@ -46,6 +46,9 @@ void Housekeeper::RunOnce() {
     spdlog::info("housekeeping: deleted {} ended sessions", *n);
   if (auto n = store_.codes().Purge(now - kDayMillis); n && *n > 0)
     spdlog::info("housekeeping: deleted {} spent one-time codes", *n);
+  // OAuth requests and grant codes are useless once expired; nothing to keep.
+  if (auto n = store_.oauth().Purge(now); n && *n > 0)
+    spdlog::info("housekeeping: deleted {} expired OAuth requests and grants", *n);
   // A TOTP step is only ever accepted within 90 s of its time: a day is ample.
   if (auto n = store_.mfa().Purge(now - kDayMillis); n && *n > 0)
     spdlog::info("housekeeping: forgot {} used TOTP steps", *n);

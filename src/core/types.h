@@ -82,6 +82,10 @@ struct Identity {
   std::string data_json = "{}";
   UnixMillis created_at = 0;
   UnixMillis updated_at = 0;
+  // The provider's tokens from the last sign-in, sealed with crypto/secretbox
+  // (never plaintext at rest); empty when the provider gave none.
+  std::string access_token_encrypted;
+  std::string refresh_token_encrypted;
 };
 
 // A single-use secret sent to a person (email code, magic link, reset ticket,

@@ -74,6 +74,9 @@ struct RotateResult {
   RotateStatus status = RotateStatus::kNotFound;
   core::RefreshTokenRecord current;  // set for kRotated and kGraceSuccessor
   core::SessionRecord session;       // set unless kNotFound
+  // The session's user, when the store read it in the same step as the
+  // rotation (PostgreSQL does, saving a round trip); else the caller reads it.
+  std::optional<core::User> user;
 };
 
 class Sessions {
@@ -110,6 +113,54 @@ class Identities {
                                                      std::string_view provider_user_id) = 0;
   virtual Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) = 0;
   virtual Result<void> Delete(std::string_view id) = 0;
+  // Replaces the email, data, sealed tokens and updated_at of the identity with
+  // this id (after each sign-in through it). A missing id is not an error.
+  virtual Result<void> Update(const core::Identity& identity) = 0;
+  // Deletes every identity of the user at `provider`; returns how many.
+  virtual Result<int> DeleteForUser(std::string_view user_id, std::string_view provider) = 0;
+};
+
+// A sign-in at an OAuth provider in flight: what the redirect to the provider
+// must find again when the browser comes back to the callback. The state itself
+// is never stored, only its SHA-256.
+struct OAuthRequest {
+  std::string state_hash;  // hex SHA-256 of the state sent to the provider
+  std::string provider;
+  std::string code_verifier;  // PKCE; empty when the provider has none
+  std::string nonce;          // expected in the ID token; empty when none
+  std::string redirect_to;
+  std::string options_json = "{}";  // sign-up options and flags of the request
+  std::optional<std::string> connect_user_id;  // set when linking to a signed-in user
+  core::UnixMillis created_at = 0;
+  core::UnixMillis expires_at = 0;
+};
+
+// A one-time code the app trades for a session (instead of a refresh token in
+// the redirect URL). Only its SHA-256 is stored.
+struct OAuthGrant {
+  std::string code_hash;
+  std::string user_id;
+  std::string amr;       // methods that led here ("oauth")
+  std::string provider;
+  core::UnixMillis created_at = 0;
+  core::UnixMillis expires_at = 0;
+};
+
+class OAuthState {
+ public:
+  virtual ~OAuthState() = default;
+  virtual Result<void> InsertRequest(const OAuthRequest& request) = 0;
+  // Deletes the request with this state hash and returns it, in one statement:
+  // of any number of callers racing with the same state, at most one gets it.
+  // An expired request (expires_at <= now) is deleted and not returned.
+  virtual Result<std::optional<OAuthRequest>> TakeRequest(std::string_view state_hash,
+                                                          core::UnixMillis now) = 0;
+  virtual Result<void> InsertGrant(const OAuthGrant& grant) = 0;
+  // As TakeRequest, for grant codes.
+  virtual Result<std::optional<OAuthGrant>> TakeGrant(std::string_view code_hash,
+                                                      core::UnixMillis now) = 0;
+  // Deletes requests and grants that expired before `before`; returns how many.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
 };
 
 class OneTimeCodes {
@@ -203,6 +254,7 @@ class Store {
   virtual SigningKeys& keys() = 0;
   virtual AuditLog& audit() = 0;
   virtual Mfa& mfa() = 0;
+  virtual OAuthState& oauth() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:///path/to/file.db",

@@ -7,8 +7,9 @@ namespace gh::store::postgres {
 
 namespace {
 
-#define GH_IDENTITY_COLUMNS \
-  "id, user_id, provider, provider_user_id, email, data, created_at, updated_at"
+#define GH_IDENTITY_COLUMNS                                                       \
+  "id, user_id, provider, provider_user_id, email, data, created_at, updated_at, " \
+  "access_token_encrypted, refresh_token_encrypted"
 
 constexpr const char* kSelectByProvider = "SELECT " GH_IDENTITY_COLUMNS
                                           " FROM identities WHERE provider = $1 AND "
@@ -16,7 +17,7 @@ constexpr const char* kSelectByProvider = "SELECT " GH_IDENTITY_COLUMNS
 constexpr const char* kSelectByUser =
     "SELECT " GH_IDENTITY_COLUMNS " FROM identities WHERE user_id = $1 ORDER BY created_at, id";
 constexpr const char* kInsert =
-    "INSERT INTO identities (" GH_IDENTITY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    "INSERT INTO identities (" GH_IDENTITY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 #undef GH_IDENTITY_COLUMNS
 
@@ -30,6 +31,8 @@ core::Identity ReadIdentity(const PgResult& r, int row) {
   i.data_json = r.Text(row, 5);
   i.created_at = r.Int(row, 6);
   i.updated_at = r.Int(row, 7);
+  i.access_token_encrypted = r.Text(row, 8);
+  i.refresh_token_encrypted = r.Text(row, 9);
   return i;
 }
 
@@ -45,7 +48,9 @@ Result<void> PgIdentities::Create(const core::Identity& i) {
                           .Add(i.email)
                           .Add(i.data_json)
                           .Add(i.created_at)
-                          .Add(i.updated_at));
+                          .Add(i.updated_at)
+                          .Add(i.access_token_encrypted)
+                          .Add(i.refresh_token_encrypted));
     return core::Ok();
   });
 }
@@ -74,6 +79,31 @@ Result<void> PgIdentities::Delete(std::string_view id) {
   return db_.Single("identities.delete", [&](Connection& conn) -> Result<void> {
     conn.Run("DELETE FROM identities WHERE id = $1", Params().Add(id));
     return core::Ok();
+  });
+}
+
+Result<void> PgIdentities::Update(const core::Identity& i) {
+  return db_.Single("identities.update", [&](Connection& conn) -> Result<void> {
+    conn.Run(
+        "UPDATE identities SET email = $1, data = $2, updated_at = $3, "
+        "access_token_encrypted = $4, refresh_token_encrypted = $5 WHERE id = $6",
+        Params()
+            .Add(i.email)
+            .Add(i.data_json)
+            .Add(i.updated_at)
+            .Add(i.access_token_encrypted)
+            .Add(i.refresh_token_encrypted)
+            .Add(i.id));
+    return core::Ok();
+  });
+}
+
+Result<int> PgIdentities::DeleteForUser(std::string_view user_id, std::string_view provider) {
+  return db_.Single("identities.delete_for_user", [&](Connection& conn) -> Result<int> {
+    return conn
+        .Run("DELETE FROM identities WHERE user_id = $1 AND provider = $2",
+             Params().Add(user_id).Add(provider))
+        .affected();
   });
 }
 

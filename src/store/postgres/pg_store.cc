@@ -38,7 +38,8 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       codes_(*db_),
       keys_(*db_),
       audit_(*db_),
-      mfa_(*db_) {}
+      mfa_(*db_),
+      oauth_(*db_) {}
 
 PgStore::~PgStore() = default;
 

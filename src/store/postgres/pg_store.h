@@ -87,6 +87,23 @@ class PgIdentities final : public Identities {
                                              std::string_view provider_user_id) override;
   Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) override;
   Result<void> Delete(std::string_view id) override;
+  Result<void> Update(const core::Identity& identity) override;
+  Result<int> DeleteForUser(std::string_view user_id, std::string_view provider) override;
+
+ private:
+  Db& db_;
+};
+
+class PgOAuthState final : public OAuthState {
+ public:
+  explicit PgOAuthState(Db& db) : db_(db) {}
+  Result<void> InsertRequest(const OAuthRequest& request) override;
+  Result<std::optional<OAuthRequest>> TakeRequest(std::string_view state_hash,
+                                                  core::UnixMillis now) override;
+  Result<void> InsertGrant(const OAuthGrant& grant) override;
+  Result<std::optional<OAuthGrant>> TakeGrant(std::string_view code_hash,
+                                              core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
 
  private:
   Db& db_;
@@ -171,6 +188,7 @@ class PgStore final : public Store {
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
+  OAuthState& oauth() override { return oauth_; }
 
  private:
   const std::string schema_;
@@ -182,6 +200,7 @@ class PgStore final : public Store {
   PgKeys keys_;
   PgAudit audit_;
   PgMfa mfa_;
+  PgOAuthState oauth_;
 };
 
 }  // namespace gh::store::postgres

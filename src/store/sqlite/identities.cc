@@ -7,8 +7,9 @@ namespace gh::store::sqlite {
 
 namespace {
 
-#define GH_IDENTITY_COLUMNS \
-  "id, user_id, provider, provider_user_id, email, data, created_at, updated_at"
+#define GH_IDENTITY_COLUMNS                                                       \
+  "id, user_id, provider, provider_user_id, email, data, created_at, updated_at, " \
+  "access_token_encrypted, refresh_token_encrypted"
 
 constexpr const char* kSelectByProvider = "SELECT " GH_IDENTITY_COLUMNS
                                           " FROM identities WHERE provider = ? AND "
@@ -16,7 +17,7 @@ constexpr const char* kSelectByProvider = "SELECT " GH_IDENTITY_COLUMNS
 constexpr const char* kSelectByUser =
     "SELECT " GH_IDENTITY_COLUMNS " FROM identities WHERE user_id = ? ORDER BY created_at, id";
 constexpr const char* kInsert =
-    "INSERT INTO identities (" GH_IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO identities (" GH_IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 #undef GH_IDENTITY_COLUMNS
 
@@ -30,6 +31,8 @@ core::Identity ReadIdentity(const Stmt& st) {
   i.data_json = st.Text(5);
   i.created_at = st.Int(6);
   i.updated_at = st.Int(7);
+  i.access_token_encrypted = st.Text(8);
+  i.refresh_token_encrypted = st.Text(9);
   return i;
 }
 
@@ -46,6 +49,8 @@ Result<void> SqliteIdentities::Create(const core::Identity& i) {
         .Bind(6, i.data_json)
         .Bind(7, i.created_at)
         .Bind(8, i.updated_at)
+        .Bind(9, i.access_token_encrypted)
+        .Bind(10, i.refresh_token_encrypted)
         .Run();
     return core::Ok();
   });
@@ -77,6 +82,31 @@ Result<void> SqliteIdentities::Delete(std::string_view id) {
   return db_.Write("identities.delete", [&](Connection& conn) -> Result<void> {
     conn.Prepare("DELETE FROM identities WHERE id = ?").Bind(1, id).Run();
     return core::Ok();
+  });
+}
+
+Result<void> SqliteIdentities::Update(const core::Identity& i) {
+  return db_.Write("identities.update", [&](Connection& conn) -> Result<void> {
+    conn.Prepare(
+            "UPDATE identities SET email = ?, data = ?, updated_at = ?, "
+            "access_token_encrypted = ?, refresh_token_encrypted = ? WHERE id = ?")
+        .Bind(1, i.email)
+        .Bind(2, i.data_json)
+        .Bind(3, i.updated_at)
+        .Bind(4, i.access_token_encrypted)
+        .Bind(5, i.refresh_token_encrypted)
+        .Bind(6, i.id)
+        .Run();
+    return core::Ok();
+  });
+}
+
+Result<int> SqliteIdentities::DeleteForUser(std::string_view user_id, std::string_view provider) {
+  return db_.Write("identities.delete_for_user", [&](Connection& conn) -> Result<int> {
+    return conn.Prepare("DELETE FROM identities WHERE user_id = ? AND provider = ?")
+        .Bind(1, user_id)
+        .Bind(2, provider)
+        .Run();
   });
 }
 

@@ -182,9 +182,42 @@ CREATE TABLE mfa_failures (
 );
 )sql";
 
+// Version 3: social / OIDC sign-in. Requests in flight between the redirect to
+// the provider and its callback (keyed by the state's hash), one-time grant
+// codes the app trades for a session, and the provider's tokens on identities
+// (sealed with the server's key; see auth/oauth.cc).
+constexpr const char* kV3 = R"sql(
+CREATE TABLE oauth_requests (
+  state_hash      TEXT PRIMARY KEY,
+  provider        TEXT NOT NULL,
+  code_verifier   TEXT NOT NULL DEFAULT '',
+  nonce           TEXT NOT NULL DEFAULT '',
+  redirect_to     TEXT NOT NULL DEFAULT '',
+  options         TEXT NOT NULL DEFAULT '{}',
+  connect_user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+  created_at      INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL
+);
+CREATE INDEX oauth_requests_expires_at ON oauth_requests (expires_at);
+
+CREATE TABLE oauth_grants (
+  code_hash  TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  amr        TEXT NOT NULL DEFAULT '',
+  provider   TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX oauth_grants_expires_at ON oauth_grants (expires_at);
+
+ALTER TABLE identities ADD COLUMN access_token_encrypted TEXT NOT NULL DEFAULT '';
+ALTER TABLE identities ADD COLUMN refresh_token_encrypted TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
+    {3, kV3},
 };
 
 }  // namespace

@@ -22,7 +22,8 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       codes_(*db_),
       keys_(*db_),
       audit_(*db_),
-      mfa_(*db_) {}
+      mfa_(*db_),
+      oauth_(*db_) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -78,6 +78,23 @@ class SqliteIdentities final : public Identities {
                                              std::string_view provider_user_id) override;
   Result<std::vector<core::Identity>> ListForUser(std::string_view user_id) override;
   Result<void> Delete(std::string_view id) override;
+  Result<void> Update(const core::Identity& identity) override;
+  Result<int> DeleteForUser(std::string_view user_id, std::string_view provider) override;
+
+ private:
+  Db& db_;
+};
+
+class SqliteOAuthState final : public OAuthState {
+ public:
+  explicit SqliteOAuthState(Db& db) : db_(db) {}
+  Result<void> InsertRequest(const OAuthRequest& request) override;
+  Result<std::optional<OAuthRequest>> TakeRequest(std::string_view state_hash,
+                                                  core::UnixMillis now) override;
+  Result<void> InsertGrant(const OAuthGrant& grant) override;
+  Result<std::optional<OAuthGrant>> TakeGrant(std::string_view code_hash,
+                                              core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
 
  private:
   Db& db_;
@@ -162,6 +179,7 @@ class SqliteStore final : public Store {
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
+  OAuthState& oauth() override { return oauth_; }
 
  private:
   std::unique_ptr<Db> db_;
@@ -172,6 +190,7 @@ class SqliteStore final : public Store {
   SqliteKeys keys_;
   SqliteAudit audit_;
   SqliteMfa mfa_;
+  SqliteOAuthState oauth_;
 };
 
 }  // namespace gh::store::sqlite
