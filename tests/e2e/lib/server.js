@@ -93,8 +93,16 @@ export class Server {
       // Off by default so that test files can sign in right after sign-up; email.test.js
       // turns it on (any file may override it).
       GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'false',
-      ...this.envOverrides,
+      ...this.overrides(),
     };
+  }
+
+  /**
+   * The env overrides: an object, or a function of this server called at each start,
+   * for settings that need the port (the OAuth tests register redirect URIs with it).
+   */
+  overrides() {
+    return typeof this.envOverrides === 'function' ? this.envOverrides(this) : this.envOverrides;
   }
 
   /** Starts the binary; resolves once it printed its ready line or /healthz answered 200. */
@@ -367,7 +375,7 @@ export function rawRequest(port, method, urlPath, headers, body, { timeoutMs = 3
 
 /**
  * Registers before/after hooks for the current test file (or describe block) that start
- * one server with `env` overrides and stop it; prints its logs if any test failed.
+ * one server with `env` overrides (an object, or a function of the Server) and stop it; prints its logs if any test failed.
  * Returns the Server (usable once the before hook ran).
  */
 export function useServer(env = {}, opts = {}) {
@@ -383,7 +391,7 @@ export function useServer(env = {}, opts = {}) {
     const wasAlive = srv.alive;
     const res = await srv.stop();
     if (failed || !wasAlive) {
-      console.log(`---- ${srv.name} logs (env ${JSON.stringify(env)}) ----\n${srv.logText()}\n---- end ----`);
+      console.log(`---- ${srv.name} logs (env ${JSON.stringify(srv.overrides())}) ----\n${srv.logText()}\n---- end ----`);
     }
     srv.cleanup();
     if (wasAlive && res && (res.code !== 0 || res.signal)) {
