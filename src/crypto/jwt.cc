@@ -5,6 +5,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/json_scan.h"
+#include "crypto/jws.h"
 #include "crypto/keys.h"
 #include "crypto/random.h"
 
@@ -12,9 +13,6 @@ namespace gh::crypto {
 
 namespace {
 
-// Larger tokens are refused before any decoding: access tokens are a few
-// hundred bytes, and this bounds the work a hostile caller can ask for.
-constexpr size_t kMaxTokenBytes = 16 * 1024;
 constexpr size_t kHmacSecretBytes = 32;
 constexpr size_t kKidRandomBytes = 16;
 
@@ -139,40 +137,14 @@ std::string KeyRing::Sign(std::string_view payload_json) const {
 
 core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_seconds,
                                           int64_t leeway_seconds) const {
-  // Compact JWS is unpadded base64url (RFC 7515 2); refusing '=' keeps each
-  // token to exactly one spelling.
-  if (token.empty() || token.size() > kMaxTokenBytes || token.find('=') != std::string_view::npos) {
-    return InvalidToken("malformed token");
-  }
-  size_t dot1 = token.find('.');
-  size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
-  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
-    return InvalidToken("malformed token");
-  }
-  std::string_view signing_input = token.substr(0, dot2);
-  std::string header_json, payload_json, signature;
-  if (!Base64UrlDecode(token.substr(0, dot1), &header_json) ||
-      !Base64UrlDecode(token.substr(dot1 + 1, dot2 - dot1 - 1), &payload_json) ||
-      !Base64UrlDecode(token.substr(dot2 + 1), &signature)) {
-    return InvalidToken("malformed token");
-  }
-
-  JsonScan header;
-  if (!header.Parse(header_json)) return InvalidToken("malformed header");
-  std::string alg_name;
-  if (!header.GetString("alg", &alg_name)) return InvalidToken("missing alg");
-  JwsAlg alg;
-  // "none" and anything unknown fail here, before a key is even chosen.
-  if (!ParseJwsAlg(alg_name, &alg)) return InvalidToken("unsupported alg");
-  // We understand no critical extensions, so RFC 7515 4.1.11 says reject.
-  if (header.Has("crit")) return InvalidToken("unsupported crit header");
+  auto decoded = DecodeCompactJws(token);
+  if (!decoded.ok()) return decoded.error();
+  DecodedJws& jws = decoded.value();
 
   const Key* key = nullptr;
-  if (header.Has("kid")) {
-    std::string kid;
-    if (!header.GetString("kid", &kid)) return InvalidToken("malformed kid");
+  if (jws.has_kid) {
     for (const auto& k : keys_) {
-      if (k->kid == kid) {
+      if (k->kid == jws.kid) {
         key = k.get();
         break;
       }
@@ -181,6 +153,9 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
   } else {
     key = keys_[0].get();
   }
+  JwsAlg alg = jws.alg;
+  std::string_view signing_input = jws.signing_input;
+  const std::string& signature = jws.signature;
   // The key decides the algorithm, never the token: this is what stops an
   // HS256 token "signed" with a public key from passing as ES256/RS256.
   if (alg != key->alg) return InvalidToken("alg does not match key");
@@ -192,7 +167,7 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
   if (!signature_ok) return InvalidToken("bad signature");
 
   JsonScan claims;
-  if (!claims.Parse(payload_json)) return InvalidToken("malformed claims");
+  if (!claims.Parse(jws.payload_json)) return InvalidToken("malformed claims");
   VerifiedJwt out;
   // An access token without exp would never expire, so exp is required.
   if (!claims.GetInt64("exp", &out.exp)) return InvalidToken("missing or invalid exp");
@@ -208,7 +183,7 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
   int64_t latest_now = now_seconds > kMax - leeway_seconds ? kMax : now_seconds + leeway_seconds;
   if (claims.Has("nbf") && nbf > latest_now) return InvalidToken("token not yet valid");
   out.kid = key->kid;
-  out.payload_json = std::move(payload_json);
+  out.payload_json = std::move(jws.payload_json);
   return out;
 }
 
