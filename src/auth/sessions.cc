@@ -133,14 +133,18 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
   if (!crypto::ConstantTimeEquals(rotated->current.token_hash, req.successor.token_hash))
     return InvalidRefreshToken();
 
-  auto user = store_.users().FindById(rotated->session.user_id);
-  if (!user) return user.error();
-  if (!user->has_value()) return InvalidRefreshToken();
-  if ((*user)->disabled) {
+  std::optional<core::User> user = std::move(rotated->user);
+  if (!user) {
+    auto found = store_.users().FindById(rotated->session.user_id);
+    if (!found) return found.error();
+    user = std::move(*found);
+  }
+  if (!user) return InvalidRefreshToken();
+  if (user->disabled) {
     (void)store_.sessions().Revoke(rotated->session.id, "user-disabled", now);
     return core::Error(core::errc::kDisabledUser, "User is disabled");
   }
-  return Grant(**user, rotated->session, std::move(successor), rotated->current);
+  return Grant(*user, rotated->session, std::move(successor), rotated->current);
 }
 
 core::Result<void> SessionService::SignOut(std::string_view refresh_token) {

@@ -4,6 +4,7 @@
 
 #include "store/postgres/pg_db.h"
 #include "store/postgres/pg_store.h"
+#include "store/postgres/user_columns.h"
 
 namespace gh::store::postgres {
 
@@ -55,6 +56,31 @@ constexpr const char* kRotate =
     "successor AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
     ") VALUES ($3, $4, $5, $6, $2, $7, $8, NULL)) "
     "UPDATE sessions SET refreshed_at = $1, expires_at = $8 WHERE id = $4";
+
+// The common case of a refresh, a current token of a live session, in ONE
+// statement (no BEGIN/COMMIT): lock the session, mark the token rotated,
+// insert its successor, extend the session, and read the session and its user.
+// Lock order matches the locked path below (session first, then token): the
+// token row is updated only once the join with the locked session yields it.
+// Under READ COMMITTED a concurrent rotation of the same token makes the
+// token's `rotated_at IS NULL` re-check fail after the wait, and a concurrent
+// revocation makes the session's re-check fail: either way no row comes back
+// and the caller takes the locked path, which tells grace, reuse and
+// revocation apart. $1 presented hash, $2 now, $3 successor id, $4 successor
+// hash, $5 successor created_at, $6 successor expires_at.
+constexpr const char* kRotateCurrent =
+    "WITH locked AS (SELECT id FROM sessions WHERE id = "
+    "(SELECT session_id FROM refresh_tokens WHERE token_hash = $1) "
+    "AND revoked_at IS NULL AND expires_at > $2 FOR UPDATE), "
+    "rotated AS (UPDATE refresh_tokens t SET rotated_at = $2 FROM locked "
+    "WHERE t.session_id = locked.id AND t.token_hash = $1 AND t.rotated_at IS NULL "
+    "AND t.expires_at > $2 RETURNING t.id, t.session_id, t.user_id), "
+    "successor AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
+    ") SELECT $3, session_id, user_id, $4, id, $5, $6, NULL FROM rotated), "
+    "upd AS (UPDATE sessions SET refreshed_at = $2, expires_at = $6 FROM rotated "
+    "WHERE sessions.id = rotated.session_id RETURNING sessions.*) "
+    "SELECT " GH_SESSION_COLUMNS ", rotated.id, " GH_PG_USER_COLUMNS_OF("u") ", " GH_PG_USER_ROLES("u")
+    " FROM upd s JOIN rotated ON rotated.session_id = s.id LEFT JOIN users u ON u.id = s.user_id";
 
 #undef GH_SESSION_COLUMNS
 #undef GH_TOKEN_COLUMNS
@@ -211,6 +237,30 @@ Result<void> PgSessions::Create(const core::SessionRecord& s,
 }
 
 Result<RotateResult> PgSessions::Rotate(const RotateRequest& request) {
+  auto fast = db_.Single("sessions.rotate", [&](Connection& conn) -> Result<RotateResult> {
+    RotateResult out;
+    PgResult r = conn.Run(kRotateCurrent, Params()
+                                              .Add(request.presented_hash)
+                                              .Add(request.now)
+                                              .Add(request.successor.id)
+                                              .Add(request.successor.token_hash)
+                                              .Add(request.successor.created_at)
+                                              .Add(request.successor.expires_at));
+    if (r.rows() == 0) return out;  // not a current token of a live session
+    out.status = RotateStatus::kRotated;
+    out.session = ReadSession(r, 0);
+    constexpr int kParentColumn = 11;  // after the session's columns
+    out.current = request.successor;
+    out.current.session_id = out.session.id;
+    out.current.user_id = out.session.user_id;
+    out.current.parent_id = r.Text(0, kParentColumn);
+    out.current.rotated_at.reset();
+    if (!r.IsNull(0, kParentColumn + 1)) out.user = ReadUserColumns(r, 0, kParentColumn + 1);
+    return out;
+  });
+  if (!fast || fast->status == RotateStatus::kRotated) return fast;
+  // Grace, reuse, expiry, revocation or an unknown token: the locked path
+  // reads the chain and tells them apart.
   return db_.Transaction("sessions.rotate", [&](Connection& conn) -> Result<RotateResult> {
     return RotateLocked(conn, request);
   });

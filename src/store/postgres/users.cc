@@ -2,6 +2,7 @@
 
 #include "store/postgres/pg_db.h"
 #include "store/postgres/pg_store.h"
+#include "store/postgres/user_columns.h"
 
 namespace gh::store::postgres {
 
@@ -9,17 +10,10 @@ namespace {
 
 // Macros keep each query one string literal: statements are prepared once per
 // connection and found again by the literal's address (see Connection::Run).
-#define GH_USER_COLUMNS                                                              \
-  "id, created_at, updated_at, last_seen, display_name, avatar_url, locale, email, " \
-  "email_verified, new_email, phone_number, phone_number_verified, password_hash, "  \
-  "default_role, is_anonymous, disabled, metadata, active_mfa_type, totp_secret_encrypted"
 // The roles ride along as an array column, so a lookup is one round trip.
-#define GH_SELECT_USER                                                                       \
-  "SELECT " GH_USER_COLUMNS                                                                  \
-  ", ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = users.id ORDER BY r.position) " \
-  "FROM users "
+#define GH_SELECT_USER "SELECT " GH_PG_USER_COLUMNS ", " GH_PG_USER_ROLES("users") " FROM users "
 
-constexpr const char* kInsertUser = "INSERT INTO users (" GH_USER_COLUMNS
+constexpr const char* kInsertUser = "INSERT INTO users (" GH_PG_USER_COLUMNS
                                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
                                     "$13, $14, $15, $16, $17, $18, $19)";
 constexpr const char* kUpdateUser =
@@ -39,10 +33,9 @@ constexpr const char* kInsertRoles =
     "SELECT $1, r.role, r.n - 1 FROM unnest($2::text[]) WITH ORDINALITY AS r(role, n) "
     "ORDER BY r.n ON CONFLICT DO NOTHING";
 
-#undef GH_USER_COLUMNS
 #undef GH_SELECT_USER
 
-// Every column of `u` in the order of GH_USER_COLUMNS ($1 .. $19).
+// Every column of `u` in the order of GH_PG_USER_COLUMNS ($1 .. $19).
 Params UserParams(const core::User& u) {
   Params p;
   p.Add(u.id)
@@ -67,30 +60,6 @@ Params UserParams(const core::User& u) {
   return p;
 }
 
-core::User ReadUser(const PgResult& r, int row) {
-  core::User u;
-  u.id = r.Text(row, 0);
-  u.created_at = r.Int(row, 1);
-  u.updated_at = r.Int(row, 2);
-  u.last_seen = r.OptInt(row, 3);
-  u.display_name = r.Text(row, 4);
-  u.avatar_url = r.Text(row, 5);
-  u.locale = r.Text(row, 6);
-  u.email = r.OptText(row, 7);
-  u.email_verified = r.Bool(row, 8);
-  u.new_email = r.OptText(row, 9);
-  u.phone_number = r.OptText(row, 10);
-  u.phone_number_verified = r.Bool(row, 11);
-  u.password_hash = r.OptText(row, 12);
-  u.default_role = r.Text(row, 13);
-  u.is_anonymous = r.Bool(row, 14);
-  u.disabled = r.Bool(row, 15);
-  u.metadata_json = r.Text(row, 16);
-  u.active_mfa_type = r.OptText(row, 17);
-  u.totp_secret_encrypted = r.OptText(row, 18);
-  u.roles = r.TextArray(row, 19);
-  return u;
-}
 
 void InsertRoles(Connection& conn, const core::User& user) {
   if (user.roles.empty()) return;
@@ -101,7 +70,7 @@ Result<std::optional<core::User>> FindOne(Db& db, const char* sql, std::string_v
   return db.Single("users.find", [&](Connection& conn) -> Result<std::optional<core::User>> {
     PgResult r = conn.Run(sql, Params().Add(key));
     if (r.rows() == 0) return std::optional<core::User>();
-    return std::optional<core::User>(ReadUser(r, 0));
+    return std::optional<core::User>(ReadUserColumns(r, 0));
   });
 }
 
@@ -159,7 +128,7 @@ Result<std::vector<core::User>> PgUsers::List(std::string_view after_id, int lim
     PgResult r = conn.Run(kSelectPage, Params().Add(after_id).Add(limit));
     std::vector<core::User> users;
     users.reserve(static_cast<size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) users.push_back(ReadUser(r, i));
+    for (int i = 0; i < r.rows(); ++i) users.push_back(ReadUserColumns(r, i));
     return users;
   });
 }
@@ -168,6 +137,32 @@ Result<int64_t> PgUsers::Count() {
   return db_.Single("users.count", [](Connection& conn) -> Result<int64_t> {
     return conn.Run("SELECT COUNT(*) FROM users").Int(0, 0);
   });
+}
+
+core::User ReadUserColumns(const PgResult& r, int row, int first) {
+  core::User u;
+  int c = first;
+  u.id = r.Text(row, c++);
+  u.created_at = r.Int(row, c++);
+  u.updated_at = r.Int(row, c++);
+  u.last_seen = r.OptInt(row, c++);
+  u.display_name = r.Text(row, c++);
+  u.avatar_url = r.Text(row, c++);
+  u.locale = r.Text(row, c++);
+  u.email = r.OptText(row, c++);
+  u.email_verified = r.Bool(row, c++);
+  u.new_email = r.OptText(row, c++);
+  u.phone_number = r.OptText(row, c++);
+  u.phone_number_verified = r.Bool(row, c++);
+  u.password_hash = r.OptText(row, c++);
+  u.default_role = r.Text(row, c++);
+  u.is_anonymous = r.Bool(row, c++);
+  u.disabled = r.Bool(row, c++);
+  u.metadata_json = r.Text(row, c++);
+  u.active_mfa_type = r.OptText(row, c++);
+  u.totp_secret_encrypted = r.OptText(row, c++);
+  u.roles = r.TextArray(row, c++);
+  return u;
 }
 
 }  // namespace gh::store::postgres
