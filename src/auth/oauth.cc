@@ -1,0 +1,269 @@
+// OAuthFlow, part one: the redirect dance (Start, Callback), grant codes and
+// ID-token sign-in. Who a profile is, linking and unlinking live in
+// oauth_identities.cc.
+#include "auth/oauth.h"
+
+#include <nlohmann/json.hpp>
+
+#include "auth/email_common.h"
+#include "auth/mfa.h"
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace gh::auth {
+
+namespace {
+
+using Json = nlohmann::json;
+
+// The request's sign-up options and flags, as kept in oauth_requests.options.
+std::string OptionsToJson(const SignUpOptions& o, bool grant) {
+  Json j = Json::object();
+  if (o.display_name) j["displayName"] = *o.display_name;
+  if (o.locale) j["locale"] = *o.locale;
+  if (o.default_role) j["defaultRole"] = *o.default_role;
+  if (o.allowed_roles) j["allowedRoles"] = *o.allowed_roles;
+  // Kept as text so the metadata reaches the user byte for byte.
+  if (o.metadata_json) j["metadata"] = *o.metadata_json;
+  if (grant) j["grant"] = true;
+  return j.dump();
+}
+
+SignUpOptions OptionsFromJson(const std::string& text, bool* grant) {
+  SignUpOptions o;
+  *grant = false;
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return o;
+  auto str = [&j](const char* key) -> std::optional<std::string> {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  o.display_name = str("displayName");
+  o.locale = str("locale");
+  o.default_role = str("defaultRole");
+  o.metadata_json = str("metadata");
+  if (auto it = j.find("allowedRoles"); it != j.end() && it->is_array()) {
+    std::vector<std::string> roles;
+    for (const auto& r : *it)
+      if (r.is_string()) roles.push_back(r.get<std::string>());
+    o.allowed_roles = std::move(roles);
+  }
+  if (auto it = j.find("grant"); it != j.end() && it->is_boolean()) *grant = it->get<bool>();
+  return o;
+}
+
+core::Error InvalidState() {
+  return core::Error(core::errc::kInvalidState,
+                     "The sign-in request is unknown, expired or was already used; start again");
+}
+
+}  // namespace
+
+OAuthFlow::OAuthFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+                     const TokenService& tokens, SessionService& sessions,
+                     const oauth::Catalogue* catalogue, std::string_view key_material)
+    : store_(store),
+      clock_(clock),
+      config_(config),
+      tokens_(tokens),
+      sessions_(sessions),
+      catalogue_(catalogue),
+      box_(key_material) {}
+
+std::vector<std::string> OAuthFlow::ProviderNames() const {
+  return catalogue_ != nullptr ? catalogue_->Names() : std::vector<std::string>();
+}
+
+core::Result<oauth::Provider*> OAuthFlow::Find(std::string_view name, bool need_id_token) const {
+  oauth::Provider* p = catalogue_ != nullptr ? catalogue_->Find(name) : nullptr;
+  if (p == nullptr || (need_id_token && !p->supports_id_token()))
+    return core::Error(core::errc::kDisabledEndpoint,
+                       "Sign-in with " + std::string(name) + " is not enabled");
+  return p;
+}
+
+std::string OAuthFlow::CallbackUrl(std::string_view provider) const {
+  std::string base = config_.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/v1/signin/provider/" + std::string(provider) + "/callback";
+}
+
+std::string OAuthFlow::ErrorRedirect(const std::string& target, const core::Error& error) const {
+  return AppendQuery(target, {{"error", error.code}, {"errorDescription", error.message}});
+}
+
+core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
+  auto provider = Find(request.provider, false);
+  if (!provider) return provider.error();
+
+  // Everything the callback would refuse is refused now, while the app can
+  // still show a JSON error instead of a dead end at the provider.
+  const std::string redirect_to = request.options.redirect_to && !request.options.redirect_to->empty()
+                                      ? *request.options.redirect_to
+                                      : config_.client_url;
+  if (!IsRedirectAllowed(config_, redirect_to))
+    return core::Error(core::errc::kRedirectNotAllowed, "The value of redirectTo is not allowed");
+  core::User scratch = NewUser(config_, clock_.NowMillis());
+  if (auto r = ApplySignUpOptions(config_, request.options, scratch); !r) return r.error();
+
+  store::OAuthRequest stored;
+  if (request.connect) {
+    auto claims = tokens_.Verify(*request.connect);
+    if (!claims) return claims.error();
+    if (claims->is_anonymous)
+      return core::Error(core::errc::kForbiddenAnonymous,
+                         "Anonymous users cannot link a provider; deanonymize first");
+    auto user = store_.users().FindById(claims->user_id);
+    if (!user) return user.error();
+    if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+    if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+    stored.connect_user_id = claims->user_id;
+  }
+
+  const std::string state = crypto::RandomToken(32);
+  oauth::AuthorizeParams params;
+  params.state = state;
+  params.redirect_uri = CallbackUrl((*provider)->name());
+  params.extra = request.extra;
+  if ((*provider)->supports_pkce()) {
+    stored.code_verifier = crypto::RandomToken(32);  // 43 characters, as RFC 7636 asks
+    params.code_challenge = crypto::Base64UrlEncode(crypto::Sha256(stored.code_verifier));
+  }
+  if ((*provider)->supports_id_token()) {
+    stored.nonce = crypto::RandomToken(16);
+    params.nonce = stored.nonce;
+  }
+  auto url = (*provider)->AuthorizeUrl(params);
+  if (!url) return url.error();
+
+  const core::UnixMillis now = clock_.NowMillis();
+  stored.state_hash = crypto::Sha256Hex(state);
+  stored.provider = (*provider)->name();
+  stored.redirect_to = redirect_to;
+  stored.options_json = OptionsToJson(request.options, request.grant);
+  stored.created_at = now;
+  stored.expires_at = now + int64_t{config_.oauth_request_ttl_seconds} * 1000;
+  if (auto r = store_.oauth().InsertRequest(stored); !r) return r.error();
+  return std::move(*url);
+}
+
+std::string OAuthFlow::Callback(const OAuthCallback& callback) {
+  if (callback.state.empty()) return ErrorRedirect(config_.client_url, InvalidState());
+  auto taken = store_.oauth().TakeRequest(crypto::Sha256Hex(callback.state), clock_.NowMillis());
+  if (!taken) return ErrorRedirect(config_.client_url, taken.error());
+  if (!taken->has_value()) return ErrorRedirect(config_.client_url, InvalidState());
+  const store::OAuthRequest& request = **taken;
+  // A state minted for another provider: someone is splicing flows together.
+  if (request.provider != callback.provider)
+    return ErrorRedirect(config_.client_url, InvalidState());
+  auto done = Finish(request, callback);
+  if (!done) return ErrorRedirect(request.redirect_to, done.error());
+  return std::move(*done);
+}
+
+core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
+                                            const OAuthCallback& callback) {
+  if (!callback.error.empty()) {
+    return core::Error(core::errc::kOAuthProviderError,
+                       callback.error_description.empty()
+                           ? "The provider refused the sign-in: " + callback.error
+                           : callback.error_description);
+  }
+  auto provider = Find(request.provider, false);
+  if (!provider) return provider.error();
+  if (callback.code.empty() && callback.id_token.empty())
+    return core::Error(core::errc::kInvalidRequest, "The provider sent neither code nor id_token");
+
+  oauth::CallbackParams params;
+  params.code = callback.code;
+  params.id_token = callback.id_token;
+  params.user_json = callback.user_json;
+  params.redirect_uri = CallbackUrl(request.provider);
+  params.code_verifier = request.code_verifier;
+  params.nonce = request.nonce;
+  oauth::TokenSet tokens;
+  if (!callback.code.empty()) {
+    auto exchanged = (*provider)->ExchangeCode(params);
+    if (!exchanged) return exchanged.error();
+    tokens = std::move(*exchanged);
+  } else {
+    tokens.id_token = callback.id_token;  // checked against the nonce by FetchProfile
+  }
+  auto profile = (*provider)->FetchProfile(tokens, params);
+  if (!profile) return profile.error();
+  if (profile->provider_user_id.empty())
+    return core::Error(core::errc::kOAuthProfileFetchFailed, "The provider named no user id");
+
+  if (request.connect_user_id) {
+    if (auto r = Link(*request.connect_user_id, request.provider, *profile, tokens); !r)
+      return r.error();
+    return request.redirect_to;
+  }
+
+  bool grant = false;
+  SignUpOptions options = OptionsFromJson(request.options_json, &grant);
+  auto user = ResolveUser(request.provider, *profile, tokens, options);
+  if (!user) return user.error();
+  if (grant && !MfaRequired(*user)) {
+    const std::string code = crypto::RandomToken(32);
+    const core::UnixMillis now = clock_.NowMillis();
+    store::OAuthGrant g;
+    g.code_hash = crypto::Sha256Hex(code);
+    g.user_id = user->id;
+    g.amr = "oauth";
+    g.provider = request.provider;
+    g.created_at = now;
+    g.expires_at = now + int64_t{config_.oauth_grant_ttl_seconds} * 1000;
+    if (auto r = store_.oauth().InsertGrant(g); !r) return r.error();
+    return AppendQuery(request.redirect_to, {{"grant", code}});
+  }
+  auto outcome = sessions_.StartOrChallenge(*user, callback.client, "oauth");
+  if (!outcome) return outcome.error();
+  // Second factor due: the app finishes with POST /signin/mfa/totp {ticket, otp}.
+  if (outcome->mfa) return AppendQuery(request.redirect_to, {{"mfaTicket", outcome->mfa->ticket}});
+  return AppendQuery(request.redirect_to, {{"refreshToken", outcome->session->refresh_token}});
+}
+
+core::Result<SignInOutcome> OAuthFlow::RedeemGrant(std::string_view code,
+                                                   const core::ClientInfo& client) {
+  const core::Error invalid(core::errc::kInvalidTicket, "Invalid or expired grant");
+  if (code.empty()) return invalid;
+  auto taken = store_.oauth().TakeGrant(crypto::Sha256Hex(code), clock_.NowMillis());
+  if (!taken) return taken.error();
+  if (!taken->has_value()) return invalid;
+  auto user = store_.users().FindById((*taken)->user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return invalid;
+  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  return sessions_.StartOrChallenge(**user, client, (*taken)->amr);
+}
+
+core::Result<SignInOutcome> OAuthFlow::SignInWithIdToken(const IdTokenSignIn& request) {
+  auto provider = Find(request.provider, true);
+  if (!provider) return provider.error();
+  core::User scratch = NewUser(config_, clock_.NowMillis());
+  if (auto r = ApplySignUpOptions(config_, request.options, scratch); !r) return r.error();
+  std::optional<std::string_view> nonce;
+  if (request.nonce) nonce = *request.nonce;
+  auto profile = (*provider)->VerifyIdToken(request.id_token, nonce);
+  if (!profile) return profile.error();
+  oauth::TokenSet tokens;  // the app keeps the provider's tokens; we get none
+  auto user = ResolveUser((*provider)->name(), *profile, tokens, request.options);
+  if (!user) return user.error();
+  return sessions_.StartOrChallenge(*user, request.client, "oauth");
+}
+
+core::Result<void> OAuthFlow::LinkIdToken(std::string_view user_id, std::string_view provider,
+                                          std::string_view id_token,
+                                          std::optional<std::string> nonce) {
+  auto p = Find(provider, true);
+  if (!p) return p.error();
+  std::optional<std::string_view> n;
+  if (nonce) n = *nonce;
+  auto profile = (*p)->VerifyIdToken(id_token, n);
+  if (!profile) return profile.error();
+  return Link(user_id, (*p)->name(), *profile, oauth::TokenSet{});
+}
+
+}  // namespace gh::auth

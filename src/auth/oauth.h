@@ -1,0 +1,158 @@
+// auth::OAuthFlow: sign-in and sign-up through OAuth 2.0 / OpenID Connect
+// providers (the redirect dance and native apps' ID tokens), linking further
+// providers to a signed-in user, and unlinking them.
+//
+// The redirect dance: Start stores the request (keyed by the SHA-256 of a
+// random `state`, with the PKCE verifier, nonce, redirectTo and sign-up
+// options; single-use, expiring after oauth_request_ttl_seconds) and returns
+// the provider's URL. Callback takes that request back (a replayed, tampered or
+// expired state finds nothing), trades the code for tokens, reads the profile
+// and settles who the person is:
+//   - an identity already linked: that user;
+//   - a new identity whose provider vouches for the email, an account with that
+//     email, and oauth_link_verified_email on: linked to that account;
+//   - otherwise a new user (unless sign-up is disabled), whose name, avatar,
+//     locale and email come from the profile when the options gave none.
+// The browser then goes back to redirectTo with `refreshToken` (Nhost's way),
+// `mfaTicket` (a TOTP user), or `grant` (a one-time code for RedeemGrant, when
+// the app asked for it; keeps long-lived tokens out of URLs); failures with
+// `error` and `errorDescription`.
+//
+// The provider's access and refresh tokens are kept on the identity, sealed
+// with crypto::SecretBox under the server's key (the MFA key material).
+//
+// Thread-safe. Calls block on the store and on the providers: worker threads only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "auth/sessions.h"
+#include "auth/tokens.h"
+#include "auth/user_options.h"
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/types.h"
+#include "crypto/secretbox.h"
+#include "oauth/provider.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+struct OAuthStart {
+  std::string provider;
+  SignUpOptions options;               // redirect_to included; checked up front
+  std::optional<std::string> connect;  // a signed-in user's access token: link, don't sign in
+  bool grant = false;                  // answer with a one-time grant code, not refreshToken
+  std::vector<std::pair<std::string, std::string>> extra;  // provider-specific query params
+};
+
+// What came back to the callback (query string or Apple's form POST).
+struct OAuthCallback {
+  std::string provider;
+  std::string state;
+  std::string code;
+  std::string id_token;
+  std::string user_json;
+  std::string error;
+  std::string error_description;
+  core::ClientInfo client;
+};
+
+struct IdTokenSignIn {
+  std::string provider;
+  std::string id_token;
+  std::optional<std::string> nonce;
+  SignUpOptions options;
+  core::ClientInfo client;
+};
+
+class OAuthFlow {
+ public:
+  // `catalogue` may be null (no provider configured: every call answers
+  // disabled-endpoint). `key_material` seals the providers' tokens.
+  OAuthFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+            const TokenService& tokens, SessionService& sessions,
+            const oauth::Catalogue* catalogue, std::string_view key_material);
+  OAuthFlow(const OAuthFlow&) = delete;
+  OAuthFlow& operator=(const OAuthFlow&) = delete;
+
+  // The provider URL to send the browser to. Errors (nothing stored):
+  // disabled-endpoint (no such enabled provider), redirectTo-not-allowed, those
+  // of ApplySignUpOptions, invalid-token / forbidden-anonymous / user-not-found
+  // (a bad `connect` token), oauth-provider-error (URL cannot be built).
+  core::Result<std::string> Start(const OAuthStart& request);
+
+  // Always a URL to redirect the browser to: redirectTo with the outcome, or
+  // with `error` / `errorDescription`. An unknown, replayed, expired or
+  // tampered state goes to client_url with invalid-state (there is no trusted
+  // redirectTo then). Other error codes: oauth-provider-error (the provider
+  // said `error`), oauth-token-echange-failed, oauth-profile-fetch-failed,
+  // invalid-token, disabled-endpoint, disabled-user, signup-disabled,
+  // email-already-in-use (an account has the email but may not be linked),
+  // invalid-request (identity linked to another account).
+  std::string Callback(const OAuthCallback& callback);
+
+  // Trades a grant code from Callback for a session (or an MFA ticket). Single
+  // use, valid oauth_grant_ttl_seconds. Errors: invalid-ticket, disabled-user.
+  core::Result<SignInOutcome> RedeemGrant(std::string_view code, const core::ClientInfo& client);
+
+  // Native apps: signs in with an ID token the app got from the provider's SDK.
+  // Errors: disabled-endpoint (provider absent or without ID tokens),
+  // invalid-token (signature, issuer, audience, expiry or nonce), and the
+  // sign-up errors of Callback.
+  core::Result<SignInOutcome> SignInWithIdToken(const IdTokenSignIn& request);
+
+  // Links the identity an ID token names to `user_id`. Errors: those of
+  // SignInWithIdToken's verification, invalid-request (linked to another
+  // account), user-not-found.
+  core::Result<void> LinkIdToken(std::string_view user_id, std::string_view provider,
+                                 std::string_view id_token, std::optional<std::string> nonce);
+
+  core::Result<std::vector<core::Identity>> ListIdentities(std::string_view user_id);
+
+  // Removes the user's identities at `provider`. Errors: invalid-request when
+  // there is none, or when it is the last way in (no password, no other
+  // identity, no verified email or phone an enabled passwordless method accepts).
+  core::Result<void> Unlink(std::string_view user_id, std::string_view provider);
+
+  // Names of the enabled providers (for the start-up banner).
+  std::vector<std::string> ProviderNames() const;
+
+  // Opens a sealed provider token (for tests and future provider API calls).
+  bool OpenToken(std::string_view sealed, std::string* token) const {
+    return box_.Open(sealed, token);
+  }
+
+ private:
+  core::Result<oauth::Provider*> Find(std::string_view name, bool need_id_token) const;
+  std::string CallbackUrl(std::string_view provider) const;
+  std::string ErrorRedirect(const std::string& target, const core::Error& error) const;
+  core::Result<std::string> Finish(const store::OAuthRequest& request,
+                                   const OAuthCallback& callback);
+  // Who `profile` is (oauth_identities.cc): the existing, linked or new user,
+  // with the identity created or refreshed.
+  core::Result<core::User> ResolveUser(std::string_view provider, const oauth::Profile& profile,
+                                       const oauth::TokenSet& tokens,
+                                       const SignUpOptions& options);
+  // Adds (or refreshes) the identity on `user_id`; invalid-request when it
+  // belongs to someone else.
+  core::Result<void> Link(std::string_view user_id, std::string_view provider,
+                          const oauth::Profile& profile, const oauth::TokenSet& tokens);
+  core::Identity MakeIdentity(std::string_view user_id, std::string_view provider,
+                              const oauth::Profile& profile, const oauth::TokenSet& tokens) const;
+  void SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const;
+
+  store::Store& store_;
+  const core::Clock& clock_;
+  const config::Config& config_;
+  const TokenService& tokens_;
+  SessionService& sessions_;
+  const oauth::Catalogue* catalogue_;
+  const crypto::SecretBox box_;
+};
+
+}  // namespace gh::auth

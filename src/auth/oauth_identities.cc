@@ -1,0 +1,194 @@
+// OAuthFlow, part two: who a provider's profile is (existing identity, linked
+// account, or a new user), linking to a signed-in user, listing and unlinking.
+#include <algorithm>
+
+#include "auth/oauth.h"
+#include "core/text.h"
+#include "crypto/random.h"
+
+namespace gh::auth {
+
+namespace {
+
+// The provider's name for the person, made acceptable as our display name: the
+// characters ApplySignUpOptions refuses (markup, URL and control characters)
+// are dropped and the rest cut to 32 characters. A provider's name is a hint,
+// not a request to refuse.
+std::string CleanDisplayName(const std::string& name) {
+  if (!core::IsValidUtf8(name)) return std::string();
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    const bool continuation = (c & 0xC0) == 0x80;
+    if (!continuation) {
+      if (c < 0x20 || c == 0x7F || c == '&' || c == '/' || c == ':' || c == '<' || c == '>' ||
+          c == '"' || c == '\\' || c == '`' || c == ';' || c == '=')
+        continue;
+      if (chars == 32) break;
+      ++chars;
+    }
+    out += static_cast<char>(c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+core::Error LinkedElsewhere() {
+  return core::Error(core::errc::kInvalidRequest,
+                     "This identity is linked to another account");
+}
+
+}  // namespace
+
+void OAuthFlow::SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const {
+  if (!tokens.access_token.empty()) identity.access_token_encrypted = box_.Seal(tokens.access_token);
+  // Providers often send a refresh token only on the first consent: keep the
+  // one we have when a later sign-in brings none.
+  if (!tokens.refresh_token.empty())
+    identity.refresh_token_encrypted = box_.Seal(tokens.refresh_token);
+}
+
+core::Identity OAuthFlow::MakeIdentity(std::string_view user_id, std::string_view provider,
+                                       const oauth::Profile& profile,
+                                       const oauth::TokenSet& tokens) const {
+  core::Identity i;
+  i.id = crypto::RandomUuid();
+  i.user_id = std::string(user_id);
+  i.provider = std::string(provider);
+  i.provider_user_id = profile.provider_user_id;
+  i.email = profile.email;
+  i.data_json = profile.raw_json.empty() ? "{}" : profile.raw_json;
+  i.created_at = i.updated_at = clock_.NowMillis();
+  SealTokens(tokens, i);
+  return i;
+}
+
+core::Result<void> OAuthFlow::Link(std::string_view user_id, std::string_view provider,
+                                   const oauth::Profile& profile, const oauth::TokenSet& tokens) {
+  auto user = store_.users().FindById(user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+  auto existing = store_.identities().Find(provider, profile.provider_user_id);
+  if (!existing) return existing.error();
+  if (existing->has_value()) {
+    core::Identity& i = **existing;
+    if (i.user_id != user_id) return LinkedElsewhere();
+    i.email = profile.email;
+    i.data_json = profile.raw_json.empty() ? "{}" : profile.raw_json;
+    i.updated_at = clock_.NowMillis();
+    SealTokens(tokens, i);
+    return store_.identities().Update(i);
+  }
+  auto created = store_.identities().Create(MakeIdentity(user_id, provider, profile, tokens));
+  // Someone linked the same identity a moment ago.
+  if (!created && created.error().Is(core::errc::kEmailAlreadyInUse)) return LinkedElsewhere();
+  return created;
+}
+
+core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
+                                                const oauth::Profile& profile,
+                                                const oauth::TokenSet& tokens,
+                                                const SignUpOptions& options) {
+  const core::UnixMillis now = clock_.NowMillis();
+  auto existing = store_.identities().Find(provider, profile.provider_user_id);
+  if (!existing) return existing.error();
+  if (existing->has_value()) {
+    core::Identity& i = **existing;
+    auto user = store_.users().FindById(i.user_id);
+    if (!user) return user.error();
+    if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+    if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+    i.email = profile.email;
+    i.data_json = profile.raw_json.empty() ? "{}" : profile.raw_json;
+    i.updated_at = now;
+    SealTokens(tokens, i);
+    if (auto r = store_.identities().Update(i); !r) return r.error();
+    return std::move(**user);
+  }
+
+  if (profile.email) {
+    auto by_email = store_.users().FindByEmail(*profile.email);
+    if (!by_email) return by_email.error();
+    if (by_email->has_value()) {
+      // Only the provider's word that the address is theirs lets a stranger's
+      // sign-in join an existing account.
+      if (!profile.email_verified || !config_.oauth_link_verified_email)
+        return core::Error(core::errc::kEmailAlreadyInUse,
+                           "An account with this email already exists: sign in to it, then link " +
+                               std::string(provider));
+      core::User user = std::move(**by_email);
+      if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+      if (!user.email_verified) {
+        // Anyone could have typed this address at sign-up; the provider has now
+        // proven who owns it. The owner gets the account, and a password or
+        // sessions set up by whoever typed it stop working.
+        user.email_verified = true;
+        const bool had_password = user.password_hash.has_value();
+        user.password_hash.reset();
+        user.updated_at = now;
+        if (auto r = store_.users().Update(user); !r) return r.error();
+        if (had_password)
+          if (auto r = store_.sessions().RevokeAllForUser(user.id, "oauth-email-proven", now); !r)
+            return r.error();
+      }
+      auto created = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens));
+      if (!created) return created.error();
+      return user;
+    }
+  }
+
+  if (config_.signup_disabled)
+    return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
+  core::User user = NewUser(config_, now);
+  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  if (!options.display_name) user.display_name = CleanDisplayName(profile.display_name);
+  if (!options.locale && !profile.locale.empty() && Contains(config_.allowed_locales, profile.locale))
+    user.locale = profile.locale;
+  user.avatar_url = profile.avatar_url;
+  user.email = profile.email;
+  user.email_verified = profile.email && profile.email_verified;
+  if (auto r = store_.users().Create(user); !r) return r.error();
+  if (auto r = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens)); !r) {
+    // Two first sign-ins of one identity raced; the other one's user stands.
+    (void)store_.users().Delete(user.id);
+    return r.error();
+  }
+  return user;
+}
+
+core::Result<std::vector<core::Identity>> OAuthFlow::ListIdentities(std::string_view user_id) {
+  return store_.identities().ListForUser(user_id);
+}
+
+core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view provider) {
+  auto user = store_.users().FindById(user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+  auto identities = store_.identities().ListForUser(user_id);
+  if (!identities) return identities.error();
+  bool found = false;
+  bool other = false;
+  for (const auto& i : *identities) (i.provider == provider ? found : other) = true;
+  if (!found)
+    return core::Error(core::errc::kInvalidRequest,
+                       "No " + std::string(provider) + " identity is linked to this account");
+  const core::User& u = **user;
+  const bool by_email = u.email && u.email_verified &&
+                        (config_.email_passwordless_enabled || config_.email_otp_enabled);
+  const bool by_phone =
+      u.phone_number && u.phone_number_verified && config_.sms_passwordless_enabled;
+  if (!other && !u.password_hash && !by_email && !by_phone)
+    return core::Error(core::errc::kInvalidRequest,
+                       "This is the account's last way to sign in: set a password or link "
+                       "another provider first");
+  auto removed = store_.identities().DeleteForUser(user_id, provider);
+  if (!removed) return removed.error();
+  return core::Ok();
+}
+
+}  // namespace gh::auth
