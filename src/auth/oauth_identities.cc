@@ -124,15 +124,16 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
       core::User user = std::move(**by_email);
       if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
       if (!user.email_verified) {
-        // Anyone could have typed this address at sign-up; the provider has now
-        // proven who owns it. The owner gets the account, and a password or
-        // sessions set up by whoever typed it stop working.
-        user.email_verified = true;
-        const bool had_password = user.password_hash.has_value();
-        user.password_hash.reset();
+        user.email_verified = true;  // the provider has now proven the address
+        // With verification required, a password set by whoever typed this
+        // address at sign-up was never usable and must not become usable now
+        // (pre-registration takeover): it goes, and so do any sessions. Without
+        // it the operator accepts unproven addresses, and the password stays.
+        const bool drop = config_.email_verification_required && user.password_hash.has_value();
+        if (drop) user.password_hash.reset();
         user.updated_at = now;
         if (auto r = store_.users().Update(user); !r) return r.error();
-        if (had_password)
+        if (drop)
           if (auto r = store_.sessions().RevokeAllForUser(user.id, "oauth-email-proven", now); !r)
             return r.error();
       }

@@ -302,9 +302,20 @@ TEST_F(OAuthFlowTest, VerifiedEmailLinksToExistingAccount) {
   core::User after = UserByEmail("ann@example.com");
   EXPECT_EQ(after.id, before.id);
   EXPECT_TRUE(after.email_verified);
-  // Whoever typed the unproven address at sign-up loses the password they set.
-  EXPECT_FALSE(after.password_hash.has_value());
+  // Verification is not required here: the operator accepts unproven
+  // addresses, and the password keeps working.
+  EXPECT_TRUE(after.password_hash.has_value());
   EXPECT_EQ(flow_->ListIdentities(after.id)->size(), 1u);
+}
+
+TEST_F(OAuthFlowTest, WithVerificationRequiredAnUnprovenPasswordIsDropped) {
+  SignUp("ann@example.com");  // unverified: the password was never usable
+  config_.email_verification_required = true;
+  const std::string url = Back(Begin());
+  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
+  core::User after = UserByEmail("ann@example.com");
+  EXPECT_TRUE(after.email_verified);
+  EXPECT_FALSE(after.password_hash.has_value());
 }
 
 TEST_F(OAuthFlowTest, VerifiedAccountKeepsItsPasswordWhenLinked) {
