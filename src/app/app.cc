@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "auth/account.h"
 #include "auth/anonymous.h"
 #include "auth/mfa.h"
+#include "auth/oauth.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
@@ -21,6 +23,8 @@
 #include "crypto/password.h"
 #include "crypto/random.h"
 #include "http/server.h"
+#include "oauth/http_client.h"
+#include "oauth/provider.h"
 #include "store/store.h"
 
 namespace gh::app {
@@ -39,6 +43,8 @@ struct App::Parts {
   std::unique_ptr<auth::MfaFlow> mfa;
   std::unique_ptr<notify::SmsSender> sms_sender;
   std::unique_ptr<auth::SmsFlow> sms;
+  std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled
+  std::unique_ptr<auth::OAuthFlow> oauth;
   std::unique_ptr<api::nhost::Deps> nhost;
   std::unique_ptr<EmailParts> email;
   std::unique_ptr<Housekeeper> housekeeper;
@@ -147,6 +153,25 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
                                            *p->password, *p->sms_sender, *sms_key);
   p->nhost->sms = p->sms.get();
 
+  // Social / OIDC sign-in. A provider whose settings cannot work is a start-up
+  // error, not a sign-in that fails later. Without any, the routes still answer
+  // (disabled-endpoint), as the spec's clients expect.
+  const bool any_provider =
+      std::any_of(p->config.oauth_providers.begin(), p->config.oauth_providers.end(),
+                  [](const config::OAuthProvider& o) { return o.enabled; });
+  if (any_provider) {
+    std::shared_ptr<oauth::HttpClient> http =
+        oauth::MakeCurlHttpClient(p->config.oauth_http_timeout_seconds);
+    auto catalogue = oauth::Catalogue::Create(p->config, p->clock, std::move(http));
+    if (!catalogue)
+      return core::Error(catalogue.error().code, "OAuth providers: " + catalogue.error().message);
+    p->catalogue = std::move(*catalogue);
+  }
+  // Provider tokens are sealed under the same key material as TOTP secrets.
+  p->oauth = std::make_unique<auth::OAuthFlow>(*p->store, p->clock, p->config, *p->tokens,
+                                               *p->sessions, p->catalogue.get(), mfa_key);
+  p->nhost->oauth = p->oauth.get();
+
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();
   api::nhost::RegisterRoutes(*router, *p->nhost);
@@ -167,6 +192,17 @@ void App::Run() {
 }
 void App::Stop() { parts_->server->Stop(); }
 
+namespace {
+
+std::string SocialLine(const std::vector<std::string>& providers) {
+  if (providers.empty()) return "off";
+  std::string line;
+  for (const auto& name : providers) line += (line.empty() ? "" : ", ") + name;
+  return line;
+}
+
+}  // namespace
+
 std::string App::Banner() const {
   const config::Config& c = parts_->config;
   std::ostringstream out;
@@ -184,6 +220,7 @@ std::string App::Banner() const {
       << ", phone+password " << (c.phone_password_enabled ? "on" : "off") << " (provider "
       << c.sms_provider << ")\n"
       << "  second factor TOTP " << (c.mfa_enabled ? "on" : "off") << "\n"
+      << "  social        " << SocialLine(parts_->oauth->ProviderNames()) << "\n"
       << "  email         " << parts_->email->Describe(c) << "\n";
   return out.str();
 }

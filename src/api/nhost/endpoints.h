@@ -25,6 +25,16 @@ http::Handler SignUpPhonePassword(const Deps& deps);
 http::Handler SignInPhonePassword(const Deps& deps);
 http::Handler ChangePhone(const Deps& deps);
 http::Handler VerifyPhoneChange(const Deps& deps);
+// provider.cc
+http::Handler SignInProvider(const Deps& deps);
+http::Handler SignInProviderCallbackGet(const Deps& deps);
+http::Handler SignInProviderCallbackPost(const Deps& deps);
+// provider_identities.cc (the last three are native extensions, see docs/api.md)
+http::Handler SignInIdToken(const Deps& deps);
+http::Handler LinkIdToken(const Deps& deps);
+http::Handler SignInProviderGrant(const Deps& deps);
+http::Handler ListUserProviders(const Deps& deps);
+http::Handler UnlinkUserProvider(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

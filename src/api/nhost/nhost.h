@@ -10,6 +10,7 @@
 #include "auth/account.h"
 #include "auth/anonymous.h"
 #include "auth/mfa.h"
+#include "auth/oauth.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
@@ -31,6 +32,8 @@ struct Deps {
   auth::MfaFlow& mfa;
   // Phone sign-in and phone change (sms.cc); null = those routes are not served.
   auth::SmsFlow* sms = nullptr;
+  // Social / OIDC sign-in and linking (provider*.cc); null = not served.
+  auth::OAuthFlow* oauth = nullptr;
 };
 
 // Adds every native route under `prefix` (normally "/v1").

@@ -48,6 +48,24 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
     router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps), sms);
     router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps), otp);
   }
+  if (deps.oauth) {
+    // Each start and callback reaches a provider, and states, grant codes and ID
+    // tokens are things to guess: the sign-in budget per IP. Worker lane: no
+    // password hashing, but blocking calls to the provider.
+    http::RouteOptions oauth;
+    oauth.rate_limit_per_minute = c.rate_limit_signin_per_minute;
+    oauth.rate_limit_burst = c.rate_limit_signin_burst;
+    const std::string p = prefix + "/signin/provider/{provider}";
+    router.Add("GET", p, SignInProvider(deps), oauth);
+    router.Add("GET", p + "/callback", SignInProviderCallbackGet(deps), oauth);
+    router.Add("POST", p + "/callback", SignInProviderCallbackPost(deps), oauth);
+    // A literal segment beats {provider}, and no provider route takes POST here.
+    router.Add("POST", prefix + "/signin/provider/grant", SignInProviderGrant(deps), oauth);
+    router.Add("POST", prefix + "/signin/idtoken", SignInIdToken(deps), oauth);
+    router.Add("POST", prefix + "/link/idtoken", LinkIdToken(deps), oauth);
+    router.Add("GET", prefix + "/user/providers", ListUserProviders(deps), token);
+    router.Add("DELETE", prefix + "/user/providers/{provider}", UnlinkUserProvider(deps), token);
+  }
   router.Add("POST", prefix + "/token", RefreshToken(deps), token);
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), token);
   router.Add("POST", prefix + "/signout", SignOut(deps), token);

@@ -1,0 +1,120 @@
+// GET /signin/provider/{provider}, and its callback (GET, and POST for
+// providers that answer with a form, as Apple does).
+//
+// The start answers 302 to the provider, or a JSON error while nothing has
+// happened yet (unknown provider, redirectTo not allowed, bad options). The
+// callback always answers a redirect: the outcome or the error travels in the
+// query string of redirectTo (see auth/oauth.h), because the browser, not the
+// app's code, is on the line.
+#include "api/nhost/endpoints.h"
+#include "api/nhost/render.h"
+
+namespace gh::api::nhost {
+namespace {
+
+// Provider-specific parameters an app may pass through to the authorization
+// URL. The rest (state, redirect_uri, scope, PKCE, nonce) is ours to set.
+constexpr std::string_view kPassThrough[] = {
+    "prompt",  "login_hint", "hd",         "access_type", "include_granted_scopes",
+    "max_age", "ui_locales", "acr_values", "display",     "domain_hint"};
+
+void AddNoStore(http::Response& r) {
+  // The URL carries a state, a token or a grant: never leak it in a Referer or a cache.
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  r.headers.emplace_back("Cache-Control", "no-store");
+}
+
+http::Response Redirect(std::string location, int status) {
+  http::Response r = http::Response::Redirect(std::move(location), status);
+  AddNoStore(r);
+  return r;
+}
+
+// Non-empty value of query parameter `name`, or nothing.
+std::optional<std::string> Opt(const http::Request& request, std::string_view name) {
+  std::string v = request.QueryParam(name);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+core::Result<auth::OAuthStart> ParseStart(const http::Request& request) {
+  auth::OAuthStart s;
+  s.provider = std::string(request.PathParam("provider"));
+  auth::SignUpOptions& o = s.options;
+  o.default_role = Opt(request, "defaultRole");
+  o.display_name = Opt(request, "displayName");
+  o.locale = Opt(request, "locale");
+  o.redirect_to = Opt(request, "redirectTo");
+  if (auto roles = Opt(request, "allowedRoles")) {
+    // The spec's form style without explode: one comma-separated value.
+    std::vector<std::string> list;
+    size_t pos = 0;
+    while (pos <= roles->size()) {
+      size_t comma = roles->find(',', pos);
+      std::string role = roles->substr(pos, comma == std::string::npos ? comma : comma - pos);
+      if (!role.empty()) list.push_back(std::move(role));
+      if (comma == std::string::npos) break;
+      pos = comma + 1;
+    }
+    o.allowed_roles = std::move(list);
+  }
+  if (auto metadata = Opt(request, "metadata")) {
+    Json j = Json::parse(*metadata, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object())
+      return core::Error(core::errc::kInvalidRequest, "metadata must be a JSON object");
+    o.metadata_json = j.dump();
+  }
+  s.connect = Opt(request, "connect");
+  if (auto grant = Opt(request, "grant")) {
+    if (*grant != "true" && *grant != "false")
+      return core::Error(core::errc::kInvalidRequest, "grant must be true or false");
+    s.grant = *grant == "true";
+  }
+  for (std::string_view name : kPassThrough)
+    if (auto v = Opt(request, name)) s.extra.emplace_back(std::string(name), std::move(*v));
+  return s;
+}
+
+// The callback's parameters, from a query string or a form body alike.
+auth::OAuthCallback ParseCallback(const http::Request& request, std::string_view text) {
+  http::Request as_query;
+  as_query.query = std::string(text);
+  auth::OAuthCallback cb;
+  cb.provider = std::string(request.PathParam("provider"));
+  cb.state = as_query.QueryParam("state");
+  cb.code = as_query.QueryParam("code");
+  cb.id_token = as_query.QueryParam("id_token");
+  cb.user_json = as_query.QueryParam("user");
+  cb.error = as_query.QueryParam("error");
+  cb.error_description = as_query.QueryParam("error_description");
+  cb.client = ClientOf(request);
+  return cb;
+}
+
+}  // namespace
+
+http::Handler SignInProvider(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    auto start = ParseStart(request);
+    if (!start) return respond(ErrorResponse(start.error()));
+    auto url = deps.oauth->Start(*start);
+    respond(url ? Redirect(std::move(*url), 302) : ErrorResponse(url.error()));
+  };
+}
+
+http::Handler SignInProviderCallbackGet(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    respond(Redirect(deps.oauth->Callback(ParseCallback(request, request.query)), 302));
+  };
+}
+
+http::Handler SignInProviderCallbackPost(const Deps& deps) {
+  return [&deps](http::Request& request, http::Responder respond) {
+    // Apple's form_post; a query string works too. 303: the browser follows with a GET.
+    auth::OAuthCallback cb =
+        ParseCallback(request, request.body.empty() ? request.query : request.body);
+    respond(Redirect(deps.oauth->Callback(cb), 303));
+  };
+}
+
+}  // namespace gh::api::nhost
