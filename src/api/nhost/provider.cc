@@ -75,6 +75,18 @@ core::Result<auth::OAuthStart> ParseStart(const http::Request& request) {
   return s;
 }
 
+// A switched-off built-in provider is disabled-endpoint; a name we have no
+// provider for at all (not a built-in, not a configured OpenID Connect one) is
+// a malformed request, as the spec's enum of provider names makes it.
+core::Error UnknownProvider(const core::Error& e, std::string_view provider) {
+  static constexpr std::string_view kBuiltIn[] = {"google", "apple",  "facebook",
+                                                  "twitter", "github", "discord"};
+  if (!e.Is(core::errc::kDisabledEndpoint)) return e;
+  for (std::string_view name : kBuiltIn)
+    if (name == provider) return e;
+  return core::Error(core::errc::kInvalidRequest, "Unknown provider " + std::string(provider));
+}
+
 // The callback's parameters, from a query string or a form body alike.
 auth::OAuthCallback ParseCallback(const http::Request& request, std::string_view text) {
   http::Request as_query;
@@ -98,7 +110,8 @@ http::Handler SignInProvider(const Deps& deps) {
     auto start = ParseStart(request);
     if (!start) return respond(ErrorResponse(start.error()));
     auto url = deps.oauth->Start(*start);
-    respond(url ? Redirect(std::move(*url), 302) : ErrorResponse(url.error()));
+    if (url) return respond(Redirect(std::move(*url), 302));
+    respond(ErrorResponse(UnknownProvider(url.error(), start->provider)));
   };
 }
 
