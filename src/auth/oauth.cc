@@ -203,7 +203,7 @@ core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
 
   bool grant = false;
   SignUpOptions options = OptionsFromJson(request.options_json, &grant);
-  auto user = ResolveUser(request.provider, *profile, tokens, options);
+  auto user = ResolveUser(request.provider, *profile, tokens, options, callback.client);
   if (!user) return user.error();
   if (grant && !MfaRequired(*user)) {
     const std::string code = crypto::RandomToken(32);
@@ -249,7 +249,7 @@ core::Result<SignInOutcome> OAuthFlow::SignInWithIdToken(const IdTokenSignIn& re
   auto profile = (*provider)->VerifyIdToken(request.id_token, nonce);
   if (!profile) return profile.error();
   oauth::TokenSet tokens;  // the app keeps the provider's tokens; we get none
-  auto user = ResolveUser((*provider)->name(), *profile, tokens, request.options);
+  auto user = ResolveUser((*provider)->name(), *profile, tokens, request.options, request.client);
   if (!user) return user.error();
   return sessions_.StartOrChallenge(*user, request.client, "oauth");
 }

@@ -136,8 +136,8 @@ class OAuthFlow {
   // Who `profile` is (oauth_identities.cc): the existing, linked or new user,
   // with the identity created or refreshed.
   core::Result<core::User> ResolveUser(std::string_view provider, const oauth::Profile& profile,
-                                       const oauth::TokenSet& tokens,
-                                       const SignUpOptions& options);
+                                       const oauth::TokenSet& tokens, const SignUpOptions& options,
+                                       const core::ClientInfo& client);
   // Adds (or refreshes) the identity on `user_id`; invalid-request when it
   // belongs to someone else.
   core::Result<void> Link(std::string_view user_id, std::string_view provider,
@@ -145,6 +145,9 @@ class OAuthFlow {
   core::Identity MakeIdentity(std::string_view user_id, std::string_view provider,
                               const oauth::Profile& profile, const oauth::TokenSet& tokens) const;
   void SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const;
+  // Best effort, as elsewhere: a failed audit write does not fail the sign-in.
+  void Audit(std::string_view type, const std::string& user_id, std::string_view provider,
+             const core::ClientInfo& client) const;
 
   store::Store& store_;
   const core::Clock& clock_;

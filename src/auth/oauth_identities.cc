@@ -2,6 +2,8 @@
 // account, or a new user), linking to a signed-in user, listing and unlinking.
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "auth/oauth.h"
 #include "core/text.h"
 #include "crypto/random.h"
@@ -45,6 +47,18 @@ core::Error LinkedElsewhere() {
 
 }  // namespace
 
+void OAuthFlow::Audit(std::string_view type, const std::string& user_id,
+                      std::string_view provider, const core::ClientInfo& client) const {
+  core::AuditEvent ev;
+  ev.at = clock_.NowMillis();
+  ev.type = std::string(type);
+  ev.user_id = user_id;
+  ev.ip = client.ip;
+  ev.user_agent = client.user_agent.substr(0, 512);
+  ev.data_json = nlohmann::json{{"provider", provider}}.dump();
+  (void)store_.audit().Append(ev);
+}
+
 void OAuthFlow::SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const {
   if (!tokens.access_token.empty()) identity.access_token_encrypted = box_.Seal(tokens.access_token);
   // Providers often send a refresh token only on the first consent: keep the
@@ -87,13 +101,15 @@ core::Result<void> OAuthFlow::Link(std::string_view user_id, std::string_view pr
   auto created = store_.identities().Create(MakeIdentity(user_id, provider, profile, tokens));
   // Someone linked the same identity a moment ago.
   if (!created && created.error().Is(core::errc::kEmailAlreadyInUse)) return LinkedElsewhere();
+  if (created) Audit("oauth-linked", std::string(user_id), provider, {});
   return created;
 }
 
 core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
                                                 const oauth::Profile& profile,
                                                 const oauth::TokenSet& tokens,
-                                                const SignUpOptions& options) {
+                                                const SignUpOptions& options,
+                                                const core::ClientInfo& client) {
   const core::UnixMillis now = clock_.NowMillis();
   auto existing = store_.identities().Find(provider, profile.provider_user_id);
   if (!existing) return existing.error();
@@ -139,6 +155,7 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
       }
       auto created = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens));
       if (!created) return created.error();
+      Audit("oauth-linked-by-email", user.id, provider, client);
       return user;
     }
   }
@@ -159,6 +176,7 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
     (void)store_.users().Delete(user.id);
     return r.error();
   }
+  Audit("signup-oauth", user.id, provider, client);
   return user;
 }
 
@@ -189,6 +207,7 @@ core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view 
                        "another provider first");
   auto removed = store_.identities().DeleteForUser(user_id, provider);
   if (!removed) return removed.error();
+  Audit("oauth-unlinked", std::string(user_id), provider, {});
   return core::Ok();
 }
 

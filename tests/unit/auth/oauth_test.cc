@@ -4,7 +4,7 @@
 // sign-in and linking, unlinking, and the provider's tokens sealed at rest.
 #include "auth/oauth.h"
 
-#include <map>
+#include <algorithm>
 
 #include "auth/mfa.h"
 #include "flow_fixture.h"
@@ -463,6 +463,19 @@ TEST_F(OAuthFlowTest, UnlinkNeverRemovesTheLastWayIn) {
   config_.email_passwordless_enabled = true;
   ASSERT_TRUE(flow_->Unlink(id, "google").ok());
   EXPECT_TRUE(flow_->ListIdentities(id)->empty());
+}
+
+TEST_F(OAuthFlowTest, SignUpLinkAndUnlinkAreAudited) {
+  Back(Begin());
+  const std::string id = UserByEmail("ann@example.com").id;
+  ASSERT_TRUE(flow_->LinkIdToken(id, "google", "good-id-token", std::nullopt).ok());
+  ASSERT_TRUE(flow_->Unlink(id, "google").ok());
+  auto events = store_->audit().ListForUser(id, 10);
+  ASSERT_TRUE(events.ok());
+  std::vector<std::string> types;
+  for (const auto& ev : *events) types.push_back(ev.type);
+  for (const char* want : {"signup-oauth", "oauth-linked", "oauth-unlinked"})
+    EXPECT_NE(std::find(types.begin(), types.end(), want), types.end()) << want;
 }
 
 TEST_F(OAuthFlowTest, UnlinkWithPassword) {
