@@ -1,5 +1,7 @@
 #include "config/settings.h"
 
+#include "config/provider_settings.h"
+
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -16,34 +18,9 @@ namespace {
 using Setter = std::function<std::optional<std::string>(Config&, std::string_view)>;
 using Getter = std::function<std::string(const Config&)>;
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string item = Trim(text.substr(start, comma - start));
-    if (!item.empty()) out.push_back(std::move(item));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += ",";
-    out += i;
-  }
-  return out;
-}
+using internal::JoinList;
+using internal::SplitList;
+using internal::Trim;
 
 // Typed accessors over Config members: each returns the (set, get) pair.
 struct Field {
@@ -77,15 +54,9 @@ Field Num(Int Config::*m, int64_t lo, int64_t hi) {
 
 Field Bool(bool Config::*m) {
   return {[m](Config& c, std::string_view t) -> std::optional<std::string> {
-            std::string s = Trim(t);
-            std::transform(s.begin(), s.end(), s.begin(), ::tolower);
-            if (s == "true" || s == "1" || s == "yes" || s == "on") {
-              c.*m = true;
-            } else if (s == "false" || s == "0" || s == "no" || s == "off" || s.empty()) {
-              c.*m = false;
-            } else {
-              return "expected true or false, got \"" + s + "\"";
-            }
+            auto b = internal::ParseBool(t);
+            if (!b) return "expected true or false, got \"" + Trim(t) + "\"";
+            c.*m = *b;
             return std::nullopt;
           },
           [m](const Config& c) { return std::string(c.*m ? "true" : "false"); }};
@@ -321,6 +292,18 @@ std::vector<Setting> BuildTable() {
       "Time allowed for one SMTP delivery attempt.");
   add("smtp_retries", {}, Num(&Config::smtp_retries, 0, 10),
       "Extra delivery attempts after a failure, with doubling backoff from 0.5 s.");
+  // --- social and OpenID Connect sign-in
+  add("oauth_link_verified_email", {}, Bool(&Config::oauth_link_verified_email),
+      "A provider identity whose email the provider has verified joins the existing account "
+      "with that email (off = such a sign-in is refused and the user must link it while signed "
+      "in).");
+  add("oauth_request_ttl_seconds", {}, Num(&Config::oauth_request_ttl_seconds, 30, 3600),
+      "Time from the redirect to the provider until its callback; older states are refused.");
+  add("oauth_grant_ttl_seconds", {}, Num(&Config::oauth_grant_ttl_seconds, 5, 600),
+      "Lifetime of the one-time grant code an app exchanges for the session.");
+  add("oauth_http_timeout_seconds", {}, Num(&Config::oauth_http_timeout_seconds, 1, 120),
+      "Time allowed for one call to a provider (token, profile, discovery, JWKS).");
+  internal::AddProviderSettings(&t);
   return t;
 }
 
@@ -373,17 +356,40 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       msg << toml_path << ": " << e.description() << " (line " << e.source().begin.line << ")";
       return core::Error(core::errc::kInvalidRequest, msg.str());
     }
-    for (const auto& [key, node] : doc) {
-      std::string k(key.str());
+    // Tables flatten to dotted keys: [provider.google] client_id = ... is
+    // "provider.google.client_id", as is the dotted key itself.
+    std::vector<std::pair<std::string, const toml::node*>> flat;
+    std::function<void(const toml::table&, const std::string&)> flatten =
+        [&](const toml::table& tbl, const std::string& prefix) {
+          for (const auto& [key, node] : tbl) {
+            std::string k = prefix + std::string(key.str());
+            if (const toml::table* sub = node.as_table()) {
+              flatten(*sub, k + ".");
+            } else {
+              flat.emplace_back(k, &node);
+            }
+          }
+        };
+    flatten(doc, "");
+    for (const auto& [k, node] : flat) {
+      auto text = TomlText(*node);
+      if (!text) {
+        problems.push_back(toml_path + ": " + k + ": unsupported value type");
+        continue;
+      }
+      // [oidc.<name>] tables declare generic OIDC providers by their own names.
+      if (k.rfind("oidc.", 0) == 0 && std::count(k.begin(), k.end(), '.') == 2) {
+        size_t dot = k.find('.', 5);
+        if (auto err =
+                internal::SetOidcField(config, k.substr(5, dot - 5), k.substr(dot + 1), *text)) {
+          problems.push_back(toml_path + ": " + k + ": " + *err);
+        }
+        continue;
+      }
       auto it =
           std::find_if(table.begin(), table.end(), [&](const Setting& s) { return s.key == k; });
       if (it == table.end()) {
         problems.push_back(toml_path + ": unknown setting \"" + k + "\"");
-        continue;
-      }
-      auto text = TomlText(node);
-      if (!text) {
-        problems.push_back(toml_path + ": " + k + ": unsupported value type");
         continue;
       }
       if (auto err = it->set(config, *text)) problems.push_back(toml_path + ": " + k + ": " + *err);
@@ -401,6 +407,8 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       break;
     }
   }
+  // Generic OIDC providers are known only now, from the list just read.
+  for (auto& p : internal::ApplyOidcEnvironment(config, env)) problems.push_back(std::move(p));
   // HS256 is what a shared secret means.
   if (!config.jwt_secret.empty()) config.jwt_algorithm = "HS256";
 
@@ -439,6 +447,7 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");
+  for (auto& problem : internal::ValidateProviders(c)) p.push_back(std::move(problem));
   return p;
 }
 
@@ -448,8 +457,10 @@ std::string RenderMarkdown() {
   out << "# Configuration\n\n"
          "Every setting has a default that works on a laptop. Set it in the environment\n"
          "(`GATEHOUSE_*`, or the Nhost `AUTH_*` alias where one is listed) or in a TOML file\n"
-         "passed with `gatehouse serve --config file.toml` (flat `key = value` lines; lists are\n"
-         "TOML arrays or comma-separated strings). The environment wins over the file.\n"
+         "passed with `gatehouse serve --config file.toml` (`key = value` lines; a dotted key\n"
+         "such as `provider.google.client_id` may also be written in a `[provider.google]`\n"
+         "table; lists are TOML arrays or comma-separated strings). The environment wins over\n"
+         "the file.\n"
          "`gatehouse config check` validates the result and prints it, secrets masked.\n\n"
          "This file is generated by `gatehouse config docs`; edit `src/config/settings.cc`.\n\n"
          "| TOML key | environment | aliases | default | meaning |\n"
@@ -461,6 +472,7 @@ std::string RenderMarkdown() {
       out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
     out << " | " << (def.empty() ? "" : "`" + def + "`") << " | " << s.doc << " |\n";
   }
+  out << internal::RenderOidcMarkdown();
   return out.str();
 }
 
@@ -471,6 +483,7 @@ std::string Describe(const Config& config) {
     if (s.secret && !v.empty()) v = "(set, " + std::to_string(v.size()) + " bytes)";
     out << s.key << " = " << v << "\n";
   }
+  out << internal::DescribeOidc(config);
   return out.str();
 }
 

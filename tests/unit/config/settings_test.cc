@@ -134,3 +134,146 @@ TEST(Settings, CommittedDocsMatchTheTable) {
 
 }  // namespace
 }  // namespace gh::config
+
+namespace gh::config {
+namespace {
+
+const OAuthProvider* Provider(const Config& c, const std::string& name) {
+  for (const auto& p : c.oauth_providers)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+TEST(ProviderSettings, BuiltInProvidersFromEnvironmentAndNhostAliases) {
+  auto c = Load({{"GATEHOUSE_PROVIDER_GOOGLE_ENABLED", "true"},
+                 {"GATEHOUSE_PROVIDER_GOOGLE_CLIENT_ID", "g-id"},
+                 {"GATEHOUSE_PROVIDER_GOOGLE_SCOPES", "openid, email"},
+                 {"GATEHOUSE_PROVIDER_GOOGLE_AUDIENCES", "ios,android"},
+                 {"GATEHOUSE_PROVIDER_GOOGLE_TOKEN_URL", "http://127.0.0.1:9/token"},
+                 {"AUTH_PROVIDER_GITHUB_ENABLED", "true"},
+                 {"AUTH_PROVIDER_GITHUB_CLIENT_ID", "gh-id"},
+                 {"AUTH_PROVIDER_GITHUB_CLIENT_SECRET", "gh-secret"},
+                 {"AUTH_PROVIDER_APPLE_ENABLED", "1"},
+                 {"AUTH_PROVIDER_APPLE_CLIENT_ID", "com.example"},
+                 {"AUTH_PROVIDER_APPLE_TEAM_ID", "T"},
+                 {"AUTH_PROVIDER_APPLE_KEY_ID", "K"},
+                 {"AUTH_PROVIDER_APPLE_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const OAuthProvider* g = Provider(*c, "google");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->kind, "google");
+  EXPECT_TRUE(g->enabled);
+  EXPECT_EQ(g->client_id, "g-id");
+  EXPECT_EQ(g->scopes, (std::vector<std::string>{"openid", "email"}));
+  EXPECT_EQ(g->audiences, (std::vector<std::string>{"ios", "android"}));
+  EXPECT_EQ(g->token_url, "http://127.0.0.1:9/token");
+  ASSERT_NE(Provider(*c, "github"), nullptr);
+  EXPECT_EQ(Provider(*c, "github")->client_secret, "gh-secret");
+  ASSERT_NE(Provider(*c, "apple"), nullptr);
+  EXPECT_EQ(Provider(*c, "apple")->apple_team_id, "T");
+  EXPECT_EQ(Provider(*c, "discord"), nullptr);  // nothing set
+  std::string described = Describe(*c);
+  EXPECT_EQ(described.find("gh-secret"), std::string::npos);
+  EXPECT_NE(described.find("provider.google.client_id = g-id"), std::string::npos);
+}
+
+TEST(ProviderSettings, EnabledProviderNeedsItsSettings) {
+  auto c = Load({{"GATEHOUSE_PROVIDER_DISCORD_ENABLED", "true"},
+                 {"GATEHOUSE_PROVIDER_APPLE_ENABLED", "true"},
+                 {"GATEHOUSE_PROVIDER_APPLE_CLIENT_ID", "com.example"},
+                 {"GATEHOUSE_PROVIDER_FACEBOOK_ENABLED", "maybe"}});
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.error().message;
+  EXPECT_NE(m.find("provider discord: client_id is required"), std::string::npos) << m;
+  EXPECT_NE(m.find("provider apple: team_id, key_id and private_key are required"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("GATEHOUSE_PROVIDER_FACEBOOK_ENABLED: expected true or false"),
+            std::string::npos)
+      << m;
+  // Settings of a disabled provider are not checked.
+  EXPECT_TRUE(Load({{"GATEHOUSE_PROVIDER_DISCORD_CLIENT_SECRET", "s"}}).ok());
+}
+
+TEST(ProviderSettings, GenericOidcProvidersAreNamedByTheList) {
+  auto c = Load({{"GATEHOUSE_OIDC_PROVIDERS", "acme, corp-sso"},
+                 {"GATEHOUSE_OIDC_ACME_ISSUER", "https://acme.example"},
+                 {"GATEHOUSE_OIDC_ACME_CLIENT_ID", "a-id"},
+                 {"GATEHOUSE_OIDC_ACME_CLIENT_SECRET", "a-secret"},
+                 {"GATEHOUSE_OIDC_CORP_SSO_ISSUER", "https://sso.corp"},
+                 {"GATEHOUSE_OIDC_CORP_SSO_CLIENT_ID", "c-id"},
+                 {"GATEHOUSE_OIDC_CORP_SSO_SCOPES", "openid,groups"},
+                 {"GATEHOUSE_OIDC_OTHER_ISSUER", "https://not-listed"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const OAuthProvider* acme = Provider(*c, "acme");
+  ASSERT_NE(acme, nullptr);
+  EXPECT_EQ(acme->kind, "oidc");
+  EXPECT_TRUE(acme->enabled);
+  EXPECT_EQ(acme->issuer, "https://acme.example");
+  EXPECT_EQ(acme->client_secret, "a-secret");
+  const OAuthProvider* corp = Provider(*c, "corp-sso");
+  ASSERT_NE(corp, nullptr);
+  EXPECT_EQ(corp->scopes, (std::vector<std::string>{"openid", "groups"}));
+  EXPECT_EQ(Provider(*c, "other"), nullptr);
+  std::string described = Describe(*c);
+  EXPECT_NE(described.find("oidc.corp-sso.issuer = https://sso.corp"), std::string::npos);
+  EXPECT_EQ(described.find("a-secret"), std::string::npos);
+
+  auto missing_issuer =
+      Load({{"GATEHOUSE_OIDC_PROVIDERS", "acme"}, {"GATEHOUSE_OIDC_ACME_CLIENT_ID", "x"}});
+  ASSERT_FALSE(missing_issuer.ok());
+  EXPECT_NE(missing_issuer.error().message.find("provider acme: issuer is required"),
+            std::string::npos);
+  EXPECT_FALSE(Load({{"GATEHOUSE_OIDC_PROVIDERS", "Acme"}}).ok());
+  EXPECT_FALSE(Load({{"GATEHOUSE_OIDC_PROVIDERS", "google"}}).ok());
+}
+
+TEST(ProviderSettings, OAuthGlobals) {
+  auto c = Load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->oauth_link_verified_email);
+  EXPECT_EQ(c->oauth_request_ttl_seconds, 600);
+  EXPECT_EQ(c->oauth_grant_ttl_seconds, 60);
+  EXPECT_EQ(c->oauth_http_timeout_seconds, 10);
+  auto d = Load({{"GATEHOUSE_OAUTH_LINK_VERIFIED_EMAIL", "false"},
+                 {"GATEHOUSE_OAUTH_REQUEST_TTL_SECONDS", "120"},
+                 {"GATEHOUSE_OAUTH_GRANT_TTL_SECONDS", "30"},
+                 {"GATEHOUSE_OAUTH_HTTP_TIMEOUT_SECONDS", "3"}});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_FALSE(d->oauth_link_verified_email);
+  EXPECT_EQ(d->oauth_request_ttl_seconds, 120);
+  EXPECT_EQ(d->oauth_grant_ttl_seconds, 30);
+  EXPECT_EQ(d->oauth_http_timeout_seconds, 3);
+}
+
+TEST_F(TomlFile, ProviderTablesAndOidcTables) {
+  Write(
+      "[provider.github]\nenabled = true\nclient_id = \"gh\"\nscopes = [\"read:user\"]\n"
+      "[oidc.acme]\nissuer = \"https://acme.example\"\nclient_id = \"a\"\n");
+  auto c = Load({{"GATEHOUSE_PROVIDER_GITHUB_CLIENT_ID", "from-env"}}, path_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_NE(Provider(*c, "github"), nullptr);
+  EXPECT_TRUE(Provider(*c, "github")->enabled);
+  EXPECT_EQ(Provider(*c, "github")->client_id, "from-env");
+  EXPECT_EQ(Provider(*c, "github")->scopes, (std::vector<std::string>{"read:user"}));
+  ASSERT_NE(Provider(*c, "acme"), nullptr);
+  EXPECT_EQ(Provider(*c, "acme")->issuer, "https://acme.example");
+
+  Write("[oidc.acme]\nissuer = \"https://acme.example\"\nclient_id = \"a\"\nbogus = 1\n");
+  auto bad = Load({}, path_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("oidc.acme.bogus"), std::string::npos) << bad.error().message;
+  Write("[provider.myspace]\nclient_id = \"x\"\n");
+  EXPECT_FALSE(Load({}, path_).ok());
+}
+
+TEST(ProviderSettings, DocsDescribeGenericOidcSettings) {
+  std::string md = RenderMarkdown();
+  EXPECT_NE(md.find("`GATEHOUSE_OIDC_<NAME>_ISSUER`"), std::string::npos);
+  EXPECT_NE(md.find("`GATEHOUSE_PROVIDER_APPLE_PRIVATE_KEY`"), std::string::npos);
+  EXPECT_NE(md.find("`AUTH_PROVIDER_APPLE_TEAM_ID`"), std::string::npos);
+  EXPECT_EQ(md.find("GATEHOUSE_PROVIDER_GOOGLE_TEAM_ID"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gh::config
