@@ -99,9 +99,10 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
 
   // Everything the callback would refuse is refused now, while the app can
   // still show a JSON error instead of a dead end at the provider.
-  const std::string redirect_to = request.options.redirect_to && !request.options.redirect_to->empty()
-                                      ? *request.options.redirect_to
-                                      : config_.client_url;
+  const std::string redirect_to =
+      request.options.redirect_to && !request.options.redirect_to->empty()
+          ? *request.options.redirect_to
+          : config_.client_url;
   if (!IsRedirectAllowed(config_, redirect_to))
     return core::Error(core::errc::kRedirectNotAllowed, "The value of redirectTo is not allowed");
   core::User scratch = NewUser(config_, clock_.NowMillis());

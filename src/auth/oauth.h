@@ -75,8 +75,8 @@ class OAuthFlow {
   // `catalogue` may be null (no provider configured: every call answers
   // disabled-endpoint). `key_material` seals the providers' tokens.
   OAuthFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
-            const TokenService& tokens, SessionService& sessions,
-            const oauth::Catalogue* catalogue, std::string_view key_material);
+            const TokenService& tokens, SessionService& sessions, const oauth::Catalogue* catalogue,
+            std::string_view key_material);
   OAuthFlow(const OAuthFlow&) = delete;
   OAuthFlow& operator=(const OAuthFlow&) = delete;
 

@@ -41,14 +41,13 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 core::Error LinkedElsewhere() {
-  return core::Error(core::errc::kInvalidRequest,
-                     "This identity is linked to another account");
+  return core::Error(core::errc::kInvalidRequest, "This identity is linked to another account");
 }
 
 }  // namespace
 
-void OAuthFlow::Audit(std::string_view type, const std::string& user_id,
-                      std::string_view provider, const core::ClientInfo& client) const {
+void OAuthFlow::Audit(std::string_view type, const std::string& user_id, std::string_view provider,
+                      const core::ClientInfo& client) const {
   core::AuditEvent ev;
   ev.at = clock_.NowMillis();
   ev.type = std::string(type);
@@ -60,7 +59,8 @@ void OAuthFlow::Audit(std::string_view type, const std::string& user_id,
 }
 
 void OAuthFlow::SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const {
-  if (!tokens.access_token.empty()) identity.access_token_encrypted = box_.Seal(tokens.access_token);
+  if (!tokens.access_token.empty())
+    identity.access_token_encrypted = box_.Seal(tokens.access_token);
   // Providers often send a refresh token only on the first consent: keep the
   // one we have when a later sign-in brings none.
   if (!tokens.refresh_token.empty())
@@ -165,7 +165,8 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
   core::User user = NewUser(config_, now);
   if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
   if (!options.display_name) user.display_name = CleanDisplayName(profile.display_name);
-  if (!options.locale && !profile.locale.empty() && Contains(config_.allowed_locales, profile.locale))
+  if (!options.locale && !profile.locale.empty() &&
+      Contains(config_.allowed_locales, profile.locale))
     user.locale = profile.locale;
   user.avatar_url = profile.avatar_url;
   user.email = profile.email;

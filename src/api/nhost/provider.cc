@@ -79,7 +79,7 @@ core::Result<auth::OAuthStart> ParseStart(const http::Request& request) {
 // provider for at all (not a built-in, not a configured OpenID Connect one) is
 // a malformed request, as the spec's enum of provider names makes it.
 core::Error UnknownProvider(const core::Error& e, std::string_view provider) {
-  static constexpr std::string_view kBuiltIn[] = {"google", "apple",  "facebook",
+  static constexpr std::string_view kBuiltIn[] = {"google",  "apple",  "facebook",
                                                   "twitter", "github", "discord"};
   if (!e.Is(core::errc::kDisabledEndpoint)) return e;
   for (std::string_view name : kBuiltIn)

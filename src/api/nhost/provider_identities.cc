@@ -35,8 +35,7 @@ core::Result<IdTokenBody> ParseIdTokenBody(const Json& body) {
   return IdTokenBody{std::move(*provider), std::move(*id_token), std::move(*nonce)};
 }
 
-core::Result<auth::SignInOutcome> RunSignInIdToken(const Deps& deps,
-                                                   const http::Request& request) {
+core::Result<auth::SignInOutcome> RunSignInIdToken(const Deps& deps, const http::Request& request) {
   auto body = ParseJsonObject(request.body);
   if (!body) return body.error();
   if (auto r = OnlyMembers(*body, {"provider", "idToken", "nonce", "options"}); !r)

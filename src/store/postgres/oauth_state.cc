@@ -9,7 +9,7 @@ namespace gh::store::postgres {
 
 namespace {
 
-#define GH_REQUEST_COLUMNS                                                            \
+#define GH_REQUEST_COLUMNS                                                              \
   "state_hash, provider, code_verifier, nonce, redirect_to, options, connect_user_id, " \
   "created_at, expires_at"
 #define GH_GRANT_COLUMNS "code_hash, user_id, amr, provider, created_at, expires_at"
@@ -99,8 +99,8 @@ Result<int> PgOAuthState::Purge(core::UnixMillis before) {
   return db_.Single("oauth.purge", [&](Connection& conn) -> Result<int> {
     int n = conn.Run("DELETE FROM oauth_requests WHERE expires_at < $1", Params().Add(before))
                 .affected();
-    n += conn.Run("DELETE FROM oauth_grants WHERE expires_at < $1", Params().Add(before))
-             .affected();
+    n +=
+        conn.Run("DELETE FROM oauth_grants WHERE expires_at < $1", Params().Add(before)).affected();
     return n;
   });
 }

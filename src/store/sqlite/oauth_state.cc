@@ -8,7 +8,7 @@ namespace gh::store::sqlite {
 
 namespace {
 
-#define GH_REQUEST_COLUMNS                                                            \
+#define GH_REQUEST_COLUMNS                                                              \
   "state_hash, provider, code_verifier, nonce, redirect_to, options, connect_user_id, " \
   "created_at, expires_at"
 #define GH_GRANT_COLUMNS "code_hash, user_id, amr, provider, created_at, expires_at"

@@ -46,8 +46,13 @@ class FakeProvider final : public oauth::Provider {
   oauth::AuthorizeParams authorize;
   oauth::CallbackParams exchanged;
   oauth::TokenSet tokens{"provider-access", "provider-refresh", "", "openid", 3600};
-  oauth::Profile profile{"sub-1", std::string("ann@example.com"), true, "Ann: <Admin>",
-                         "https://img.test/ann.png", "fr", R"({"sub":"sub-1"})"};
+  oauth::Profile profile{"sub-1",
+                         std::string("ann@example.com"),
+                         true,
+                         "Ann: <Admin>",
+                         "https://img.test/ann.png",
+                         "fr",
+                         R"({"sub":"sub-1"})"};
 
  private:
   std::string name_;
@@ -151,8 +156,7 @@ TEST_F(OAuthFlowTest, StartRefusesUnknownProviderBadRedirectAndBadOptions) {
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kRoleNotAllowed);
 
   OAuthFlow none(*store_, clock_, config_, *tokens_, *sessions_, nullptr, "k");
-  EXPECT_EQ(none.Start({"github", {}, {}, false, {}}).error().code,
-            core::errc::kDisabledEndpoint);
+  EXPECT_EQ(none.Start({"github", {}, {}, false, {}}).error().code, core::errc::kDisabledEndpoint);
 }
 
 TEST_F(OAuthFlowTest, StartSendsStatePkceNonceAndOurCallback) {
