@@ -99,9 +99,15 @@ core::Result<void> OAuthFlow::Link(std::string_view user_id, std::string_view pr
     return store_.identities().Update(i);
   }
   auto created = store_.identities().Create(MakeIdentity(user_id, provider, profile, tokens));
-  // Someone linked the same identity a moment ago.
-  if (!created && created.error().Is(core::errc::kEmailAlreadyInUse)) return LinkedElsewhere();
-  if (created) Audit("oauth-linked", std::string(user_id), provider, {});
+  if (!created) {
+    // Someone linked the same identity a moment ago (the unique key refused
+    // ours): whose is it now?
+    auto raced = store_.identities().Find(provider, profile.provider_user_id);
+    if (raced && raced->has_value())
+      return (*raced)->user_id == user_id ? core::Ok() : core::Result<void>(LinkedElsewhere());
+    return created;
+  }
+  Audit("oauth-linked", std::string(user_id), provider, {});
   return created;
 }
 
