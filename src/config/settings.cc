@@ -371,8 +371,9 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
           }
         };
     flatten(doc, "");
-    for (const auto& [k, node] : flat) {
-      auto text = TomlText(*node);
+    for (const auto& entry : flat) {
+      const std::string& k = entry.first;  // a named variable: lambdas below capture it
+      auto text = TomlText(*entry.second);
       if (!text) {
         problems.push_back(toml_path + ": " + k + ": unsupported value type");
         continue;
