@@ -241,6 +241,38 @@ TEST(JwksCacheTest, CachesAndRefetchesOnUnknownKidAtMostEvery30Seconds) {
   EXPECT_EQ(server.requests().size(), 4u);
 }
 
+TEST(JwksCacheTest, HonoursMaxAgeAndKeepsAStaleDocumentThroughAnOutage) {
+  TestKey a = MakeTestKey(JwsAlg::kRS256, "a");
+  std::atomic<bool> down{false};
+  FakeHttpServer server([&](const FakeRequest&) {
+    FakeResponse r;
+    if (down) {
+      r.status = 503;
+      return r;
+    }
+    r.body = JwksOf({&a});
+    // The fake writes content_type verbatim, which lets a test add a header.
+    r.content_type = "application/json\r\nCache-Control: public, max-age=120";
+    return r;
+  });
+  core::ManualClock clock(kNow * 1000);
+  JwksCache cache(MakeCurlHttpClient(5), clock);
+  std::string url = server.url() + "/jwks";
+  auto decoded = crypto::DecodeCompactJws(a.Sign({{"sub", "x"}}));
+  ASSERT_TRUE(cache.KeyFor(url, *decoded).ok());
+  clock.AdvanceSeconds(100);
+  ASSERT_TRUE(cache.KeyFor(url, *decoded).ok());
+  EXPECT_EQ(server.requests().size(), 1u);
+  clock.AdvanceSeconds(30);  // past max-age
+  ASSERT_TRUE(cache.KeyFor(url, *decoded).ok());
+  EXPECT_EQ(server.requests().size(), 2u);
+  down = true;
+  clock.AdvanceSeconds(200);
+  auto stale = cache.KeyFor(url, *decoded);
+  EXPECT_TRUE(stale.ok()) << stale.error().message;
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
 TEST(JwksCacheTest, UnreachableWithoutDocumentIsProviderError) {
   core::ManualClock clock(kNow * 1000);
   JwksCache cache(MakeCurlHttpClient(2), clock);
