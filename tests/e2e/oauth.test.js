@@ -1,0 +1,557 @@
+// Social and OIDC sign-in through raw HTTP against the local identity provider
+// (lib/idp.js), which stands in for every provider kind: the whole redirect chain
+// (Gatehouse -> IdP login -> callback -> app) with redirect: 'manual', then the error
+// paths (state tampering and replay, expired request, code exchange failure, provider
+// refusal), email linking on and off, native ID token sign-in, grant codes, linking a
+// second provider and unlinking.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { BUILTIN_KINDS, hashedNonce, startIdp } from './lib/idp.js';
+import { expectError, expectResponse, expectSchema } from './lib/schema.js';
+import { DATABASE, PG_URL, sleep, useServer } from './lib/server.js';
+import { PASSWORD, UUID_RE, bearer, checkSession, jwtClaims, refresh, signIn, signUp, uniqueEmail } from './lib/util.js';
+
+const idp = await startIdp();
+const APP = 'http://127.0.0.1:3000';
+const ALL = [...BUILTIN_KINDS, 'acme'];
+
+/** Gatehouse env: every provider at the IdP, plus `extra`. */
+const oauthEnv = (extra = {}) => (srv) => ({ ...idp.gatehouseEnv(srv, ALL), GATEHOUSE_ALLOWED_REDIRECT_URLS: `${APP}/**`, ...extra });
+
+// What each kind does, as the real providers do it (and the catalogue must follow).
+const KIND = {
+  google: { pkce: true, nonce: true, verified: true },
+  apple: { nonce: true, formPost: true, verified: true },
+  facebook: { pkce: true, verified: true },
+  twitter: { pkce: true, noEmail: true }, // X shares no address
+  github: { pkce: true, verified: true },
+  discord: { verified: true }, // documents no PKCE
+  acme: { pkce: true, nonce: true, verified: true },
+};
+
+function location(res) {
+  assert.ok([302, 303].includes(res.status), `expected a redirect, got ${res.status}: ${res.text.slice(0, 500)}`);
+  return new URL(res.headers.location);
+}
+
+const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined)).toString();
+
+/** GET /signin/provider/<p>: the 302 to the IdP, its URL. */
+async function begin(srv, provider, params = {}) {
+  const res = await srv.api('GET', `/signin/provider/${provider}?${query({ redirectTo: `${APP}/done`, ...params })}`);
+  const to = location(res);
+  assert.equal(to.origin, idp.url, `${provider}: should redirect to the IdP, got ${to}`);
+  return to;
+}
+
+/** Delivers what the IdP answered to Gatehouse's callback (GET query or Apple's form POST). */
+async function deliver(srv, answer) {
+  if (answer.formPost) {
+    const a = new URL(answer.formPost.action);
+    return srv.api('POST', a.pathname + a.search, new URLSearchParams(answer.formPost.fields).toString(), { 'Content-Type': 'application/x-www-form-urlencoded' });
+  }
+  assert.ok(answer.location, `IdP did not redirect: ${JSON.stringify(answer).slice(0, 500)}`);
+  const cb = new URL(answer.location);
+  assert.equal(cb.origin, srv.url, `IdP redirected elsewhere: ${cb}`);
+  return srv.api('GET', cb.pathname + cb.search);
+}
+
+/**
+ * The whole chain for `user` at `provider`: resolves {authorize, answer, res, final}
+ * where final is the URL Gatehouse sent the browser back to.
+ */
+async function signInVia(srv, provider, user, params = {}) {
+  const authorize = await begin(srv, provider, params);
+  const answer = await idp.authorize(authorize.toString(), user.email ?? user.sub);
+  const res = await deliver(srv, answer);
+  return { authorize, answer, res, final: location(res) };
+}
+
+/** The session behind a success redirect (refreshToken in the URL), checked. */
+async function sessionFrom(srv, final, redirectTo = `${APP}/done`) {
+  assert.equal(`${final.origin}${final.pathname}`, redirectTo, `back to redirectTo: ${final}`);
+  assert.equal(final.searchParams.get('error'), null, `error on the redirect: ${final}`);
+  const rt = final.searchParams.get('refreshToken');
+  assert.ok(rt, `refreshToken on the redirect: ${final}`);
+  const session = await refresh(srv, rt);
+  checkSession(session);
+  return session;
+}
+
+function expectRedirectError(final, code, redirectTo = `${APP}/done`) {
+  assert.equal(`${final.origin}${final.pathname}`, redirectTo, `errors go back to redirectTo: ${final}`);
+  assert.equal(final.searchParams.get('error'), code, `error on ${final}`);
+  assert.ok((final.searchParams.get('errorDescription') ?? '').length > 0, `errorDescription on ${final}`);
+  assert.equal(final.searchParams.get('refreshToken'), null);
+}
+
+async function getUser(srv, session) {
+  const res = await srv.api('GET', '/user', undefined, bearer(session.accessToken));
+  assert.equal(res.status, 200, res.text);
+  return expectResponse(res, 'GET', '/user');
+}
+
+describe('sign-in through each provider kind', () => {
+  const srv = useServer(oauthEnv({ GATEHOUSE_ALLOWED_LOCALES: 'en,fr,de' }), { name: 'oauth' });
+
+  for (const provider of ALL) {
+    test(`${provider}: authorize -> login -> callback -> redirectTo with refreshToken -> session with the profile`, async () => {
+      const user = idp.addUser({ email: uniqueEmail(provider), name: `Jo ${provider[0].toUpperCase()}${provider.slice(1)}` });
+      const { authorize, answer, final } = await signInVia(srv, provider, user);
+      const a = authorize.searchParams;
+      const k = KIND[provider];
+      assert.equal(a.get('client_id'), idp.client(provider).clientId);
+      assert.equal(a.get('redirect_uri'), `${srv.url}/v1/signin/provider/${provider}/callback`);
+      assert.equal(a.get('response_type'), 'code');
+      assert.ok((a.get('state') ?? '').length >= 16, 'state carries enough entropy');
+      if (k.pkce) {
+        assert.equal(a.get('code_challenge_method'), 'S256');
+        assert.match(a.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      }
+      if (a.get('code_challenge')) assert.equal(a.get('code_challenge_method'), 'S256', 'only S256 PKCE');
+      if (k.nonce) assert.ok((a.get('nonce') ?? '').length >= 16, 'nonce for ID-token providers');
+      if (k.formPost) assert.ok(answer.formPost, 'Apple answers with form_post');
+      const ex = idp.log.token.findLast((t) => t.client === provider);
+      assert.ok(ex && !ex.error, `token exchange at the IdP: ${JSON.stringify(ex)}`);
+      assert.equal(ex.pkce, !!a.get('code_challenge'), 'the verifier goes with the challenge');
+
+      const session = await sessionFrom(srv, final);
+      const u = await getUser(srv, session);
+      assert.equal(u.displayName, user.name);
+      assert.equal(u.email, k.noEmail ? undefined : user.email);
+      if (k.verified) assert.equal(u.emailVerified, true, 'the provider vouched for the address');
+      const avatar = {
+        apple: '',
+        discord: `https://cdn.discordapp.com/avatars/${user.numericId}/${user.avatarHash}.png`,
+      }[provider] ?? user.picture;
+      assert.equal(u.avatarUrl, avatar);
+      assert.equal(jwtClaims(session.accessToken).sub, u.id);
+
+      // The same identity again -> the same user.
+      const again = await sessionFrom(srv, (await signInVia(srv, provider, user)).final);
+      assert.equal(again.user.id, u.id);
+    });
+  }
+
+  test('sign-up options from the query are applied to a new user and win over the profile', async () => {
+    const user = idp.addUser({ email: uniqueEmail('opts'), locale: 'de' });
+    const metadata = { plan: 'pro', n: 2 };
+    const { final } = await signInVia(srv, 'acme', user, {
+      displayName: 'Chosen Name', locale: 'fr', metadata: JSON.stringify(metadata), defaultRole: 'user', allowedRoles: 'user,me',
+    });
+    const u = await getUser(srv, await sessionFrom(srv, final));
+    assert.equal(u.displayName, 'Chosen Name');
+    assert.equal(u.locale, 'fr');
+    assert.deepEqual(u.metadata, metadata);
+    assert.equal(u.defaultRole, 'user');
+    assert.deepEqual([...u.roles].sort(), ['me', 'user']);
+    // Without options the profile's (allowed) locale is taken.
+    const other = idp.addUser({ email: uniqueEmail('opts-de'), locale: 'de' });
+    const u2 = await getUser(srv, await sessionFrom(srv, (await signInVia(srv, 'acme', other)).final));
+    assert.equal(u2.locale, 'de');
+  });
+
+  test('bad options are refused at the start, before the provider is involved', async () => {
+    const before = idp.log.authorize.length;
+    const bad = [
+      [{ locale: 'xx' }, 'locale-not-allowed'],
+      [{ defaultRole: 'admin' }, ['role-not-allowed', 'default-role-must-be-in-allowed-roles']],
+      [{ metadata: '[1,2]' }, 'invalid-request'],
+      [{ metadata: '{not json' }, 'invalid-request'],
+    ];
+    for (const [params, code] of bad) {
+      const res = await srv.api('GET', `/signin/provider/google?${query({ redirectTo: `${APP}/done`, ...params })}`);
+      expectError(res, '/signin/provider/{provider}', 'GET', 400, code);
+    }
+    assert.equal(idp.log.authorize.length, before);
+  });
+
+  test('redirectTo not on the allowed list -> 400 redirectTo-not-allowed, no redirect to the IdP', async () => {
+    const before = idp.log.authorize.length;
+    for (const redirectTo of ['https://evil.example/steal', 'http://127.0.0.1:3000.evil.example/x', 'javascript:alert(1)']) {
+      const res = await srv.api('GET', `/signin/provider/google?${query({ redirectTo })}`);
+      expectError(res, '/signin/provider/{provider}', 'GET', 400, 'redirectTo-not-allowed');
+    }
+    assert.equal(idp.log.authorize.length, before);
+  });
+
+  test('a provider name this server does not know -> 400 invalid-request, no redirect', async () => {
+    const before = idp.log.authorize.length;
+    for (const p of ['myspace', 'linkedin', 'Google']) {
+      const res = await srv.api('GET', `/signin/provider/${p}?${query({ redirectTo: `${APP}/done` })}`);
+      expectError(res, '/signin/provider/{provider}', 'GET', 400, 'invalid-request');
+    }
+    assert.equal(idp.log.authorize.length, before);
+  });
+
+  test('state tampering: a changed state is refused, no session', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'google');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    const cb = new URL(answer.location);
+    const st = cb.searchParams.get('state');
+    for (const bad of [st.slice(0, -2) + (st.endsWith('AA') ? 'BB' : 'AA'), '', 'x'.repeat(43)]) {
+      cb.searchParams.set('state', bad);
+      const res = await srv.api('GET', cb.pathname + cb.search);
+      expectInvalidState(res);
+    }
+    // The genuine state still works once.
+    cb.searchParams.set('state', st);
+    await sessionFrom(srv, location(await srv.api('GET', cb.pathname + cb.search)));
+  });
+
+  test('replayed state: the second callback with the same state and code is refused', async () => {
+    const user = idp.addUser();
+    const { answer, final } = await signInVia(srv, 'discord', user);
+    await sessionFrom(srv, final);
+    const cb = new URL(answer.location);
+    expectInvalidState(await srv.api('GET', cb.pathname + cb.search));
+  });
+
+  test('a state issued for one provider is refused at another provider\'s callback', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'github');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    const cb = new URL(answer.location);
+    const res = await srv.api('GET', `/signin/provider/discord/callback${cb.search}`);
+    expectInvalidState(res);
+  });
+
+  test('code exchange failure -> redirectTo?error=oauth-token-echange-failed', async () => {
+    for (const provider of ['google', 'github']) {
+      const user = idp.addUser();
+      idp.failNextTokenExchange({ client: provider });
+      const { final } = await signInVia(srv, provider, user);
+      expectRedirectError(final, 'oauth-token-echange-failed');
+    }
+  });
+
+  test('the user cancels at the provider -> redirectTo with an error, no session', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'acme');
+    const answer = await idp.authorize(authorize.toString(), user.email, { deny: true });
+    const final = location(await deliver(srv, answer));
+    expectRedirectError(final, 'oauth-provider-error');
+  });
+
+  test('a verified provider email joins the existing email+password account', async () => {
+    const email = uniqueEmail('link');
+    const s = await signUp(srv, email);
+    const user = idp.addUser({ email, emailVerified: true });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    assert.equal(session.user.id, s.user.id);
+    // Both ways in still work.
+    await signIn(srv, email);
+  });
+
+  test('an unverified provider email does not join the existing account', async () => {
+    await expectNotJoined(srv, 'acme', false);
+  });
+
+  test('provider tokens are not stored in plaintext', async () => {
+    const user = idp.addUser();
+    await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    const issued = [...idp.accessTokens.entries(), ...idp.refreshTokens.entries()].filter(([, g]) => g.user === user).map(([t]) => t);
+    assert.equal(issued.length, 2, 'the IdP issued an access and a refresh token');
+    const stored = storedBytes(srv);
+    assert.ok(stored.length > 0);
+    for (const t of issued) assert.ok(!stored.includes(t), 'a provider token is stored in plaintext');
+  });
+});
+
+/** Everything the server's store holds, as text: the SQLite files, or the schema's OAuth tables. */
+function storedBytes(srv) {
+  if (DATABASE === 'sqlite') {
+    return ['gh.db', 'gh.db-wal'].map((f) => path.join(srv.dir, f)).filter(existsSync).map((p) => readFileSync(p).toString('latin1')).join('');
+  }
+  const tables = ['identities', 'oauth_requests', 'oauth_grants', 'audit_log'];
+  const sql = tables.map((t) => `SELECT row_to_json(x)::text FROM "${srv.schema}".${t} x`).join(' UNION ALL ');
+  return execFileSync('psql', [PG_URL, '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+}
+
+/**
+ * Without a request behind the state there is no trusted redirectTo: the browser goes
+ * to client_url with invalid-state, and no session.
+ */
+function expectInvalidState(res) {
+  const final = location(res);
+  assert.equal(final.origin, APP, `invalid state goes to client_url: ${final}`);
+  assert.equal(final.searchParams.get('error'), 'invalid-state', `${final}`);
+  assert.ok((final.searchParams.get('errorDescription') ?? '').length > 0);
+  assert.equal(final.searchParams.get('refreshToken'), null);
+  assert.equal(final.searchParams.get('grant'), null);
+}
+
+describe('expiry of requests and grant codes', () => {
+  // The shortest the settings allow: 30 s for a request, 5 s for a grant.
+  const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_REQUEST_TTL_SECONDS: '30', GATEHOUSE_OAUTH_GRANT_TTL_SECONDS: '5' }), { name: 'oauth-ttl' });
+
+  test('a grant code after its TTL is refused; a callback after the request expired is refused', async () => {
+    const started = Date.now();
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'github');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+
+    const { final } = await signInVia(srv, 'github', idp.addUser(), { grant: 'true' });
+    const grant = final.searchParams.get('grant');
+    assert.ok(grant, `${final}`);
+    await sleep(6000);
+    const res = await srv.api('POST', '/signin/provider/grant', { grant });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(expectSchema('ErrorResponse', res.json).error, 'invalid-ticket');
+
+    await sleep(Math.max(0, started + 31_000 - Date.now()));
+    expectInvalidState(await deliver(srv, answer));
+  });
+});
+
+describe('automatic linking off', () => {
+  const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_LINK_VERIFIED_EMAIL: 'false', GATEHOUSE_PROVIDER_DISCORD_ENABLED: 'false' }), { name: 'oauth-nolink' });
+
+  test('a built-in provider that is not enabled -> 403 disabled-endpoint, no redirect', async () => {
+    const res = await srv.api('GET', `/signin/provider/discord?${query({ redirectTo: `${APP}/done` })}`);
+    expectError(res, '/signin/provider/{provider}', 'GET', 403, 'disabled-endpoint');
+  });
+
+  test('a verified provider email does not join the existing account', async () => {
+    await expectNotJoined(srv, 'google', true);
+  });
+});
+
+describe('email linking when verification is required', () => {
+  const srv = useServer(oauthEnv({ GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'true' }), { name: 'oauth-verify' });
+
+  test('an account whose address was never proven is taken over by the verified owner: its password goes', async () => {
+    const email = uniqueEmail('squat');
+    const res = await srv.api('POST', '/signup/email-password', { email, password: PASSWORD });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(expectResponse(res, 'POST', '/signup/email-password').session, undefined, 'no session before verification');
+    const owner = idp.addUser({ email, emailVerified: true });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'google', owner)).final);
+    assert.equal(session.user.email, email, 'the one account with this address (addresses are unique)');
+    assert.equal(session.user.emailVerified, true);
+    // Whoever typed the address first cannot sign in with their password.
+    const pw = await srv.api('POST', '/signin/email-password', { email, password: PASSWORD });
+    expectError(pw, '/signin/email-password', 'POST', 401, 'invalid-email-password');
+  });
+});
+
+/** An account has the provider's email, but may not be joined: email-already-in-use, both stay apart. */
+async function expectNotJoined(srv, provider, emailVerified) {
+  const email = uniqueEmail('apart');
+  const s = await signUp(srv, email);
+  const user = idp.addUser({ email, emailVerified });
+  const { final } = await signInVia(srv, provider, user);
+  expectRedirectError(final, 'email-already-in-use');
+  assert.equal((await signIn(srv, email)).user.id, s.user.id);
+  assert.deepEqual((await srv.api('GET', '/user/providers', undefined, bearer(s.accessToken))).json.providers, []);
+}
+
+describe('sign-up disabled', () => {
+  const srv = useServer(oauthEnv({ GATEHOUSE_SIGNUP_DISABLED: 'true' }), { name: 'oauth-nosignup' });
+
+  test('a new identity is not turned into a user', async () => {
+    const user = idp.addUser();
+    const { final } = await signInVia(srv, 'github', user);
+    expectRedirectError(final, 'signup-disabled');
+  });
+});
+
+describe('native ID token sign-in (POST /signin/idtoken)', () => {
+  const srv = useServer(oauthEnv(), { name: 'oauth-idtoken' });
+  const P = '/signin/idtoken';
+
+  async function idTokenSignIn(body) {
+    const res = await srv.api('POST', P, body);
+    assert.equal(res.status, 200, `${P}: ${res.status} ${res.text.slice(0, 500)}`);
+    const json = expectResponse(res, 'POST', P);
+    assert.ok(json.session);
+    checkSession(json.session);
+    return json.session;
+  }
+
+  test('google: a good token signs in (and in again as the same user); the JWKS is fetched once', async () => {
+    const user = idp.addUser({ email: uniqueEmail('idt') });
+    const nonce = 'raw-nonce-0123456789';
+    const jwksBefore = idp.hits['/jwks'] ?? 0;
+    const s1 = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user, claims: { nonce } }), nonce });
+    assert.equal(s1.user.email, user.email);
+    assert.equal(s1.user.displayName, user.name);
+    const s2 = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
+    assert.equal(s2.user.id, s1.user.id);
+    assert.ok((idp.hits['/jwks'] ?? 0) - jwksBefore <= 1, 'JWKS cached between sign-ins');
+  });
+
+  test('apple: the token may carry hex(SHA-256(nonce)) for the raw nonce the app sends', async () => {
+    const user = idp.addUser({ email: uniqueEmail('apple-idt') });
+    const nonce = 'apple-raw-nonce-42';
+    const s = await idTokenSignIn({ provider: 'apple', idToken: idp.mintIdToken({ client: 'apple', user, claims: { nonce: hashedNonce(nonce) } }), nonce });
+    assert.equal(s.user.email, user.email);
+  });
+
+  test('another audience, a wrong nonce, an unknown key, another issuer, an expired token are refused', async () => {
+    const user = idp.addUser();
+    const cases = {
+      'wrong audience': { idToken: idp.mintIdToken({ client: 'google', user, claims: { aud: 'someone-else' } }) },
+      'the acme client': { idToken: idp.mintIdToken({ client: 'acme', user }) },
+      'wrong nonce': { idToken: idp.mintIdToken({ client: 'google', user, claims: { nonce: 'expected' } }), nonce: 'other' },
+      'nonce missing from the token': { idToken: idp.mintIdToken({ client: 'google', user }), nonce: 'given' },
+      'unknown key': { idToken: idp.mintIdToken({ client: 'google', user, key: 'rogue' }) },
+      'known kid, other key': { idToken: idp.mintIdToken({ client: 'google', user, key: 'rogue', header: { kid: idp.keys.rsa.kid } }) },
+      'another issuer': { idToken: idp.mintIdToken({ client: 'google', user, claims: { iss: 'https://evil.example' } }) },
+      expired: { idToken: idp.mintIdToken({ client: 'google', user, claims: { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 } }) },
+      'alg none': { idToken: unsigned(idp.mintIdToken({ client: 'google', user })) },
+      garbage: { idToken: 'not.a.jwt' },
+    };
+    for (const [name, c] of Object.entries(cases)) {
+      const res = await srv.api('POST', P, { provider: 'google', ...c });
+      assert.equal(res.status, 401, `${name}: expected 401, got ${res.status} ${res.text.slice(0, 300)}`);
+      // The native vocabulary has no invalid-token: a token that does not verify is unauthenticated.
+      expectError(res, P, 'POST', 401, 'unauthenticated-user');
+    }
+    // None of them created the user.
+    const ok = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
+    assert.equal(ok.user.email, user.email);
+  });
+
+  test('a generic OIDC provider of this server is accepted too (ES256 token)', async () => {
+    const user = idp.addUser({ email: uniqueEmail('acme-idt') });
+    const token = idp.mintIdToken({ client: 'acme', user });
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url')).alg, 'ES256');
+    const s = await idTokenSignIn({ provider: 'acme', idToken: token });
+    assert.equal(s.user.email, user.email);
+  });
+
+  test('a provider that is not google or apple -> 400', async () => {
+    const res = await srv.api('POST', P, { provider: 'github', idToken: idp.mintIdToken({ client: 'acme' }) });
+    expectError(res, P, 'POST', 400, ['invalid-request']);
+  });
+});
+
+describe('grant codes, linking and unlinking', () => {
+  const srv = useServer(oauthEnv(), { name: 'oauth-link' });
+  const GRANT = '/signin/provider/grant';
+
+  async function redeem(grant) {
+    return srv.api('POST', GRANT, { grant });
+  }
+
+  test('grant=true: the redirect carries a one-time grant, not a refresh token; POST /signin/provider/grant trades it once', async () => {
+    const user = idp.addUser({ email: uniqueEmail('grant') });
+    const { final } = await signInVia(srv, 'google', user, { grant: 'true' });
+    assert.equal(`${final.origin}${final.pathname}`, `${APP}/done`);
+    assert.equal(final.searchParams.get('refreshToken'), null, 'no long-lived token in the URL');
+    assert.equal(final.searchParams.get('error'), null, `${final}`);
+    const grant = final.searchParams.get('grant');
+    assert.ok(grant && grant.length >= 20, `grant on ${final}`);
+    const res = await redeem(grant);
+    assert.equal(res.status, 200, res.text);
+    const body = expectSchema('SessionPayload', res.json);
+    checkSession(body.session, { email: user.email });
+    assert.deepEqual(jwtClaims(body.session.accessToken).amr.map((a) => a.method ?? a), ['oauth']);
+    const again = await redeem(grant);
+    assert.equal(again.status, 400, again.text);
+    assert.equal(again.json.error, 'invalid-ticket');
+    expectSchema('ErrorResponse', again.json);
+    const bogus = await redeem('not-a-grant');
+    assert.equal(bogus.json.error, 'invalid-ticket');
+  });
+
+  test('connect: a signed-in user links GitHub through the redirect; the list shows it; GitHub then signs in to that user', async () => {
+    const email = uniqueEmail('connect');
+    const s = await signUp(srv, email);
+    const gh = idp.addUser({ email: uniqueEmail('connect-gh') }); // another address at GitHub
+    const { final } = await signInVia(srv, 'github', gh, { connect: s.accessToken });
+    assert.equal(`${final.origin}${final.pathname}`, `${APP}/done`);
+    assert.equal(final.searchParams.get('error'), null, `${final}`);
+    assert.equal(final.searchParams.get('refreshToken'), null, 'connect links, it does not sign in');
+    const list = await providers(s);
+    assert.deepEqual(list.map((p) => p.provider), ['github']);
+    assert.equal(list[0].providerUserId, String(Number(gh.numericId.slice(0, 9))));
+    const later = await sessionFrom(srv, (await signInVia(srv, 'github', gh)).final);
+    assert.equal(later.user.id, s.user.id);
+    assert.equal(later.user.email, email, 'linking does not change the account\'s address');
+  });
+
+  test('connect with a bad token is refused at the start', async () => {
+    const res = await srv.api('GET', `/signin/provider/github?${query({ redirectTo: `${APP}/done`, connect: 'not.a.jwt' })}`);
+    expectError(res, '/signin/provider/{provider}', 'GET', 401, 'unauthenticated-user');
+  });
+
+  test('POST /link/idtoken links Google to the signed-in user; an identity of another account is refused', async () => {
+    const s = await signUp(srv, uniqueEmail('linkid'));
+    const g = idp.addUser({ email: uniqueEmail('linkid-g') });
+    const nonce = 'link-nonce-0123456789';
+    const res = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: g, claims: { nonce } }), nonce }, bearer(s.accessToken));
+    assert.equal(res.status, 200, res.text);
+    assert.equal(expectResponse(res, 'POST', '/link/idtoken'), 'OK');
+    assert.deepEqual((await providers(s)).map((p) => p.provider), ['google']);
+    // The same Google account cannot be linked to a second user.
+    const other = await signUp(srv, uniqueEmail('linkid-other'));
+    const dup = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: g }) }, bearer(other.accessToken));
+    expectError(dup, '/link/idtoken', 'POST', 400, 'invalid-request');
+    const noAuth = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: g }) });
+    expectError(noAuth, '/link/idtoken', 'POST', 401, 'unauthenticated-user');
+    const badToken = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: idp.addUser(), key: 'rogue' }) }, bearer(other.accessToken));
+    expectError(badToken, '/link/idtoken', 'POST', 401, 'unauthenticated-user');
+    assert.deepEqual(await providers(other), []);
+  });
+
+  test('unlink: one of two providers goes; the last way in stays', async () => {
+    const user = idp.addUser({ email: uniqueEmail('unlink') });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'discord', user)).final);
+    const linkRes = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) }, bearer(session.accessToken));
+    assert.equal(linkRes.status, 200, linkRes.text);
+    assert.deepEqual((await providers(session)).map((p) => p.provider).sort(), ['discord', 'google']);
+    const del = await srv.api('DELETE', '/user/providers/discord', undefined, bearer(session.accessToken));
+    assert.equal(del.status, 200, del.text);
+    assert.equal(del.json, 'OK');
+    assert.deepEqual((await providers(session)).map((p) => p.provider), ['google']);
+    // Google is now the only way in (no password; magic link and email code are off).
+    const last = await srv.api('DELETE', '/user/providers/google', undefined, bearer(session.accessToken));
+    assert.equal(last.status, 400, last.text);
+    assert.equal(expectSchema('ErrorResponse', last.json).error, 'invalid-request');
+    assert.deepEqual((await providers(session)).map((p) => p.provider), ['google']);
+    const none = await srv.api('DELETE', '/user/providers/github', undefined, bearer(session.accessToken));
+    assert.equal(none.status, 400, none.text);
+    // Google still signs in to the same user.
+    const back = await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    assert.equal(back.user.id, session.user.id);
+  });
+
+  test('a password user may unlink the only provider', async () => {
+    const email = uniqueEmail('unlink-pw');
+    const s = await signUp(srv, email);
+    const g = idp.addUser({ email: uniqueEmail('unlink-pw-g') });
+    const { final } = await signInVia(srv, 'acme', g, { connect: s.accessToken });
+    assert.equal(final.searchParams.get('error'), null, `${final}`);
+    assert.deepEqual((await providers(s)).map((p) => p.provider), ['acme']);
+    const del = await srv.api('DELETE', '/user/providers/acme', undefined, bearer(s.accessToken));
+    assert.equal(del.status, 200, del.text);
+    assert.deepEqual(await providers(s), []);
+    await signIn(srv, email);
+  });
+
+  async function providers(session) {
+    const res = await srv.api('GET', '/user/providers', undefined, bearer(session.accessToken));
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(Object.keys(res.json), ['providers']);
+    for (const p of res.json.providers) {
+      assert.match(p.id, UUID_RE);
+      assert.equal(typeof p.providerUserId, 'string');
+      assert.ok(!Number.isNaN(Date.parse(p.createdAt)) && !Number.isNaN(Date.parse(p.updatedAt)));
+      for (const k of Object.keys(p)) assert.ok(['id', 'provider', 'providerUserId', 'email', 'createdAt', 'updatedAt'].includes(k), `unexpected member ${k}`);
+    }
+    return res.json.providers;
+  }
+});
+
+function unsigned(jwt) {
+  const [, c] = jwt.split('.');
+  return `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${c}.`;
+}
+
+
