@@ -10,6 +10,7 @@ namespace {
 // A discovery document changes rarely; an hour keeps key and endpoint moves
 // visible the same day without a call per sign-in.
 constexpr int64_t kDiscoveryTtlSeconds = 3600;
+constexpr int64_t kDiscoveryRetrySeconds = 5;
 
 std::string WithoutTrailingSlash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
@@ -54,8 +55,16 @@ core::Result<Endpoints> OidcProvider::ResolveEndpoints() {
   std::lock_guard<std::mutex> lock(mu_);
   int64_t now = clock().NowSeconds();
   if (discovered_ && now < discovered_until_) return *discovered_;
+  // After a failed fetch, wait a little before the next: during an outage each
+  // sign-in would otherwise hold a worker for a whole timeout.
+  if (now < retry_after_) {
+    if (discovered_) return *discovered_;
+    return core::Error(core::errc::kOAuthProviderError, last_failure_);
+  }
   auto doc = Discover();
   if (!doc.ok()) {
+    retry_after_ = now + kDiscoveryRetrySeconds;
+    last_failure_ = doc.error().message;
     if (discovered_) {  // a stale document beats an outage
       spdlog::warn("oauth: {}: keeping the cached discovery document: {}", name(),
                    doc.error().message);
@@ -70,8 +79,9 @@ core::Result<Endpoints> OidcProvider::ResolveEndpoints() {
   if (e.userinfo.empty()) e.userinfo = Member(*doc, "userinfo_endpoint");
   if (e.jwks.empty()) e.jwks = Member(*doc, "jwks_uri");
   if (e.authorize.empty() || e.token.empty()) {
-    return core::Error(core::errc::kOAuthProviderError,
-                       name() + ": discovery document lacks the authorization or token endpoint");
+    retry_after_ = now + kDiscoveryRetrySeconds;
+    last_failure_ = name() + ": discovery document lacks the authorization or token endpoint";
+    return core::Error(core::errc::kOAuthProviderError, last_failure_);
   }
   discovered_issuer_ = Member(*doc, "issuer");
   discovered_ = e;

@@ -54,6 +54,8 @@ class OidcProvider : public OAuth2Provider {
   std::optional<Endpoints> discovered_;
   std::string discovered_issuer_;
   int64_t discovered_until_ = 0;
+  int64_t retry_after_ = 0;   // no discovery fetch before this (seconds) after a failure
+  std::string last_failure_;  // that failure, answered meanwhile
 };
 
 }  // namespace gh::oauth::providers

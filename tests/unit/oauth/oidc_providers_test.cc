@@ -196,6 +196,29 @@ TEST_F(OidcProvidersTest, DiscoveryNamingAnotherIssuerIsRefused) {
   EXPECT_EQ(url.error().code, "oauth-provider-error");
 }
 
+TEST_F(OidcProvidersTest, FailedDiscoveryIsRetriedAfterAPause) {
+  config::OAuthProvider s = idp_.Settings("oidc");
+  s.issuer = idp_.url() + "/down";
+  s.authorize_url = "";
+  auto acme = Make(MakeOidc, s);
+  auto count = [&] {
+    size_t n = 0;
+    for (const auto& r : idp_.requests()) n += r.path.find("/down/") == 0;
+    return n;
+  };
+  EXPECT_EQ(acme->AuthorizeUrl(Authorize()).error().code, "oauth-provider-error");
+  EXPECT_EQ(acme->AuthorizeUrl(Authorize()).error().code, "oauth-provider-error");
+  EXPECT_EQ(count(), 1u);  // the second answer came from the remembered failure
+  idp_.Answer("/down/.well-known/openid-configuration",
+              json{{"issuer", s.issuer},
+                   {"authorization_endpoint", idp_.url() + "/auth"},
+                   {"token_endpoint", idp_.url() + "/token"}}
+                  .dump());
+  clock_.AdvanceSeconds(6);
+  EXPECT_TRUE(acme->AuthorizeUrl(Authorize()).ok());
+  EXPECT_EQ(count(), 2u);
+}
+
 TEST_F(OidcProvidersTest, OidcWithoutIdTokenReadsUserinfo) {
   config::OAuthProvider s = idp_.Settings("oidc");
   s.issuer = idp_.url();
