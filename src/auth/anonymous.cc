@@ -1,5 +1,6 @@
 #include "auth/anonymous.h"
 
+#include "auth/audit.h"
 #include "core/text.h"
 
 namespace gh::auth {
@@ -30,13 +31,7 @@ core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
   if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
   if (auto r = store_.users().Create(user); !r) return r.error();
 
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = "signin-anonymous";
-  ev.user_id = user.id;
-  ev.ip = req.client.ip;
-  ev.user_agent = req.client.user_agent.substr(0, 512);
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, clock_.NowMillis(), "signin-anonymous", user.id, req.client);
 
   auto session = sessions_.Start(user, req.client, "anonymous");
   if (!session) return session.error();
@@ -114,11 +109,8 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   auto ended = store_.sessions().RevokeAllForUser(user.id, "deanonymized", clock_.NowMillis(),
                                                   req.session_id);
   if (!ended) return ended.error();
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = needs_link ? "deanonymize-pending" : "deanonymize";
-  ev.user_id = user.id;
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, clock_.NowMillis(), needs_link ? "deanonymize-pending" : "deanonymize",
+              user.id);
   return core::Ok();
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/audit.h"
 #include "core/text.h"
 
 namespace gh::auth {
@@ -64,11 +65,7 @@ core::Result<core::User> EmailChangeFlow::Complete(const core::OneTimeCode& code
   user.new_email.reset();
   user.updated_at = kit_.clock().NowMillis();
   if (auto r = users.Update(user); !r) return r.error();
-  core::AuditEvent ev;
-  ev.at = user.updated_at;
-  ev.type = "email-change";
-  ev.user_id = user.id;
-  (void)kit_.store().audit().Append(ev);
+  RecordAudit(kit_.store(), user.updated_at, "email-change", user.id);
   if (old_email && *old_email != *user.email) {
     core::User as_before = user;
     as_before.email = old_email;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "crypto/hash.h"
 #include "crypto/qr_png.h"
 #include "crypto/random.h"
@@ -63,13 +64,7 @@ MfaFlow::MfaFlow(store::Store& store, const core::Clock& clock, const config::Co
 
 void MfaFlow::Audit(std::string type, const std::string& user_id,
                     const core::ClientInfo& client) const {
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = std::move(type);
-  ev.user_id = user_id;
-  ev.ip = client.ip;
-  ev.user_agent = client.user_agent.substr(0, 512);
-  (void)store_.audit().Append(ev);  // best effort
+  RecordAudit(store_, clock_.NowMillis(), type, user_id, client);
 }
 
 std::string MfaFlow::RecoveryCodeHash(std::string_view user_id, std::string_view code) const {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/audit.h"
 #include "auth/oauth.h"
 #include "core/text.h"
 #include "crypto/random.h"
@@ -48,14 +49,8 @@ core::Error LinkedElsewhere() {
 
 void OAuthFlow::Audit(std::string_view type, const std::string& user_id, std::string_view provider,
                       const core::ClientInfo& client) const {
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = std::string(type);
-  ev.user_id = user_id;
-  ev.ip = client.ip;
-  ev.user_agent = client.user_agent.substr(0, 512);
-  ev.data_json = nlohmann::json{{"provider", provider}}.dump();
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, clock_.NowMillis(), type, user_id, client,
+              nlohmann::json{{"provider", provider}}.dump());
 }
 
 void OAuthFlow::SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const {

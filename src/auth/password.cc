@@ -1,5 +1,6 @@
 #include "auth/password.h"
 
+#include "auth/audit.h"
 #include "auth/mfa.h"
 #include "core/text.h"
 
@@ -35,13 +36,7 @@ core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password
 
 void PasswordFlow::Audit(std::string type, const std::optional<std::string>& user_id,
                          const core::ClientInfo& client) const {
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = std::move(type);
-  ev.user_id = user_id;
-  ev.ip = client.ip;
-  ev.user_agent = client.user_agent.substr(0, 512);
-  (void)store_.audit().Append(ev);  // best effort: an audit hiccup must not fail a sign-in
+  RecordAudit(store_, clock_.NowMillis(), type, user_id, client);
 }
 
 core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req) {

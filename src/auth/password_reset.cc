@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/audit.h"
 #include "core/text.h"
 
 namespace gh::auth {
@@ -57,11 +58,8 @@ core::Result<void> PasswordResetFlow::SetPassword(core::User user, const std::st
       spdlog::warn("password of {} changed but sessions not revoked: {}", user.id,
                    n.error().message);
   }
-  core::AuditEvent ev;
-  ev.at = now;
-  ev.type = keep_session_id.empty() ? "password-reset" : "password-change";
-  ev.user_id = user.id;
-  (void)kit_.store().audit().Append(ev);
+  RecordAudit(kit_.store(), now, keep_session_id.empty() ? "password-reset" : "password-change",
+              user.id);
   return core::Ok();
 }
 

@@ -1,5 +1,6 @@
 #include "auth/sessions.h"
 
+#include "auth/audit.h"
 #include "auth/mfa.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -117,12 +118,8 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
     case store::RotateStatus::kGraceSuccessor:
       break;
     case store::RotateStatus::kReuseDetected: {
-      core::AuditEvent ev;
-      ev.at = now;
-      ev.type = "token-reuse";
-      ev.user_id = rotated->session.user_id;
-      ev.data_json = "{\"session_id\":\"" + rotated->session.id + "\"}";
-      (void)store_.audit().Append(ev);
+      RecordAudit(store_, now, "token-reuse", rotated->session.user_id, {},
+                  "{\"session_id\":\"" + rotated->session.id + "\"}");
       return InvalidRefreshToken();
     }
     default:
@@ -155,11 +152,7 @@ core::Result<void> SessionService::SignOut(std::string_view refresh_token) {
   const core::UnixMillis now = clock_.NowMillis();
   auto r = store_.sessions().Revoke((*session)->id, "signout", now);
   if (!r) return r;
-  core::AuditEvent ev;
-  ev.at = now;
-  ev.type = "signout";
-  ev.user_id = (*session)->user_id;
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, now, "signout", (*session)->user_id);
   return core::Ok();
 }
 
@@ -167,11 +160,7 @@ core::Result<int> SessionService::SignOutAll(std::string_view user_id) {
   const core::UnixMillis now = clock_.NowMillis();
   auto n = store_.sessions().RevokeAllForUser(user_id, "signout-all", now);
   if (!n) return n.error();
-  core::AuditEvent ev;
-  ev.at = now;
-  ev.type = "signout-all";
-  ev.user_id = std::string(user_id);
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, now, "signout-all", std::string(user_id));
   return *n;
 }
 

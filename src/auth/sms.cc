@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "auth/audit.h"
 #include "auth/mfa.h"
 #include "auth/phone.h"
 #include "crypto/hash.h"
@@ -92,13 +93,7 @@ std::string SmsFlow::Render(const std::string& code) const {
 
 void SmsFlow::Audit(std::string type, const std::optional<std::string>& user_id,
                     const core::ClientInfo& client) const {
-  core::AuditEvent ev;
-  ev.at = clock_.NowMillis();
-  ev.type = std::move(type);
-  ev.user_id = user_id;
-  ev.ip = client.ip;
-  ev.user_agent = client.user_agent.substr(0, 512);
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, clock_.NowMillis(), type, user_id, client);
 }
 
 core::Result<void> SmsFlow::Admit(const std::string& phone) {
@@ -365,11 +360,7 @@ core::Result<core::User> SmsFlow::VerifyPhoneChange(const PhoneChangeVerify& req
   u.phone_number_verified = true;
   u.updated_at = clock_.NowMillis();
   if (auto r = store_.users().Update(u); !r) return r.error();  // unique index settles races
-  core::AuditEvent ev;
-  ev.at = u.updated_at;
-  ev.type = "phone-change";
-  ev.user_id = u.id;
-  (void)store_.audit().Append(ev);
+  RecordAudit(store_, u.updated_at, "phone-change", u.id);
   return u;
 }
 

@@ -1,0 +1,22 @@
+// auth::RecordAudit: appends one event to the store's audit log. Best effort:
+// a failed audit write never fails the sign-in, sign-out or change it records.
+//
+// Thread-safe as the store is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/types.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+// `client` gives the IP and user agent (the agent cut to 512 bytes);
+// `data_json` is a JSON object with the event's details.
+void RecordAudit(store::Store& store, core::UnixMillis at, std::string_view type,
+                 std::optional<std::string> user_id, const core::ClientInfo& client = {},
+                 std::string data_json = "{}");
+
+}  // namespace gh::auth
