@@ -79,7 +79,6 @@ class OAuth2Provider : public Provider {
   const config::OAuthProvider& settings() const { return settings_; }
   const core::Clock& clock() const { return *deps_.clock; }
   HttpClient& http() const { return *deps_.http; }
-  const std::shared_ptr<HttpClient>& http_ptr() const { return deps_.http; }
   const Endpoints& configured_endpoints() const { return endpoints_; }
 
  private:
