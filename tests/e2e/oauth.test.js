@@ -9,12 +9,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { createClient } from '@nhost/nhost-js';
+import { MemoryStorage } from '@nhost/nhost-js/session';
 import { BUILTIN_KINDS, hashedNonce, startIdp } from './lib/idp.js';
 import { expectError, expectResponse, expectSchema } from './lib/schema.js';
-import { DATABASE, PG_URL, sleep, useServer } from './lib/server.js';
+import { Authenticator } from './lib/totp.js';
+import { DATABASE, PG_URL, freePort, sleep, useServer } from './lib/server.js';
 import { PASSWORD, UUID_RE, bearer, checkSession, jwtClaims, refresh, signIn, signUp, uniqueEmail } from './lib/util.js';
 
 const idp = await startIdp();
+const DEAD_PORT = await freePort(); // nothing listens there
 const APP = 'http://127.0.0.1:3000';
 const ALL = [...BUILTIN_KINDS, 'acme'];
 
@@ -95,7 +99,15 @@ async function getUser(srv, session) {
 }
 
 describe('sign-in through each provider kind', () => {
-  const srv = useServer(oauthEnv({ GATEHOUSE_ALLOWED_LOCALES: 'en,fr,de' }), { name: 'oauth' });
+  // `dead` is a generic OIDC provider whose issuer does not answer (discovery fails).
+  const srv = useServer(oauthEnv({
+    GATEHOUSE_ALLOWED_LOCALES: 'en,fr,de',
+    GATEHOUSE_ANONYMOUS_SIGNIN_ENABLED: 'true',
+    GATEHOUSE_OIDC_PROVIDERS: 'acme,dead',
+    GATEHOUSE_OIDC_DEAD_ISSUER: `http://127.0.0.1:${DEAD_PORT}`,
+    GATEHOUSE_OIDC_DEAD_CLIENT_ID: 'dead-client',
+    GATEHOUSE_OIDC_DEAD_CLIENT_SECRET: 'dead-secret',
+  }), { name: 'oauth' });
 
   for (const provider of ALL) {
     test(`${provider}: authorize -> login -> callback -> redirectTo with refreshToken -> session with the profile`, async () => {
@@ -249,6 +261,125 @@ describe('sign-in through each provider kind', () => {
 
   test('an unverified provider email does not join the existing account', async () => {
     await expectNotJoined(srv, 'acme', false);
+  });
+
+  test('an ID token from the token endpoint that does not verify (nonce, aud, iss, key) -> invalid-token, no session', async () => {
+    const cases = [
+      ['google', { claims: { nonce: 'not-the-one-we-sent' } }],
+      ['acme', { claims: { nonce: undefined } }],
+      ['google', { claims: { aud: 'another-client' } }],
+      ['acme', { claims: { iss: 'https://evil.example' } }],
+      ['apple', { key: 'rogue' }],
+      ['acme', { claims: { exp: Math.floor(Date.now() / 1000) - 600 } }],
+    ];
+    for (const [provider, tamper] of cases) {
+      const user = idp.addUser();
+      idp.tamperNextIdToken({ client: provider, ...tamper });
+      const { final } = await signInVia(srv, provider, user);
+      expectRedirectError(final, 'invalid-token');
+    }
+  });
+
+  test('the profile API failing -> redirectTo?error=oauth-profile-fetch-failed', async () => {
+    for (const provider of ['github', 'discord', 'facebook', 'twitter']) {
+      const user = idp.addUser();
+      idp.failNextProfile({ client: provider });
+      const { final } = await signInVia(srv, provider, user);
+      expectRedirectError(final, 'oauth-profile-fetch-failed');
+    }
+  });
+
+  test('an OIDC provider whose discovery does not answer -> oauth-provider-error at the start; the others still work', async () => {
+    const res = await srv.api('GET', `/signin/provider/dead?${query({ redirectTo: `${APP}/done` })}`);
+    const body = expectError(res, '/signin/provider/{provider}', 'GET', [400, 502, 503], 'oauth-provider-error');
+    assert.ok(!body.message.includes('dead-secret'));
+    await sessionFrom(srv, (await signInVia(srv, 'acme', idp.addUser())).final);
+  });
+
+  test('one callback delivered five times at once: one session, four invalid-state', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'acme');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    const cb = new URL(answer.location);
+    const results = await Promise.all(Array.from({ length: 5 }, () => srv.api('GET', cb.pathname + cb.search)));
+    const finals = results.map(location);
+    const ok = finals.filter((f) => f.searchParams.get('refreshToken'));
+    assert.equal(ok.length, 1, finals.join('\n'));
+    for (const r of results.filter((_, i) => !finals[i].searchParams.get('refreshToken'))) expectInvalidState(r);
+    await sessionFrom(srv, ok[0]);
+  });
+
+  test('a callback without state, or with no query at all -> invalid-state', async () => {
+    expectInvalidState(await srv.api('GET', '/signin/provider/google/callback?code=abc'));
+    expectInvalidState(await srv.api('GET', '/signin/provider/google/callback'));
+    expectInvalidState(await srv.api('POST', '/signin/provider/apple/callback', 'code=abc', { 'Content-Type': 'application/x-www-form-urlencoded' }));
+  });
+
+  test('provider parameters pass through to the authorization URL; ours cannot be overridden', async () => {
+    const authorize = await begin(srv, 'google', { prompt: 'consent', login_hint: 'ada@example.com', access_type: 'offline', scope: 'evil', state: 'mine', client_id: 'other', redirect_uri: 'https://evil.example/cb', foo: 'bar' });
+    const a = authorize.searchParams;
+    assert.equal(a.get('prompt'), 'consent');
+    assert.equal(a.get('login_hint'), 'ada@example.com');
+    assert.equal(a.get('access_type'), 'offline');
+    assert.equal(a.getAll('scope').length, 1);
+    assert.ok(!a.get('scope').includes('evil'));
+    assert.notEqual(a.get('state'), 'mine');
+    assert.deepEqual(a.getAll('client_id'), [idp.client('google').clientId]);
+    assert.deepEqual(a.getAll('redirect_uri'), [`${srv.url}/v1/signin/provider/google/callback`]);
+    assert.equal(a.get('foo'), null);
+  });
+
+  test('@nhost/nhost-js signInProviderURL (arrays and metadata as the SDK encodes them) starts a working sign-in', async () => {
+    const nhost = createClient({ authUrl: srv.authUrl, storage: new MemoryStorage() });
+    const user = idp.addUser({ email: uniqueEmail('sdk') });
+    const metadata = { from: 'sdk', list: [1, 2] };
+    const url = new URL(nhost.auth.signInProviderURL('github', { redirectTo: `${APP}/done`, allowedRoles: ['user', 'me'], defaultRole: 'me', metadata }));
+    const res = await srv.api('GET', url.pathname + url.search);
+    const authorize = location(res);
+    assert.equal(authorize.origin, idp.url);
+    const final = location(await deliver(srv, await idp.authorize(authorize.toString(), user.email)));
+    const session = await sessionFrom(srv, final);
+    const u = await getUser(srv, session);
+    assert.deepEqual(u.metadata, metadata);
+    assert.equal(u.defaultRole, 'me');
+    assert.deepEqual([...u.roles].sort(), ['me', 'user']);
+  });
+
+  test('a TOTP user signing in through a provider gets an mfaTicket, not a session', async () => {
+    const user = idp.addUser({ email: uniqueEmail('totp') });
+    const first = await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    const gen = await srv.api('GET', '/mfa/totp/generate', undefined, bearer(first.accessToken));
+    assert.equal(gen.status, 200, gen.text);
+    const auth = new Authenticator(expectResponse(gen, 'GET', '/mfa/totp/generate').totpSecret);
+    const on = await srv.api('POST', '/user/mfa', { code: await auth.fresh(), activeMfaType: 'totp' }, bearer(first.accessToken));
+    assert.equal(on.status, 200, on.text);
+    const { final } = await signInVia(srv, 'google', user);
+    assert.equal(`${final.origin}${final.pathname}`, `${APP}/done`);
+    assert.equal(final.searchParams.get('refreshToken'), null, 'no session before the second factor');
+    const ticket = final.searchParams.get('mfaTicket');
+    assert.match(ticket ?? '', /^mfaTotp:/, `${final}`);
+    const done = await srv.api('POST', '/signin/mfa/totp', { ticket, otp: await auth.fresh() });
+    assert.equal(done.status, 200, done.text);
+    const session = expectResponse(done, 'POST', '/signin/mfa/totp').session;
+    assert.equal(session.user.id, first.user.id);
+    assert.deepEqual(jwtClaims(session.accessToken).amr.map((a) => a.method ?? a), ['oauth', 'totp']);
+  });
+
+  test('an anonymous user cannot connect a provider (forbidden-anonymous at the start)', async () => {
+    const anon = await srv.api('POST', '/signin/anonymous', {});
+    assert.equal(anon.status, 200, anon.text);
+    const res = await srv.api('GET', `/signin/provider/github?${query({ redirectTo: `${APP}/done`, connect: anon.json.session.accessToken })}`);
+    expectError(res, '/signin/provider/{provider}', 'GET', 403, 'forbidden-anonymous');
+  });
+
+  test('connect with an identity that belongs to another account -> redirectTo?error=invalid-request, nothing moves', async () => {
+    const owner = idp.addUser({ email: uniqueEmail('owner') });
+    const ownerSession = await sessionFrom(srv, (await signInVia(srv, 'discord', owner)).final);
+    const other = await signUp(srv, uniqueEmail('thief'));
+    const { final } = await signInVia(srv, 'discord', owner, { connect: other.accessToken });
+    expectRedirectError(final, 'invalid-request');
+    const again = await sessionFrom(srv, (await signInVia(srv, 'discord', owner)).final);
+    assert.equal(again.user.id, ownerSession.user.id);
   });
 
   test('provider tokens are not stored in plaintext', async () => {
@@ -555,3 +686,25 @@ function unsigned(jwt) {
 }
 
 
+
+describe('Nhost setting names (AUTH_PROVIDER_*)', () => {
+  // The same providers configured the way an Nhost deployment spells them; Apple's .p8
+  // key with literal "\n" escapes, as it usually sits in a one-line variable.
+  const srv = useServer((s) => {
+    const env = {};
+    for (const [k, v] of Object.entries(idp.gatehouseEnv(s, ['github', 'apple']))) {
+      const m = /^GATEHOUSE_PROVIDER_(GITHUB|APPLE)_(ENABLED|CLIENT_ID|CLIENT_SECRET|TEAM_ID|KEY_ID|PRIVATE_KEY)$/.exec(k);
+      if (m) env[`AUTH_PROVIDER_${m[1]}_${m[2]}`] = m[2] === 'PRIVATE_KEY' ? v.trim().replace(/\n/g, '\\n') : v;
+      else env[k] = v;
+    }
+    return env;
+  }, { name: 'oauth-nhost-names' });
+
+  for (const provider of ['github', 'apple']) {
+    test(`${provider} signs in`, async () => {
+      const user = idp.addUser({ email: uniqueEmail(`nhost-${provider}`) });
+      const session = await sessionFrom(srv, (await signInVia(srv, provider, user)).final);
+      assert.equal(session.user.email, user.email);
+    });
+  }
+});

@@ -103,6 +103,8 @@ export class IdentityProvider {
     this.refreshTokens = new Map();
     this.appleSeen = new Set(); // `${client}:${sub}` that already got Apple's user field
     this.failures = []; // queued token-exchange failures
+    this.profileFailures = []; // queued profile API / userinfo failures
+    this.idTokenTampers = []; // queued changes to the next ID token the token endpoint issues
     this.log = { authorize: [], token: [], api: [] };
     this.hits = {}; // path -> count
   }
@@ -197,6 +199,20 @@ export class IdentityProvider {
    */
   failNextTokenExchange({ status = 400, error = 'invalid_grant', description = 'The code is invalid or expired (test failure)', client } = {}) {
     this.failures.push({ status, error, description, client });
+  }
+
+  /** The next profile API or userinfo call (of `client`, or any) answers `status`. */
+  failNextProfile({ status = 500, client } = {}) {
+    this.profileFailures.push({ status, client });
+  }
+
+  /**
+   * The next ID token the token endpoint issues (to `client`, or any) gets `claims`
+   * merged in (a wrong nonce, aud, iss...) or is signed with `key` ('rogue': not in
+   * the JWKS).
+   */
+  tamperNextIdToken({ client, claims = {}, key } = {}) {
+    this.idTokenTampers.push({ client, claims, key });
   }
 
   /**
@@ -447,12 +463,18 @@ export class IdentityProvider {
     return { email: user.email, email_verified: user.emailVerified };
   }
 
-  #idToken(client, user, nonce, scopes) {
+  #idToken(client, user, nonce, scopes, fromToken = false) {
     const claims = { iss: this.issuer, aud: client.clientId, sub: user.sub, iat: now(), exp: now() + 3600, auth_time: now() };
     if (nonce) claims.nonce = nonce;
     if (client.kind === 'apple' || scopes.includes('email')) Object.assign(claims, this.#emailClaims(client.kind, user));
     if (client.kind !== 'apple' && scopes.includes('profile')) Object.assign(claims, { name: user.name, given_name: user.givenName, family_name: user.familyName, picture: user.picture, locale: user.locale });
-    const k = this.keys[client.idTokenKey];
+    let k = this.keys[client.idTokenKey];
+    const i = fromToken ? this.idTokenTampers.findIndex((t) => !t.client || t.client === client.name) : -1;
+    if (i >= 0) {
+      const t = this.idTokenTampers.splice(i, 1)[0];
+      Object.assign(claims, t.claims);
+      if (t.key) k = this.keys[t.key];
+    }
     return signJwt({ alg: k.alg, kid: k.kid, typ: 'JWT' }, claims, k.privateKey);
   }
 
@@ -550,7 +572,7 @@ export class IdentityProvider {
     this.accessTokens.set(access, { user, client, scopes, exp: Date.now() + 3600_000 });
     this.refreshTokens.set(refresh, { user, client, scopes });
     const body = { access_token: access, token_type: client.kind === 'github' ? 'bearer' : 'Bearer', expires_in: 3600, refresh_token: refresh, scope: scopes.join(client.kind === 'github' ? ',' : ' ') };
-    if (OIDC_KINDS.has(client.kind) && (client.kind === 'apple' || scopes.includes('openid'))) body.id_token = this.#idToken(client, user, nonce, scopes);
+    if (OIDC_KINDS.has(client.kind) && (client.kind === 'apple' || scopes.includes('openid'))) body.id_token = this.#idToken(client, user, nonce, scopes, true);
     return body;
   }
 
@@ -563,6 +585,12 @@ export class IdentityProvider {
     this.log.api.push({ path: req.url, client: g?.client.name, userAgent: req.headers['user-agent'] });
     if (!g || g.exp < Date.now() || !kinds.includes(g.client.kind)) {
       onFail();
+      return null;
+    }
+    const i = this.profileFailures.findIndex((f) => !f.client || f.client === g.client.name);
+    if (i >= 0) {
+      const f = this.profileFailures.splice(i, 1)[0];
+      this.#json(res, f.status, { error: 'server_error', message: 'profile failure (test)' });
       return null;
     }
     return g;
