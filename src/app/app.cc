@@ -70,6 +70,8 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   o.worker_threads = c.worker_threads;
   o.hash_threads = c.hash_threads;
   o.hash_queue_limit = c.hash_queue_limit;
+  o.remote_threads = c.remote_threads;
+  o.remote_queue_limit = c.remote_queue_limit;
   o.body_limit_bytes = c.body_limit_bytes;
   o.request_timeout_seconds = c.request_timeout_seconds;
   o.idle_timeout_seconds = c.idle_timeout_seconds;

@@ -46,6 +46,8 @@ struct Config {
   int worker_threads = 8;
   int hash_threads = 0;       // 0 = number of cores
   int hash_queue_limit = 16;  // queued sign-ins beyond this are refused with 429
+  int remote_threads = 8;       // requests waiting on a provider (OAuth, SMS, SMTP)
+  int remote_queue_limit = 256;  // beyond this such requests get 503 at once
   int64_t body_limit_bytes = 1 << 20;
   int request_timeout_seconds = 30;
   int idle_timeout_seconds = 60;

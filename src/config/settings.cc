@@ -112,6 +112,11 @@ std::vector<Setting> BuildTable() {
       "Threads hashing passwords (0 = number of cores).");
   add("hash_queue_limit", {}, Num(&Config::hash_queue_limit, 1, 100000),
       "Password-hash requests that may wait; beyond it sign-ins get 429 with Retry-After.");
+  add("remote_threads", {}, Num(&Config::remote_threads, 1, 1024),
+      "Threads serving requests that wait on another service (OAuth providers, SMS, SMTP), "
+      "apart from the workers token refresh needs.");
+  add("remote_queue_limit", {}, Num(&Config::remote_queue_limit, 1, 100000),
+      "Such requests that may wait for a thread; beyond it they get 503 with Retry-After.");
   add("body_limit_bytes", {}, Num(&Config::body_limit_bytes, 1024, int64_t{64} << 20),
       "Largest request body accepted (413 beyond).");
   add("request_timeout_seconds", {}, Num(&Config::request_timeout_seconds, 1, 3600),

@@ -65,6 +65,9 @@ enum class Lane {
   kWorker,   // the general worker pool: store reads/writes, token signing
   kHashing,  // the bounded password-hash pool; when its queue is full the
              // server answers 429 with Retry-After at once
+  kRemote,   // handlers that wait on a service elsewhere (OAuth providers): a
+             // pool of their own, so a slow provider ties up these threads and
+             // never the workers token refresh needs; full -> 503 at once
 };
 
 struct RouteOptions {

@@ -85,13 +85,16 @@ Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> r
                static_cast<size_t>(std::max(0, options_.hash_queue_limit)), "gh-hash",
                // A sign-in storm saturating every core must not starve token
                // refresh: hashing yields the CPU to the worker and io threads.
-               /*nice=*/10) {}
+               /*nice=*/10),
+      remotes_(std::max(1, options_.remote_threads),
+               static_cast<size_t>(std::max(0, options_.remote_queue_limit)), "gh-remote") {}
 
 Pipeline::~Pipeline() { Shutdown(); }
 
 void Pipeline::Shutdown() {
   workers_.Shutdown();
   hashers_.Shutdown();
+  remotes_.Shutdown();
 }
 
 void Pipeline::Prepare(Request* request) const {
@@ -222,6 +225,7 @@ void Pipeline::Handle(Request request, Responder write) {
 
 void Pipeline::Dispatch(const Router::Route& route, Request request, Responder finish) {
   const bool hashing = route.options.lane == Lane::kHashing;
+  WorkerPool& pool = hashing ? hashers_ : route.options.lane == Lane::kRemote ? remotes_ : workers_;
   // Shared rather than moved into the task: if the pool refuses the task, the
   // request is still needed here to render the refusal.
   auto owned = std::make_shared<Request>(std::move(request));
@@ -237,7 +241,7 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
       finish(RenderError(*owned, core::Error(core::errc::kInternal, "Internal server error")));
     }
   };
-  if ((hashing ? hashers_ : workers_).TryPost(std::move(task))) return;
+  if (pool.TryPost(std::move(task))) return;
 
   core::Error error =
       hashing ? core::Error(core::errc::kOverloaded, "Server is busy, try again shortly", 1)

@@ -2,7 +2,7 @@
 // read" and "its response is written", without any socket code.
 //
 // In order: request id, client IP, CORS preflight, routing (404/405), per-route
-// rate limit (429), dispatch to the worker or hashing pool (429/503 when full);
+// rate limit (429), dispatch to the worker, hashing or remote pool (429/503 when full);
 // on the way out: X-Request-Id, CORS headers, Cache-Control, the access log.
 // The server (server.cc) owns the Beast side and feeds complete requests in;
 // keeping this part Beast-free keeps it readable and testable on its own.
@@ -40,7 +40,7 @@ class Pipeline {
   // response gets the same headers and access-log line as any other.
   void Reject(Request request, const core::Error& error, int status, Responder write);
 
-  // Stops both pools (see WorkerPool::Shutdown). Idempotent.
+  // Stops the pools (see WorkerPool::Shutdown). Idempotent.
   void Shutdown();
 
   // The response for a server-raised error: options.render_error, or the
@@ -64,6 +64,7 @@ class Pipeline {
   RateLimiter limiter_;
   WorkerPool workers_;
   WorkerPool hashers_;
+  WorkerPool remotes_;
 };
 
 }  // namespace gh::http

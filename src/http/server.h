@@ -5,6 +5,7 @@
 // worker pool (Lane::kWorker) or on the bounded password-hash pool
 // (Lane::kHashing); when that pool's queue already holds `hash_queue_limit`
 // requests the server answers 429 with Retry-After at once and never queues more.
+// Handlers that wait on other services (Lane::kRemote) have a pool of their own.
 //
 // Middleware applied to every request, in order: request id (X-Request-Id echoed
 // or generated), body limit (413), CORS (preflight answered here), per-route
@@ -58,6 +59,8 @@ struct ServerOptions {
   int hash_threads = 0;  // 0 = number of cores
   int hash_queue_limit = 64;
   int worker_queue_limit = 10000;  // beyond this the server answers 503 at once
+  int remote_threads = 8;          // Lane::kRemote
+  int remote_queue_limit = 256;    // beyond this kRemote routes get 503 at once
   int64_t body_limit_bytes = 1 << 20;
   int header_limit_bytes = 16 << 10;  // request line + headers; beyond -> 431
   int request_timeout_seconds = 30;   // whole request must arrive within this

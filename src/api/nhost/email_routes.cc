@@ -11,6 +11,7 @@ void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps
                          const std::string& prefix) {
   const config::Config& c = deps.config;
   http::RouteOptions sending;  // each call may send a mail: an hourly budget per IP
+  sending.lane = http::Lane::kRemote;  // waits on the SMTP server
   sending.rate_limit_per_minute = c.rate_limit_email_per_hour / 60.0;
   sending.rate_limit_burst = std::min(c.rate_limit_email_per_hour, 10);
   http::RouteOptions guessing;  // codes and tickets: the sign-in budget per IP
@@ -18,7 +19,6 @@ void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps
   guessing.rate_limit_burst = c.rate_limit_signin_burst;
   http::RouteOptions hashing = guessing;  // sets a password
   hashing.lane = http::Lane::kHashing;
-  http::RouteOptions sending_hashing = sending;
 
   router.Add("POST", prefix + "/signin/passwordless/email", SignInPasswordlessEmail(deps, email),
              sending);
@@ -28,7 +28,7 @@ void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps
   router.Add("POST", prefix + "/verify", VerifyLinkPost(deps, email), guessing);
   router.Add("POST", prefix + "/user/password/reset", ResetPassword(deps, email), sending);
   router.Add("POST", prefix + "/user/password", ChangePassword(deps, email), hashing);
-  router.Add("POST", prefix + "/user/email/change", ChangeEmail(deps, email), sending_hashing);
+  router.Add("POST", prefix + "/user/email/change", ChangeEmail(deps, email), sending);
   router.Add("POST", prefix + "/user/email/send-verification-email",
              SendVerificationEmail(deps, email), sending);
 }

@@ -34,6 +34,7 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps), mfa);
   if (deps.sms) {
     http::RouteOptions sms;  // each call may cost a text message: an hourly budget per IP
+    sms.lane = http::Lane::kRemote;  // waits on the SMS provider
     sms.rate_limit_per_minute = c.rate_limit_sms_per_hour / 60.0;
     sms.rate_limit_burst =  // a minute's worth, at least 5
         std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
@@ -50,9 +51,11 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   }
   if (deps.oauth) {
     // Each start and callback reaches a provider, and states, grant codes and ID
-    // tokens are things to guess: the sign-in budget per IP. Worker lane: no
-    // password hashing, but blocking calls to the provider.
+    // tokens are things to guess: the sign-in budget per IP. The remote lane:
+    // calls to a provider may block for up to oauth_http_timeout_seconds, and
+    // must not hold the workers token refresh needs.
     http::RouteOptions oauth;
+    oauth.lane = http::Lane::kRemote;
     oauth.rate_limit_per_minute = c.rate_limit_signin_per_minute;
     oauth.rate_limit_burst = c.rate_limit_signin_burst;
     const std::string p = prefix + "/signin/provider/{provider}";

@@ -74,6 +74,51 @@ TEST(ServerTest, HashLaneOverloadAnswers429WithRetryAfter) {
   EXPECT_EQ(entered.load(), 2);
 }
 
+TEST(ServerTest, RemoteLaneWaitsWithoutHoldingWorkersAndRefusesWhenFull) {
+  auto router = std::make_shared<Router>();
+  Gate gate;
+  std::atomic<int> entered{0};
+  router->Add(
+      "GET", "/callback",
+      [&](Request&, Responder respond) {
+        entered++;
+        gate.Wait();  // a provider that takes its time
+        respond(Response::Json(200, "{}"));
+      },
+      RouteOptions{Lane::kRemote});
+  router->Add("POST", "/token",
+              [](Request&, Responder respond) { respond(Response::Json(200, "{}")); });
+  ServerOptions o;
+  o.worker_threads = 1;
+  o.remote_threads = 1;
+  o.remote_queue_limit = 1;
+  Harness h(o, router);
+
+  Client running(h.port()), queued(h.port()), refused(h.port()), other(h.port());
+  ASSERT_TRUE(running.Send(BuildRequest("GET", "/callback")));
+  ASSERT_TRUE(WaitFor([&] { return entered == 1; }));
+  ASSERT_TRUE(queued.Send(BuildRequest("GET", "/callback")));
+  std::this_thread::sleep_for(200ms);  // let the server queue it
+
+  // The remote lane is busy and full; the one worker still serves refresh.
+  auto r = other.Roundtrip(BuildRequest("POST", "/token", {}, "{}"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto full = refused.Roundtrip(BuildRequest("GET", "/callback"));
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->status, 503);
+  EXPECT_EQ(Json(*full)["error"], "service-unavailable");
+  EXPECT_EQ(full->Header("retry-after"), "1");
+
+  gate.Open();
+  auto a = running.Read();
+  auto b = queued.Read();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 200);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_EQ(entered.load(), 2);
+}
+
 TEST(ServerTest, WorkerQueueFullAnswers503) {
   auto router = std::make_shared<Router>();
   Gate gate;
