@@ -135,9 +135,11 @@ class OAuthFlow {
                                    const OAuthCallback& callback);
   // Who `profile` is (oauth_identities.cc): the existing, linked or new user,
   // with the identity created or refreshed.
+  // `attempt` > 0 when settling again after losing a race to a concurrent
+  // first sign-in of the same identity.
   core::Result<core::User> ResolveUser(std::string_view provider, const oauth::Profile& profile,
                                        const oauth::TokenSet& tokens, const SignUpOptions& options,
-                                       const core::ClientInfo& client);
+                                       const core::ClientInfo& client, int attempt = 0);
   // Adds (or refreshes) the identity on `user_id`; invalid-request when it
   // belongs to someone else.
   core::Result<void> Link(std::string_view user_id, std::string_view provider,

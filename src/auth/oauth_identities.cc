@@ -110,8 +110,21 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
                                                 const oauth::Profile& profile,
                                                 const oauth::TokenSet& tokens,
                                                 const SignUpOptions& options,
-                                                const core::ClientInfo& client) {
+                                                const core::ClientInfo& client, int attempt) {
   const core::UnixMillis now = clock_.NowMillis();
+  // Two first sign-ins of one identity may race (a double-clicked button, two
+  // tabs): the unique keys refuse the loser's user (same email) or identity.
+  // The loser settles once more against what the winner wrote, and so signs in
+  // as the winner's user.
+  auto settle_again = [&]() -> std::optional<core::Result<core::User>> {
+    if (attempt > 0) return std::nullopt;
+    return ResolveUser(provider, profile, tokens, options, client, attempt + 1);
+  };
+  // After our identity was refused: did the racer link it to `user_id` too?
+  auto linked_to = [&](const std::string& user_id) {
+    auto raced = store_.identities().Find(provider, profile.provider_user_id);
+    return raced && raced->has_value() && (*raced)->user_id == user_id;
+  };
   auto existing = store_.identities().Find(provider, profile.provider_user_id);
   if (!existing) return existing.error();
   if (existing->has_value()) {
@@ -155,7 +168,10 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
             return r.error();
       }
       auto created = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens));
-      if (!created) return created.error();
+      if (!created && !linked_to(user.id)) {
+        if (auto again = settle_again()) return std::move(*again);
+        return created.error();
+      }
       Audit("oauth-linked-by-email", user.id, provider, client);
       return user;
     }
@@ -172,11 +188,17 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
   user.avatar_url = profile.avatar_url;
   user.email = profile.email;
   user.email_verified = profile.email && profile.email_verified;
-  if (auto r = store_.users().Create(user); !r) return r.error();
-  if (auto r = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens)); !r) {
-    // Two first sign-ins of one identity raced; the other one's user stands.
-    (void)store_.users().Delete(user.id);
+  if (auto r = store_.users().Create(user); !r) {
+    if (auto again = settle_again()) return std::move(*again);
     return r.error();
+  }
+  if (auto r = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens)); !r) {
+    // The racer may have linked this very user by its email: then it stands.
+    if (!linked_to(user.id)) {
+      (void)store_.users().Delete(user.id);
+      if (auto again = settle_again()) return std::move(*again);
+      return r.error();
+    }
   }
   Audit("signup-oauth", user.id, provider, client);
   return user;

@@ -5,6 +5,10 @@
 #include "auth/oauth.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "auth/mfa.h"
 #include "flow_fixture.h"
@@ -27,13 +31,17 @@ class FakeProvider final : public oauth::Provider {
     return "https://idp.test/authorize?state=" + params.state;
   }
   core::Result<oauth::TokenSet> ExchangeCode(const oauth::CallbackParams& params) override {
-    exchanged = params;
+    {
+      std::lock_guard<std::mutex> lock(mu_);  // callbacks may run on several threads
+      exchanged = params;
+    }
     if (params.code != "good-code")
       return core::Error(core::errc::kOAuthTokenExchangeFailed, "invalid_grant");
     return tokens;
   }
   core::Result<oauth::Profile> FetchProfile(const oauth::TokenSet&,
                                             const oauth::CallbackParams&) override {
+    if (before_profile) before_profile();
     return profile;
   }
   core::Result<oauth::Profile> VerifyIdToken(std::string_view id_token,
@@ -45,6 +53,7 @@ class FakeProvider final : public oauth::Provider {
 
   oauth::AuthorizeParams authorize;
   oauth::CallbackParams exchanged;
+  std::function<void()> before_profile;  // runs on the callback's thread
   oauth::TokenSet tokens{"provider-access", "provider-refresh", "", "openid", 3600};
   oauth::Profile profile{"sub-1",
                          std::string("ann@example.com"),
@@ -55,6 +64,7 @@ class FakeProvider final : public oauth::Provider {
                          R"({"sub":"sub-1"})"};
 
  private:
+  std::mutex mu_;
   std::string name_;
   bool pkce_;
   bool id_token_;
@@ -255,6 +265,37 @@ TEST_F(OAuthFlowTest, ExistingIdentitySignsInTheSameUser) {
   ASSERT_TRUE(ids.ok() && ids->size() == 1);
   EXPECT_EQ((*ids)[0].email, "ann.new@example.com");
   EXPECT_EQ(store_->users().Count().value(), 1);
+}
+
+TEST_F(OAuthFlowTest, RacingFirstSignInsOfOneIdentityBecomeOneUser) {
+  // A double-clicked button: two callbacks of the same new identity reach
+  // ResolveUser together; whichever creates the user second joins the first.
+  // Several identities, with and without an email, to give the race its chance.
+  for (int round = 0; round < 20; ++round) {
+    github_->profile.provider_user_id = "racer-" + std::to_string(round);
+    github_->profile.email =
+        round % 2 ? std::optional<std::string>() : "racer" + std::to_string(round) + "@example.com";
+    const std::string a = Begin(), b = Begin();
+    std::atomic<int> arrived{0};
+    github_->before_profile = [&] {
+      arrived++;
+      while (arrived.load() < 2) std::this_thread::yield();
+    };
+    std::string url_a, url_b;
+    std::thread other([&] { url_b = Back(b); });
+    url_a = Back(a);
+    other.join();
+    github_->before_profile = nullptr;
+    const std::string token_a = Param(url_a, "refreshToken");
+    const std::string token_b = Param(url_b, "refreshToken");
+    ASSERT_FALSE(token_a.empty()) << "round " << round << ": " << url_a;
+    ASSERT_FALSE(token_b.empty()) << "round " << round << ": " << url_b;
+    auto session_a = sessions_->Refresh(token_a);
+    auto session_b = sessions_->Refresh(token_b);
+    ASSERT_TRUE(session_a.ok() && session_b.ok());
+    EXPECT_EQ(session_a->user.id, session_b->user.id) << "round " << round;
+  }
+  EXPECT_EQ(store_->users().Count().value(), 20);
 }
 
 TEST_F(OAuthFlowTest, ReplayedTamperedAndMissingStateGoToClientUrl) {
