@@ -22,8 +22,14 @@ const DEAD_PORT = await freePort(); // nothing listens there
 const APP = 'http://127.0.0.1:3000';
 const ALL = [...BUILTIN_KINDS, 'acme'];
 
-/** Gatehouse env: every provider at the IdP, plus `extra`. */
-const oauthEnv = (extra = {}) => (srv) => ({ ...idp.gatehouseEnv(srv, ALL), GATEHOUSE_ALLOWED_REDIRECT_URLS: `${APP}/**`, ...extra });
+/** Gatehouse env: the providers `names` at the IdP, plus `extra`. */
+const oauthEnv = (extra = {}, names = ALL) => (srv) => ({ ...idp.gatehouseEnv(srv, names), GATEHOUSE_ALLOWED_REDIRECT_URLS: `${APP}/**`, ...extra });
+
+// Generic OIDC issuers with a path (as Keycloak's /realms/x): corp is honest; liar's
+// discovery document names another issuer, which OIDC Discovery says must be refused.
+idp.client('corp', { issuerPath: '/realms/corp' });
+idp.client('liar', { issuerPath: '/realms/liar' });
+idp.discoveryPatch['/realms/liar'] = { issuer: `${idp.url}/realms/someone-else` };
 
 // What each kind does, as the real providers do it (and the catalogue must follow).
 const KIND = {
@@ -103,11 +109,25 @@ describe('sign-in through each provider kind', () => {
   const srv = useServer(oauthEnv({
     GATEHOUSE_ALLOWED_LOCALES: 'en,fr,de',
     GATEHOUSE_ANONYMOUS_SIGNIN_ENABLED: 'true',
-    GATEHOUSE_OIDC_PROVIDERS: 'acme,dead',
+    GATEHOUSE_OIDC_PROVIDERS: 'acme,corp,liar,dead',
     GATEHOUSE_OIDC_DEAD_ISSUER: `http://127.0.0.1:${DEAD_PORT}`,
     GATEHOUSE_OIDC_DEAD_CLIENT_ID: 'dead-client',
     GATEHOUSE_OIDC_DEAD_CLIENT_SECRET: 'dead-secret',
-  }), { name: 'oauth' });
+  }, [...ALL, 'corp', 'liar']), { name: 'oauth' });
+
+  test('a generic OIDC issuer with a path (discovery at <issuer>/.well-known/...) signs in', async () => {
+    const user = idp.addUser({ email: uniqueEmail('corp') });
+    const { authorize, final } = await signInVia(srv, 'corp', user);
+    assert.equal(authorize.searchParams.get('client_id'), idp.client('corp').clientId);
+    assert.ok(idp.hits['/realms/corp/.well-known/openid-configuration'] >= 1);
+    const session = await sessionFrom(srv, final);
+    assert.equal(session.user.email, user.email);
+  });
+
+  test('a discovery document naming another issuer is not trusted: no sign-in through it', async () => {
+    const res = await srv.api('GET', `/signin/provider/liar?${query({ redirectTo: `${APP}/done` })}`);
+    expectError(res, '/signin/provider/{provider}', 'GET', [400, 502, 503], 'oauth-provider-error');
+  });
 
   for (const provider of ALL) {
     test(`${provider}: authorize -> login -> callback -> redirectTo with refreshToken -> session with the profile`, async () => {
@@ -382,6 +402,73 @@ describe('sign-in through each provider kind', () => {
     assert.equal(again.user.id, ownerSession.user.id);
   });
 
+  test('redirectTo with its own query keeps it; the session params are added, not glued on', async () => {
+    const user = idp.addUser();
+    const redirectTo = `${APP}/done?tab=settings&x=a%20b`;
+    const { final } = await signInVia(srv, 'github', user, { redirectTo });
+    assert.equal(final.searchParams.get('tab'), 'settings');
+    assert.equal(final.searchParams.get('x'), 'a b');
+    await sessionFrom(srv, final);
+    idp.failNextTokenExchange({ client: 'github' });
+    const failed = (await signInVia(srv, 'github', idp.addUser(), { redirectTo })).final;
+    assert.equal(failed.searchParams.get('tab'), 'settings');
+    expectRedirectError(failed, 'oauth-token-echange-failed');
+  });
+
+  test('the identity, not the address, names the user: a changed address at the provider signs in to the same user', async () => {
+    const user = idp.addUser({ email: uniqueEmail('moving') });
+    const first = await sessionFrom(srv, (await signInVia(srv, 'acme', user)).final);
+    user.email = uniqueEmail('moved');
+    const second = await sessionFrom(srv, (await signInVia(srv, 'acme', user)).final);
+    assert.equal(second.user.id, first.user.id);
+  });
+
+  test('a provider address in another case joins the existing account', async () => {
+    const email = uniqueEmail('case');
+    const s = await signUp(srv, email);
+    const user = idp.addUser({ email: email.toUpperCase(), emailVerified: true });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'discord', user)).final);
+    assert.equal(session.user.id, s.user.id);
+  });
+
+  test('a profile name a display name may not hold is cleaned, not refused', async () => {
+    const user = idp.addUser({ email: uniqueEmail('name'), name: 'Dr <b>Evil</b> "quoted" ' + 'x'.repeat(40) });
+    const u = await getUser(srv, await sessionFrom(srv, (await signInVia(srv, 'google', user)).final));
+    assert.ok(u.displayName.length > 0 && u.displayName.length <= 32, JSON.stringify(u.displayName));
+    assert.doesNotMatch(u.displayName, /[<>"]/);
+    assert.match(u.displayName, /^Dr ?b?Evil/);
+  });
+
+  test('Apple: the form\'s user field supplies only the name; the address comes from the verified ID token', async () => {
+    const victim = uniqueEmail('victim');
+    const user = idp.addUser({ email: uniqueEmail('apple-user'), name: 'Real Person' });
+    const authorize = await begin(srv, 'apple');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    answer.formPost.fields.user = JSON.stringify({ name: { firstName: 'Forged', lastName: 'Name' }, email: victim });
+    const session = await sessionFrom(srv, location(await deliver(srv, answer)));
+    assert.equal(session.user.email, user.email);
+    assert.equal(session.user.displayName, 'Forged Name', 'the name is the browser\'s word, Apple sends no other');
+  });
+
+  test('Apple: an ID token slipped into the form does not replace the one from the token endpoint', async () => {
+    const user = idp.addUser({ email: uniqueEmail('apple-code') });
+    const other = idp.addUser({ email: uniqueEmail('apple-other') });
+    const authorize = await begin(srv, 'apple');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    answer.formPost.fields.id_token = idp.mintIdToken({ client: 'apple', user: other, claims: { nonce: authorize.searchParams.get('nonce') } });
+    const session = await sessionFrom(srv, location(await deliver(srv, answer)));
+    assert.equal(session.user.email, user.email, 'the code\'s user, never the slipped-in token\'s');
+  });
+
+  test('Apple: a form with a state and an ID token but no code does not sign in', async () => {
+    const other = idp.addUser({ email: uniqueEmail('apple-nocode') });
+    const authorize = await begin(srv, 'apple');
+    const fields = { state: authorize.searchParams.get('state'), id_token: idp.mintIdToken({ client: 'apple', user: other }) };
+    const final = location(await deliver(srv, { formPost: { action: `${srv.url}/v1/signin/provider/apple/callback`, fields } }));
+    assert.equal(final.searchParams.get('refreshToken'), null, `${final}`);
+    assert.ok(final.searchParams.get('error'), `${final}`);
+  });
+
   test('provider tokens are not stored in plaintext', async () => {
     const user = idp.addUser();
     await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
@@ -415,29 +502,6 @@ function expectInvalidState(res) {
   assert.equal(final.searchParams.get('refreshToken'), null);
   assert.equal(final.searchParams.get('grant'), null);
 }
-
-describe('expiry of requests and grant codes', () => {
-  // The shortest the settings allow: 30 s for a request, 5 s for a grant.
-  const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_REQUEST_TTL_SECONDS: '30', GATEHOUSE_OAUTH_GRANT_TTL_SECONDS: '5' }), { name: 'oauth-ttl' });
-
-  test('a grant code after its TTL is refused; a callback after the request expired is refused', async () => {
-    const started = Date.now();
-    const user = idp.addUser();
-    const authorize = await begin(srv, 'github');
-    const answer = await idp.authorize(authorize.toString(), user.email);
-
-    const { final } = await signInVia(srv, 'github', idp.addUser(), { grant: 'true' });
-    const grant = final.searchParams.get('grant');
-    assert.ok(grant, `${final}`);
-    await sleep(6000);
-    const res = await srv.api('POST', '/signin/provider/grant', { grant });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(expectSchema('ErrorResponse', res.json).error, 'invalid-ticket');
-
-    await sleep(Math.max(0, started + 31_000 - Date.now()));
-    expectInvalidState(await deliver(srv, answer));
-  });
-});
 
 describe('automatic linking off', () => {
   const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_LINK_VERIFIED_EMAIL: 'false', GATEHOUSE_PROVIDER_DISCORD_ENABLED: 'false' }), { name: 'oauth-nolink' });
@@ -707,4 +771,53 @@ describe('Nhost setting names (AUTH_PROVIDER_*)', () => {
       assert.equal(session.user.email, user.email);
     });
   }
+});
+
+// The two waits (TTLs, the JWKS refetch interval) overlap instead of adding up.
+describe('waiting for time to pass', { concurrency: true }, () => {
+  describe('expiry of requests and grant codes', () => {
+    // The shortest the settings allow: 30 s for a request, 5 s for a grant.
+    const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_REQUEST_TTL_SECONDS: '30', GATEHOUSE_OAUTH_GRANT_TTL_SECONDS: '5' }), { name: 'oauth-ttl' });
+
+    test('a grant code after its TTL is refused; a callback after the request expired is refused', async () => {
+      const started = Date.now();
+      const user = idp.addUser();
+      const authorize = await begin(srv, 'github');
+      const answer = await idp.authorize(authorize.toString(), user.email);
+
+      const { final } = await signInVia(srv, 'github', idp.addUser(), { grant: 'true' });
+      const grant = final.searchParams.get('grant');
+      assert.ok(grant, `${final}`);
+      await sleep(6000);
+      const res = await srv.api('POST', '/signin/provider/grant', { grant });
+      assert.equal(res.status, 400, res.text);
+      assert.equal(expectSchema('ErrorResponse', res.json).error, 'invalid-ticket');
+
+      await sleep(Math.max(0, started + 31_000 - Date.now()));
+      expectInvalidState(await deliver(srv, answer));
+    });
+  });
+
+  describe('provider key rotation', () => {
+    const srv = useServer(oauthEnv(), { name: 'oauth-rotation' });
+
+    test('an ID token under a new kid verifies once the JWKS is refetched (within 35 s); the retired key no longer does', async () => {
+      const user = idp.addUser({ email: uniqueEmail('rotate') });
+      const signInWith = (key) => srv.api('POST', '/signin/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user, key }) });
+      assert.equal((await signInWith()).status, 200, 'the JWKS is cached now');
+      idp.rotateKeys();
+      const started = Date.now();
+      let res;
+      do {
+        res = await signInWith();
+        if (res.status === 200) break;
+        expectError(res, '/signin/idtoken', 'POST', 401, 'unauthenticated-user');
+        await sleep(2000);
+      } while (Date.now() - started < 35_000);
+      assert.equal(res.status, 200, `a token under the new kid still refused after ${Date.now() - started} ms: ${res.text}`);
+      expectResponse(res, 'POST', '/signin/idtoken');
+      const old = await signInWith(idp.retired.find((k) => k.alg === 'RS256'));
+      expectError(old, '/signin/idtoken', 'POST', 401, 'unauthenticated-user');
+    });
+  });
 });

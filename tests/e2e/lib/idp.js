@@ -107,6 +107,8 @@ export class IdentityProvider {
     this.idTokenTampers = []; // queued changes to the next ID token the token endpoint issues
     this.log = { authorize: [], token: [], api: [] };
     this.hits = {}; // path -> count
+    this.discoveryPatch = {}; // issuer path (/realms/x) -> members that replace its discovery's
+    this.retired = []; // signing keys taken out of the JWKS by rotateKeys()
   }
 
   get url() {
@@ -115,6 +117,11 @@ export class IdentityProvider {
 
   get issuer() {
     return this.url;
+  }
+
+  /** The issuer a client's ID tokens name: ours, or ours + its issuerPath. */
+  issuerOf(client) {
+    return `${this.url}${client?.issuerPath ?? ''}`;
   }
 
   start() {
@@ -148,11 +155,12 @@ export class IdentityProvider {
    * non-built-in name), created on first use. `redirectUri` is added to its registered
    * redirect URIs.
    */
-  client(name, { kind, redirectUri } = {}) {
+  client(name, { kind, redirectUri, issuerPath = '' } = {}) {
     let c = this.clients.get(name);
     if (!c) {
       c = {
         name,
+        issuerPath, // a generic OIDC client may have its own issuer below ours (/realms/x)
         kind: kind ?? (BUILTIN_KINDS.includes(name) ? name : 'oidc'),
         clientId: `${name}-client-${token(6)}`,
         clientSecret: token(18),
@@ -201,6 +209,16 @@ export class IdentityProvider {
     this.failures.push({ status, error, description, client });
   }
 
+  /**
+   * Key rotation: new rsa and ec signing keys (new kids) replace the published ones;
+   * the old ones leave the JWKS (tokens signed with them no longer verify).
+   */
+  rotateKeys() {
+    this.retired.push(this.keys.rsa, this.keys.ec);
+    this.keys.rsa = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }), kid: `rsa-${token(6)}`, alg: 'RS256' };
+    this.keys.ec = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }), kid: `ec-${token(6)}`, alg: 'ES256' };
+  }
+
   /** The next profile API or userinfo call (of `client`, or any) answers `status`. */
   failNextProfile({ status = 500, client } = {}) {
     this.profileFailures.push({ status, client });
@@ -218,14 +236,14 @@ export class IdentityProvider {
   /**
    * An ID token signed by this IdP. claims override the defaults (iss, aud = the
    * client's id, sub/email/... of `user`, iat, exp in 10 min); key: 'rsa' | 'ec' |
-   * 'rogue' (not in the JWKS); header overrides (kid, alg).
+   * 'rogue' (not in the JWKS) or a key object (one of `retired`); header overrides (kid, alg).
    */
   mintIdToken({ client, user, claims = {}, key, header = {} } = {}) {
     const c = typeof client === 'string' ? this.client(client) : client;
-    const k = this.keys[key ?? c?.idTokenKey ?? 'rsa'];
+    const k = typeof key === 'object' ? key : this.keys[key ?? c?.idTokenKey ?? 'rsa'];
     const u = user ?? this.addUser();
     const base = {
-      iss: this.issuer,
+      iss: this.issuerOf(c),
       aud: c?.clientId,
       sub: u.sub,
       iat: now(),
@@ -252,7 +270,7 @@ export class IdentityProvider {
       if (c.kind === 'oidc') {
         oidc.push(name);
         const p = `GATEHOUSE_OIDC_${name.toUpperCase().replace(/-/g, '_')}_`;
-        env[`${p}ISSUER`] = this.issuer;
+        env[`${p}ISSUER`] = this.issuerOf(c);
         env[`${p}CLIENT_ID`] = c.clientId;
         env[`${p}CLIENT_SECRET`] = c.clientSecret;
         continue;
@@ -314,7 +332,9 @@ export class IdentityProvider {
     const u = new URL(req.url, this.url);
     this.hits[u.pathname] = (this.hits[u.pathname] ?? 0) + 1;
     const route = `${req.method} ${u.pathname}`;
-    if (route === 'GET /.well-known/openid-configuration') return this.#json(res, 200, this.#discovery());
+    if (route === 'GET /.well-known/openid-configuration') return this.#json(res, 200, this.#discovery(''));
+    const tenant = /^GET (\/realms\/[a-z0-9-]+)\/\.well-known\/openid-configuration$/.exec(route);
+    if (tenant) return this.#json(res, 200, { ...this.#discovery(tenant[1]), ...this.discoveryPatch[tenant[1]] });
     if (route === 'GET /jwks') return this.#json(res, 200, this.jwks());
     if (route === 'GET /authorize') return this.#authorizePage(u.searchParams, res);
     if (route === 'POST /authorize/decide') return this.#decide(new URLSearchParams(await readBody(req)), res);
@@ -349,10 +369,10 @@ export class IdentityProvider {
     return { keys: [pub(this.keys.rsa), pub(this.keys.ec)] };
   }
 
-  #discovery() {
+  #discovery(issuerPath) {
     const u = this.url;
     return {
-      issuer: this.issuer,
+      issuer: `${u}${issuerPath}`,
       authorization_endpoint: `${u}/authorize`,
       token_endpoint: `${u}/token`,
       userinfo_endpoint: `${u}/userinfo`,
@@ -464,7 +484,7 @@ export class IdentityProvider {
   }
 
   #idToken(client, user, nonce, scopes, fromToken = false) {
-    const claims = { iss: this.issuer, aud: client.clientId, sub: user.sub, iat: now(), exp: now() + 3600, auth_time: now() };
+    const claims = { iss: this.issuerOf(client), aud: client.clientId, sub: user.sub, iat: now(), exp: now() + 3600, auth_time: now() };
     if (nonce) claims.nonce = nonce;
     if (client.kind === 'apple' || scopes.includes('email')) Object.assign(claims, this.#emailClaims(client.kind, user));
     if (client.kind !== 'apple' && scopes.includes('profile')) Object.assign(claims, { name: user.name, given_name: user.givenName, family_name: user.familyName, picture: user.picture, locale: user.locale });
