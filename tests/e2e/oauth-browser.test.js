@@ -1,15 +1,16 @@
 // Social sign-in in a real browser: headless Debian Chromium driven by playwright-core
 // (never a downloaded browser). A tiny app served by this file on loopback is the
-// client_url; its buttons start the sign-in at Gatehouse, the local identity provider
-// (lib/idp.js) shows its login page, "Continue" sends the browser back through
-// Gatehouse's callback to the app, whose page trades the refreshToken for a session at
-// /v1/token and shows the signed-in email. Apple's form_post goes the same way with a
-// cross-site form POST to the callback.
+// client_url, written with the official SDK (@nhost/nhost-js's UMD build): its buttons
+// start the sign-in at Gatehouse, the local identity provider (lib/idp.js) shows its
+// login page, "Continue" sends the browser back through Gatehouse's callback to the
+// app, whose page turns the refreshToken (or a grant code) into a session and shows the
+// signed-in email. Apple's form_post goes the same way with a cross-site form POST.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startIdp } from './lib/idp.js';
@@ -24,36 +25,67 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 const idp = await startIdp();
 
-/** The app: GET / has the buttons, GET /callback finishes the sign-in in the page. */
+const NHOST_UMD = path.join(path.dirname(fileURLToPath(import.meta.resolve('@nhost/nhost-js'))), 'nhost-js.umd.js');
+
+/**
+ * The app, written as an app would be with the official SDK (@nhost/nhost-js's UMD
+ * build): GET / has the sign-in buttons (URLs from nhost.auth.signInProviderURL),
+ * GET /callback finishes the sign-in: a refreshToken is refreshed into a session by
+ * the SDK, a grant code is traded at POST /v1/signin/provider/grant, an error shown.
+ */
 function startApp(gatehouse) {
-  const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>App</title></head><body>${body}</body></html>`;
+  const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>App</title>
+<script src="/nhost-js.umd.js"></script>
+<script>const nhost = NhostJs.createClient({ authUrl: ${JSON.stringify(`${gatehouse()}/v1`)} });</script>
+</head><body>${body}</body></html>`;
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://127.0.0.1');
+    if (u.pathname === '/nhost-js.umd.js') {
+      res.setHeader('Content-Type', 'text/javascript');
+      return res.end(readFileSync(NHOST_UMD));
+    }
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     if (u.pathname === '/') {
-      const start = (p) => `${gatehouse()}/v1/signin/provider/${p}?redirectTo=${encodeURIComponent(`${app.url}/callback`)}`;
       return res.end(page(`
 <h1>App</h1>
-<button id="github" onclick="location.href='${start('github')}'">Sign in with GitHub</button>
-<button id="acme" onclick="location.href='${start('acme')}'">Sign in with Acme</button>
-<button id="apple" onclick="location.href='${start('apple')}'">Sign in with Apple</button>`));
+<button id="github">Sign in with GitHub</button>
+<button id="acme">Sign in with Acme</button>
+<button id="apple">Sign in with Apple</button>
+<button id="acme-grant">Sign in with Acme (grant code)</button>
+<script>
+const redirectTo = location.origin + '/callback';
+for (const [id, provider, extra] of [['github', 'github'], ['acme', 'acme'], ['apple', 'apple'], ['acme-grant', 'acme', { grant: true }]]) {
+  document.getElementById(id).onclick = () => { location.href = nhost.auth.signInProviderURL(provider, { redirectTo, ...extra }); };
+}
+</script>`));
     }
     if (u.pathname === '/callback') {
       return res.end(page(`
 <p id="status">signing in...</p><p id="who"></p>
 <script>
 (async () => {
+  const status = document.getElementById('status');
   const q = new URLSearchParams(location.search);
   // Keep the long-lived token out of history as soon as it is read.
   history.replaceState(null, '', location.pathname);
-  if (q.get('error')) { document.getElementById('status').textContent = 'error: ' + q.get('error'); return; }
-  const r = await fetch(${JSON.stringify(gatehouse())} + '/v1/token', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ refreshToken: q.get('refreshToken') }),
-  });
-  const session = await r.json();
-  document.getElementById('who').textContent = session.user ? session.user.email : '';
-  document.getElementById('status').textContent = r.ok ? 'signed in' : 'error: ' + (session.error || r.status);
+  try {
+    if (q.get('error')) throw new Error(q.get('error'));
+    if (q.get('grant')) {
+      const r = await fetch(nhost.auth.baseURL + '/signin/provider/grant', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant: q.get('grant') }),
+      });
+      const body = await r.json();
+      if (!r.ok) throw new Error(body.error);
+      nhost.sessionStorage.set(body.session);
+    } else {
+      await nhost.auth.refreshToken({ refreshToken: q.get('refreshToken') });
+    }
+    const me = await nhost.auth.getUser();
+    document.getElementById('who').textContent = me.body.email;
+    status.textContent = 'signed in';
+  } catch (e) {
+    status.textContent = 'error: ' + (e.body && e.body.error || e.message);
+  }
 })();
 </script>`));
     }
@@ -88,19 +120,21 @@ describe('sign-in in Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  async function signInWith(button, email) {
+  async function signInWith(button, email, { choice = 'continue' } = {}) {
     const page = await browser.newPage();
+    const visited = [];
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) visited.push(f.url()); });
     try {
       await page.goto(app.url);
       await page.click(`#${button}`);
       await page.waitForURL((u) => u.origin === idp.url, { timeout: 10_000 });
       await page.fill('#login', email);
-      await page.click('#continue');
+      await page.click(`#${choice}`);
       await page.waitForURL((u) => u.origin === app.url && u.pathname === '/callback', { timeout: 10_000 });
       await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'signing in...', null, { timeout: 10_000 });
       const status = await page.textContent('#status');
       const who = await page.textContent('#who');
-      return { status, who, url: page.url() };
+      return { status, who, url: page.url(), visited };
     } finally {
       await page.close();
     }
@@ -113,8 +147,25 @@ describe('sign-in in Chromium', () => {
       assert.equal(r.status, 'signed in');
       assert.equal(r.who, user.email);
       assert.ok(!r.url.includes('refreshToken'), 'the app dropped the token from the address bar');
+      assert.ok(r.visited.some((u) => u.includes('refreshToken=')), `Nhost's way: the token came in the URL (${r.visited.join(' ')})`);
     });
   }
+
+  test('grant code: the app trades the one-time code for the session; no refresh token in the URL', async () => {
+    const user = idp.addUser({ email: uniqueEmail('browser-grant') });
+    const r = await signInWith('acme-grant', user.email);
+    assert.equal(r.status, 'signed in');
+    assert.equal(r.who, user.email);
+    assert.ok(r.visited.some((u) => u.includes('grant=')), r.visited.join(' '));
+    assert.ok(!r.visited.some((u) => u.includes('refreshToken')), `no page of the chain had a refresh token in its URL: ${r.visited.join(' ')}`);
+  });
+
+  test('the user cancels at the IdP: the app shows the error, no session', async () => {
+    const user = idp.addUser({ email: uniqueEmail('browser-cancel') });
+    const r = await signInWith('github', user.email, { choice: 'deny' });
+    assert.equal(r.status, 'error: oauth-provider-error');
+    assert.equal(r.who, '');
+  });
 
   test('Apple: form_post through the browser', async () => {
     const user = idp.addUser({ email: uniqueEmail('browser-apple'), name: 'Tim Apple' });
