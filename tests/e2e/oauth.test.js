@@ -5,7 +5,8 @@
 // refusal), email linking on and off, native ID token sign-in, grant codes, linking a
 // second provider and unlinking.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,7 +15,7 @@ import { MemoryStorage } from '@nhost/nhost-js/session';
 import { BUILTIN_KINDS, hashedNonce, startIdp } from './lib/idp.js';
 import { expectError, expectResponse, expectSchema } from './lib/schema.js';
 import { Authenticator } from './lib/totp.js';
-import { DATABASE, PG_URL, freePort, sleep, useServer } from './lib/server.js';
+import { BIN, DATABASE, PG_URL, freePort, sleep, useServer } from './lib/server.js';
 import { PASSWORD, UUID_RE, bearer, checkSession, jwtClaims, refresh, signIn, signUp, uniqueEmail } from './lib/util.js';
 
 const idp = await startIdp();
@@ -771,6 +772,48 @@ describe('Nhost setting names (AUTH_PROVIDER_*)', () => {
       assert.equal(session.user.email, user.email);
     });
   }
+});
+
+describe('users moved from another system keep their social sign-in', () => {
+  const srv = useServer(oauthEnv(), { name: 'oauth-import' });
+
+  /** A user row in our export format with one identity, imported into the server's database with the CLI. */
+  function importUser({ email, disabled = false, provider, providerUserId }) {
+    const id = randomUUID();
+    const t = '2024-02-01T10:00:00.000Z';
+    const row = {
+      id, createdAt: t, updatedAt: t, lastSeen: null, displayName: 'Imported Person', avatarUrl: '', locale: 'en',
+      email, emailVerified: true, newEmail: null, phoneNumber: null, phoneNumberVerified: false, passwordHash: null,
+      defaultRole: 'user', roles: ['user', 'me'], isAnonymous: false, disabled, metadata: { from: 'elsewhere' },
+      activeMfaType: null, totpSecretEncrypted: null,
+      identities: [{ id: randomUUID(), provider, providerUserId, email, data: {}, createdAt: t, updatedAt: t }],
+    };
+    const r = spawnSync(BIN, ['users', 'import'], { env: srv.env(), input: `${JSON.stringify(row)}\n`, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `import: ${r.stderr}`);
+    return id;
+  }
+
+  test('an imported identity signs in to the imported user (same id, roles, metadata)', async () => {
+    const user = idp.addUser({ email: uniqueEmail('imported') });
+    const id = importUser({ email: user.email, provider: 'google', providerUserId: user.sub });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    assert.equal(session.user.id, id);
+    const u = await getUser(srv, session);
+    assert.deepEqual(u.metadata, { from: 'elsewhere' });
+    assert.deepEqual([...u.roles].sort(), ['me', 'user']);
+    const gh = idp.addUser({ email: uniqueEmail('imported-gh') });
+    const ghId = importUser({ email: gh.email, provider: 'github', providerUserId: String(Number(gh.numericId.slice(0, 9))) });
+    assert.equal((await sessionFrom(srv, (await signInVia(srv, 'github', gh)).final)).user.id, ghId);
+  });
+
+  test('a disabled user cannot sign in through a provider, nor with an ID token', async () => {
+    const user = idp.addUser({ email: uniqueEmail('disabled') });
+    importUser({ email: user.email, provider: 'google', providerUserId: user.sub, disabled: true });
+    const { final } = await signInVia(srv, 'google', user);
+    expectRedirectError(final, 'disabled-user');
+    const res = await srv.api('POST', '/signin/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
+    expectError(res, '/signin/idtoken', 'POST', 403, 'disabled-user');
+  });
 });
 
 // The two waits (TTLs, the JWKS refetch interval) overlap instead of adding up.
