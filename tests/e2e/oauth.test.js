@@ -15,7 +15,7 @@ import { MemoryStorage } from '@nhost/nhost-js/session';
 import { BUILTIN_KINDS, hashedNonce, startIdp } from './lib/idp.js';
 import { expectError, expectResponse, expectSchema } from './lib/schema.js';
 import { Authenticator } from './lib/totp.js';
-import { BIN, DATABASE, PG_URL, freePort, sleep, useServer } from './lib/server.js';
+import { BIN, DATABASE, PG_URL, freePort, sleep, uniqueSchema, useServer } from './lib/server.js';
 import { PASSWORD, UUID_RE, bearer, checkSession, jwtClaims, refresh, signIn, signUp, uniqueEmail } from './lib/util.js';
 
 const idp = await startIdp();
@@ -833,6 +833,51 @@ describe('users moved from another system keep their social sign-in', () => {
     expectRedirectError(final, 'disabled-user');
     const res = await srv.api('POST', '/signin/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
     expectError(res, '/signin/idtoken', 'POST', 403, 'disabled-user');
+  });
+});
+
+describe('two instances behind one address (PostgreSQL)', { skip: DATABASE !== 'postgres' && 'PostgreSQL pass only' }, () => {
+  // What a load balancer sees: one public URL, one schema, any instance may get the
+  // callback of a sign-in another one started.
+  const LB = 'http://gatehouse.lb.example';
+  const env = {
+    ...idp.gatehouseEnv({ url: LB }, ['github', 'acme']),
+    GATEHOUSE_PUBLIC_URL: LB,
+    GATEHOUSE_DATABASE_SCHEMA: uniqueSchema('oauthlb'),
+    GATEHOUSE_ALLOWED_REDIRECT_URLS: `${APP}/**`,
+  };
+  const a = useServer(env, { name: 'oauth-a' });
+  const b = useServer(env, { name: 'oauth-b' });
+
+  /** Starts at `from`, consents at the IdP, delivers the callback to `to`. */
+  async function across(from, to, provider, user, params = {}) {
+    const authorize = location(await from.api('GET', `/signin/provider/${provider}?${query({ redirectTo: `${APP}/done`, ...params })}`));
+    assert.equal(authorize.searchParams.get('redirect_uri'), `${LB}/v1/signin/provider/${provider}/callback`);
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    const cb = new URL(answer.location);
+    assert.equal(cb.origin, LB);
+    return location(await to.api('GET', cb.pathname + cb.search));
+  }
+
+  test('started on one instance, finished on the other (OAuth 2.0 and OIDC with a nonce); the session works on both', async () => {
+    for (const [from, to, provider] of [[a, b, 'github'], [b, a, 'acme']]) {
+      const user = idp.addUser({ email: uniqueEmail(`lb-${provider}`) });
+      const final = await across(from, to, provider, user);
+      const session = await sessionFrom(from, final);
+      assert.equal(session.user.email, user.email);
+      assert.equal((await getUser(to, session)).id, session.user.id);
+    }
+  });
+
+  test('a grant code from one instance is redeemed on the other, once', async () => {
+    const user = idp.addUser({ email: uniqueEmail('lb-grant') });
+    const final = await across(a, b, 'github', user, { grant: 'true' });
+    const grant = final.searchParams.get('grant');
+    assert.ok(grant, `${final}`);
+    const [r1, r2] = await Promise.all([a.api('POST', '/signin/provider/grant', { grant }), b.api('POST', '/signin/provider/grant', { grant })]);
+    assert.deepEqual([r1.status, r2.status].sort(), [200, 400], `${r1.text} / ${r2.text}`);
+    const ok = r1.status === 200 ? r1 : r2;
+    assert.equal(expectSchema('SessionPayload', ok.json).session.user.email, user.email);
   });
 });
 
