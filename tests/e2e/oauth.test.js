@@ -577,7 +577,9 @@ describe('sign-up disabled', () => {
 });
 
 describe('native ID token sign-in (POST /signin/idtoken)', () => {
-  const srv = useServer(oauthEnv(), { name: 'oauth-idtoken' });
+  // The native apps' own client ids, accepted as audiences besides the web client's.
+  const APP_AUDIENCES = ['ios-app.apps.example', 'android-app.apps.example'];
+  const srv = useServer(oauthEnv({ GATEHOUSE_PROVIDER_GOOGLE_AUDIENCES: APP_AUDIENCES.join(',') }), { name: 'oauth-idtoken' });
   const P = '/signin/idtoken';
 
   async function idTokenSignIn(body) {
@@ -631,6 +633,22 @@ describe('native ID token sign-in (POST /signin/idtoken)', () => {
     // None of them created the user.
     const ok = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
     assert.equal(ok.user.email, user.email);
+  });
+
+  test('the configured further audiences are accepted, alone or with the client id', async () => {
+    const user = idp.addUser({ email: uniqueEmail('aud') });
+    for (const aud of [APP_AUDIENCES[1], [idp.client('google').clientId, APP_AUDIENCES[0]]]) {
+      const s = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user, claims: { aud } }) });
+      assert.equal(s.user.email, user.email);
+    }
+  });
+
+  // OIDC Core 3.1.3.7 (3): reject a token that "contains additional audiences not
+  // trusted by the Client".
+  test('an audience list with an untrusted member is refused', { skip: 'not implemented: oauth/id_token.cc accepts an aud array when any member is ours; see the e2e report' }, async () => {
+    const user = idp.addUser();
+    const res = await srv.api('POST', P, { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user, claims: { aud: [idp.client('google').clientId, 'someone-else'] } }) });
+    expectError(res, P, 'POST', 401, 'unauthenticated-user');
   });
 
   test('a generic OIDC provider of this server is accepted too (ES256 token)', async () => {
