@@ -6,7 +6,7 @@
 // second provider and unlinking.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -622,6 +622,12 @@ describe('native ID token sign-in (POST /signin/idtoken)', () => {
       'another issuer': { idToken: idp.mintIdToken({ client: 'google', user, claims: { iss: 'https://evil.example' } }) },
       expired: { idToken: idp.mintIdToken({ client: 'google', user, claims: { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 } }) },
       'alg none': { idToken: unsigned(idp.mintIdToken({ client: 'google', user })) },
+      'HS256 keyed with the published RSA key': { idToken: hmacConfused(idp.mintIdToken({ client: 'google', user }), idp.keys.rsa) },
+      'the RSA kid with an ES256 signature': { idToken: idp.mintIdToken({ client: 'google', user, key: 'ec', header: { kid: idp.keys.rsa.kid } }) },
+      'not valid yet (nbf in an hour)': { idToken: idp.mintIdToken({ client: 'google', user, claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }) },
+      'issued in an hour': { idToken: idp.mintIdToken({ client: 'google', user, claims: { iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 } }) },
+      'no exp': { idToken: idp.mintIdToken({ client: 'google', user, claims: { exp: undefined } }) },
+      'no sub': { idToken: idp.mintIdToken({ client: 'google', user, claims: { sub: undefined } }) },
       garbage: { idToken: 'not.a.jwt' },
     };
     for (const [name, c] of Object.entries(cases)) {
@@ -633,6 +639,17 @@ describe('native ID token sign-in (POST /signin/idtoken)', () => {
     // None of them created the user.
     const ok = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }) });
     assert.equal(ok.user.email, user.email);
+  });
+
+  test('an ID token naming an existing account\'s address joins it only when the provider verified it', async () => {
+    const email = uniqueEmail('idt-link');
+    const s = await signUp(srv, email);
+    const unverified = idp.addUser({ email, emailVerified: false });
+    const res = await srv.api('POST', P, { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: unverified }) });
+    expectError(res, P, 'POST', 409, 'email-already-in-use');
+    const verified = idp.addUser({ email, emailVerified: true });
+    const joined = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: verified }) });
+    assert.equal(joined.user.id, s.user.id);
   });
 
   test('the configured further audiences are accepted, alone or with the client id', async () => {
@@ -782,6 +799,14 @@ describe('grant codes, linking and unlinking', () => {
     return res.json.providers;
   }
 });
+
+/** The token re-signed HS256 with the public key's PEM as the secret (alg confusion). */
+function hmacConfused(jwt, key) {
+  const [, c] = jwt.split('.');
+  const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', kid: key.kid, typ: 'JWT' })).toString('base64url')}.${c}`;
+  const pem = key.publicKey.export({ type: 'spki', format: 'pem' });
+  return `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
+}
 
 function unsigned(jwt) {
   const [, c] = jwt.split('.');
