@@ -17,13 +17,23 @@ bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool AudienceMatches(const nlohmann::json& aud, const std::vector<std::string>& accepted) {
-  if (aud.is_string()) return Contains(accepted, aud.get<std::string>());
-  if (!aud.is_array()) return false;
-  for (const auto& a : aud) {
-    if (a.is_string() && Contains(accepted, a.get<std::string>())) return true;
+// OpenID Connect Core 3.1.3.7: the token must name us as an audience and name
+// no audience we do not trust (a token minted for several parties is usable by
+// each of them, so one of them could replay it here). `azp`, when present, must
+// be one of ours as well (Google's native tokens carry the app's client id there).
+bool AudienceMatches(const nlohmann::json& claims, const std::vector<std::string>& accepted) {
+  const nlohmann::json& aud = claims["aud"];
+  if (aud.is_string()) {
+    if (!Contains(accepted, aud.get<std::string>())) return false;
+  } else if (aud.is_array() && !aud.empty()) {
+    for (const auto& a : aud) {
+      if (!a.is_string() || !Contains(accepted, a.get<std::string>())) return false;
+    }
+  } else {
+    return false;
   }
-  return false;
+  auto azp = claims.find("azp");
+  return azp == claims.end() || (azp->is_string() && Contains(accepted, azp->get<std::string>()));
 }
 
 // Saturating: claim values are the token's, and must not overflow our sums.
@@ -53,7 +63,7 @@ core::Result<nlohmann::json> VerifyIdToken(std::string_view token, const KeyLook
   if (!scan.GetString("iss", &iss) || !Contains(check.issuers, iss)) {
     return Invalid("wrong issuer");
   }
-  if (!claims.contains("aud") || !AudienceMatches(claims["aud"], check.audiences)) {
+  if (!claims.contains("aud") || !AudienceMatches(claims, check.audiences)) {
     return Invalid("wrong audience");
   }
   std::string sub;

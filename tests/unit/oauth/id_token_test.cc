@@ -74,11 +74,28 @@ TEST_F(IdTokenTest, GoodRs256AndEs256TokensVerify) {
   ASSERT_TRUE(e.ok()) << e.error().message;
 }
 
-TEST_F(IdTokenTest, AudienceMayBeAnArray) {
+TEST_F(IdTokenTest, AudienceMayBeAnArrayOfOursOnly) {
   json c = Claims();
-  c["aud"] = {"other", "ios-app"};
+  c["aud"] = {"client-1", "ios-app"};
   EXPECT_TRUE(Verify(rsa_.Sign(c)).ok());
+  c["aud"] = {"ios-app"};
+  EXPECT_TRUE(Verify(rsa_.Sign(c)).ok());
+  // A token for us and for a party we do not trust: that party could replay it.
+  c["aud"] = {"other", "ios-app"};
+  EXPECT_EQ(Reason(rsa_.Sign(c)), "wrong audience");
   c["aud"] = {"other"};
+  EXPECT_EQ(Reason(rsa_.Sign(c)), "wrong audience");
+  c["aud"] = json::array();
+  EXPECT_EQ(Reason(rsa_.Sign(c)), "wrong audience");
+}
+
+TEST_F(IdTokenTest, AuthorizedPartyMustBeOurs) {
+  json c = Claims();
+  c["azp"] = "ios-app";  // Google: the native app's client id
+  EXPECT_TRUE(Verify(rsa_.Sign(c)).ok());
+  c["azp"] = "someone-else";
+  EXPECT_EQ(Reason(rsa_.Sign(c)), "wrong audience");
+  c["azp"] = 7;
   EXPECT_EQ(Reason(rsa_.Sign(c)), "wrong audience");
 }
 
