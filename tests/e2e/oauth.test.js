@@ -210,7 +210,8 @@ describe('sign-in through each provider kind', () => {
 
   test('redirectTo not on the allowed list -> 400 redirectTo-not-allowed, no redirect to the IdP', async () => {
     const before = idp.log.authorize.length;
-    for (const redirectTo of ['https://evil.example/steal', 'http://127.0.0.1:3000.evil.example/x', 'javascript:alert(1)']) {
+    for (const redirectTo of ['https://evil.example/steal', 'http://127.0.0.1:3000.evil.example/x', 'http://127.0.0.1:3000@evil.example/done',
+      '//evil.example/done', 'javascript:alert(1)', 'http://127.0.0.1:30000/done']) {
       const res = await srv.api('GET', `/signin/provider/google?${query({ redirectTo })}`);
       expectError(res, '/signin/provider/{provider}', 'GET', 400, 'redirectTo-not-allowed');
     }
