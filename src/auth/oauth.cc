@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 #include "auth/email_common.h"
 #include "auth/mfa.h"
 #include "crypto/hash.h"
@@ -53,6 +55,13 @@ SignUpOptions OptionsFromJson(const std::string& text, bool* grant) {
   return o;
 }
 
+// The key a request is stored under: the state's hash, mixed with the browser's
+// binding when the start had one, so that the state is useless without it.
+std::string RequestKey(std::string_view state, std::string_view binding) {
+  if (binding.empty()) return crypto::Sha256Hex(state);
+  return crypto::Sha256Hex(std::string(binding) + "." + std::string(state));
+}
+
 core::Error InvalidState() {
   return core::Error(core::errc::kInvalidState,
                      "The sign-in request is unknown, expired or was already used; start again");
@@ -70,6 +79,15 @@ OAuthFlow::OAuthFlow(store::Store& store, const core::Clock& clock, const config
       sessions_(sessions),
       catalogue_(catalogue),
       box_(key_material) {}
+
+std::string OAuthFlow::NewBinding() { return crypto::RandomToken(32); }
+
+bool OAuthFlow::LooksLikeBinding(std::string_view value) {
+  if (value.size() != 43) return false;  // 32 bytes, base64url without padding
+  for (char c : value)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
 
 std::vector<std::string> OAuthFlow::ProviderNames() const {
   return catalogue_ != nullptr ? catalogue_->Names() : std::vector<std::string>();
@@ -139,7 +157,7 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   if (!url) return url.error();
 
   const core::UnixMillis now = clock_.NowMillis();
-  stored.state_hash = crypto::Sha256Hex(state);
+  stored.state_hash = RequestKey(state, request.binding);
   stored.provider = (*provider)->name();
   stored.redirect_to = redirect_to;
   stored.options_json = OptionsToJson(request.options, request.grant);
@@ -151,7 +169,8 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
 
 std::string OAuthFlow::Callback(const OAuthCallback& callback) {
   if (callback.state.empty()) return ErrorRedirect(config_.client_url, InvalidState());
-  auto taken = store_.oauth().TakeRequest(crypto::Sha256Hex(callback.state), clock_.NowMillis());
+  auto taken =
+      store_.oauth().TakeRequest(RequestKey(callback.state, callback.binding), clock_.NowMillis());
   if (!taken) return ErrorRedirect(config_.client_url, taken.error());
   if (!taken->has_value()) return ErrorRedirect(config_.client_url, InvalidState());
   const store::OAuthRequest& request = **taken;

@@ -47,6 +47,9 @@ struct OAuthStart {
   SignUpOptions options;               // redirect_to included; checked up front
   std::optional<std::string> connect;  // a signed-in user's access token: link, don't sign in
   bool grant = false;                  // answer with a one-time grant code, not refreshToken
+  // A secret the browser keeps (a cookie) and must show again at the callback;
+  // empty = the state alone suffices.
+  std::string binding;
   std::vector<std::pair<std::string, std::string>> extra;  // provider-specific query params
 };
 
@@ -59,6 +62,7 @@ struct OAuthCallback {
   std::string user_json;
   std::string error;
   std::string error_description;
+  std::string binding;  // what the browser showed of OAuthStart::binding
   core::ClientInfo client;
 };
 
@@ -118,6 +122,11 @@ class OAuthFlow {
   // there is none, or when it is the last way in (no password, no other
   // identity, no verified email or phone an enabled passwordless method accepts).
   core::Result<void> Unlink(std::string_view user_id, std::string_view provider);
+
+  // A fresh secret for OAuthStart::binding, and whether a value a browser sent
+  // back could be one (a browser keeps one across sign-ins, so two tabs work).
+  static std::string NewBinding();
+  static bool LooksLikeBinding(std::string_view value);
 
   // Names of the enabled providers (for the start-up banner).
   std::vector<std::string> ProviderNames() const;

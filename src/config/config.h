@@ -139,6 +139,7 @@ struct Config {
   // --- OAuth / OIDC social sign-in
   std::vector<OAuthProvider> oauth_providers;  // built-in kinds and generic OIDC ones
   bool oauth_link_verified_email = true;  // a verified provider email joins the existing account
+  bool oauth_state_cookie = true;         // the state only works in the browser that started
   int oauth_request_ttl_seconds = 600;    // from the redirect to the provider to the callback
   int oauth_grant_ttl_seconds = 60;       // one-time grant codes handed to the app
   int oauth_http_timeout_seconds = 10;    // each call to a provider

@@ -302,6 +302,10 @@ std::vector<Setting> BuildTable() {
       "A provider identity whose email the provider has verified joins the existing account "
       "with that email (off = such a sign-in is refused and the user must link it while signed "
       "in).");
+  add("oauth_state_cookie", {}, Bool(&Config::oauth_state_cookie),
+      "Bind each sign-in's state to the browser that started it with an HttpOnly cookie, so a "
+      "callback URL planted in another browser is refused (login CSRF). Off only for clients "
+      "that cannot keep cookies between the start and the callback.");
   add("oauth_request_ttl_seconds", {}, Num(&Config::oauth_request_ttl_seconds, 30, 3600),
       "Time from the redirect to the provider until its callback; older states are refused.");
   add("oauth_grant_ttl_seconds", {}, Num(&Config::oauth_grant_ttl_seconds, 5, 600),

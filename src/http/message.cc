@@ -51,6 +51,27 @@ std::string Request::QueryParam(std::string_view name) const {
   return result;
 }
 
+std::string Request::Cookie(std::string_view name) const {
+  // "Cookie: a=1; b=2" (RFC 6265 5.4); HTTP/2 gateways may split it in several.
+  for (const auto& [header, value] : headers) {
+    if (!EqualsIgnoreCase(header, "cookie")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+      std::string_view v = pair.substr(eq + 1);
+      while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      return std::string(v);
+    }
+  }
+  return {};
+}
+
 bool Request::HasQueryParam(std::string_view name) const {
   bool found = false;
   ForEachQueryPair(query, [&](std::string_view key, std::string_view) {

@@ -34,6 +34,8 @@ struct Request {
   bool HasQueryParam(std::string_view name) const;
   // The token of an "Authorization: Bearer <token>" header, or "".
   std::string_view BearerToken() const;
+  // The value of cookie `name` from the Cookie header(s), or "" when absent.
+  std::string Cookie(std::string_view name) const;
 };
 
 struct Response {

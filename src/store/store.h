@@ -124,7 +124,7 @@ class Identities {
 // must find again when the browser comes back to the callback. The state itself
 // is never stored, only its SHA-256.
 struct OAuthRequest {
-  std::string state_hash;  // hex SHA-256 of the state sent to the provider
+  std::string state_hash;  // hex SHA-256 of the state sent to the provider (and the browser's binding)
   std::string provider;
   std::string code_verifier;  // PKCE; empty when the provider has none
   std::string nonce;          // expected in the ID token; empty when none

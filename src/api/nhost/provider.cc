@@ -30,6 +30,26 @@ http::Response Redirect(std::string location, int status) {
   return r;
 }
 
+// The cookie binding a sign-in's state to the browser that started it (RFC
+// 6749 10.12: a callback URL with someone else's code and state, planted in a
+// victim's browser, must not sign the victim in as that someone). One value
+// per browser, reused by every start within its lifetime, so two tabs signing
+// in at once both work. Scoped to the provider routes, never readable by
+// scripts. Over HTTPS it is SameSite=None (Apple's callback is a cross-site form
+// POST, which Lax cookies do not ride along on) and Secure; over plain HTTP
+// (development) Lax, which same-site identity providers still receive.
+constexpr std::string_view kBindingCookie = "gh_oauth_binding";
+
+std::string BindingCookie(const config::Config& config, const http::Request& request,
+                          const std::string& binding) {
+  std::string path = request.path;  // <prefix>/signin/provider/{provider}
+  path.resize(path.rfind('/'));
+  const bool https = config.public_url.rfind("https://", 0) == 0;
+  return std::string(kBindingCookie) + "=" + binding + "; Path=" + path +
+         "; Max-Age=" + std::to_string(config.oauth_request_ttl_seconds) + "; HttpOnly" +
+         (https ? "; Secure; SameSite=None" : "; SameSite=Lax");
+}
+
 // Non-empty value of query parameter `name`, or nothing.
 std::optional<std::string> Opt(const http::Request& request, std::string_view name) {
   std::string v = request.QueryParam(name);
@@ -88,7 +108,8 @@ core::Error UnknownProvider(const core::Error& e, std::string_view provider) {
 }
 
 // The callback's parameters, from a query string or a form body alike.
-auth::OAuthCallback ParseCallback(const http::Request& request, std::string_view text) {
+auth::OAuthCallback ParseCallback(const config::Config& config, const http::Request& request,
+                                  std::string_view text) {
   http::Request as_query;
   as_query.query = std::string(text);
   auth::OAuthCallback cb;
@@ -99,6 +120,7 @@ auth::OAuthCallback ParseCallback(const http::Request& request, std::string_view
   cb.user_json = as_query.QueryParam("user");
   cb.error = as_query.QueryParam("error");
   cb.error_description = as_query.QueryParam("error_description");
+  if (config.oauth_state_cookie) cb.binding = request.Cookie(kBindingCookie);
   cb.client = ClientOf(request);
   return cb;
 }
@@ -109,15 +131,26 @@ http::Handler SignInProvider(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     auto start = ParseStart(request);
     if (!start) return respond(ErrorResponse(start.error()));
+    if (deps.config.oauth_state_cookie) {
+      start->binding = request.Cookie(kBindingCookie);
+      if (!auth::OAuthFlow::LooksLikeBinding(start->binding))
+        start->binding = auth::OAuthFlow::NewBinding();
+    }
     auto url = deps.oauth->Start(*start);
-    if (url) return respond(Redirect(std::move(*url), 302));
+    if (url) {
+      http::Response r = Redirect(std::move(*url), 302);
+      if (!start->binding.empty())
+        r.headers.emplace_back("Set-Cookie", BindingCookie(deps.config, request, start->binding));
+      return respond(std::move(r));
+    }
     respond(ErrorResponse(UnknownProvider(url.error(), start->provider)));
   };
 }
 
 http::Handler SignInProviderCallbackGet(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    respond(Redirect(deps.oauth->Callback(ParseCallback(request, request.query)), 302));
+    respond(
+        Redirect(deps.oauth->Callback(ParseCallback(deps.config, request, request.query)), 302));
   };
 }
 
@@ -125,7 +158,7 @@ http::Handler SignInProviderCallbackPost(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     // Apple's form_post; a query string works too. 303: the browser follows with a GET.
     auth::OAuthCallback cb =
-        ParseCallback(request, request.body.empty() ? request.query : request.body);
+        ParseCallback(deps.config, request, request.body.empty() ? request.query : request.body);
     respond(Redirect(deps.oauth->Callback(cb), 303));
   };
 }

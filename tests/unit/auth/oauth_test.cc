@@ -166,7 +166,9 @@ TEST_F(OAuthFlowTest, StartRefusesUnknownProviderBadRedirectAndBadOptions) {
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kRoleNotAllowed);
 
   OAuthFlow none(*store_, clock_, config_, *tokens_, *sessions_, nullptr, "k");
-  EXPECT_EQ(none.Start({"github", {}, {}, false, {}}).error().code, core::errc::kDisabledEndpoint);
+  OAuthStart github;
+  github.provider = "github";
+  EXPECT_EQ(none.Start(github).error().code, core::errc::kDisabledEndpoint);
 }
 
 TEST_F(OAuthFlowTest, StartSendsStatePkceNonceAndOurCallback) {
@@ -313,6 +315,30 @@ TEST_F(OAuthFlowTest, ReplayedTamperedAndMissingStateGoToClientUrl) {
   const std::string spliced = Begin();
   EXPECT_EQ(Param(Back(spliced, "good-code", "google"), "error"), "invalid-state");
   EXPECT_EQ(Param(Back(spliced), "error"), "invalid-state");
+}
+
+TEST_F(OAuthFlowTest, BoundStateWorksOnlyWithItsBrowsersBinding) {
+  OAuthStart s;
+  s.binding = OAuthFlow::NewBinding();
+  EXPECT_TRUE(OAuthFlow::LooksLikeBinding(s.binding));
+  const std::string state = Begin(s);
+  auto back = [&](const std::string& binding) {
+    OAuthCallback cb;
+    cb.provider = "github";
+    cb.state = state;
+    cb.code = "good-code";
+    cb.binding = binding;
+    cb.client = client_;
+    return flow_->Callback(cb);
+  };
+  // Another browser (no cookie, or its own) cannot use the state, nor spend it.
+  EXPECT_EQ(Param(back(""), "error"), "invalid-state");
+  EXPECT_EQ(Param(back(OAuthFlow::NewBinding()), "error"), "invalid-state");
+  const std::string url = back(s.binding);
+  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
+  EXPECT_EQ(Param(back(s.binding), "error"), "invalid-state");  // and once only
+  EXPECT_FALSE(OAuthFlow::LooksLikeBinding("short"));
+  EXPECT_FALSE(OAuthFlow::LooksLikeBinding(std::string(43, '=')));
 }
 
 TEST_F(OAuthFlowTest, ExpiredRequestIsInvalidState) {

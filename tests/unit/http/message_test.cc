@@ -66,6 +66,22 @@ TEST(MessageTest, BearerToken) {
   EXPECT_EQ(Request().BearerToken(), "");
 }
 
+TEST(MessageTest, Cookie) {
+  Request r;
+  r.headers = {{"cookie", "a=1; gh_oauth_binding=abc-_9;theme=\"dark\" "},
+               {"cookie", "late=2"}};
+  EXPECT_EQ(r.Cookie("gh_oauth_binding"), "abc-_9");
+  EXPECT_EQ(r.Cookie("a"), "1");
+  EXPECT_EQ(r.Cookie("theme"), "dark");  // quotes and trailing space dropped
+  EXPECT_EQ(r.Cookie("late"), "2");      // a second Cookie header counts too
+  EXPECT_EQ(r.Cookie("gh_oauth"), "");   // names match whole
+  EXPECT_EQ(r.Cookie("missing"), "");
+  Request junk;
+  junk.headers = {{"cookie", ";;=x; novalue; =; b"}};
+  EXPECT_EQ(junk.Cookie("novalue"), "");
+  EXPECT_EQ(Request().Cookie("a"), "");
+}
+
 TEST(TextTest, PercentDecodePathKeepsPlus) {
   EXPECT_EQ(PercentDecode("/a%20b+c", /*plus_as_space=*/false), "/a b+c");
   EXPECT_EQ(PercentDecode("%", false), "%");
