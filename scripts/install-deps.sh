@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   postgresql python3-aiosmtpd wrk
-  chromium  # tests/e2e/oauth-browser.test.js drives it through playwright-core (never a downloaded browser)
+  chromium openssl  # tests/e2e/oauth-browser.test.js: the browser playwright-core drives (never a downloaded one), a TLS front
   nodejs npm
 )
 

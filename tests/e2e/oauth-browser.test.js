@@ -7,7 +7,9 @@
 // signed-in email. Apple's form_post goes the same way with a cross-site form POST.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,13 +101,64 @@ for (const [id, provider, extra] of [['github', 'github'], ['acme', 'acme'], ['a
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(app)));
 }
 
-const app = await startApp(() => srv.url);
-after(() => new Promise((r) => { app.server.closeAllConnections(); app.server.close(() => r()); }));
+/**
+ * A TLS front on 127.0.0.1 (self-signed certificate made with openssl) passing every
+ * request on to `front.target` (a Server), as a reverse proxy before Gatehouse does
+ * in production. Gatehouse's public_url is then https, and its cookies Secure.
+ */
+async function startTlsFront() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-tls-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const front = { target: null, dir };
+  front.server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+    const up = http.request({
+      host: '127.0.0.1', port: front.target.port, method: req.method, path: req.url,
+      headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+    }, (r) => {
+      res.writeHead(r.statusCode, r.rawHeaders);
+      r.pipe(res);
+    });
+    up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+    req.pipe(up);
+  });
+  await new Promise((resolve) => front.server.listen(0, '127.0.0.1', resolve));
+  front.url = `https://127.0.0.1:${front.server.address().port}`;
+  return front;
+}
 
-const srv = useServer((s) => ({
+function closeServer(server) {
+  return new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+}
+
+// Development: Gatehouse on plain HTTP, the IdP on the same site (127.0.0.1).
+const appPlain = await startApp(() => srvPlain.url);
+const srvPlain = useServer((s) => ({
   ...idp.gatehouseEnv(s, ['github', 'apple', 'acme']),
-  GATEHOUSE_CLIENT_URL: app.url,
+  GATEHOUSE_CLIENT_URL: appPlain.url,
 }), { name: 'oauth-browser' });
+
+// Production-like: Gatehouse behind TLS, the IdP another site (reached as localhost),
+// so Apple's form_post is a cross-site POST to the callback.
+const crossIdp = await startIdp();
+crossIdp.browserHost = 'localhost';
+const tls = await startTlsFront();
+const appTls = await startApp(() => tls.url);
+const srvTls = useServer((s) => {
+  tls.target = s;
+  return {
+    ...crossIdp.gatehouseEnv({ url: tls.url }, ['github', 'apple', 'acme']),
+    GATEHOUSE_PUBLIC_URL: tls.url,
+    GATEHOUSE_CLIENT_URL: appTls.url,
+  };
+}, { name: 'oauth-browser-tls' });
+
+after(async () => {
+  await Promise.all([closeServer(appPlain.server), closeServer(appTls.server), closeServer(tls.server)]);
+  rmSync(tls.dir, { recursive: true, force: true });
+});
 
 describe('sign-in in Chromium', () => {
   let browser;
@@ -113,21 +166,23 @@ describe('sign-in in Chromium', () => {
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `no ${CHROMIUM}: scripts/install-deps.sh installs Debian's chromium`);
     profile = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    // ignoreHTTPSErrors: the TLS front's certificate is self-signed.
+    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ignoreHTTPSErrors: true });
   });
   after(async () => {
     await browser?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  async function signInWith(button, email, { choice = 'continue' } = {}) {
+  async function signInWith(setup, button, email, { choice = 'continue' } = {}) {
+    const { app, provider } = setup;
     const page = await browser.newPage();
     const visited = [];
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) visited.push(f.url()); });
     try {
       await page.goto(app.url);
       await page.click(`#${button}`);
-      await page.waitForURL((u) => u.origin === idp.url, { timeout: 10_000 });
+      await page.waitForURL((u) => u.origin === provider.browserUrl, { timeout: 10_000 });
       await page.fill('#login', email);
       await page.click(`#${choice}`);
       await page.waitForURL((u) => u.origin === app.url && u.pathname === '/callback', { timeout: 10_000 });
@@ -140,10 +195,11 @@ describe('sign-in in Chromium', () => {
     }
   }
 
+  const plain = { app: appPlain, provider: idp };
   for (const [button, tag] of [['github', 'GitHub'], ['acme', 'generic OIDC']]) {
     test(`${tag}: the app's button -> Gatehouse -> IdP login -> Continue -> the app shows the signed-in email`, async () => {
       const user = idp.addUser({ email: uniqueEmail(`browser-${button}`) });
-      const r = await signInWith(button, user.email);
+      const r = await signInWith(plain, button, user.email);
       assert.equal(r.status, 'signed in');
       assert.equal(r.who, user.email);
       assert.ok(!r.url.includes('refreshToken'), 'the app dropped the token from the address bar');
@@ -153,7 +209,7 @@ describe('sign-in in Chromium', () => {
 
   test('grant code: the app trades the one-time code for the session; no refresh token in the URL', async () => {
     const user = idp.addUser({ email: uniqueEmail('browser-grant') });
-    const r = await signInWith('acme-grant', user.email);
+    const r = await signInWith(plain, 'acme-grant', user.email);
     assert.equal(r.status, 'signed in');
     assert.equal(r.who, user.email);
     assert.ok(r.visited.some((u) => u.includes('grant=')), r.visited.join(' '));
@@ -162,15 +218,26 @@ describe('sign-in in Chromium', () => {
 
   test('the user cancels at the IdP: the app shows the error, no session', async () => {
     const user = idp.addUser({ email: uniqueEmail('browser-cancel') });
-    const r = await signInWith('github', user.email, { choice: 'deny' });
+    const r = await signInWith(plain, 'github', user.email, { choice: 'deny' });
     assert.equal(r.status, 'error: oauth-provider-error');
     assert.equal(r.who, '');
   });
 
   test('Apple: form_post through the browser', async () => {
     const user = idp.addUser({ email: uniqueEmail('browser-apple'), name: 'Tim Apple' });
-    const r = await signInWith('apple', user.email);
+    const r = await signInWith(plain, 'apple', user.email);
     assert.equal(r.status, 'signed in');
     assert.equal(r.who, user.email);
   });
+
+  for (const [button, tag] of [['apple', 'Apple\'s cross-site form_post'], ['acme', 'generic OIDC'], ['github', 'GitHub']]) {
+    test(`behind TLS with the IdP on another site: ${tag}`, async () => {
+      const user = crossIdp.addUser({ email: uniqueEmail(`tls-${button}`), name: 'Tessa Ls' });
+      const r = await signInWith({ app: appTls, provider: crossIdp }, button, user.email);
+      assert.equal(r.status, 'signed in');
+      assert.equal(r.who, user.email);
+      const atIdp = new URL(r.visited.find((u) => u.startsWith(`${crossIdp.browserUrl}/authorize?`)));
+      assert.equal(atIdp.searchParams.get('redirect_uri'), `${tls.url}/v1/signin/provider/${button}/callback`, 'the callback is behind the TLS front');
+    });
+  }
 });

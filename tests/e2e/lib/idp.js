@@ -86,6 +86,7 @@ export class IdentityProvider {
   constructor() {
     this.server = null;
     this.port = 0;
+    this.browserHost = '127.0.0.1';
     // Signing keys: the JWKS publishes rsa and ec; rogue is never published.
     this.keys = {
       rsa: { ...generateKeyPairSync('rsa', { modulusLength: 2048 }), kid: `rsa-${token(6)}`, alg: 'RS256' },
@@ -117,6 +118,15 @@ export class IdentityProvider {
 
   get issuer() {
     return this.url;
+  }
+
+  /**
+   * Where browsers reach the IdP (the authorization endpoint): `browserHost` may name
+   * the loopback differently ('localhost') so that the IdP is another site than
+   * Gatehouse on 127.0.0.1, as a real provider is.
+   */
+  get browserUrl() {
+    return `http://${this.browserHost}:${this.port}`;
   }
 
   /** The issuer a client's ID tokens name: ours, or ours + its issuerPath. */
@@ -279,7 +289,7 @@ export class IdentityProvider {
       Object.assign(env, {
         [`${p}ENABLED`]: 'true',
         [`${p}CLIENT_ID`]: c.clientId,
-        [`${p}AUTHORIZE_URL`]: `${this.url}/authorize`,
+        [`${p}AUTHORIZE_URL`]: `${this.browserUrl}/authorize`,
         [`${p}TOKEN_URL`]: `${this.url}/token`,
       });
       if (c.kind !== 'apple') env[`${p}CLIENT_SECRET`] = c.clientSecret;
@@ -373,7 +383,7 @@ export class IdentityProvider {
     const u = this.url;
     return {
       issuer: `${u}${issuerPath}`,
-      authorization_endpoint: `${u}/authorize`,
+      authorization_endpoint: `${this.browserUrl}/authorize`,
       token_endpoint: `${u}/token`,
       userinfo_endpoint: `${u}/userinfo`,
       jwks_uri: `${u}/jwks`,
