@@ -490,17 +490,38 @@ describe('sign-in through each provider kind', () => {
   });
 
   // Login CSRF: the attacker runs the chain up to the IdP's redirect and hands the
-  // callback URL (their code, their state) to a victim, whose browser then lands in the
-  // app signed in as the attacker; with `connect`, the victim's identity would be linked
-  // to the attacker's account. RFC 6749 10.12 / RFC 9700 4.7: bind the state to the
-  // user agent (a cookie set at the start, checked at the callback).
-  test('the state is bound to the browser that started the sign-in', { skip: 'not implemented: Gatehouse does not bind the OAuth state to the browser (no cookie at the start); see the e2e report' }, async () => {
+  // callback URL (their code, their state) to a victim, whose browser would then land in
+  // the app signed in as the attacker; with `connect`, the victim's identity would be
+  // linked to the attacker's account. RFC 6749 10.12: the state is bound to the user
+  // agent (a cookie set at the start, checked at the callback).
+  test('the state is bound to the browser that started the sign-in', async () => {
     const attacker = idp.addUser();
     const authorize = await begin(srv, 'github');
     const answer = await idp.authorize(authorize.toString(), attacker.email);
     const cb = new URL(answer.location);
     // The victim's browser never started a sign-in: it carries none of the start's cookies.
     expectInvalidState(await srv.api('GET', cb.pathname + cb.search));
+  });
+
+  test('the binding cookie: HttpOnly, scoped to the provider routes, Lax over plain HTTP; two tabs of one browser both finish', async () => {
+    const res = await srv.api('GET', `/signin/provider/github?${query({ redirectTo: `${APP}/done` })}`);
+    const set = [res.headers['set-cookie'] ?? []].flat();
+    assert.equal(set.length, 1, JSON.stringify(set));
+    const attrs = set[0].split(';').map((x) => x.trim().toLowerCase());
+    assert.ok(attrs.includes('httponly'), set[0]);
+    assert.ok(attrs.includes('path=/v1/signin/provider'), set[0]);
+    assert.ok(attrs.includes('samesite=lax'), set[0]);
+    // The same browser starts two sign-ins (showing its cookie the second time) and
+    // finishes them in the other order.
+    const cookie = cookiesOf(res);
+    const first = location(res);
+    const second = location(await srv.api('GET', `/signin/provider/acme?${query({ redirectTo: `${APP}/done` })}`, undefined, withCookie(cookie)));
+    const u1 = idp.addUser();
+    const u2 = idp.addUser();
+    const a2 = await idp.authorize(second.toString(), u2.email);
+    const a1 = await idp.authorize(first.toString(), u1.email);
+    assert.equal((await sessionFrom(srv, location(await deliver(srv, a2, cookie)))).user.email, u2.email);
+    assert.equal((await sessionFrom(srv, location(await deliver(srv, a1, cookie)))).user.email, u1.email);
   });
 
   test('provider tokens are not stored in plaintext', async () => {
