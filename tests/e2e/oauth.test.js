@@ -559,7 +559,19 @@ function expectInvalidState(res) {
 }
 
 describe('automatic linking off', () => {
-  const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_LINK_VERIFIED_EMAIL: 'false', GATEHOUSE_PROVIDER_DISCORD_ENABLED: 'false' }), { name: 'oauth-nolink' });
+  const srv = useServer(oauthEnv({
+    GATEHOUSE_OAUTH_LINK_VERIFIED_EMAIL: 'false',
+    GATEHOUSE_PROVIDER_DISCORD_ENABLED: 'false',
+    GATEHOUSE_OAUTH_STATE_COOKIE: 'false',
+  }), { name: 'oauth-nolink' });
+
+  test('with the state cookie off: no cookie, and the state alone finishes the sign-in', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'github');
+    assert.equal(authorize.cookie, '', 'no Set-Cookie at the start');
+    const final = location(await deliver(srv, await idp.authorize(authorize.toString(), user.email), ''));
+    await sessionFrom(srv, final);
+  });
 
   test('a built-in provider that is not enabled -> 403 disabled-endpoint, no redirect', async () => {
     const res = await srv.api('GET', `/signin/provider/discord?${query({ redirectTo: `${APP}/done` })}`);
