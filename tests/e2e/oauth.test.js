@@ -349,6 +349,18 @@ describe('sign-in through each provider kind', () => {
     await sessionFrom(srv, ok[0]);
   });
 
+  test('hostile callback parameters: a 4 KB state, bytes that are not UTF-8, an error with markup -> clean redirects, the server stays up', async () => {
+    expectInvalidState(await srv.api('GET', `/signin/provider/google/callback?state=${'A'.repeat(4096)}&code=x`));
+    expectInvalidState(await srv.api('GET', '/signin/provider/google/callback?state=%FF%FE%00&code=%C0%AF'));
+    const authorize = await begin(srv, 'github');
+    const state = authorize.searchParams.get('state');
+    const res = await srv.api('GET', `/signin/provider/github/callback?${query({ state, error: 'access_denied', error_description: '<script>alert(1)</script>\r\nSet-Cookie: x=y' })}`, undefined, withCookie(authorize.cookie));
+    const final = location(res);
+    assert.equal(final.searchParams.get('error'), 'oauth-provider-error');
+    assert.equal(res.headers['set-cookie'], undefined, 'no header injected');
+    assert.equal((await srv.api('GET', '/healthz')).status, 200);
+  });
+
   test('a callback without state, or with no query at all -> invalid-state', async () => {
     expectInvalidState(await srv.api('GET', '/signin/provider/google/callback?code=abc'));
     expectInvalidState(await srv.api('GET', '/signin/provider/google/callback'));
@@ -698,6 +710,17 @@ describe('native ID token sign-in (POST /signin/idtoken)', () => {
     assert.equal(joined.user.id, s.user.id);
   });
 
+  test('sign-up options in the body apply to a user the ID token creates', async () => {
+    const user = idp.addUser({ email: uniqueEmail('idt-opts') });
+    const options = { displayName: 'Native App User', metadata: { platform: 'ios' }, defaultRole: 'user', allowedRoles: ['user', 'me'] };
+    const s = await idTokenSignIn({ provider: 'google', idToken: idp.mintIdToken({ client: 'google', user }), options });
+    assert.equal(s.user.displayName, 'Native App User');
+    assert.deepEqual(s.user.metadata, { platform: 'ios' });
+    assert.deepEqual([...s.user.roles].sort(), ['me', 'user']);
+    const bad = await srv.api('POST', P, { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: idp.addUser() }), options: { defaultRole: 'admin' } });
+    expectError(bad, P, 'POST', 400, ['role-not-allowed', 'default-role-must-be-in-allowed-roles']);
+  });
+
   test('the configured further audiences are accepted, alone or with the client id', async () => {
     const user = idp.addUser({ email: uniqueEmail('aud') });
     for (const aud of [APP_AUDIENCES[1], [idp.client('google').clientId, APP_AUDIENCES[0]]]) {
@@ -795,6 +818,19 @@ describe('grant codes, linking and unlinking', () => {
     const badToken = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: idp.addUser(), key: 'rogue' }) }, bearer(other.accessToken));
     expectError(badToken, '/link/idtoken', 'POST', 401, 'unauthenticated-user');
     assert.deepEqual(await providers(other), []);
+  });
+
+  test('/user/providers, unlinking and /link/idtoken need a valid access token; a wrong nonce does not link', async () => {
+    for (const [method, p] of [['GET', '/user/providers'], ['DELETE', '/user/providers/google']]) {
+      const res = await srv.api(method, p);
+      assert.equal(res.status, 401, `${method} ${p}: ${res.text}`);
+      assert.equal(expectSchema('ErrorResponse', res.json).error, 'unauthenticated-user');
+    }
+    const s = await signUp(srv, uniqueEmail('nonce-link'));
+    const g = idp.addUser();
+    const res = await srv.api('POST', '/link/idtoken', { provider: 'google', idToken: idp.mintIdToken({ client: 'google', user: g, claims: { nonce: 'right' } }), nonce: 'wrong' }, bearer(s.accessToken));
+    expectError(res, '/link/idtoken', 'POST', 401, 'unauthenticated-user');
+    assert.deepEqual(await providers(s), []);
   });
 
   test('unlink: one of two providers goes; the last way in stays', async () => {
