@@ -1014,9 +1014,9 @@ describe('waiting for time to pass', { concurrency: true }, () => {
     const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_REQUEST_TTL_SECONDS: '30', GATEHOUSE_OAUTH_GRANT_TTL_SECONDS: '5' }), { name: 'oauth-ttl' });
 
     test('a grant code after its TTL is refused; a callback after the request expired is refused', async () => {
-      const started = Date.now();
       const user = idp.addUser();
       const authorize = await begin(srv, 'github');
+      const started = Date.now(); // the request expires 30 s after it was stored, before now
       const answer = await idp.authorize(authorize.toString(), user.email);
 
       const { final } = await signInVia(srv, 'github', idp.addUser(), { grant: 'true' });
