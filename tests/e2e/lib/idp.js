@@ -26,6 +26,7 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, randomInt, sign, verify } from 'node:crypto';
 import http from 'node:http';
+import { discordMe, facebookMe, githubApi, sendJson, userinfo, xUsersMe } from './idp_apis.js';
 
 export const BUILTIN_KINDS = ['google', 'apple', 'facebook', 'twitter', 'github', 'discord'];
 const OIDC_KINDS = new Set(['google', 'apple', 'oidc']);
@@ -77,10 +78,6 @@ function basicCredentials(req) {
   return { id: dec(text.slice(0, i)), secret: dec(text.slice(i + 1)) };
 }
 
-function bearerToken(req, query) {
-  const m = /^(?:Bearer|token)\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return m ? m[1] : query.get('access_token');
-}
 
 export class IdentityProvider {
   constructor() {
@@ -342,32 +339,28 @@ export class IdentityProvider {
     const u = new URL(req.url, this.url);
     this.hits[u.pathname] = (this.hits[u.pathname] ?? 0) + 1;
     const route = `${req.method} ${u.pathname}`;
-    if (route === 'GET /.well-known/openid-configuration') return this.#json(res, 200, this.#discovery(''));
+    if (route === 'GET /.well-known/openid-configuration') return sendJson(res, 200, this.#discovery(''));
     const tenant = /^GET (\/realms\/[a-z0-9-]+)\/\.well-known\/openid-configuration$/.exec(route);
-    if (tenant) return this.#json(res, 200, { ...this.#discovery(tenant[1]), ...this.discoveryPatch[tenant[1]] });
-    if (route === 'GET /jwks') return this.#json(res, 200, this.jwks());
+    if (tenant) return sendJson(res, 200, { ...this.#discovery(tenant[1]), ...this.discoveryPatch[tenant[1]] });
+    if (route === 'GET /jwks') return sendJson(res, 200, this.jwks());
     if (route === 'GET /authorize') return this.#authorizePage(u.searchParams, res);
     if (route === 'POST /authorize/decide') return this.#decide(new URLSearchParams(await readBody(req)), res);
     if (u.pathname === '/token') {
       const body = req.method === 'POST' ? await readBody(req) : '';
       return this.#token(req, req.method === 'GET' ? u.searchParams : new URLSearchParams(body), res);
     }
-    if (u.pathname === '/userinfo' && (req.method === 'GET' || req.method === 'POST')) return this.#userinfo(req, u.searchParams, res);
-    if (req.method === 'GET' && u.pathname.startsWith('/github/')) return this.#github(req, u, res);
-    if (route === 'GET /discord/users/@me') return this.#discord(req, u.searchParams, res);
-    if (route === 'GET /facebook/me') return this.#facebook(req, u.searchParams, res);
-    if (route === 'GET /x/2/users/me') return this.#x(req, u.searchParams, res);
+    if (u.pathname === '/userinfo' && (req.method === 'GET' || req.method === 'POST')) return userinfo(this, req, u.searchParams, res);
+    if (req.method === 'GET' && u.pathname.startsWith('/github/')) return githubApi(this, req, u, res);
+    if (route === 'GET /discord/users/@me') return discordMe(this, req, u.searchParams, res);
+    if (route === 'GET /facebook/me') return facebookMe(this, req, u.searchParams, res);
+    if (route === 'GET /x/2/users/me') return xUsersMe(this, req, u.searchParams, res);
     if (req.method === 'GET' && u.pathname.startsWith('/avatars/')) {
       res.writeHead(200, { 'Content-Type': 'image/svg+xml' });
       return res.end('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>');
     }
-    return this.#json(res, 404, { error: 'not_found', path: u.pathname });
+    return sendJson(res, 404, { error: 'not_found', path: u.pathname });
   }
 
-  #json(res, status, body, headers = {}) {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
-    res.end(JSON.stringify(body));
-  }
 
   #html(res, status, body) {
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -543,7 +536,7 @@ export class IdentityProvider {
           return res.end(new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)])).toString());
         }
       }
-      return this.#json(res, status, body);
+      return sendJson(res, status, body);
     };
     const error = (status, code, description) => {
       entry.error = code;
@@ -608,100 +601,6 @@ export class IdentityProvider {
 
   // -- profile APIs
 
-  /** The grant behind the request's bearer token for a client of `kinds`, or null (answered). */
-  #authorized(req, q, res, kinds, onFail) {
-    const t = bearerToken(req, q);
-    const g = t ? this.accessTokens.get(t) : null;
-    this.log.api.push({ path: req.url, client: g?.client.name, userAgent: req.headers['user-agent'] });
-    if (!g || g.exp < Date.now() || !kinds.includes(g.client.kind)) {
-      onFail();
-      return null;
-    }
-    const i = this.profileFailures.findIndex((f) => !f.client || f.client === g.client.name);
-    if (i >= 0) {
-      const f = this.profileFailures.splice(i, 1)[0];
-      this.#json(res, f.status, { error: 'server_error', message: 'profile failure (test)' });
-      return null;
-    }
-    return g;
-  }
-
-  #userinfo(req, q, res) {
-    const g = this.#authorized(req, q, res, ['google', 'oidc'], () => this.#json(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }));
-    if (!g) return;
-    const u = g.user;
-    const body = { sub: u.sub };
-    if (g.scopes.includes('email') && u.email) Object.assign(body, { email: u.email, email_verified: u.emailVerified });
-    if (g.scopes.includes('profile')) Object.assign(body, { name: u.name, given_name: u.givenName, family_name: u.familyName, picture: u.picture, locale: u.locale });
-    return this.#json(res, 200, body);
-  }
-
-  #github(req, u, res) {
-    if (!req.headers['user-agent']) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' });
-      return res.end('Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).');
-    }
-    const g = this.#authorized(req, u.searchParams, res, ['github'], () => this.#json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }));
-    if (!g) return;
-    const user = g.user;
-    if (u.pathname === '/github/user') {
-      return this.#json(res, 200, { login: user.login, id: Number(user.numericId.slice(0, 9)), node_id: `U_${user.sub}`, avatar_url: user.picture, name: user.name, email: null, type: 'User' });
-    }
-    if (u.pathname === '/github/user/emails') {
-      if (!g.scopes.includes('user:email') && !g.scopes.includes('user')) return this.#json(res, 404, { message: 'Not Found' });
-      const list = [{ email: `${user.numericId.slice(0, 9)}+${user.login}@users.noreply.github.com`, primary: false, verified: true, visibility: null }];
-      if (user.email) list.push({ email: user.email, primary: true, verified: user.emailVerified, visibility: 'private' });
-      return this.#json(res, 200, list);
-    }
-    return this.#json(res, 404, { message: 'Not Found' });
-  }
-
-  #discord(req, q, res) {
-    const g = this.#authorized(req, q, res, ['discord'], () => this.#json(res, 401, { message: '401: Unauthorized', code: 0 }));
-    if (!g) return;
-    const u = g.user;
-    if (!g.scopes.includes('identify')) return this.#json(res, 401, { message: '401: Unauthorized', code: 0 });
-    const body = { id: u.numericId, username: u.login, global_name: u.name, avatar: u.avatarHash, discriminator: '0', locale: 'en-US', mfa_enabled: false };
-    if (g.scopes.includes('email')) Object.assign(body, { email: u.email, verified: u.emailVerified });
-    return this.#json(res, 200, body);
-  }
-
-  #facebook(req, q, res) {
-    const g = this.#authorized(req, q, res, ['facebook'], () => this.#json(res, 400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } }));
-    if (!g) return;
-    const u = g.user;
-    // Only the fields asked for, as the Graph API does (id always).
-    const fields = (q.get('fields') ?? 'id,name').split(',').map((f) => f.trim());
-    const all = {
-      id: u.numericId,
-      name: u.name,
-      first_name: u.givenName,
-      last_name: u.familyName,
-      // The Graph API only ever returns a confirmed address, and only with the email permission.
-      email: g.scopes.includes('email') && u.emailVerified ? u.email : undefined,
-      picture: { data: { height: 50, width: 50, is_silhouette: false, url: u.picture } },
-    };
-    const body = { id: u.numericId };
-    for (const f of fields) {
-      const name = f.replace(/[.{].*$/, '');
-      if (all[name] !== undefined) body[name] = all[name];
-    }
-    return this.#json(res, 200, body);
-  }
-
-  #x(req, q, res) {
-    const g = this.#authorized(req, q, res, ['twitter'], () => this.#json(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }));
-    if (!g) return;
-    if (!g.scopes.includes('users.read') || !g.scopes.includes('tweet.read')) {
-      return this.#json(res, 403, { title: 'Forbidden', status: 403, detail: 'GET /2/users/me needs the tweet.read and users.read scopes' });
-    }
-    const u = g.user;
-    const fields = (q.get('user.fields') ?? '').split(',');
-    const data = { id: u.numericId, name: u.name, username: u.login };
-    if (fields.includes('profile_image_url')) data.profile_image_url = u.picture;
-    if (fields.includes('confirmed_email') && g.scopes.includes('users.email') && u.emailVerified && u.email) data.confirmed_email = u.email;
-    return this.#json(res, 200, { data });
-  }
 }
 
 function unescapeHtml(s) {
