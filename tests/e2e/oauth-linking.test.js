@@ -30,6 +30,15 @@ describe('linking by address, second factor, connect', () => {
     await signIn(srv, email);
   });
 
+  test('a new user gets the provider\'s address verified only when the provider says so', async () => {
+    for (const emailVerified of [true, false]) {
+      const user = idp.addUser({ email: uniqueEmail(`fresh-${emailVerified}`), emailVerified });
+      const u = await getUser(srv, await sessionFrom(srv, (await signInVia(srv, 'acme', user)).final));
+      assert.equal(u.email, user.email);
+      assert.equal(u.emailVerified, emailVerified);
+    }
+  });
+
   test('an unverified provider email does not join the existing account', async () => {
     await expectNotJoined(srv, 'acme', false);
   });

@@ -103,8 +103,11 @@ describe('sign-in through each provider kind', () => {
       assert.equal(jwtClaims(session.accessToken).sub, u.id);
 
       // The same identity again -> the same user.
+      // (Apple sends the name only the first time: it must not be lost the second.)
       const again = await sessionFrom(srv, (await signInVia(srv, provider, user)).final);
       assert.equal(again.user.id, u.id);
+      assert.equal(again.user.displayName, user.name);
+      assert.equal(again.user.avatarUrl, avatar);
     });
   }
 
