@@ -359,3 +359,20 @@ describe('Nhost setting names (AUTH_PROVIDER_*)', () => {
     });
   }
 });
+
+describe('a provider that hangs', () => {
+  const srv = useServer(oauthEnv({ GATEHOUSE_OAUTH_HTTP_TIMEOUT_SECONDS: '2' }), { name: 'oauth-timeout' });
+
+  test('the token call gives up after oauth_http_timeout_seconds: the browser gets an error, not a hang', async () => {
+    const user = idp.addUser();
+    const authorize = await begin(srv, 'github');
+    const answer = await idp.authorize(authorize.toString(), user.email);
+    idp.stallNextTokenExchange({ client: 'github', ms: 5000 });
+    const t0 = Date.now();
+    const final = location(await deliver(srv, answer, authorize.cookie));
+    const took = Date.now() - t0;
+    assert.ok(took >= 1500 && took < 4500, `answered after ${took} ms`);
+    // No answer at all is the provider's failure (HttpClient's oauth-provider-error).
+    expectRedirectError(final, 'oauth-provider-error');
+  });
+});

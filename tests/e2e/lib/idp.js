@@ -102,6 +102,7 @@ export class IdentityProvider {
     this.appleSeen = new Set(); // `${client}:${sub}` that already got Apple's user field
     this.failures = []; // queued token-exchange failures
     this.profileFailures = []; // queued profile API / userinfo failures
+    this.stalls = []; // queued token-endpoint stalls
     this.idTokenTampers = []; // queued changes to the next ID token the token endpoint issues
     this.log = { authorize: [], token: [], api: [] };
     this.hits = {}; // path -> count
@@ -226,6 +227,11 @@ export class IdentityProvider {
     this.keys.ec = { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }), kid: `ec-${token(6)}`, alg: 'ES256' };
   }
 
+  /** The next token request (of `client`, or any) gets no answer for `ms` (a hung provider). */
+  stallNextTokenExchange({ ms, client } = {}) {
+    this.stalls.push({ ms, client });
+  }
+
   /** The next profile API or userinfo call (of `client`, or any) answers `status`. */
   failNextProfile({ status = 500, client } = {}) {
     this.profileFailures.push({ status, client });
@@ -347,6 +353,8 @@ export class IdentityProvider {
     if (route === 'POST /authorize/decide') return this.#decide(new URLSearchParams(await readBody(req)), res);
     if (u.pathname === '/token') {
       const body = req.method === 'POST' ? await readBody(req) : '';
+      const stall = this.stalls.findIndex((x) => !x.client || body.includes(encodeURIComponent(this.client(x.client).clientId)));
+      if (stall >= 0) await new Promise((r) => setTimeout(r, this.stalls.splice(stall, 1)[0].ms));
       return this.#token(req, req.method === 'GET' ? u.searchParams : new URLSearchParams(body), res);
     }
     if (u.pathname === '/userinfo' && (req.method === 'GET' || req.method === 'POST')) return userinfo(this, req, u.searchParams, res);
