@@ -302,6 +302,18 @@ describe('sign-in through each provider kind', () => {
     assert.ok(final.searchParams.get('error'), `${final}`);
   });
 
+  test('the server log holds none of the secrets that passed through it', async () => {
+    const user = idp.addUser();
+    const session = await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
+    const secrets = [
+      ...idp.accessTokens.keys(), ...idp.refreshTokens.keys(), session.refreshToken,
+      ...[...idp.clients.values()].map((c) => c.clientSecret),
+      idp.apple.privateKey.export({ type: 'pkcs8', format: 'pem' }).split('\n')[1],
+    ];
+    const log = srv.logText(1_000_000);
+    for (const secret of secrets) assert.ok(!log.includes(secret), `a secret is in the log: ${secret.slice(0, 8)}...`);
+  });
+
   test('provider tokens are not stored in plaintext', async () => {
     const user = idp.addUser();
     await sessionFrom(srv, (await signInVia(srv, 'google', user)).final);
