@@ -28,6 +28,10 @@ const DEAD_PORT = await freePort(); // nothing listens there
 idp.client('corp', { issuerPath: '/realms/corp' });
 idp.client('liar', { issuerPath: '/realms/liar' });
 idp.discoveryPatch['/realms/liar'] = { issuer: `${idp.url}/realms/someone-else` };
+// strict takes only client_secret_basic at its token endpoint and says so in discovery
+// (OIDC Discovery: the default when the member is absent, too).
+idp.client('strict', { issuerPath: '/realms/strict', tokenAuth: 'basic' });
+idp.discoveryPatch['/realms/strict'] = { token_endpoint_auth_methods_supported: ['client_secret_basic'] };
 
 // What each kind does, as the real providers do it (and the catalogue must follow).
 const KIND = {
@@ -44,11 +48,11 @@ describe('sign-in through each provider kind', () => {
   // `dead` is a generic OIDC provider whose issuer does not answer (discovery fails).
   const srv = useServer(oauthEnv({
     GATEHOUSE_ALLOWED_LOCALES: 'en,fr,de',
-    GATEHOUSE_OIDC_PROVIDERS: 'acme,corp,liar,dead',
+    GATEHOUSE_OIDC_PROVIDERS: 'acme,corp,liar,strict,dead',
     GATEHOUSE_OIDC_DEAD_ISSUER: `http://127.0.0.1:${DEAD_PORT}`,
     GATEHOUSE_OIDC_DEAD_CLIENT_ID: 'dead-client',
     GATEHOUSE_OIDC_DEAD_CLIENT_SECRET: 'dead-secret',
-  }, [...ALL, 'corp', 'liar']), { name: 'oauth' });
+  }, [...ALL, 'corp', 'liar', 'strict']), { name: 'oauth' });
 
   test('a generic OIDC issuer with a path (discovery at <issuer>/.well-known/...) signs in', async () => {
     const user = idp.addUser({ email: uniqueEmail('corp') });
@@ -56,6 +60,12 @@ describe('sign-in through each provider kind', () => {
     assert.equal(authorize.searchParams.get('client_id'), idp.client('corp').clientId);
     assert.ok(idp.hits['/realms/corp/.well-known/openid-configuration'] >= 1);
     const session = await sessionFrom(srv, final);
+    assert.equal(session.user.email, user.email);
+  });
+
+  test('a generic OIDC provider that takes only client_secret_basic (per its discovery document) signs in', { skip: 'not implemented: generic OIDC providers always send client_secret_post and ignore token_endpoint_auth_methods_supported; see the e2e report' }, async () => {
+    const user = idp.addUser({ email: uniqueEmail('strict') });
+    const session = await sessionFrom(srv, (await signInVia(srv, 'strict', user)).final);
     assert.equal(session.user.email, user.email);
   });
 

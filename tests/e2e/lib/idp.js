@@ -163,11 +163,12 @@ export class IdentityProvider {
    * non-built-in name), created on first use. `redirectUri` is added to its registered
    * redirect URIs.
    */
-  client(name, { kind, redirectUri, issuerPath = '' } = {}) {
+  client(name, { kind, redirectUri, issuerPath = '', tokenAuth } = {}) {
     let c = this.clients.get(name);
     if (!c) {
       c = {
         name,
+        tokenAuth, // 'basic': only client_secret_basic at /token, as a client registered so (Ory Hydra's default)
         issuerPath, // a generic OIDC client may have its own issuer below ours (/realms/x)
         kind: kind ?? (BUILTIN_KINDS.includes(name) ? name : 'oidc'),
         clientId: `${name}-client-${token(6)}`,
@@ -560,6 +561,7 @@ export class IdentityProvider {
       if (why) return error(400, 'invalid_client', why);
     } else {
       if (client.kind === 'twitter' && !basic) return error(401, 'unauthorized_client', 'Missing valid authorization header');
+      if (client.tokenAuth === 'basic' && !basic) return error(401, 'invalid_client', 'this client authenticates with client_secret_basic');
       if (secret !== client.clientSecret) return error(401, 'invalid_client', 'wrong client secret');
     }
     const failIdx = this.failures.findIndex((f) => !f.client || f.client === client.name);
