@@ -20,8 +20,10 @@
 // checked against the key the IdP generated; Apple requires form_post when the name or
 // email scope is asked for and sends the `user` form field on the first sign-in only.
 //
-// Tests drive it directly (authorize(), mintIdToken(), failNextTokenExchange()) or
-// through a browser (the login page has a `login` field and a "Continue" button).
+// Tests drive it directly (authorize(), mintIdToken()), make it misbehave once
+// (failNextTokenExchange(), stallNextTokenExchange(), failNextProfile(),
+// tamperNextIdToken()), rotate its keys (rotateKeys()), or go through a browser (the
+// login page has a `login` field and "Continue" / "Cancel" buttons).
 
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes, randomInt, sign, verify } from 'node:crypto';
