@@ -93,7 +93,7 @@ core::Result<TokenSet> OAuth2Provider::ExchangeCode(const CallbackParams& params
   req.url = endpoints->token;
   req.headers = {{"Accept", "application/json"},
                  {"Content-Type", "application/x-www-form-urlencoded"}};
-  if (UsesBasicAuthForToken()) {
+  if (UsesBasicAuthForToken() || endpoints->token_basic_auth) {
     req.basic_user = settings_.client_id;
     req.basic_password = secret.value();
     form.emplace_back("client_id", settings_.client_id);  // X wants it in the body too

@@ -36,6 +36,9 @@ struct Endpoints {
   std::string token;
   std::string userinfo;
   std::string jwks;
+  // Authenticate at the token endpoint with HTTP basic auth instead of the form
+  // body (a generic OIDC provider whose discovery document asks for it).
+  bool token_basic_auth = false;
 };
 
 // Built-in endpoints with the settings' *_url overrides applied.

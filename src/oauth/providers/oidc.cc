@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace gh::oauth::providers {
 namespace {
 
@@ -78,6 +80,19 @@ core::Result<Endpoints> OidcProvider::ResolveEndpoints() {
   if (e.token.empty()) e.token = Member(*doc, "token_endpoint");
   if (e.userinfo.empty()) e.userinfo = Member(*doc, "userinfo_endpoint");
   if (e.jwks.empty()) e.jwks = Member(*doc, "jwks_uri");
+  // How the client authenticates at the token endpoint: the form body when the
+  // provider accepts it, else HTTP basic, which is also the default when the
+  // document does not say (OpenID Connect Discovery 1.0, section 3).
+  const nlohmann::json* methods = nullptr;
+  if (auto it = doc->find("token_endpoint_auth_methods_supported");
+      it != doc->end() && it->is_array())
+    methods = &*it;
+  auto lists = [&](std::string_view m) {
+    return methods != nullptr &&
+           std::any_of(methods->begin(), methods->end(),
+                       [&](const nlohmann::json& v) { return v.is_string() && v == m; });
+  };
+  e.token_basic_auth = !lists("client_secret_post");
   if (e.authorize.empty() || e.token.empty()) {
     retry_after_ = now + kDiscoveryRetrySeconds;
     last_failure_ = name() + ": discovery document lacks the authorization or token endpoint";

@@ -3,6 +3,8 @@
 // request (Apple's ES256 client secret), ID token checks and profile mapping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "crypto/hash.h"
 #include "crypto/jws.h"
 #include "fake_idp.h"
@@ -179,6 +181,46 @@ TEST_F(OidcProvidersTest, GenericOidcUsesDiscovery) {
   for (const auto& r : idp_.requests())
     discoveries += r.path.find("openid-configuration") != std::string::npos;
   EXPECT_EQ(discoveries, 1u);
+}
+
+TEST_F(OidcProvidersTest, TokenEndpointAuthFollowsTheDiscoveryDocument) {
+  // The form body when the provider takes it; HTTP basic when it lists only
+  // basic, or lists nothing (the OpenID Connect default).
+  struct Case {
+    json methods;
+    bool basic;
+  } cases[] = {{json::array({"client_secret_post", "client_secret_basic"}), false},
+               {json::array({"client_secret_basic"}), true},
+               {json(), true}};
+  int realm = 0;
+  for (const Case& c : cases) {
+    config::OAuthProvider s = idp_.Settings("oidc");
+    s.issuer = idp_.url() + "/realms/r" + std::to_string(++realm);
+    s.authorize_url = s.token_url = s.userinfo_url = s.jwks_url = "";
+    json doc{{"issuer", s.issuer},
+             {"authorization_endpoint", idp_.url() + "/auth"},
+             {"token_endpoint", idp_.url() + "/token"},
+             {"jwks_uri", idp_.url() + "/jwks"}};
+    if (!c.methods.is_null()) doc["token_endpoint_auth_methods_supported"] = c.methods;
+    idp_.Answer("/realms/r" + std::to_string(realm) + "/.well-known/openid-configuration",
+                doc.dump());
+    auto provider = Make(MakeOidc, s);
+    TokenAnswer(key_.Sign(Claims(s.issuer)));
+    ASSERT_TRUE(provider->ExchangeCode(Callback()).ok()) << "case " << realm;
+    const auto requests = idp_.requests();
+    const auto& token = *std::find_if(requests.rbegin(), requests.rend(),
+                                      [](const auto& r) { return r.path == "/token"; });
+    const auto form = token.Form();
+    const auto auth = token.headers.find("authorization");
+    if (c.basic) {
+      ASSERT_NE(auth, token.headers.end()) << "case " << realm;
+      EXPECT_EQ(auth->second.rfind("Basic ", 0), 0u);
+      EXPECT_EQ(form.count("client_secret"), 0u) << "case " << realm;
+    } else {
+      EXPECT_EQ(auth, token.headers.end()) << "case " << realm;
+      EXPECT_EQ(form.at("client_secret"), s.client_secret);
+    }
+  }
 }
 
 TEST_F(OidcProvidersTest, DiscoveryNamingAnotherIssuerIsRefused) {
