@@ -207,6 +207,19 @@ describe('sign-in through each provider kind', () => {
     }
   });
 
+  test('an ID token without the address: userinfo fills it in, unless its sub is someone else\'s (OIDC Core 5.3.2)', async () => {
+    const bare = { email: undefined, email_verified: undefined, name: undefined, picture: undefined };
+    const user = idp.addUser({ email: uniqueEmail('gaps') });
+    idp.tamperNextIdToken({ client: 'acme', claims: bare });
+    const u = await getUser(srv, await sessionFrom(srv, (await signInVia(srv, 'acme', user)).final));
+    assert.equal(u.email, user.email);
+    assert.equal(u.displayName, user.name);
+    const other = idp.addUser({ email: uniqueEmail('gaps-other') });
+    idp.tamperNextIdToken({ client: 'acme', claims: bare });
+    idp.tamperNextUserinfo({ client: 'acme', claims: { sub: user.sub, email: user.email } });
+    expectRedirectError((await signInVia(srv, 'acme', other)).final, 'oauth-profile-fetch-failed');
+  });
+
   test('the profile API failing -> redirectTo?error=oauth-profile-fetch-failed', async () => {
     for (const provider of ['github', 'discord', 'facebook', 'twitter']) {
       const user = idp.addUser();

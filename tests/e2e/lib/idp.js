@@ -105,6 +105,7 @@ export class IdentityProvider {
     this.failures = []; // queued token-exchange failures
     this.profileFailures = []; // queued profile API / userinfo failures
     this.stalls = []; // queued token-endpoint stalls
+    this.userinfoTampers = []; // queued changes to the next userinfo answer
     this.idTokenTampers = []; // queued changes to the next ID token the token endpoint issues
     this.log = { authorize: [], token: [], api: [] };
     this.hits = {}; // path -> count
@@ -233,6 +234,11 @@ export class IdentityProvider {
   /** The next token request (of `client`, or any) gets no answer for `ms` (a hung provider). */
   stallNextTokenExchange({ ms, client } = {}) {
     this.stalls.push({ ms, client });
+  }
+
+  /** The next userinfo answer (to `client`, or any) gets `claims` merged in (another sub...). */
+  tamperNextUserinfo({ client, claims = {} } = {}) {
+    this.userinfoTampers.push({ client, claims });
   }
 
   /** The next profile API or userinfo call (of `client`, or any) answers `status`. */

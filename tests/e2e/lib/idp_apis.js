@@ -40,6 +40,8 @@ export function userinfo(idp, req, q, res) {
   const body = { sub: u.sub };
   if (g.scopes.includes('email') && u.email) Object.assign(body, { email: u.email, email_verified: u.emailVerified });
   if (g.scopes.includes('profile')) Object.assign(body, { name: u.name, given_name: u.givenName, family_name: u.familyName, picture: u.picture, locale: u.locale });
+  const i = idp.userinfoTampers.findIndex((t) => !t.client || t.client === g.client.name);
+  if (i >= 0) Object.assign(body, idp.userinfoTampers.splice(i, 1)[0].claims);
   return sendJson(res, 200, body);
 }
 
