@@ -279,6 +279,7 @@ int DefaultStatusFor(std::string_view code) {
       // The provider, not the caller, failed: a gateway error.
       {e::kOAuthTokenExchangeFailed, 502},
       {e::kOAuthProfileFetchFailed, 502},
+      {e::kOAuthProviderError, 502},  // unreachable, or its discovery document unusable
   };
   for (const Entry& entry : kTable) {
     if (entry.code == code) return entry.status;
