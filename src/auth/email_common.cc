@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/user_options.h"
+#include "core/text.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
@@ -144,6 +145,18 @@ core::Result<std::string> EmailKit::RedirectTarget(
   if (!IsRedirectAllowed(config_, *requested))
     return core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed");
   return *requested;
+}
+
+core::Result<EmailKit::AddressedMail> EmailKit::PrepareAddressedMail(
+    const std::string& raw_email, const std::optional<std::string>& redirect_to) {
+  auto email = core::NormalizeEmail(raw_email);
+  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
+  auto redirect = RedirectTarget(redirect_to);
+  if (!redirect) return redirect.error();
+  if (auto r = Throttle(*email); !r) return r.error();
+  auto found = store_.users().FindByEmail(*email);
+  if (!found) return found.error();
+  return AddressedMail{std::move(*email), std::move(*redirect), std::move(*found)};
 }
 
 core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,

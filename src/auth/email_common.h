@@ -83,6 +83,18 @@ class EmailKit {
   // `requested` if allowed, client_url when absent. Errors: redirectTo-not-allowed.
   core::Result<std::string> RedirectTarget(const std::optional<std::string>& requested) const;
 
+  // The first steps of a mail asked for by address (resend verification, reset):
+  // the address normalised, the redirect target, one mail counted against the
+  // address (Throttle), and the account with that address, if any. Errors, in
+  // that order: invalid-request, redirectTo-not-allowed, too-many-requests.
+  struct AddressedMail {
+    std::string email;
+    std::string redirect;
+    std::optional<core::User> user;
+  };
+  core::Result<AddressedMail> PrepareAddressedMail(const std::string& raw_email,
+                                                   const std::optional<std::string>& redirect_to);
+
   // Renders template `kind` for `user` (locale, display name) plus `vars` and
   // sends it to `to`. Errors: those of Mailer::Send.
   core::Result<void> Send(std::string_view kind, const std::string& to, const core::User& user,

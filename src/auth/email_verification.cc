@@ -32,16 +32,11 @@ core::Result<void> EmailVerificationFlow::SendForNewUser(
 
 core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
                                                  const std::optional<std::string>& redirect_to) {
-  auto email = core::NormalizeEmail(raw_email);
-  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
-  auto redirect = kit_.RedirectTarget(redirect_to);
-  if (!redirect) return redirect.error();
-  if (auto r = kit_.Throttle(*email); !r) return r.error();
-  auto found = kit_.store().users().FindByEmail(*email);
-  if (!found) return found.error();
+  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
+  if (!mail) return mail.error();
   // Unknown, verified or disabled: the same answer as a sent mail.
-  if (!found->has_value() || (*found)->email_verified || (*found)->disabled) return core::Ok();
-  return Mail(**found, *redirect);
+  if (!mail->user || mail->user->email_verified || mail->user->disabled) return core::Ok();
+  return Mail(*mail->user, mail->redirect);
 }
 
 core::Result<SignInOutcome> EmailVerificationFlow::Complete(const core::OneTimeCode& code,

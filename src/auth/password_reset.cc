@@ -21,22 +21,18 @@ PasswordResetFlow::PasswordResetFlow(EmailKit& kit, SessionService& sessions,
 
 core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
                                                    const std::optional<std::string>& redirect_to) {
-  auto email = core::NormalizeEmail(raw_email);
-  if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
-  auto redirect = kit_.RedirectTarget(redirect_to);
-  if (!redirect) return redirect.error();
-  if (auto r = kit_.Throttle(*email); !r) return r.error();
-  auto found = kit_.store().users().FindByEmail(*email);
-  if (!found) return found.error();
-  if (!found->has_value() || (*found)->disabled) return core::Ok();  // same answer
-  const core::User& user = **found;
-  auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, *email);
+  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
+  if (!mail) return mail.error();
+  if (!mail->user || mail->user->disabled) return core::Ok();  // same answer
+  const core::User& user = *mail->user;
+  const std::string& email = mail->email;
+  const std::string& redirect = mail->redirect;
+  auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, email);
   if (!ticket) return ticket.error();
-  std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, *redirect);
-  if (auto s =
-          kit_.Send("password-reset", *email, user, {{"link", link}, {"redirectTo", *redirect}});
+  std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, redirect);
+  if (auto s = kit_.Send("password-reset", email, user, {{"link", link}, {"redirectTo", redirect}});
       !s) {
-    kit_.Withdraw(purpose::kPasswordReset, *email);
+    kit_.Withdraw(purpose::kPasswordReset, email);
     return s.error();
   }
   return core::Ok();
