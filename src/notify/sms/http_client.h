@@ -1,5 +1,6 @@
-// A small blocking HTTP(S) POST over libcurl for the SMS providers: one
-// request, a hard timeout, the status and body back. Not for general use.
+// The SMS providers' view of net::HttpClient: one POST with a hard timeout,
+// the status and body back, and cannot-send-sms when no answer comes; plus the
+// helpers their error messages share.
 //
 // Thread-safe (each call has its own curl handle).
 #pragma once
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "net/http_client.h"
 
 namespace gh::notify::sms_http {
 
@@ -31,7 +33,7 @@ struct Response {
 core::Result<Response> Post(const Request& request);
 
 // application/x-www-form-urlencoded body from name/value pairs.
-std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields);
+using net::FormEncode;
 
 // `base` without a trailing slash.
 std::string TrimSlash(std::string base);

@@ -1,15 +1,18 @@
-#include "oauth/http_client.h"
+#include "net/http_client.h"
 
 #include <gtest/gtest.h>
 
 #include "notify/fake_http_server.h"
 
-namespace gh::oauth {
+namespace gh::net {
 namespace {
 
 using gh::testing::FakeHttpServer;
 using gh::testing::FakeRequest;
 using gh::testing::FakeResponse;
+
+// The caller's code for "no answer came" (oauth-provider-error, cannot-send-sms).
+constexpr std::string_view kUnreachable = "test-unreachable";
 
 TEST(FormEncodeTest, EscapesReservedCharacters) {
   EXPECT_EQ(FormEncode({{"a", "b c"}, {"redirect_uri", "http://x/y?z=1&w"}, {"k~", "é"}}),
@@ -30,7 +33,7 @@ TEST(CurlHttpClientTest, PostsFormWithBasicAuthAndHeaders) {
     r.body = R"({"ok":true})";
     return r;
   });
-  auto client = MakeCurlHttpClient(5);
+  auto client = MakeCurlHttpClient(5, kUnreachable);
   HttpRequest req;
   req.method = "POST";
   req.url = server.url() + "/token";
@@ -63,7 +66,7 @@ TEST(CurlHttpClientTest, GetReturnsErrorStatusesAsAnswers) {
     r.body = "nope";
     return r;
   });
-  auto resp = MakeCurlHttpClient(5)->Send(Get(server.url() + "/x"));
+  auto resp = MakeCurlHttpClient(5, kUnreachable)->Send(Get(server.url() + "/x"));
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 404);
   EXPECT_EQ(server.requests().at(0).method, "GET");
@@ -75,9 +78,9 @@ TEST(CurlHttpClientTest, RefusesBodiesOverOneMebibyte) {
     r.body = std::string((1 << 20) + 10, 'x');
     return r;
   });
-  auto resp = MakeCurlHttpClient(5)->Send(Get(server.url() + "/big"));
+  auto resp = MakeCurlHttpClient(5, kUnreachable)->Send(Get(server.url() + "/big"));
   ASSERT_FALSE(resp.ok());
-  EXPECT_EQ(resp.error().code, "oauth-provider-error");
+  EXPECT_EQ(resp.error().code, kUnreachable);
 }
 
 TEST(CurlHttpClientTest, DoesNotFollowRedirects) {
@@ -86,17 +89,17 @@ TEST(CurlHttpClientTest, DoesNotFollowRedirects) {
     r.status = 302;
     return r;
   });
-  auto resp = MakeCurlHttpClient(5)->Send(Get(server.url() + "/r"));
+  auto resp = MakeCurlHttpClient(5, kUnreachable)->Send(Get(server.url() + "/r"));
   ASSERT_TRUE(resp.ok());
   EXPECT_EQ(resp->status, 302);
 }
 
 TEST(CurlHttpClientTest, UnreachableHostIsProviderError) {
-  auto resp = MakeCurlHttpClient(2)->Send(Get("http://127.0.0.1:1/x"));
+  auto resp = MakeCurlHttpClient(2, kUnreachable)->Send(Get("http://127.0.0.1:1/x"));
   ASSERT_FALSE(resp.ok());
-  EXPECT_EQ(resp.error().code, "oauth-provider-error");
+  EXPECT_EQ(resp.error().code, kUnreachable);
   EXPECT_NE(resp.error().message.find("127.0.0.1:1"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace gh::oauth
+}  // namespace gh::net

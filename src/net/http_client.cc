@@ -1,4 +1,4 @@
-#include "oauth/http_client.h"
+#include "net/http_client.h"
 
 #include <curl/curl.h>
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <mutex>
 
-namespace gh::oauth {
+namespace gh::net {
 namespace {
 
 // Token, profile, discovery and JWKS answers are a few KiB; a larger body is
@@ -70,7 +70,8 @@ std::string HostOf(const std::string& url) {
 
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(int timeout_seconds) : timeout_seconds_(timeout_seconds) {
+  CurlHttpClient(int timeout_seconds, std::string_view unreachable_code)
+      : timeout_seconds_(timeout_seconds), unreachable_code_(unreachable_code) {
     InitCurlOnce();
   }
 
@@ -99,8 +100,8 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(timeout_seconds_));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    // A provider that redirects a back-channel call is misconfigured; following
-    // it could carry the client secret or a bearer token to another host.
+    // A service that redirects a back-channel call is misconfigured; following
+    // it could carry a client secret or a bearer token to another host.
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -121,12 +122,13 @@ class CurlHttpClient final : public HttpClient {
   }
 
  private:
-  static core::Error Fail(const HttpRequest& req, std::string_view why) {
-    return core::Error(core::errc::kOAuthProviderError,
+  core::Error Fail(const HttpRequest& req, std::string_view why) const {
+    return core::Error(unreachable_code_,
                        "cannot reach " + HostOf(req.url) + ": " + std::string(why));
   }
 
   int timeout_seconds_;
+  std::string unreachable_code_;
 };
 
 // RFC 3986 unreserved characters stay; everything else is percent-encoded
@@ -146,8 +148,9 @@ void AppendEscaped(std::string_view s, std::string* out) {
 
 }  // namespace
 
-std::unique_ptr<HttpClient> MakeCurlHttpClient(int timeout_seconds) {
-  return std::make_unique<CurlHttpClient>(timeout_seconds);
+std::unique_ptr<HttpClient> MakeCurlHttpClient(int timeout_seconds,
+                                               std::string_view unreachable_code) {
+  return std::make_unique<CurlHttpClient>(timeout_seconds, unreachable_code);
 }
 
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -161,4 +164,4 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
   return out;
 }
 
-}  // namespace gh::oauth
+}  // namespace gh::net
