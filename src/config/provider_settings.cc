@@ -322,3 +322,13 @@ std::string DescribeOidc(const Config& config) {
 }
 
 }  // namespace gh::config::internal
+
+namespace gh::config {
+
+bool IsBuiltInProvider(std::string_view name) {
+  for (const internal::BuiltIn& b : internal::kBuiltIns)
+    if (name == b.name) return true;
+  return false;
+}
+
+}  // namespace gh::config

@@ -54,4 +54,8 @@ std::string RenderMarkdown();
 // Lines "key = value" for `config check`, secrets masked.
 std::string Describe(const Config& config);
 
+// True for the built-in provider names (google, apple, facebook, twitter,
+// github, discord), configured or not.
+bool IsBuiltInProvider(std::string_view name);
+
 }  // namespace gh::config

@@ -8,6 +8,7 @@
 // app's code, is on the line.
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
+#include "config/settings.h"
 
 namespace gh::api::nhost {
 namespace {
@@ -99,11 +100,7 @@ core::Result<auth::OAuthStart> ParseStart(const http::Request& request) {
 // provider for at all (not a built-in, not a configured OpenID Connect one) is
 // a malformed request, as the spec's enum of provider names makes it.
 core::Error UnknownProvider(const core::Error& e, std::string_view provider) {
-  static constexpr std::string_view kBuiltIn[] = {"google",  "apple",  "facebook",
-                                                  "twitter", "github", "discord"};
-  if (!e.Is(core::errc::kDisabledEndpoint)) return e;
-  for (std::string_view name : kBuiltIn)
-    if (name == provider) return e;
+  if (!e.Is(core::errc::kDisabledEndpoint) || config::IsBuiltInProvider(provider)) return e;
   return core::Error(core::errc::kInvalidRequest, "Unknown provider " + std::string(provider));
 }
 
