@@ -190,6 +190,7 @@ int App::port() const { return parts_->server->port(); }
 void App::Run() {
   parts_->housekeeper->Start();
   parts_->server->Run();
+  parts_->email->mail_queue->Stop();  // mails asked for before the drain still go out
   parts_->housekeeper->Stop();
 }
 void App::Stop() { parts_->server->Stop(); }

@@ -47,6 +47,10 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   if (!code_key) return code_key.error();
   e->kit =
       std::make_unique<auth::EmailKit>(store, clock, config, *e->mailer, *e->templates, *code_key);
+  // Two threads: a mail waits on one SMTP round trip; the bound keeps a flood of
+  // reset requests from queueing without end (beyond it: 503 for every address).
+  e->mail_queue = std::make_unique<core::ThreadTaskQueue>(2, 1024);
+  e->kit->SetDeferredQueue(e->mail_queue.get());
   e->verification = std::make_unique<auth::EmailVerificationFlow>(*e->kit, sessions);
   e->passwordless = std::make_unique<auth::PasswordlessEmailFlow>(*e->kit, sessions);
   e->reset = std::make_unique<auth::PasswordResetFlow>(*e->kit, sessions, hasher, password);

@@ -14,6 +14,7 @@
 #include "auth/email_verification.h"
 #include "auth/password_reset.h"
 #include "auth/passwordless_email.h"
+#include "core/task_queue.h"
 #include "notify/mailer.h"
 #include "notify/templates.h"
 
@@ -29,6 +30,9 @@ struct EmailParts {
   std::unique_ptr<auth::EmailChangeFlow> change;
   std::unique_ptr<auth::EmailLinkFlow> links;
   std::unique_ptr<api::nhost::EmailDeps> deps;
+  // Where reset and resend-verification mails are looked up and sent after the
+  // answer. Last, so it is stopped (its queued mails sent) before the flows go.
+  std::unique_ptr<core::ThreadTaskQueue> mail_queue;
 
   // One line for the start-up banner: which mailer, and whether verification is on.
   std::string Describe(const config::Config& config) const;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/address_proof.h"
 #include "auth/user_options.h"
 #include "core/text.h"
 #include "crypto/hash.h"
@@ -154,9 +155,28 @@ core::Result<EmailKit::AddressedMail> EmailKit::PrepareAddressedMail(
   auto redirect = RedirectTarget(redirect_to);
   if (!redirect) return redirect.error();
   if (auto r = Throttle(*email); !r) return r.error();
-  auto found = store_.users().FindByEmail(*email);
-  if (!found) return found.error();
-  return AddressedMail{std::move(*email), std::move(*redirect), std::move(*found)};
+  return AddressedMail{std::move(*email), std::move(*redirect)};
+}
+
+core::Result<void> EmailKit::MailAccountLater(AddressedMail mail, std::string_view what,
+                                              AccountMail send) {
+  auto task = [this, mail = std::move(mail), what = std::string(what), send = std::move(send)] {
+    auto found = store_.users().FindByEmail(mail.email);
+    if (!found) {
+      spdlog::warn("{} mail not sent: {}", what, found.error().message);
+      return;
+    }
+    if (!found->has_value()) return;
+    if (auto r = send(**found, mail); !r)
+      spdlog::warn("{} mail for user {} not sent: {}", what, (*found)->id, r.error().message);
+  };
+  if (!deferred_) {
+    task();
+    return core::Ok();
+  }
+  if (!deferred_->Post(std::move(task)))
+    return core::Error(core::errc::kOverloaded, "Too many emails waiting to be sent; try again", 1);
+  return core::Ok();
 }
 
 core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
@@ -177,13 +197,12 @@ core::Result<core::User> EmailKit::ProveMailbox(const core::OneTimeCode& code) {
   if (!found->has_value() || (*found)->email != code.recipient) return invalid;
   core::User user = **found;
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.email_verified || user.is_anonymous) {
-    user.email_verified = true;
-    // A deanonymized user becomes a real one when the mailed link is followed.
-    if (user.is_anonymous) PromoteAnonymous(config_, user);
-    user.updated_at = clock_.NowMillis();
-    if (auto r = store_.users().Update(user); !r) return r.error();
-  }
+  // Only the verification mail was sent for the password the account holds.
+  const ProofKind kind = code.purpose == purpose::kEmailVerify ? ProofKind::kConfirmsPassword
+                                                               : ProofKind::kPossessionOnly;
+  auto proven =
+      ProveAddress(store_, clock_, config_, ProvenChannel::kEmail, kind, user, "email-proven");
+  if (!proven) return proven.error();
   return user;
 }
 

@@ -13,6 +13,7 @@
 // Thread-safe; calls block on the store and the mailer and belong on a worker.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/task_queue.h"
 #include "core/types.h"
 #include "notify/mailer.h"
 #include "notify/templates.h"
@@ -84,16 +86,29 @@ class EmailKit {
   core::Result<std::string> RedirectTarget(const std::optional<std::string>& requested) const;
 
   // The first steps of a mail asked for by address (resend verification, reset):
-  // the address normalised, the redirect target, one mail counted against the
-  // address (Throttle), and the account with that address, if any. Errors, in
-  // that order: invalid-request, redirectTo-not-allowed, too-many-requests.
+  // the address normalised, the redirect target, and one mail counted against
+  // the address (Throttle). They read no account, so they cost the same for
+  // known and unknown addresses. Errors, in that order: invalid-request,
+  // redirectTo-not-allowed, too-many-requests.
   struct AddressedMail {
     std::string email;
     std::string redirect;
-    std::optional<core::User> user;
   };
   core::Result<AddressedMail> PrepareAddressedMail(const std::string& raw_email,
                                                    const std::optional<std::string>& redirect_to);
+
+  // What to mail to the account of an AddressedMail; its error is logged.
+  using AccountMail =
+      std::function<core::Result<void>(const core::User& user, const AddressedMail& mail)>;
+  // Finds the account with `mail.email` and runs `send` for it, after the
+  // caller has answered: on the deferred queue (SetDeferredQueue), so the answer
+  // takes the same path and time whether or not the account exists. No account,
+  // nothing sent. Errors: overloaded when the queue is full (for every address
+  // alike); failures of the lookup or of `send` are logged under `what`.
+  core::Result<void> MailAccountLater(AddressedMail mail, std::string_view what, AccountMail send);
+  // Where MailAccountLater runs its work; without one it runs at once (tests).
+  // REQUIRES: set before serving; `queue` outlives this kit's use.
+  void SetDeferredQueue(core::TaskQueue* queue) { deferred_ = queue; }
 
   // Renders template `kind` for `user` (locale, display name) plus `vars` and
   // sends it to `to`. Errors: those of Mailer::Send.
@@ -117,6 +132,7 @@ class EmailKit {
   notify::Mailer& mailer_;
   const notify::Templates& templates_;
   const std::string code_key_;
+  core::TaskQueue* deferred_ = nullptr;
   std::mutex mu_;
   std::unordered_map<std::string, AddressWindow> sent_;
 };

@@ -35,8 +35,12 @@ core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
   auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
   if (!mail) return mail.error();
   // Unknown, verified or disabled: the same answer as a sent mail.
-  if (!mail->user || mail->user->email_verified || mail->user->disabled) return core::Ok();
-  return Mail(*mail->user, mail->redirect);
+  return kit_.MailAccountLater(
+      std::move(*mail), "email-verify",
+      [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
+        if (user.email_verified || user.disabled) return core::Ok();
+        return Mail(user, m.redirect);
+      });
 }
 
 core::Result<SignInOutcome> EmailVerificationFlow::Complete(const core::OneTimeCode& code,

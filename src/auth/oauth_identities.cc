@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/address_proof.h"
 #include "auth/audit.h"
 #include "auth/oauth.h"
 #include "core/text.h"
@@ -153,20 +154,10 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
                                std::string(provider));
       core::User user = std::move(**by_email);
       if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-      if (!user.email_verified) {
-        user.email_verified = true;  // the provider has now proven the address
-        // With verification required, a password set by whoever typed this
-        // address at sign-up was never usable and must not become usable now
-        // (pre-registration takeover): it goes, and so do any sessions. Without
-        // it the operator accepts unproven addresses, and the password stays.
-        const bool drop = config_.email_verification_required && user.password_hash.has_value();
-        if (drop) user.password_hash.reset();
-        user.updated_at = now;
-        if (auto r = store_.users().Update(user); !r) return r.error();
-        if (drop)
-          if (auto r = store_.sessions().RevokeAllForUser(user.id, "oauth-email-proven", now); !r)
-            return r.error();
-      }
+      // The provider has proven the address; a password nobody proved goes.
+      auto proven = ProveAddress(store_, clock_, config_, ProvenChannel::kEmail,
+                                 ProofKind::kPossessionOnly, user, "oauth-email-proven");
+      if (!proven) return proven.error();
       auto created = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens));
       if (!created && !linked_to(user.id)) {
         if (auto again = settle_again()) return std::move(*again);

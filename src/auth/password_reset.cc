@@ -23,19 +23,21 @@ core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
                                                    const std::optional<std::string>& redirect_to) {
   auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
   if (!mail) return mail.error();
-  if (!mail->user || mail->user->disabled) return core::Ok();  // same answer
-  const core::User& user = *mail->user;
-  const std::string& email = mail->email;
-  const std::string& redirect = mail->redirect;
-  auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, email);
-  if (!ticket) return ticket.error();
-  std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, redirect);
-  if (auto s = kit_.Send("password-reset", email, user, {{"link", link}, {"redirectTo", redirect}});
-      !s) {
-    kit_.Withdraw(purpose::kPasswordReset, email);
-    return s.error();
-  }
-  return core::Ok();
+  return kit_.MailAccountLater(
+      std::move(*mail), "password-reset",
+      [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
+        if (user.disabled) return core::Ok();
+        auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, m.email);
+        if (!ticket) return ticket.error();
+        std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, m.redirect);
+        if (auto s = kit_.Send("password-reset", m.email, user,
+                               {{"link", link}, {"redirectTo", m.redirect}});
+            !s) {
+          kit_.Withdraw(purpose::kPasswordReset, m.email);
+          return s.error();
+        }
+        return core::Ok();
+      });
 }
 
 core::Result<void> PasswordResetFlow::SetPassword(core::User user, const std::string& new_password,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/address_proof.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -124,11 +125,9 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
   if (!found->has_value() || (*found)->email != *email) return InvalidOtp();
   core::User user = **found;
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.email_verified) {  // the code proves the mailbox
-    user.email_verified = true;
-    user.updated_at = now;
-    if (auto r = kit_.store().users().Update(user); !r) return r.error();
-  }
+  auto proven = ProveAddress(kit_.store(), kit_.clock(), kit_.config(), ProvenChannel::kEmail,
+                             ProofKind::kPossessionOnly, user, "email-proven");
+  if (!proven) return proven.error();
   return sessions_.StartOrChallenge(user, client, "otp");
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "auth/address_proof.h"
 #include "auth/audit.h"
 #include "auth/mfa.h"
 #include "auth/phone.h"
@@ -17,6 +18,9 @@ constexpr const char* kSignInPurpose = "sms-otp";
 constexpr const char* kChangePurpose = "phone-change";
 // Marks a row whose code only the provider knows (Twilio Verify).
 constexpr const char* kProviderChecked = "provider-checked";
+// The data of the code a phone + password sign-up sends: following it confirms
+// that password (see auth/address_proof.h).
+constexpr std::string_view kConfirmsPasswordData = R"({"confirmsPassword":true})";
 
 core::Error InvalidOtp() { return core::Error(core::errc::kInvalidOtp, "Invalid or expired OTP"); }
 
@@ -132,7 +136,8 @@ core::Result<void> SmsFlow::Admit(const std::string& phone) {
 
 core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string& phone,
                                   const std::optional<std::string>& user_id,
-                                  notify::SmsChannel channel, const std::string& ip) {
+                                  notify::SmsChannel channel, const std::string& ip,
+                                  std::string data_json) {
   const core::UnixMillis now = clock_.NowMillis();
   auto latest = store_.codes().FindLatest(purpose, phone);
   if (!latest) return latest.error();
@@ -149,6 +154,7 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
   row.user_id = user_id;
   row.purpose = purpose;
   row.recipient = phone;
+  row.data_json = std::move(data_json);
   row.created_at = now;
   row.expires_at = now + config_.sms_code_ttl_seconds * 1000;
 
@@ -251,11 +257,12 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
   if (!found->has_value()) return InvalidOtp();  // deleted since the code was sent
   core::User user = **found;
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (!user.phone_number_verified) {
-    user.phone_number_verified = true;
-    user.updated_at = clock_.NowMillis();
-    if (auto r = store_.users().Update(user); !r) return r.error();
-  }
+  // Only the code a phone + password sign-up sent confirms the password it set.
+  const ProofKind kind = code->data_json == kConfirmsPasswordData ? ProofKind::kConfirmsPassword
+                                                                  : ProofKind::kPossessionOnly;
+  auto proven =
+      ProveAddress(store_, clock_, config_, ProvenChannel::kPhone, kind, user, "phone-proven");
+  if (!proven) return proven.error();
   Audit("signin-sms", user.id, req.client);
   return sessions_.StartOrChallenge(user, req.client, "sms");
 }
@@ -282,7 +289,9 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
   SignInOutcome out;
   if (config_.phone_verification_required) {
     // The code row names no user: the user is written only after the send.
-    if (auto r = Issue(kSignInPurpose, *phone, std::nullopt, req.channel, req.client.ip); !r)
+    if (auto r = Issue(kSignInPurpose, *phone, std::nullopt, req.channel, req.client.ip,
+                       std::string(kConfirmsPasswordData));
+        !r)
       return r.error();
     if (auto r = store_.users().Create(user); !r) return r.error();
     Audit("signup-phone-password", user.id, req.client);

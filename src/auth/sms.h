@@ -119,7 +119,7 @@ class SmsFlow {
   // Guards, sends and stores one code for (purpose, phone).
   core::Result<void> Issue(const std::string& purpose, const std::string& phone,
                            const std::optional<std::string>& user_id, notify::SmsChannel channel,
-                           const std::string& ip);
+                           const std::string& ip, std::string data_json = "{}");
   // Checks and consumes the open code for (purpose, phone).
   core::Result<core::OneTimeCode> Check(const std::string& purpose, const std::string& phone,
                                         const std::string& otp);

@@ -13,9 +13,10 @@ const SINK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'smtp_sink.
 const PYTHON = process.env.E2E_PYTHON || '/usr/bin/python3';
 
 export class Mailbox {
-  /** `auth` = "user:password" makes the server require SMTP AUTH. */
-  constructor({ auth } = {}) {
+  /** `auth` = "user:password" makes the server require SMTP AUTH; `delayMs` makes it slow. */
+  constructor({ auth, delayMs = 0 } = {}) {
     this.auth = auth;
+    this.delayMs = delayMs;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-mail-'));
     this.seen = new Set();
     this.proc = null;
@@ -24,7 +25,10 @@ export class Mailbox {
 
   start() {
     return new Promise((resolve, reject) => {
-      this.proc = spawn(PYTHON, [SINK, this.dir, '0', ...(this.auth ? [this.auth] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc = spawn(PYTHON, [SINK, this.dir, '0', ...(this.auth ? [this.auth] : [])], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, SMTP_SINK_DELAY_MS: String(this.delayMs) },
+      });
       let out = '';
       let err = '';
       const timer = setTimeout(() => reject(new Error(`smtp sink did not start: ${err}`)), 10_000);

@@ -2,7 +2,8 @@
 """A throwaway SMTP server for the e2e tests (Debian's python3-aiosmtpd).
 
 usage: smtp_sink.py <outdir> [port] [user:password]
-With user:password, AUTH (PLAIN/LOGIN) is required before MAIL. Listens on 127.0.0.1 (port 0 = any free one), prints "READY <port>" once it
+With user:password, AUTH (PLAIN/LOGIN) is required before MAIL. SMTP_SINK_DELAY_MS
+makes it wait that long before accepting each message (a slow mail server). Listens on 127.0.0.1 (port 0 = any free one), prints "READY <port>" once it
 accepts connections, and writes each received message to <outdir>/<n>.json as
 {mailFrom, rcptTos, from, to, subject, text, html} with the MIME parts decoded.
 """
@@ -18,11 +19,14 @@ from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
-    def __init__(self, outdir):
+    def __init__(self, outdir, delay_ms=0):
         self.outdir = outdir
+        self.delay_ms = delay_ms
         self.n = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay_ms:
+            await asyncio.sleep(self.delay_ms / 1000)
         msg = email.message_from_bytes(envelope.original_content or envelope.content,
                                        policy=email.policy.default)
         text = html = ''
@@ -68,7 +72,7 @@ def main():
             return AuthResult(success=ok)
 
         kwargs = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
-    controller = Controller(Sink(outdir), hostname='127.0.0.1', port=port, **kwargs)
+    controller = Controller(Sink(outdir, int(os.environ.get('SMTP_SINK_DELAY_MS', '0'))), hostname='127.0.0.1', port=port, **kwargs)
     controller.start()
     print(f'READY {port}', flush=True)
     try:

@@ -58,5 +58,49 @@ TEST_F(PasswordResetTest, LinkSignsIn) {
   EXPECT_TRUE(link->session);
 }
 
+// Holds posted tasks until the test runs them: shows what a request does before
+// its answer, and what it leaves for later.
+class HeldTasks final : public core::TaskQueue {
+ public:
+  bool Post(std::function<void()> task) override {
+    tasks.push_back(std::move(task));
+    return true;
+  }
+  void RunAll() {
+    for (auto& t : tasks) t();
+    tasks.clear();
+  }
+  std::vector<std::function<void()>> tasks;
+};
+
+TEST_F(PasswordResetTest, KnownAndUnknownAddressesAnswerAlikeAndMailAfterwards) {
+  SignUp("known@example.com");
+  HeldTasks held;
+  kit_->SetDeferredQueue(&held);
+  const size_t mails = mailer_.sent.size();
+  ASSERT_TRUE(reset_->RequestReset("known@example.com", std::nullopt).ok());
+  ASSERT_TRUE(reset_->RequestReset("nobody@example.com", std::nullopt).ok());
+  ASSERT_TRUE(verification_->Resend("nobody@example.com", std::nullopt).ok());
+  // Before the answer: no lookup's consequence, no ticket, no mail, for either.
+  EXPECT_EQ(held.tasks.size(), 3u);
+  EXPECT_EQ(mailer_.sent.size(), mails);
+  auto open = store_->codes().FindLatest(purpose::kPasswordReset, "known@example.com");
+  ASSERT_TRUE(open.ok());
+  EXPECT_FALSE(open->has_value());
+  held.RunAll();
+  ASSERT_EQ(mailer_.sent.size(), mails + 1);  // only the real account gets mail
+  EXPECT_EQ(LastMail().to, "known@example.com");
+  kit_->SetDeferredQueue(nullptr);
+}
+
+TEST_F(PasswordResetTest, AMailFailureNoLongerShowsInTheAnswer) {
+  SignUp("down@example.com");
+  mailer_.fail = true;
+  EXPECT_TRUE(reset_->RequestReset("down@example.com", std::nullopt).ok());
+  auto open = store_->codes().FindLatest(purpose::kPasswordReset, "down@example.com");
+  ASSERT_TRUE(open.ok());
+  EXPECT_TRUE(!open->has_value() || (*open)->consumed_at.has_value());  // withdrawn
+}
+
 }  // namespace
 }  // namespace gh::auth

@@ -1,0 +1,55 @@
+#include "auth/address_proof.h"
+
+#include "auth/audit.h"
+#include "auth/user_options.h"
+
+namespace gh::auth {
+
+ProofEffect ApplyAddressProof(const ProofPolicy& policy, ProvenChannel channel, ProofKind kind,
+                              core::User& user) {
+  ProofEffect effect;
+  bool& verified =
+      channel == ProvenChannel::kEmail ? user.email_verified : user.phone_number_verified;
+  const bool required = channel == ProvenChannel::kEmail ? policy.email_verification_required
+                                                         : policy.phone_verification_required;
+  // A password is proven once any address of the account was: whoever set it
+  // later could sign in, so it was theirs to set (a change needs a session).
+  const bool password_unproven =
+      user.password_hash.has_value() && !user.email_verified && !user.phone_number_verified;
+  if (!verified) {
+    verified = true;
+    effect.changed = true;
+  }
+  if (required && password_unproven && kind == ProofKind::kPossessionOnly) {
+    user.password_hash.reset();
+    effect.password_dropped = true;
+    effect.changed = true;
+  }
+  effect.end_sessions = effect.password_dropped || user.is_anonymous;
+  effect.changed = effect.changed || effect.end_sessions;
+  return effect;
+}
+
+ProofPolicy ProofPolicyFrom(const config::Config& config) {
+  return ProofPolicy{config.email_verification_required, config.phone_verification_required};
+}
+
+core::Result<ProofEffect> ProveAddress(store::Store& store, const core::Clock& clock,
+                                       const config::Config& config, ProvenChannel channel,
+                                       ProofKind kind, core::User& user, std::string_view reason) {
+  ProofEffect effect = ApplyAddressProof(ProofPolicyFrom(config), channel, kind, user);
+  if (user.is_anonymous) PromoteAnonymous(config, user);
+  if (!effect.changed) return effect;
+  const core::UnixMillis now = clock.NowMillis();
+  user.updated_at = now;
+  if (auto r = store.users().Update(user); !r) return r.error();
+  if (effect.end_sessions) {
+    if (auto r = store.sessions().RevokeAllForUser(user.id, reason, now); !r) return r.error();
+  }
+  if (effect.password_dropped)
+    RecordAudit(store, now, "unproven-password-dropped", user.id, {},
+                std::string(R"({"reason":")") + std::string(reason) + "\"}");
+  return effect;
+}
+
+}  // namespace gh::auth
