@@ -127,8 +127,13 @@ int main(int argc, char** argv) {
   CLI::App cli{"Gatehouse: a self-hostable authentication server"};
   cli.require_subcommand(1);
   std::string toml_path;
-  cli.add_option("-c,--config", toml_path, "TOML settings file (the environment wins over it)")
-      ->check(CLI::ExistingFile);
+  // Before or after the subcommand alike (`gatehouse --config f serve`, `gatehouse
+  // serve --config f`, `gatehouse config check --config f`), and in each --help.
+  auto takes_config = [&toml_path](CLI::App* app) {
+    app->add_option("-c,--config", toml_path, "TOML settings file (the environment wins over it)")
+        ->check(CLI::ExistingFile);
+  };
+  takes_config(&cli);
   cli.set_version_flag("--version", std::string("gatehouse ") + GATEHOUSE_VERSION);
 
   auto* serve = cli.add_subcommand("serve", "Run the server");
@@ -155,6 +160,10 @@ int main(int argc, char** argv) {
   cfg->require_subcommand(1);
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
   auto* cfg_docs = cfg->add_subcommand("docs", "Print docs/configuration.md");
+
+  for (CLI::App* app : {serve, migrate, keys, keys_rotate, keys_list, users, prune, users_export,
+                        users_import, cfg, cfg_check})
+    takes_config(app);
 
   CLI11_PARSE(cli, argc, argv);
 

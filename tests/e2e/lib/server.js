@@ -56,8 +56,10 @@ function cleanParentEnv() {
 }
 
 export class Server {
-  constructor(envOverrides = {}, { name = 'gatehouse' } = {}) {
+  /** `args`: the command line (default `serve`; e.g. `serve --config FILE`). */
+  constructor(envOverrides = {}, { name = 'gatehouse', args = ['serve'] } = {}) {
     this.name = name;
+    this.args = args;
     this.envOverrides = envOverrides;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
     this.logs = []; // [{stream, line}]
@@ -128,7 +130,7 @@ export class Server {
 
   #spawnAndWait() {
     this.exit = null;
-    const proc = spawn(BIN, ['serve'], {
+    const proc = spawn(BIN, this.args, {
       cwd: this.dir,
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
