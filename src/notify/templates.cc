@@ -18,10 +18,13 @@ struct BuiltIn {
 constexpr BuiltIn kBuiltIns[] = {
     {"email-verify", "Verify your email",
      "Hello {{displayName}},\n\nPlease confirm your email address {{email}} by opening this "
-     "link:\n\n{{link}}\n\nIf you did not sign up, you can ignore this message.\n",
+     "link:\n\n{{link}}\n\nOpening it confirms the account signed up with this address and "
+     "the password chosen then. If you did not sign up, do not open it; ignoring this message "
+     "is safe.\n",
      "<p>Hello {{displayName}},</p><p>Please confirm your email address {{email}}.</p>"
      "<p><a href=\"{{link}}\">Verify email</a></p>"
-     "<p>If you did not sign up, you can ignore this message.</p>"},
+     "<p>Opening it confirms the account signed up with this address and the password chosen "
+     "then. If you did not sign up, do not open it; ignoring this message is safe.</p>"},
     {"signin-passwordless", "Your sign-in link",
      "Hello {{displayName}},\n\nOpen this link to sign in:\n\n{{link}}\n\nThe link works once "
      "and expires soon. If you did not ask for it, you can ignore this message.\n",
@@ -83,12 +86,23 @@ std::string HtmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -122,8 +136,8 @@ std::string Templates::Load(std::string_view kind, std::string_view locale,
     std::string text;
     for (std::string_view loc : {locale, std::string_view("en")}) {
       if (!SafeName(loc)) continue;
-      std::string path =
-          override_dir_ + "/" + std::string(loc) + "/" + std::string(kind) + "/" + std::string(file);
+      std::string path = override_dir_ + "/" + std::string(loc) + "/" + std::string(kind) + "/" +
+                         std::string(file);
       if (ReadFile(path, &text)) return text;
     }
   }
