@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 # Paths relative to the checkout, so ccache hits across clones (CI builds a fresh one).
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: deps build run test unit e2e bench fuzz format clean
+.PHONY: deps build run test unit e2e bench fuzz format clean install package
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,6 +28,15 @@ e2e: build
 	bash tests/e2e/run.sh $(BUILD)/gatehouse
 
 test: unit e2e
+
+# `make install PREFIX=/opt/gatehouse` (default /usr/local): the binary, the systemd
+# unit and the docs. `make package`: a Debian package in build/package/ (CPack).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+package: build
+	cd $(BUILD) && cpack -G DEB -B $(CURDIR)/build/package
 
 bench: build
 	bash bench/run.sh $(BUILD)

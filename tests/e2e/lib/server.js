@@ -56,10 +56,17 @@ function cleanParentEnv() {
 }
 
 export class Server {
-  /** `args`: the command line (default `serve`; e.g. `serve --config FILE`). */
-  constructor(envOverrides = {}, { name = 'gatehouse', args = ['serve'] } = {}) {
+  /**
+   * `args`: the command line (default `serve`; e.g. `serve --config FILE`). `command`
+   * and `cwd` run something else that execs the server (the package test runs it as its
+   * systemd unit would); `bareEnv` gives it only PATH, the port and the overrides.
+   */
+  constructor(envOverrides = {}, { name = 'gatehouse', args = ['serve'], command, cwd, bareEnv = false } = {}) {
     this.name = name;
     this.args = args;
+    this.command = command;
+    this.cwd = cwd;
+    this.bareEnv = bareEnv;
     this.envOverrides = envOverrides;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
     this.logs = []; // [{stream, line}]
@@ -79,6 +86,9 @@ export class Server {
   }
 
   env() {
+    if (this.bareEnv) {
+      return { PATH: process.env.PATH, GATEHOUSE_PORT: String(this.port), ...this.overrides() };
+    }
     return {
       ...cleanParentEnv(),
       GATEHOUSE_HOST: '127.0.0.1',
@@ -109,7 +119,7 @@ export class Server {
 
   /** Starts the binary; resolves once it printed its ready line or /healthz answered 200. */
   async start() {
-    if (!BIN) throw new Error('GATEHOUSE_BIN is not set (run through tests/e2e/run.sh)');
+    if (!BIN && !this.command) throw new Error('GATEHOUSE_BIN is not set (run through tests/e2e/run.sh)');
     if (DATABASE === 'postgres' && !PG_URL) throw new Error('E2E_DATABASE=postgres needs E2E_PG_URL (run through tests/e2e/run.sh)');
     let lastErr;
     // A port found free can be taken by a parallel test file before we bind it: retry.
@@ -130,8 +140,8 @@ export class Server {
 
   #spawnAndWait() {
     this.exit = null;
-    const proc = spawn(BIN, this.args, {
-      cwd: this.dir,
+    const proc = spawn(this.command ?? BIN, this.args, {
+      cwd: this.cwd ?? this.dir,
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
