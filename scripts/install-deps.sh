@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
+  python3-yaml  # the build embeds openapi/native.yaml as JSON (scripts/openapi-to-cc.py)
   libboost-dev libboost-system-dev
   libsqlite3-dev libpq-dev libsodium-dev libcrypt-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
