@@ -5,13 +5,14 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-dev libboost-system-dev
+  python3-yaml  # the build embeds openapi/native.yaml as JSON (scripts/openapi-to-cc.py)
+  libboost-dev  # Beast and Asio, header-only
   libsqlite3-dev libpq-dev libsodium-dev libcrypt-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
-  liboath-dev libqrencode-dev libphonenumber-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
-  postgresql python3-aiosmtpd wrk
+  libqrencode-dev libphonenumber-dev
+  libgtest-dev
+  clang libclang-rt-14-dev  # make fuzz (libFuzzer)
+  postgresql python3-aiosmtpd  # unit store tests and e2e: a throwaway PostgreSQL, an SMTP sink
   chromium openssl  # tests/e2e/oauth-browser.test.js: the browser playwright-core drives (never a downloaded one), a TLS front
   nodejs npm
 )

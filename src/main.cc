@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
   std::string import_file;
   users_import->add_option("file", import_file, "JSON lines file (default: standard input)")
       ->check(CLI::ExistingFile);
+  auto* routes = cli.add_subcommand("routes", "Print every route this configuration serves");
   auto* cfg = cli.add_subcommand("config", "Inspect the configuration");
   cfg->require_subcommand(1);
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
@@ -173,6 +174,12 @@ int main(int argc, char** argv) {
   }
   Config config = LoadOrExit(toml_path);
   if (*serve) return Serve(config);
+  if (*routes) {
+    auto app = gh::app::App::Create(config);  // builds the router as `serve` would
+    if (!app) Fail(app.error());
+    std::fputs((*app)->Routes().c_str(), stdout);
+    return 0;
+  }
   if (*migrate) {
     if (auto r = gh::app::Migrate(config); !r) Fail(r.error());
     std::puts("migrations applied");

@@ -48,6 +48,7 @@ struct App::Parts {
   std::unique_ptr<api::nhost::Deps> nhost;
   std::unique_ptr<EmailParts> email;
   std::unique_ptr<Housekeeper> housekeeper;
+  std::shared_ptr<const http::Router> router;
   std::unique_ptr<http::Server> server;
 };
 
@@ -178,6 +179,7 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   api::nhost::RegisterRoutes(*router, *p->nhost);
   api::nhost::RegisterEmailRoutes(*router, *p->nhost, *p->email->deps);
+  p->router = router;
   p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -194,6 +196,13 @@ void App::Run() {
   parts_->housekeeper->Stop();
 }
 void App::Stop() { parts_->server->Stop(); }
+
+std::string App::Routes() const {
+  std::string out;
+  for (const http::Router::Route& r : parts_->router->routes())
+    out += r.method + " " + r.pattern + "\n";
+  return out;
+}
 
 namespace {
 

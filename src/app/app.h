@@ -28,6 +28,9 @@ class App {
   int port() const;
   // The start-up banner: where it listens and which sign-in methods are on.
   std::string Banner() const;
+  // `gatehouse routes`: every route served, one "METHOD /path/{param}" a line, in
+  // the order the dialects register them.
+  std::string Routes() const;
   // Serves until Stop().
   void Run();
   void Stop();

@@ -46,6 +46,8 @@ class Router {
   MatchStatus Match(Request& request, const Route** route) const;
   // The methods registered for this path (for CORS preflight and 405 Allow).
   std::vector<std::string> MethodsFor(std::string_view path) const;
+  // Every route in the order added (for `gatehouse routes`).
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

@@ -3,7 +3,7 @@
 // The server runs route handlers here so that socket (io) threads never block.
 // The queue is bounded on purpose: when it is full TryPost() refuses the task at
 // once, and the caller answers 429/503 with Retry-After instead of letting work
-// pile up without limit (see DESIGN.md section 5).
+// pile up without limit (docs/architecture.md, "Threads and lanes").
 //
 // Thread-safe. Non-copyable. Destruction calls Shutdown().
 #pragma once

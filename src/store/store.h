@@ -35,7 +35,7 @@ class Users {
   // email-already-in-use when another user has the same email.
   virtual Result<void> Create(const core::User& user) = 0;
   virtual Result<std::optional<core::User>> FindById(std::string_view id) = 0;
-  // REQUIRES: email is already normalised (see core/email.h).
+  // REQUIRES: email is already normalised (core::NormalizeEmail, core/text.h).
   virtual Result<std::optional<core::User>> FindByEmail(std::string_view email) = 0;
   virtual Result<std::optional<core::User>> FindByPhone(std::string_view e164) = 0;
   // Replaces every column of the user with this id (roles too). Fails with
@@ -124,12 +124,13 @@ class Identities {
 // must find again when the browser comes back to the callback. The state itself
 // is never stored, only its SHA-256.
 struct OAuthRequest {
-  std::string state_hash;  // hex SHA-256 of the state sent to the provider (and the browser's binding)
+  std::string
+      state_hash;  // hex SHA-256 of the state sent to the provider (and the browser's binding)
   std::string provider;
   std::string code_verifier;  // PKCE; empty when the provider has none
   std::string nonce;          // expected in the ID token; empty when none
   std::string redirect_to;
-  std::string options_json = "{}";  // sign-up options and flags of the request
+  std::string options_json = "{}";             // sign-up options and flags of the request
   std::optional<std::string> connect_user_id;  // set when linking to a signed-in user
   core::UnixMillis created_at = 0;
   core::UnixMillis expires_at = 0;
@@ -140,7 +141,7 @@ struct OAuthRequest {
 struct OAuthGrant {
   std::string code_hash;
   std::string user_id;
-  std::string amr;       // methods that led here ("oauth")
+  std::string amr;  // methods that led here ("oauth")
   std::string provider;
   core::UnixMillis created_at = 0;
   core::UnixMillis expires_at = 0;

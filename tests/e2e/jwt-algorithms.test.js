@@ -13,7 +13,7 @@ describe('RS256', () => {
   test('JWKS matches the spec JWK schema exactly; token verifies', async () => {
     const res = await srv.api('GET', '/.well-known/jwks.json');
     assert.equal(res.status, 200, res.text);
-    const jwks = expectSchema('JWKSetSpecOnly', expectResponse(res, 'GET', '/.well-known/jwks.json'));
+    const jwks = expectSchema('JWKSetRSA', expectResponse(res, 'GET', '/.well-known/jwks.json'));
     const s = await signUp(srv, uniqueEmail('rs'));
     assert.equal(jwtHeader(s.accessToken).alg, 'RS256');
     await jwtVerify(s.accessToken, createLocalJWKSet(jwks), { algorithms: ['RS256'] });

@@ -144,13 +144,11 @@ describe('grant codes, linking and unlinking', () => {
     assert.ok(grant && grant.length >= 20, `grant on ${final}`);
     const res = await redeem(grant);
     assert.equal(res.status, 200, res.text);
-    const body = expectSchema('SessionPayload', res.json);
+    const body = expectSchema('SessionPayload', expectResponse(res, 'POST', GRANT));
     checkSession(body.session, { email: user.email });
     assert.deepEqual(jwtClaims(body.session.accessToken).amr.map((a) => a.method ?? a), ['oauth']);
     const again = await redeem(grant);
-    assert.equal(again.status, 400, again.text);
-    assert.equal(again.json.error, 'invalid-ticket');
-    expectSchema('ErrorResponse', again.json);
+    expectError(again, GRANT, 'POST', 400, 'invalid-ticket');
     const bogus = await redeem('not-a-grant');
     assert.equal(bogus.json.error, 'invalid-ticket');
   });
@@ -198,8 +196,7 @@ describe('grant codes, linking and unlinking', () => {
   test('/user/providers, unlinking and /link/idtoken need a valid access token; a wrong nonce does not link', async () => {
     for (const [method, p] of [['GET', '/user/providers'], ['DELETE', '/user/providers/google']]) {
       const res = await srv.api(method, p);
-      assert.equal(res.status, 401, `${method} ${p}: ${res.text}`);
-      assert.equal(expectSchema('ErrorResponse', res.json).error, 'unauthenticated-user');
+      expectError(res, method === 'GET' ? p : '/user/providers/{provider}', method, 401, 'unauthenticated-user');
     }
     const s = await signUp(srv, uniqueEmail('nonce-link'));
     const g = idp.addUser();
@@ -216,12 +213,11 @@ describe('grant codes, linking and unlinking', () => {
     assert.deepEqual((await providers(session)).map((p) => p.provider).sort(), ['discord', 'google']);
     const del = await srv.api('DELETE', '/user/providers/discord', undefined, bearer(session.accessToken));
     assert.equal(del.status, 200, del.text);
-    assert.equal(del.json, 'OK');
+    assert.equal(expectResponse(del, 'DELETE', '/user/providers/{provider}'), 'OK');
     assert.deepEqual((await providers(session)).map((p) => p.provider), ['google']);
     // Google is now the only way in (no password; magic link and email code are off).
     const last = await srv.api('DELETE', '/user/providers/google', undefined, bearer(session.accessToken));
-    assert.equal(last.status, 400, last.text);
-    assert.equal(expectSchema('ErrorResponse', last.json).error, 'invalid-request');
+    expectError(last, '/user/providers/{provider}', 'DELETE', 400, 'invalid-request');
     assert.deepEqual((await providers(session)).map((p) => p.provider), ['google']);
     const none = await srv.api('DELETE', '/user/providers/github', undefined, bearer(session.accessToken));
     assert.equal(none.status, 400, none.text);
@@ -246,6 +242,7 @@ describe('grant codes, linking and unlinking', () => {
   async function providers(session) {
     const res = await srv.api('GET', '/user/providers', undefined, bearer(session.accessToken));
     assert.equal(res.status, 200, res.text);
+    expectResponse(res, 'GET', '/user/providers');
     assert.deepEqual(Object.keys(res.json), ['providers']);
     for (const p of res.json.providers) {
       assert.match(p.id, UUID_RE);

@@ -45,6 +45,8 @@ http::Handler GetUser(const Deps& deps);
 http::Handler Healthz(const Deps& deps);
 http::Handler Version(const Deps& deps);
 http::Handler Jwks(const Deps& deps);
+// GET /openapi.json: this dialect's contract (openapi/native.yaml), a native extension.
+http::Handler OpenApi(const Deps& deps);
 
 // The verified claims of the request's Bearer token. Errors: unauthenticated-user
 // (no header), invalid-token.

@@ -1,5 +1,5 @@
 // The native dialect (Nhost auth v1, mounted at /v1): request parsing and
-// response shapes of ../shared/specs/nhost-auth-openapi.yaml over the flows.
+// response shapes of openapi/native.yaml over the flows.
 //
 // Each endpoint group lives in its own file (signup.cc, signin.cc, token.cc,
 // user.cc, system.cc); this header is what the composition root calls.

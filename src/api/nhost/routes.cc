@@ -33,7 +33,7 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps), mfa);
   router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps), mfa);
   if (deps.sms) {
-    http::RouteOptions sms;  // each call may cost a text message: an hourly budget per IP
+    http::RouteOptions sms;          // each call may cost a text message: an hourly budget per IP
     sms.lane = http::Lane::kRemote;  // waits on the SMS provider
     sms.rate_limit_per_minute = c.rate_limit_sms_per_hour / 60.0;
     sms.rate_limit_burst =  // a minute's worth, at least 5
@@ -77,6 +77,7 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   router.Add("HEAD", prefix + "/healthz", Healthz(deps), plain);
   router.Add("GET", prefix + "/version", Version(deps), plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), plain);
+  router.Add("GET", prefix + "/openapi.json", OpenApi(deps), plain);
 }
 
 }  // namespace gh::api::nhost

@@ -1,5 +1,6 @@
-// GET /healthz, GET /version, GET /.well-known/jwks.json
+// GET /healthz, GET /version, GET /.well-known/jwks.json, GET /openapi.json
 #include "api/nhost/endpoints.h"
+#include "api/nhost/openapi.h"
 #include "api/nhost/render.h"
 
 namespace gh::api::nhost {
@@ -20,6 +21,14 @@ http::Handler Version(const Deps&) {
 http::Handler Jwks(const Deps& deps) {
   return [&deps](http::Request&, http::Responder respond) {
     http::Response r = http::Response::Json(200, deps.tokens.key_ring()->JwksJson());
+    r.headers.emplace_back("Cache-Control", "public, max-age=300");
+    respond(std::move(r));
+  };
+}
+
+http::Handler OpenApi(const Deps&) {
+  return [](http::Request&, http::Responder respond) {
+    http::Response r = http::Response::Json(200, std::string(NativeOpenApiJson()));
     r.headers.emplace_back("Cache-Control", "public, max-age=300");
     respond(std::move(r));
   };

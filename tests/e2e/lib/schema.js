@@ -1,27 +1,22 @@
-// Validators built from the contract, ../../shared/specs/nhost-auth-openapi.yaml.
+// Validators built from the project's own contract, openapi/native.yaml (what /v1 serves:
+// the Nhost auth v1 API's paths and shapes plus our extensions).
 //
-// The spec is OpenAPI 3.0: its schemas are JSON Schema with a few differences that we
+// The document is OpenAPI 3.0: its schemas are JSON Schema with a few differences that we
 // translate here, so that the check stays STRICT:
 //  - `nullable: true` becomes a type union with "null" (and adds null to an enum);
 //    nothing else may be null.
 //  - `additionalProperties: false` is kept as is: unknown properties fail.
-//  - `example` is dropped; `additionalProperties` on non-object types (OKResponse,
-//    IdTokenProvider) is dropped (meaningless there, and ajv's strict mode rejects it).
+//  - `example` and the `x-...` annotations (x-gatehouse-extension) are dropped;
+//    `additionalProperties` on non-object types (OKResponse, IdTokenProvider) is dropped
+//    (meaningless there, and ajv's strict mode rejects it).
 //  - `$ref: "#/components/schemas/X"` points into `definitions`.
 //
-// Two DOCUMENTED widenings, both places where the spec cannot describe what the task's
-// contract demands (see README.md "Where the spec and the contract disagree"):
-//  - ErrorResponse.error: the spec's enum lacks unauthenticated-user, too-many-requests,
-//    payload-too-large, route-not-found, method-not-allowed, server-overloaded and
-//    service-unavailable, which docs/api.md documents. They are
-//    added unless E2E_STRICT_ERROR_ENUM=1.
-//  - JWK: the spec's JWK requires RSA members (n, e). An ES256/EdDSA key cannot have
-//    them, so `JWKSet` accepts, besides the spec's RSA JWK, an EC or OKP public JWK with
-//    exactly {kty, crv, x, (y), kid, alg, use}. `JWKSetSpecOnly` is the untouched spec
-//    schema (used for an RS256 server).
+// E2E_STRICT_ERROR_ENUM=1 checks error codes against Nhost's vocabulary only: the codes
+// the document lists in ErrorResponse.error's `x-gatehouse-extension-values` are removed
+// from the enum. `JWKSetRSA` is the key set with Nhost's RSA-only JWK (for an RS256 server).
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
@@ -30,22 +25,8 @@ import YAML from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-// The contract lives beside the repository (../shared/specs, see DESIGN.md); CI's
-// clone may sit elsewhere on this machine, so the shared folder's home is a fallback.
-const SPEC_CANDIDATES = [
-  process.env.GATEHOUSE_SPEC,
-  path.resolve(here, '../../../../shared/specs/nhost-auth-openapi.yaml'),
-  '/work/shared/specs/nhost-auth-openapi.yaml',
-].filter(Boolean);
-export const SPEC_PATH = SPEC_CANDIDATES.find((p) => existsSync(p));
-if (!SPEC_PATH) throw new Error(`nhost spec not found; tried ${SPEC_CANDIDATES.join(', ')} (set GATEHOUSE_SPEC)`);
-
+export const SPEC_PATH = path.resolve(here, '../../../openapi/native.yaml');
 export const spec = YAML.parse(readFileSync(SPEC_PATH, 'utf8'));
-
-export const EXTRA_ERROR_CODES = [
-  'unauthenticated-user', 'too-many-requests', 'payload-too-large', 'route-not-found',
-  'method-not-allowed', 'server-overloaded', 'service-unavailable',
-];
 
 /** OpenAPI 3.0 schema object -> draft-07 JSON Schema (deep copy). */
 export function toJsonSchema(node) {
@@ -53,7 +34,7 @@ export function toJsonSchema(node) {
   if (node === null || typeof node !== 'object') return node;
   const out = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === 'example' || k === 'nullable' || k === 'xml' || k === 'externalDocs') continue;
+    if (k === 'example' || k === 'nullable' || k === 'xml' || k === 'externalDocs' || k.startsWith('x-')) continue;
     if (k === '$ref') {
       out.$ref = v.replace('#/components/schemas/', '#/definitions/');
       continue;
@@ -83,42 +64,21 @@ const definitions = Object.fromEntries(
   Object.entries(spec.components.schemas).map(([name, s]) => [name, toJsonSchema(s)]),
 );
 
-const strictEnum = process.env.E2E_STRICT_ERROR_ENUM === '1';
-if (!strictEnum) {
-  definitions.ErrorResponse.properties.error.enum.push(...EXTRA_ERROR_CODES);
+const errorCode = definitions.ErrorResponse.properties.error;
+if (process.env.E2E_STRICT_ERROR_ENUM === '1') {
+  const ours = new Set(spec.components.schemas.ErrorResponse.properties.error['x-gatehouse-extension-values']);
+  errorCode.enum = errorCode.enum.filter((c) => !ours.has(c));
 }
 // Diagnosis only (never set in CI): E2E_ALLOW_ERROR_CODES=a,b accepts more codes, to see
 // what a run would show behind a known code mismatch.
 for (const code of (process.env.E2E_ALLOW_ERROR_CODES ?? '').split(',').filter(Boolean)) {
-  definitions.ErrorResponse.properties.error.enum.push(code);
+  errorCode.enum.push(code);
 }
 
-// The spec's JWK / JWKSet, untouched, for servers that sign with RSA.
-definitions.JWKSpecOnly = definitions.JWK;
-definitions.JWKSetSpecOnly = {
+// The key set as Nhost has it: RSA keys only (what an RS256 server must serve).
+definitions.JWKSetRSA = {
   ...definitions.JWKSet,
-  properties: { keys: { ...definitions.JWKSet.properties.keys, items: { $ref: '#/definitions/JWKSpecOnly' } } },
-};
-// Widened JWK: spec RSA key, or an EC / OKP public key with the same strictness.
-const str = { type: 'string' };
-definitions.JWKEllipticCurve = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { kty: { enum: ['EC'] }, crv: str, x: str, y: str, kid: str, alg: str, use: str },
-  required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
-};
-definitions.JWKOctetKeyPair = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { kty: { enum: ['OKP'] }, crv: str, x: str, kid: str, alg: str, use: str },
-  required: ['kty', 'crv', 'x', 'kid', 'alg', 'use'],
-};
-definitions.JWK = {
-  anyOf: [
-    { $ref: '#/definitions/JWKSpecOnly' },
-    { $ref: '#/definitions/JWKEllipticCurve' },
-    { $ref: '#/definitions/JWKOctetKeyPair' },
-  ],
+  properties: { keys: { type: 'array', items: { $ref: '#/definitions/JWK' } } },
 };
 
 const ajv = new Ajv({ strict: true, allErrors: true, strictRequired: false, validateFormats: true });
@@ -127,7 +87,7 @@ ajv.addSchema({ $id: 'spec', definitions });
 
 export function validator(name) {
   const v = ajv.getSchema(`spec#/definitions/${name}`);
-  if (!v) throw new Error(`no schema ${name} in spec`);
+  if (!v) throw new Error(`no schema ${name} in ${SPEC_PATH}`);
   return v;
 }
 

@@ -1,0 +1,70 @@
+// GET /v1/openapi.json: the server hands out the project's contract, openapi/native.yaml,
+// exactly as the repository has it (the build embeds it), and the contract and the
+// server's route table name the same operations, both ways.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import YAML from 'yaml';
+import { expectResponse, SPEC_PATH } from './lib/schema.js';
+import { BIN, useServer } from './lib/server.js';
+
+const srv = useServer();
+const repoDoc = YAML.parse(readFileSync(SPEC_PATH, 'utf8'));
+const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
+
+/** "METHOD /path" of every operation of the document. */
+function documented(doc) {
+  const ops = [];
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of Object.keys(item)) if (METHODS.includes(m)) ops.push(`${m.toUpperCase()} ${p}`);
+  }
+  return ops.sort();
+}
+
+test('GET /v1/openapi.json answers the repository\'s openapi/native.yaml, as JSON', async () => {
+  const res = await srv.api('GET', '/openapi.json');
+  assert.equal(res.status, 200, res.text.slice(0, 300));
+  const body = expectResponse(res, 'GET', '/openapi.json');
+  assert.deepEqual(body, repoDoc);
+  assert.equal(body.openapi, '3.0.3');
+  assert.deepEqual(body.servers.map((s) => s.url), ['/v1']);
+});
+
+test('every route the server serves is in the document, and every documented operation is served', () => {
+  // `gatehouse routes` builds the router exactly as `serve` does, with this server's settings.
+  const out = execFileSync(BIN, ['routes'], { env: srv.env(), encoding: 'utf8' });
+  const served = out.trim().split('\n').map((line) => {
+    const [method, pattern] = line.split(' ');
+    assert.ok(pattern.startsWith('/v1/'), `a native route outside /v1: ${line}`);
+    return `${method} ${pattern.slice(3)}`;
+  }).sort();
+  assert.ok(served.length > 30, out);
+  assert.deepEqual(served.filter((r) => !documented(repoDoc).includes(r)), [], 'served but not in openapi/native.yaml');
+  assert.deepEqual(documented(repoDoc).filter((r) => !served.includes(r)), [], 'documented but not served');
+});
+
+test('the document is whole: every $ref resolves, every operation has an id, a summary and an error answer', () => {
+  const refs = [];
+  (function walk(n) {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      for (const [k, v] of Object.entries(n)) (k === '$ref' ? refs.push(v) : walk(v));
+    }
+  })(repoDoc);
+  for (const ref of new Set(refs)) {
+    assert.match(ref, /^#\/components\//, ref);
+    const target = ref.slice(2).split('/').reduce((o, k) => o?.[k], repoDoc);
+    assert.ok(target, `unresolved ${ref}`);
+  }
+  const ids = new Set();
+  for (const op of documented(repoDoc)) {
+    const [m, p] = op.split(' ');
+    const o = repoDoc.paths[p][m.toLowerCase()];
+    assert.ok(o.operationId && !ids.has(o.operationId), `${op}: missing or repeated operationId`);
+    ids.add(o.operationId);
+    assert.ok(o.summary, `${op}: no summary`);
+    assert.ok(o.responses.default, `${op}: no default (error) response`);
+    for (const [status, r] of Object.entries(o.responses)) assert.ok(r.description, `${op} ${status}: no description`);
+  }
+});
