@@ -54,6 +54,7 @@ inline constexpr std::string_view kUnavailable = "service-unavailable";   // sto
 inline constexpr std::string_view kNotFound = "route-not-found";
 inline constexpr std::string_view kMethodNotAllowed = "method-not-allowed";
 inline constexpr std::string_view kPayloadTooLarge = "payload-too-large";
+inline constexpr std::string_view kHeadersTooLarge = "headers-too-large";  // request line + headers
 inline constexpr std::string_view kInternal = "internal-server-error";
 }  // namespace errc
 

@@ -258,6 +258,7 @@ int DefaultStatusFor(std::string_view code) {
   static constexpr Entry kTable[] = {
       {e::kInvalidRequest, 400},
       {e::kPayloadTooLarge, 413},
+      {e::kHeadersTooLarge, 431},
       {e::kNotFound, 404},
       {e::kMethodNotAllowed, 405},
       {e::kTooManyRequests, 429},

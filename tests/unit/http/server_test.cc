@@ -142,6 +142,9 @@ TEST(ServerTest, HugeHeadersAre431) {
   auto r = c.Roundtrip(BuildRequest("GET", "/hello", {{"X-Big", std::string(4096, 'x')}}));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
+  nlohmann::json j = Json(*r);
+  EXPECT_EQ(j["status"], 431);  // the body agrees with the status line
+  EXPECT_EQ(j["error"], "headers-too-large");
   EXPECT_TRUE(c.WaitClosed());
 }
 
