@@ -2,6 +2,7 @@
 
 #include "api/nhost/nhost.h"
 #include "core/clock.h"
+#include "core/text.h"
 
 namespace gh::api::nhost {
 
@@ -92,7 +93,9 @@ http::Response Ok(const Json& body) { return http::Response::Json(200, body.dump
 http::Response OkString() { return http::Response::Json(200, "\"OK\""); }
 
 core::ClientInfo ClientOf(const http::Request& request) {
-  return core::ClientInfo{request.remote_ip, std::string(request.Header("user-agent"))};
+  // Header bytes are the client's choice: valid UTF-8 from here on.
+  return core::ClientInfo{core::CleanText(request.remote_ip, 64),
+                          core::CleanText(request.Header("user-agent"), 512)};
 }
 
 http::Response ErrorResponse(const core::Error& error) {
