@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <random>
 #include <thread>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "http/access_log.h"
 #include "http/cors.h"
 #include "http/text.h"
@@ -46,6 +48,24 @@ std::string NewRequestId() {
 bool HasHeader(const Response& r, std::string_view name) {
   return std::any_of(r.headers.begin(), r.headers.end(),
                      [name](const auto& h) { return EqualsIgnoreCase(h.first, name); });
+}
+
+// Path and query arrive percent-encoded and may decode to anything. Text that is
+// not UTF-8 cannot go into a JSON answer (nor a PostgreSQL column), and control
+// characters in a path are never a real route: refused here, once, for every
+// handler. (The separators '&' and '=' are ASCII, so decoding the whole query
+// keeps every invalid sequence invalid.)
+std::optional<core::Error> CheckTarget(const Request& request) {
+  bool path_ok = core::IsValidUtf8(request.path) &&
+                 std::none_of(request.path.begin(), request.path.end(), [](char c) {
+                   return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+                 });
+  if (!path_ok)
+    return core::Error(core::errc::kInvalidRequest,
+                       "The request path is not UTF-8 or holds control characters");
+  if (!core::IsValidUtf8(PercentDecode(request.query, /*plus_as_space=*/true)))
+    return core::Error(core::errc::kInvalidRequest, "The query string is not UTF-8");
+  return std::nullopt;
 }
 
 std::string JoinMethods(const std::vector<std::string>& methods) {
@@ -166,7 +186,7 @@ Response Pipeline::RenderError(const Request& request, const core::Error& error)
   } else {
     int status = DefaultStatusFor(error.code);
     nlohmann::json body = {{"status", status}, {"error", error.code}, {"message", error.message}};
-    r = Response::Json(status, body.dump());
+    r = Response::Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   if (error.retry_after_seconds > 0 && !HasHeader(r, "retry-after")) {
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
@@ -186,6 +206,10 @@ void Pipeline::Handle(Request request, Responder write) {
   Prepare(&request);
   Responder finish = Finisher(request, std::move(write));
 
+  if (auto bad = CheckTarget(request)) {
+    finish(RenderError(request, *bad));
+    return;
+  }
   if (CorsPolicy::IsPreflight(request)) {
     // Answered here: a preflight carries no credentials and must not reach
     // handlers that would reject it as unauthenticated.
@@ -237,7 +261,9 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
       (*handler)(*owned, finish);
     } catch (const std::exception& e) {
       // The Responder ignores this if the handler already answered.
-      spdlog::error("handler for {} {} threw: {}", owned->method, owned->path, e.what());
+      // The path and the message may hold anything the client sent.
+      spdlog::error("handler for {} {} threw: {}", core::EscapeForLog(owned->method),
+                    core::EscapeForLog(owned->target), core::EscapeForLog(e.what()));
       finish(RenderError(*owned, core::Error(core::errc::kInternal, "Internal server error")));
     }
   };

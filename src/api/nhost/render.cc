@@ -88,7 +88,14 @@ core::Result<void> OnlyMembers(const Json& body, std::initializer_list<std::stri
   return core::Ok();
 }
 
-http::Response Ok(const Json& body) { return http::Response::Json(200, body.dump()); }
+namespace {
+// Invalid UTF-8 that slipped into a value is replaced, not thrown at the worker.
+std::string Dump(const Json& body) {
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+}  // namespace
+
+http::Response Ok(const Json& body) { return http::Response::Json(200, Dump(body)); }
 
 http::Response OkString() { return http::Response::Json(200, "\"OK\""); }
 
@@ -105,7 +112,7 @@ http::Response ErrorResponse(const core::Error& error) {
   std::string_view code = error.code;
   if (code == core::errc::kInvalidToken) code = core::errc::kUnauthenticated;
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
-  http::Response r = http::Response::Json(status, body.dump());
+  http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
   return r;

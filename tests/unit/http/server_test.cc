@@ -148,6 +148,21 @@ TEST(ServerTest, HugeHeadersAre431) {
   EXPECT_TRUE(c.WaitClosed());
 }
 
+TEST(ServerTest, PathOrQueryNotUtf8Is400) {
+  Harness h({}, HelloRouter());
+  Client c(h.port());
+  for (const char* target : {"/hello%ff", "/hello%0aforged", "/hello?x=%c3%28", "/hello?%fe=1"}) {
+    auto r = c.Roundtrip(BuildRequest("GET", target));
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 400) << target;
+    EXPECT_EQ(Json(*r)["error"], "invalid-request") << target;
+    EXPECT_EQ(Json(*r)["status"], 400) << target;
+  }
+  auto ok = c.Roundtrip(BuildRequest("GET", "/hello?x=%c3%a9"));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
 TEST(ServerTest, NotFoundAndMethodNotAllowedShapes) {
   Harness h({}, HelloRouter());
   Client c(h.port());
