@@ -23,6 +23,8 @@
 #include "crypto/password.h"
 #include "crypto/random.h"
 #include "http/server.h"
+#include "net/http_client.h"
+#include "net/url.h"
 #include "oauth/http_client.h"
 #include "oauth/provider.h"
 #include "store/store.h"
@@ -103,7 +105,25 @@ notify::SmsProviderSettings SmsSettingsFrom(const config::Config& c) {
 
 }  // namespace
 
+namespace {
+
+// A redirect rule that cannot be read would silently allow nothing (or, read
+// loosely, too much): refuse to start instead, naming it.
+core::Result<void> CheckRedirectRules(const config::Config& c) {
+  std::vector<std::pair<std::string, std::string>> rules = {{"client_url", c.client_url}};
+  for (const auto& u : c.allowed_redirect_urls) rules.emplace_back("allowed_redirect_urls", u);
+  for (const auto& [setting, rule] : rules) {
+    if (auto p = net::UrlPattern::Parse(rule); !p)
+      return core::Error(core::errc::kInvalidRequest,
+                         setting + ": \"" + rule + "\": " + p.error().message);
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
+  if (auto r = CheckRedirectRules(config); !r) return r.error();
   auto p = std::make_unique<Parts>();
   p->config = config;
   auto store = OpenMigrated(p->config);

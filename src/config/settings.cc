@@ -100,7 +100,11 @@ std::vector<Setting> BuildTable() {
       "URL of the app; the default target of redirects.");
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
       List(&Config::allowed_redirect_urls),
-      "Comma-separated redirect URLs accepted besides client_url (`*` wildcards allowed).");
+      "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "
+      "the path at or below the entry's; `*` in the host covers one label "
+      "(`https://*.example.com`), a final `/**` any path. Matched on the URL as a browser reads "
+      "it: targets with userinfo, backslashes, percent-encoded or IDNA-changed hosts or IPv4 "
+      "shorthands are refused.");
   add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),
       "Comma-separated origins allowed by CORS (`*` = any).");
   add("trust_proxy", {}, Bool(&Config::trust_proxy),
