@@ -12,6 +12,7 @@
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/breached_passwords.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
@@ -37,6 +38,7 @@ struct App::Parts {
   const core::Clock& clock = core::SystemClock::Instance();
   std::unique_ptr<store::Store> store;
   crypto::PasswordHasher hasher;
+  std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;
@@ -143,6 +145,13 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
                                                        *derivation_key);
   p->password =
       std::make_unique<auth::PasswordFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions);
+  if (p->config.password_hibp_enabled) {
+    // Before the routes are registered: they pick their lane by it.
+    p->breached = std::make_unique<auth::BreachedPasswords>(
+        net::MakeCurlHttpClient(p->config.password_hibp_timeout_seconds, core::errc::kUnavailable),
+        p->config.password_hibp_url);
+    p->password->SetBreachedPasswords(p->breached.get());
+  }
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);

@@ -173,6 +173,15 @@ std::vector<Setting> BuildTable() {
       Num(&Config::password_min_length, 1, 1024), "Shortest password accepted.");
   add("password_max_length", {}, Num(&Config::password_max_length, 64, 1024),
       "Longest password accepted (characters).");
+  add("password_hibp_enabled", {"AUTH_PASSWORD_HIBP_ENABLED"}, Bool(&Config::password_hibp_enabled),
+      "Refuse new passwords (sign-up, change, reset) found in known data breaches "
+      "(password-in-hibp-database), asking Have I Been Pwned's range API with only the first 5 "
+      "hex characters of the password's SHA-1. When the API does not answer in time the "
+      "password is accepted and a warning logged.");
+  add("password_hibp_url", {}, Str(&Config::password_hibp_url),
+      "Base URL of the Pwned Passwords range API (`<url>/range/<prefix>` is fetched).");
+  add("password_hibp_timeout_seconds", {}, Num(&Config::password_hibp_timeout_seconds, 1, 30),
+      "Time allowed for one range API call before the password is accepted unchecked.");
   // --- anonymous users
   add("anonymous_signin_enabled", {"AUTH_ANONYMOUS_USERS_ENABLED"},
       Bool(&Config::anonymous_signin_enabled),

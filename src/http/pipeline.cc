@@ -247,9 +247,30 @@ void Pipeline::Handle(Request request, Responder write) {
   Dispatch(*route, std::move(request), std::move(finish));
 }
 
+WorkerPool& Pipeline::PoolFor(Lane lane) {
+  return lane == Lane::kHashing ? hashers_ : lane == Lane::kRemote ? remotes_ : workers_;
+}
+
 void Pipeline::Dispatch(const Router::Route& route, Request request, Responder finish) {
   const bool hashing = route.options.lane == Lane::kHashing;
-  WorkerPool& pool = hashing ? hashers_ : route.options.lane == Lane::kRemote ? remotes_ : workers_;
+  WorkerPool& pool = PoolFor(route.options.lane);
+  // What a continuation needs to render a failure; not the Request itself,
+  // which may be gone by then.
+  Request shape;
+  shape.method = request.method;
+  shape.target = request.target;
+  shape.path = request.path;
+  request.continue_on = [this, finish, shape](Lane lane, std::function<void()> next) {
+    return PoolFor(lane).TryPost([this, finish, shape, next = std::move(next)] {
+      try {
+        next();
+      } catch (const std::exception& e) {
+        spdlog::error("continuation of {} {} threw: {}", core::EscapeForLog(shape.method),
+                      core::EscapeForLog(shape.target), core::EscapeForLog(e.what()));
+        finish(RenderError(shape, core::Error(core::errc::kInternal, "Internal server error")));
+      }
+    });
+  };
   // Shared rather than moved into the task: if the pool refuses the task, the
   // request is still needed here to render the refusal.
   auto owned = std::make_shared<Request>(std::move(request));

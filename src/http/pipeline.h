@@ -59,6 +59,7 @@ class Pipeline {
   // response decorated and logged.
   Responder Finisher(const Request& request, Responder write) const;
   void Dispatch(const Router::Route& route, Request request, Responder finish);
+  WorkerPool& PoolFor(Lane lane);
 
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
