@@ -102,9 +102,9 @@ std::vector<Setting> BuildTable() {
       List(&Config::allowed_redirect_urls),
       "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "
       "the path at or below the entry's; `*` in the host covers one label "
-      "(`https://*.example.com`), a final `/**` any path. Matched on the URL as a browser reads "
-      "it: targets with userinfo, backslashes, percent-encoded or IDNA-changed hosts or IPv4 "
-      "shorthands are refused.");
+      "(`https://*.example.com`), a final `/**` (or `/*`) any path below. Matched on the URL as a "
+      "browser reads it: targets with userinfo, backslashes, percent-encoded or IDNA-changed "
+      "hosts or IPv4 shorthands are refused.");
   add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),
       "Comma-separated origins allowed by CORS (`*` = any).");
   add("trust_proxy", {}, Bool(&Config::trust_proxy),

@@ -53,19 +53,21 @@ bool HasHeader(const Response& r, std::string_view name) {
 // Path and query arrive percent-encoded and may decode to anything. Text that is
 // not UTF-8 cannot go into a JSON answer (nor a PostgreSQL column), and control
 // characters in a path are never a real route: refused here, once, for every
-// handler. (The separators '&' and '=' are ASCII, so decoding the whole query
-// keeps every invalid sequence invalid.)
-std::optional<core::Error> CheckTarget(const Request& request) {
-  bool path_ok = core::IsValidUtf8(request.path) &&
-                 std::none_of(request.path.begin(), request.path.end(), [](char c) {
-                   return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-                 });
-  if (!path_ok)
-    return core::Error(core::errc::kInvalidRequest,
-                       "The request path is not UTF-8 or holds control characters");
-  if (!core::IsValidUtf8(PercentDecode(request.query, /*plus_as_space=*/true)))
-    return core::Error(core::errc::kInvalidRequest, "The query string is not UTF-8");
-  return std::nullopt;
+// handler (the query unless the route takes it as opaque bytes).
+std::optional<core::Error> CheckPath(const Request& request) {
+  bool ok = core::IsValidUtf8(request.path) &&
+            std::none_of(request.path.begin(), request.path.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+  if (ok) return std::nullopt;
+  return core::Error(core::errc::kInvalidRequest,
+                     "The request path is not UTF-8 or holds control characters");
+}
+
+// The separators '&' and '=' are ASCII, so decoding the whole query keeps every
+// invalid sequence of a key or value invalid.
+std::optional<core::Error> CheckQuery(const Request& request) {
+  if (core::IsValidUtf8(PercentDecode(request.query, /*plus_as_space=*/true))) return std::nullopt;
+  return core::Error(core::errc::kInvalidRequest, "The query string is not UTF-8");
 }
 
 std::string JoinMethods(const std::vector<std::string>& methods) {
@@ -206,7 +208,7 @@ void Pipeline::Handle(Request request, Responder write) {
   Prepare(&request);
   Responder finish = Finisher(request, std::move(write));
 
-  if (auto bad = CheckTarget(request)) {
+  if (auto bad = CheckPath(request)) {
     finish(RenderError(request, *bad));
     return;
   }
@@ -234,6 +236,12 @@ void Pipeline::Handle(Request request, Responder write) {
   }
 
   const RouteOptions& ro = route->options;
+  if (!ro.opaque_query) {
+    if (auto bad = CheckQuery(request)) {
+      finish(RenderError(request, *bad));
+      return;
+    }
+  }
   if (ro.rate_limit_per_minute > 0) {
     std::string key = route->method + " " + route->pattern + "\n" + request.remote_ip;
     RateLimiter::Decision d = limiter_.Take(key, ro.rate_limit_per_minute, ro.rate_limit_burst);

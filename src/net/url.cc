@@ -234,9 +234,12 @@ core::Result<UrlPattern> UrlPattern::Parse(std::string_view pattern) {
   if (host_end == std::string::npos) host_end = text.size();
   std::string host_part = text.substr(sep + 3, host_end - sep - 3);
   std::string path_part = text.substr(host_end);
-  // "/x/**" allows what "/x" allows: the URLs at or below /x.
+  // "/x/**" allows what "/x" allows: the URLs at or below /x. A final "/*" is
+  // read the same way (it used to mean one segment below; the host is the same).
   if (path_part.size() >= 3 && path_part.compare(path_part.size() - 3, 3, "/**") == 0)
     path_part.resize(path_part.size() - 2);
+  else if (path_part.size() >= 2 && path_part.compare(path_part.size() - 2, 2, "/*") == 0)
+    path_part.resize(path_part.size() - 1);
   if (path_part.find('*') != std::string::npos)
     return Refused("'*' is allowed in the host only (and a final /**)");
   if (path_part.find_first_of("?#") != std::string::npos)

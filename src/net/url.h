@@ -41,7 +41,8 @@ core::Result<Url> ParseUrl(std::string_view text);
 
 // An allow-list entry: a URL whose host labels may contain '*' (one or more
 // characters within that one label, never a dot) and whose path may end in
-// "/**" (spelled-out "any path below"; a path matches below its segments anyway).
+// "/**" or "/*" (spelled-out "any path below"; a path matches below its segments
+// anyway).
 // Example: "https://*.example.com" allows https://app.example.com/anything but not
 // https://example.com, https://a.b.example.com or http://app.example.com.
 class UrlPattern {

@@ -64,8 +64,12 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
     oauth.rate_limit_burst = c.rate_limit_signin_burst;
     const std::string p = prefix + "/signin/provider/{provider}";
     router.Add("GET", p, SignInProvider(deps), oauth);
-    router.Add("GET", p + "/callback", SignInProviderCallbackGet(deps), oauth);
-    router.Add("POST", p + "/callback", SignInProviderCallbackPost(deps), oauth);
+    // A browser lands on the callback with whatever the provider sent: the
+    // handler answers a redirect (invalid-state, ...) for any bytes.
+    http::RouteOptions callback = oauth;
+    callback.opaque_query = true;
+    router.Add("GET", p + "/callback", SignInProviderCallbackGet(deps), callback);
+    router.Add("POST", p + "/callback", SignInProviderCallbackPost(deps), callback);
     // A literal segment beats {provider}, and no provider route takes POST here.
     router.Add("POST", prefix + "/signin/provider/grant", SignInProviderGrant(deps), oauth);
     router.Add("POST", prefix + "/signin/idtoken", SignInIdToken(deps), oauth);

@@ -163,6 +163,23 @@ TEST(ServerTest, PathOrQueryNotUtf8Is400) {
   EXPECT_EQ(ok->status, 200);
 }
 
+TEST(ServerTest, OpaqueQueryRouteTakesAnyBytes) {
+  auto router = std::make_shared<Router>();
+  RouteOptions opaque;
+  opaque.opaque_query = true;
+  router->Add(
+      "GET", "/callback", [](Request&, Responder respond) { respond(Response::Json(200, "{}")); },
+      opaque);
+  Harness h({}, router);
+  Client c(h.port());
+  auto r = c.Roundtrip(BuildRequest("GET", "/callback?state=%ff%fe"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto bad_path = c.Roundtrip(BuildRequest("GET", "/callback%ff?state=x"));
+  ASSERT_TRUE(bad_path);
+  EXPECT_EQ(bad_path->status, 400);  // the path is checked for every route
+}
+
 TEST(ServerTest, NotFoundAndMethodNotAllowedShapes) {
   Harness h({}, HelloRouter());
   Client c(h.port());

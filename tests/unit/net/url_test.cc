@@ -127,6 +127,8 @@ TEST(UrlPatternTest, PathPrefixAtSegmentBoundaryAndPorts) {
   EXPECT_FALSE(Allowed(p, "https://app.example.com/auth/%2e%2e/admin"));
   EXPECT_TRUE(Allowed("https://app.example.com/auth/**", "https://app.example.com/auth/x/y"));
   EXPECT_FALSE(Allowed("https://app.example.com/auth/**", "https://app.example.com/other"));
+  EXPECT_TRUE(Allowed("http://localhost:3000/*", "http://localhost:3000/a/b"));
+  EXPECT_FALSE(Allowed("http://localhost:3000/app/*", "http://localhost:3000/other"));
 
   EXPECT_TRUE(Allowed("http://localhost:3000", "http://localhost:3000/x"));
   EXPECT_FALSE(Allowed("http://localhost:3000", "http://localhost:3001/x"));
@@ -144,6 +146,7 @@ TEST(UrlPatternTest, RefusesPatternsThatCannotBeMeant) {
            "https://example.*",            // wildcard TLD
            "https://*",                    //
            "https://app.example.com/*/x",  // '*' in the path
+           "https://app.example.com/a/*b",
            "https://app.example.com/a*",
            "https://app.example.com/?x=1",
            "https://app.example.com/#f",
