@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev
   libsqlite3-dev libpq-dev libsodium-dev libcrypt-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
-  liboath-dev libqrencode-dev libphonenumber-dev libidn2-dev
+  liboath-dev libqrencode-dev libphonenumber-dev libidn2-dev libpsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   postgresql python3-aiosmtpd wrk

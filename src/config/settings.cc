@@ -101,8 +101,9 @@ std::vector<Setting> BuildTable() {
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
       List(&Config::allowed_redirect_urls),
       "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "
-      "the path at or below the entry's; `*` in the host covers one label "
-      "(`https://*.example.com`), a final `/**` (or `/*`) any path below. Matched on the URL as a "
+      "the path at or below the entry's; `*` in the host covers one label, never a public "
+      "suffix (`https://*.example.com`, not `https://*.co.uk`), a final `/**` (or `/*`) any path "
+      "below. Matched on the URL as a "
       "browser reads it: targets with userinfo, backslashes, percent-encoded or IDNA-changed "
       "hosts or IPv4 shorthands are refused.");
   add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),

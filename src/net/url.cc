@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <idn2.h>
+#include <libpsl.h>
 
 #include <algorithm>
 #include <memory>
@@ -121,6 +122,18 @@ bool HasEncodedDotSegment(std::string_view path) {
     if (decoded == "." || decoded == "..") return true;
   }
   return false;
+}
+
+// True when `domain` is on the Public Suffix List (com, co.uk, github.io, ...):
+// a wildcard label right above it would allow everybody's site. Only listed
+// suffixes count, so a private name (*.localhost, *.corp) stays usable.
+bool IsPublicSuffix(const std::string& domain) {
+  static const psl_ctx_t* const psl = [] {
+    const psl_ctx_t* latest = psl_latest(nullptr);  // the system's list, else the built-in one
+    return latest != nullptr ? latest : psl_builtin();
+  }();
+  return psl != nullptr &&
+         psl_is_public_suffix2(psl, domain.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
 }  // namespace
@@ -272,8 +285,17 @@ core::Result<UrlPattern> UrlPattern::Parse(std::string_view pattern) {
   if (has_wildcard) {
     if (p.labels_.size() != raw_labels.size() || CanonicalIpv4(p.labels_))
       return Refused("'*' in an IP address");
-    for (size_t i = 0; i < raw_labels.size(); ++i)
-      if (raw_labels[i].find('*') != std::string::npos) p.labels_[i] = Lower(raw_labels[i]);
+    std::string above;  // the labels right of the last wildcard label
+    for (size_t i = 0; i < raw_labels.size(); ++i) {
+      if (raw_labels[i].find('*') != std::string::npos) {
+        p.labels_[i] = Lower(raw_labels[i]);
+        above.clear();
+      } else {
+        above += (above.empty() ? "" : ".") + p.labels_[i];
+      }
+    }
+    if (IsPublicSuffix(above))
+      return Refused("'*' right above the public suffix \"" + above + "\" would allow any site");
   }
   p.path_prefix_ = url->path;
   while (!p.path_prefix_.empty() && p.path_prefix_.back() == '/') p.path_prefix_.pop_back();

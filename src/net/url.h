@@ -49,7 +49,8 @@ class UrlPattern {
  public:
   // Error{invalid-request} when `pattern` is not a URL ParseUrl accepts (with
   // '*' read as a letter), has a query or fragment, '*' outside the host, or
-  // '*' in the last label (the top-level domain) or in an IP address.
+  // '*' in the last label (the top-level domain), right above a public suffix
+  // (https://*.co.uk, https://*.github.io) or in an IP address.
   static core::Result<UrlPattern> Parse(std::string_view pattern);
 
   // True when `url` has the same scheme, the same (effective) port, a host with

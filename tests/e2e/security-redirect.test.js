@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectError, expectResponse } from './lib/schema.js';
-import { useServer } from './lib/server.js';
+import { Server, useServer } from './lib/server.js';
 import { sleep, uniqueEmail } from './lib/util.js';
 
 const srv = useServer({
@@ -106,3 +106,19 @@ for (const [name, call, apiPath, method] of [
     }
   });
 }
+
+test('a rule that cannot be read stops the start, naming it', async () => {
+  for (const rule of ['https://*.com', 'https://app.example.com/*/x', 'https://evil%2ecom.example.com', 'app.example.com']) {
+    const bad = new Server({ GATEHOUSE_ALLOWED_REDIRECT_URLS: rule }, { name: 'bad-rule' });
+    try {
+      await assert.rejects(bad.start(), (e) => {
+        assert.match(e.message, /exited before ready/);
+        assert.ok(bad.logText().includes('allowed_redirect_urls'), `the error names the setting: ${bad.logText(20)}`);
+        return true;
+      });
+    } finally {
+      await bad.stop();
+      bad.cleanup();
+    }
+  }
+});

@@ -113,6 +113,9 @@ TEST(UrlPatternTest, WildcardCoversExactlyOneLabel) {
   EXPECT_FALSE(Allowed("https://app-*.example.com", "https://app-.example.com/"));
   EXPECT_FALSE(Allowed("https://app-*.example.com", "https://app-a.b.example.com/"));
   EXPECT_TRUE(Allowed("https://*.example.com/**", "https://app.example.com/welcome"));
+  EXPECT_TRUE(Allowed("https://*.example.co.uk", "https://app.example.co.uk/"));
+  EXPECT_TRUE(Allowed("https://*.myname.github.io", "https://docs.myname.github.io/"));
+  EXPECT_TRUE(Allowed("http://*.localhost:3000", "http://app.localhost:3000/"));
 }
 
 TEST(UrlPatternTest, PathPrefixAtSegmentBoundaryAndPorts) {
@@ -143,7 +146,11 @@ TEST(UrlPatternTest, PathPrefixAtSegmentBoundaryAndPorts) {
 
 TEST(UrlPatternTest, RefusesPatternsThatCannotBeMeant) {
   for (const char* bad : {
-           "https://example.*",            // wildcard TLD
+           "https://example.*",  // wildcard TLD
+           "https://*.com",      // whole public suffixes
+           "https://*.co.uk",
+           "https://*.github.io",
+           "https://app-*.com",
            "https://*",                    //
            "https://app.example.com/*/x",  // '*' in the path
            "https://app.example.com/a/*b",
