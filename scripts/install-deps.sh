@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev libpq-dev libsodium-dev libcrypt-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libqrencode-dev libphonenumber-dev
+  libidn2-dev libpsl-dev  # redirect rules: IDNA (UTS #46) and the public suffix list
   libgtest-dev
   clang libclang-rt-14-dev  # make fuzz (libFuzzer)
   postgresql python3-aiosmtpd  # unit store tests and e2e: a throwaway PostgreSQL, an SMTP sink

@@ -12,6 +12,7 @@
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/breached_passwords.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
@@ -23,6 +24,8 @@
 #include "crypto/password.h"
 #include "crypto/random.h"
 #include "http/server.h"
+#include "net/http_client.h"
+#include "net/url.h"
 #include "oauth/http_client.h"
 #include "oauth/provider.h"
 #include "store/store.h"
@@ -35,6 +38,7 @@ struct App::Parts {
   const core::Clock& clock = core::SystemClock::Instance();
   std::unique_ptr<store::Store> store;
   crypto::PasswordHasher hasher;
+  std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;
@@ -104,7 +108,25 @@ notify::SmsProviderSettings SmsSettingsFrom(const config::Config& c) {
 
 }  // namespace
 
+namespace {
+
+// A redirect rule that cannot be read would silently allow nothing (or, read
+// loosely, too much): refuse to start instead, naming it.
+core::Result<void> CheckRedirectRules(const config::Config& c) {
+  std::vector<std::pair<std::string, std::string>> rules = {{"client_url", c.client_url}};
+  for (const auto& u : c.allowed_redirect_urls) rules.emplace_back("allowed_redirect_urls", u);
+  for (const auto& [setting, rule] : rules) {
+    if (auto p = net::UrlPattern::Parse(rule); !p)
+      return core::Error(core::errc::kInvalidRequest,
+                         setting + ": \"" + rule + "\": " + p.error().message);
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
+  if (auto r = CheckRedirectRules(config); !r) return r.error();
   auto p = std::make_unique<Parts>();
   p->config = config;
   auto store = OpenMigrated(p->config);
@@ -124,6 +146,13 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
                                                        *derivation_key);
   p->password =
       std::make_unique<auth::PasswordFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions);
+  if (p->config.password_hibp_enabled) {
+    // Before the routes are registered: they pick their lane by it.
+    p->breached = std::make_unique<auth::BreachedPasswords>(
+        net::MakeCurlHttpClient(p->config.password_hibp_timeout_seconds, core::errc::kUnavailable),
+        p->config.password_hibp_url);
+    p->password->SetBreachedPasswords(p->breached.get());
+  }
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/text.h"
+
 namespace gh::auth {
 
 void RecordAudit(store::Store& store, core::UnixMillis at, std::string_view type,
@@ -11,8 +13,9 @@ void RecordAudit(store::Store& store, core::UnixMillis at, std::string_view type
   ev.at = at;
   ev.type = std::string(type);
   ev.user_id = std::move(user_id);
-  ev.ip = client.ip;
-  ev.user_agent = client.user_agent.substr(0, 512);
+  // From request headers: see SessionService::Start.
+  ev.ip = core::CleanText(client.ip, 64);
+  ev.user_agent = core::CleanText(client.user_agent, 512);
   ev.data_json = std::move(data_json);
   (void)store.audit().Append(ev);
 }

@@ -31,6 +31,7 @@ core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password
     return core::Error(
         core::errc::kInvalidRequest,
         "Password must be at most " + std::to_string(config_.password_max_length) + " characters");
+  if (breached_) return breached_->Check(password);
   return core::Ok();
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/breached_passwords.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "config/config.h"
@@ -50,8 +51,21 @@ class PasswordFlow {
   // disabled-user, disabled-endpoint.
   core::Result<SignInOutcome> SignIn(const PasswordSignIn& request);
 
-  // Length rules for any new password (sign-up, change, reset).
+  // The rules for any new password (sign-up, change, reset, phone sign-up,
+  // deanonymize): length, UTF-8, and, when a breach check is set, not in a known
+  // breach (password-in-hibp-database). May wait on the breach check's service
+  // unless ScreenAhead ran first for this password.
   core::Result<void> CheckPasswordPolicy(const std::string& password) const;
+
+  // Turns the breach check on (the composition root, before serving; null = off).
+  void SetBreachedPasswords(BreachedPasswords* breached) { breached_ = breached; }
+  bool ScreensBreaches() const { return breached_ != nullptr; }
+  // Asks the breach check's service about `password` now, so that the coming
+  // CheckPasswordPolicy does not wait: for a caller on the remote lane about to
+  // hand the request to the hash lane. No-op when the check is off.
+  void ScreenAhead(const std::string& password) const {
+    if (breached_) breached_->Prefetch(password);
+  }
 
   // Mails the verification link after a sign-up when email_verification_required
   // is on (the composition root wires EmailVerificationFlow::SendForNewUser here).
@@ -70,6 +84,7 @@ class PasswordFlow {
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   VerificationSender send_verification_;
+  BreachedPasswords* breached_ = nullptr;
 };
 
 }  // namespace gh::auth

@@ -2,6 +2,7 @@
 
 #include "auth/audit.h"
 #include "auth/mfa.h"
+#include "core/text.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
@@ -63,8 +64,10 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
   session.created_at = now;
   session.refreshed_at = now;
   session.expires_at = expires;
-  session.user_agent = client.user_agent.substr(0, 512);
-  session.ip = client.ip;
+  // From request headers: cleaned so that no store refuses it (PostgreSQL
+  // rejects invalid UTF-8), cut between characters.
+  session.user_agent = core::CleanText(client.user_agent, 512);
+  session.ip = core::CleanText(client.ip, 64);
   session.aal = std::string(aal);
   session.amr = std::string(amr);
 

@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "crypto/random.h"
+#include "net/url.h"
 
 namespace gh::auth {
 namespace {
@@ -12,28 +13,12 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// `*` matches any run of characters except '/' and '.'.
-bool WildcardMatch(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) return text.empty();
-  if (pattern[0] == '*') {
-    for (size_t i = 0; i <= text.size(); ++i) {
-      if (WildcardMatch(pattern.substr(1), text.substr(i))) return true;
-      if (i < text.size() && (text[i] == '/' || text[i] == '.')) break;
-    }
-    return false;
-  }
-  return !text.empty() && pattern[0] == text[0] && WildcardMatch(pattern.substr(1), text.substr(1));
-}
-
-// `url` equals `allowed` or continues it at a path, query or fragment boundary.
-bool PrefixAllowed(const std::string& allowed, const std::string& url) {
-  std::string base = allowed;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  for (size_t cut = 0; cut <= url.size(); ++cut) {
-    if (cut < url.size() && url[cut] != '/' && url[cut] != '?' && url[cut] != '#') continue;
-    if (WildcardMatch(base, std::string_view(url).substr(0, cut))) return true;
-  }
-  return false;
+// `url` is allowed by the rule `rule` (client_url or an allowed_redirect_urls
+// entry). Rules that do not parse never match; the composition root refuses to
+// start with one (see app.cc).
+bool RuleAllows(const std::string& rule, const net::Url& url) {
+  auto pattern = net::UrlPattern::Parse(rule);
+  return pattern && pattern->Matches(url);
 }
 
 bool DisplayNameOk(const std::string& name) {
@@ -51,12 +36,14 @@ bool DisplayNameOk(const std::string& name) {
 }  // namespace
 
 bool IsRedirectAllowed(const config::Config& config, const std::string& url) {
-  if (url.empty() || url.size() > 2048 || !core::IsValidUtf8(url)) return false;
-  for (unsigned char c : url)
-    if (c <= 0x20 || c == 0x7F) return false;
-  if (PrefixAllowed(config.client_url, url)) return true;
+  if (url.empty() || url.size() > 2048) return false;
+  // Matched on the URL as a browser will read it, never on its text: a prefix
+  // or wildcard over the text lets "https://evil%2ecom?.example.com" through.
+  auto parsed = net::ParseUrl(url);
+  if (!parsed) return false;
+  if (RuleAllows(config.client_url, *parsed)) return true;
   for (const auto& allowed : config.allowed_redirect_urls)
-    if (PrefixAllowed(allowed, url)) return true;
+    if (RuleAllows(allowed, *parsed)) return true;
   return false;
 }
 

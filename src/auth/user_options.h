@@ -29,9 +29,11 @@ struct SignUpOptions {
 core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUpOptions& options,
                                       core::User& user);
 
-// True when `url` may be redirected to: client_url or an allowed_redirect_urls
-// entry as a prefix (at a path boundary), with `*` matching within one host label
-// or path segment.
+// True when `url` may be redirected to: it parses as one plain host (see
+// net::ParseUrl: anything a browser could read as another host is refused) and
+// matches client_url or an allowed_redirect_urls entry (net::UrlPattern: same
+// scheme, host and port, `*` covering one host label, the path at or below the
+// rule's).
 bool IsRedirectAllowed(const config::Config& config, const std::string& url);
 
 // Turns an anonymous user into a real one: the anonymous role goes, the roles a

@@ -78,7 +78,10 @@ struct Config {
   std::vector<std::string> allowed_locales = {"en"};
   int password_min_length = 9;
   int password_max_length = 128;
-  bool email_signin_enabled = true;  // email + password sign-up and sign-in
+  bool password_hibp_enabled = false;  // refuse passwords found in breaches (HIBP range API)
+  std::string password_hibp_url = "https://api.pwnedpasswords.com";  // GET <url>/range/<prefix>
+  int password_hibp_timeout_seconds = 2;  // beyond it the password is accepted (fail open)
+  bool email_signin_enabled = true;       // email + password sign-up and sign-in
 
   // --- anonymous users
   bool anonymous_signin_enabled = false;

@@ -100,7 +100,12 @@ std::vector<Setting> BuildTable() {
       "URL of the app; the default target of redirects.");
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
       List(&Config::allowed_redirect_urls),
-      "Comma-separated redirect URLs accepted besides client_url (`*` wildcards allowed).");
+      "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "
+      "the path at or below the entry's; `*` in the host covers one label, never a public "
+      "suffix (`https://*.example.com`, not `https://*.co.uk`), a final `/**` (or `/*`) any path "
+      "below. Matched on the URL as a "
+      "browser reads it: targets with userinfo, backslashes, percent-encoded or IDNA-changed "
+      "hosts or IPv4 shorthands are refused.");
   add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),
       "Comma-separated origins allowed by CORS (`*` = any).");
   add("trust_proxy", {}, Bool(&Config::trust_proxy),
@@ -169,6 +174,15 @@ std::vector<Setting> BuildTable() {
       Num(&Config::password_min_length, 1, 1024), "Shortest password accepted.");
   add("password_max_length", {}, Num(&Config::password_max_length, 64, 1024),
       "Longest password accepted (characters).");
+  add("password_hibp_enabled", {"AUTH_PASSWORD_HIBP_ENABLED"}, Bool(&Config::password_hibp_enabled),
+      "Refuse new passwords (sign-up, change, reset) found in known data breaches "
+      "(password-in-hibp-database), asking Have I Been Pwned's range API with only the first 5 "
+      "hex characters of the password's SHA-1. When the API does not answer in time the "
+      "password is accepted and a warning logged.");
+  add("password_hibp_url", {}, Str(&Config::password_hibp_url),
+      "Base URL of the Pwned Passwords range API (`<url>/range/<prefix>` is fetched).");
+  add("password_hibp_timeout_seconds", {}, Num(&Config::password_hibp_timeout_seconds, 1, 30),
+      "Time allowed for one range API call before the password is accepted unchecked.");
   // --- anonymous users
   add("anonymous_signin_enabled", {"AUTH_ANONYMOUS_USERS_ENABLED"},
       Bool(&Config::anonymous_signin_enabled),

@@ -22,6 +22,7 @@ inline constexpr std::string_view kInvalidRequest = "invalid-request";
 inline constexpr std::string_view kInvalidEmailPassword = "invalid-email-password";
 inline constexpr std::string_view kEmailAlreadyInUse = "email-already-in-use";
 inline constexpr std::string_view kPasswordTooShort = "password-too-short";
+inline constexpr std::string_view kPasswordInHibpDatabase = "password-in-hibp-database";
 inline constexpr std::string_view kSignupDisabled = "signup-disabled";
 inline constexpr std::string_view kDisabledUser = "disabled-user";
 inline constexpr std::string_view kDisabledEndpoint = "disabled-endpoint";
@@ -54,6 +55,7 @@ inline constexpr std::string_view kUnavailable = "service-unavailable";   // sto
 inline constexpr std::string_view kNotFound = "route-not-found";
 inline constexpr std::string_view kMethodNotAllowed = "method-not-allowed";
 inline constexpr std::string_view kPayloadTooLarge = "payload-too-large";
+inline constexpr std::string_view kHeadersTooLarge = "headers-too-large";  // request line + headers
 inline constexpr std::string_view kInternal = "internal-server-error";
 }  // namespace errc
 

@@ -1,5 +1,6 @@
 #include "crypto/hash.h"
 
+#include <openssl/sha.h>
 #include <sodium.h>
 
 #include <cstdint>
@@ -68,6 +69,16 @@ std::string Sha256(std::string_view data) {
 }
 
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
+
+std::string Sha1HexUpper(std::string_view data) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  std::string hex =
+      HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  for (char& c : hex)
+    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  return hex;
+}
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
   EnsureSodiumInitialized();

@@ -11,6 +11,9 @@ namespace gh::crypto {
 std::string Sha256(std::string_view data);
 // Lower-case hex of the SHA-256 digest (64 characters).
 std::string Sha256Hex(std::string_view data);
+// Upper-case hex of the SHA-1 digest (40 characters). Only for interfaces that
+// name SHA-1 (the Have I Been Pwned range API); never to protect anything.
+std::string Sha1HexUpper(std::string_view data);
 // Raw 32-byte HMAC-SHA-256.
 std::string HmacSha256(std::string_view key, std::string_view data);
 

@@ -5,28 +5,16 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace gh::http {
 
 namespace {
 
 std::string_view PathOnly(std::string_view target) { return target.substr(0, target.find('?')); }
 
-// Keeps printable ASCII; escapes the rest as \xNN so one request is one line.
-std::string Printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '\\') {
-      out.push_back(c);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof(buf), "\\x%02x", u);
-      out += buf;
-    }
-  }
-  return out;
-}
+// One request is one line: see core::EscapeForLog.
+std::string Printable(std::string_view s) { return core::EscapeForLog(s); }
 
 }  // namespace
 

@@ -14,6 +14,16 @@
 
 namespace gh::http {
 
+// Where a route's handler runs.
+enum class Lane {
+  kWorker,   // the general worker pool: store reads/writes, token signing
+  kHashing,  // the bounded password-hash pool; when its queue is full the
+             // server answers 429 with Retry-After at once
+  kRemote,   // handlers that wait on a service elsewhere (OAuth providers): a
+             // pool of their own, so a slow provider ties up these threads and
+             // never the workers token refresh needs; full -> 503 at once
+};
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as received: path and query
@@ -24,6 +34,13 @@ struct Request {
   std::string remote_ip;   // the peer, or the first X-Forwarded-For hop when trusted
   std::string request_id;  // X-Request-Id as received, or generated
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" segments
+  // Set by the server before the handler runs: queues `task` on another lane's
+  // pool under that pool's bound; false (nothing queued) when its queue is full.
+  // For a handler that waits on another service on the remote lane and then
+  // hashes on the hash lane, holding neither pool's threads for the other's
+  // work. The task answers through the handler's Responder, and must not use
+  // this Request (copy what it needs): it may run after the handler returned.
+  std::function<bool(Lane, std::function<void()>)> continue_on;
 
   // The first header with this lower-case name, or "" when absent.
   std::string_view Header(std::string_view lower_name) const;
@@ -62,22 +79,16 @@ struct Response {
 using Responder = std::function<void(Response)>;
 using Handler = std::function<void(Request&, Responder)>;
 
-// Where a route's handler runs.
-enum class Lane {
-  kWorker,   // the general worker pool: store reads/writes, token signing
-  kHashing,  // the bounded password-hash pool; when its queue is full the
-             // server answers 429 with Retry-After at once
-  kRemote,   // handlers that wait on a service elsewhere (OAuth providers): a
-             // pool of their own, so a slow provider ties up these threads and
-             // never the workers token refresh needs; full -> 503 at once
-};
-
 struct RouteOptions {
   Lane lane = Lane::kWorker;
   // Per-client-IP rate limit for this route: a token bucket of `burst` tokens
   // refilled at `per_minute` tokens per minute. 0 = no limit.
   double rate_limit_per_minute = 0;  // fractions allowed: 0.5 = 30 an hour
   int rate_limit_burst = 0;
+  // The server answers 400 to a query that decodes to invalid UTF-8 before the
+  // handler runs, unless the handler takes its query as opaque bytes (a browser
+  // landing on an OAuth callback gets a redirect, whatever the provider sent).
+  bool opaque_query = false;
 };
 
 }  // namespace gh::http

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <random>
 #include <thread>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "http/access_log.h"
 #include "http/cors.h"
 #include "http/text.h"
@@ -46,6 +48,26 @@ std::string NewRequestId() {
 bool HasHeader(const Response& r, std::string_view name) {
   return std::any_of(r.headers.begin(), r.headers.end(),
                      [name](const auto& h) { return EqualsIgnoreCase(h.first, name); });
+}
+
+// Path and query arrive percent-encoded and may decode to anything. Text that is
+// not UTF-8 cannot go into a JSON answer (nor a PostgreSQL column), and control
+// characters in a path are never a real route: refused here, once, for every
+// handler (the query unless the route takes it as opaque bytes).
+std::optional<core::Error> CheckPath(const Request& request) {
+  bool ok = core::IsValidUtf8(request.path) &&
+            std::none_of(request.path.begin(), request.path.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+  if (ok) return std::nullopt;
+  return core::Error(core::errc::kInvalidRequest,
+                     "The request path is not UTF-8 or holds control characters");
+}
+
+// The separators '&' and '=' are ASCII, so decoding the whole query keeps every
+// invalid sequence of a key or value invalid.
+std::optional<core::Error> CheckQuery(const Request& request) {
+  if (core::IsValidUtf8(PercentDecode(request.query, /*plus_as_space=*/true))) return std::nullopt;
+  return core::Error(core::errc::kInvalidRequest, "The query string is not UTF-8");
 }
 
 std::string JoinMethods(const std::vector<std::string>& methods) {
@@ -166,7 +188,7 @@ Response Pipeline::RenderError(const Request& request, const core::Error& error)
   } else {
     int status = DefaultStatusFor(error.code);
     nlohmann::json body = {{"status", status}, {"error", error.code}, {"message", error.message}};
-    r = Response::Json(status, body.dump());
+    r = Response::Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   if (error.retry_after_seconds > 0 && !HasHeader(r, "retry-after")) {
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
@@ -186,6 +208,10 @@ void Pipeline::Handle(Request request, Responder write) {
   Prepare(&request);
   Responder finish = Finisher(request, std::move(write));
 
+  if (auto bad = CheckPath(request)) {
+    finish(RenderError(request, *bad));
+    return;
+  }
   if (CorsPolicy::IsPreflight(request)) {
     // Answered here: a preflight carries no credentials and must not reach
     // handlers that would reject it as unauthenticated.
@@ -210,6 +236,12 @@ void Pipeline::Handle(Request request, Responder write) {
   }
 
   const RouteOptions& ro = route->options;
+  if (!ro.opaque_query) {
+    if (auto bad = CheckQuery(request)) {
+      finish(RenderError(request, *bad));
+      return;
+    }
+  }
   if (ro.rate_limit_per_minute > 0) {
     std::string key = route->method + " " + route->pattern + "\n" + request.remote_ip;
     RateLimiter::Decision d = limiter_.Take(key, ro.rate_limit_per_minute, ro.rate_limit_burst);
@@ -223,9 +255,30 @@ void Pipeline::Handle(Request request, Responder write) {
   Dispatch(*route, std::move(request), std::move(finish));
 }
 
+WorkerPool& Pipeline::PoolFor(Lane lane) {
+  return lane == Lane::kHashing ? hashers_ : lane == Lane::kRemote ? remotes_ : workers_;
+}
+
 void Pipeline::Dispatch(const Router::Route& route, Request request, Responder finish) {
   const bool hashing = route.options.lane == Lane::kHashing;
-  WorkerPool& pool = hashing ? hashers_ : route.options.lane == Lane::kRemote ? remotes_ : workers_;
+  WorkerPool& pool = PoolFor(route.options.lane);
+  // What a continuation needs to render a failure; not the Request itself,
+  // which may be gone by then.
+  Request shape;
+  shape.method = request.method;
+  shape.target = request.target;
+  shape.path = request.path;
+  request.continue_on = [this, finish, shape](Lane lane, std::function<void()> next) {
+    return PoolFor(lane).TryPost([this, finish, shape, next = std::move(next)] {
+      try {
+        next();
+      } catch (const std::exception& e) {
+        spdlog::error("continuation of {} {} threw: {}", core::EscapeForLog(shape.method),
+                      core::EscapeForLog(shape.target), core::EscapeForLog(e.what()));
+        finish(RenderError(shape, core::Error(core::errc::kInternal, "Internal server error")));
+      }
+    });
+  };
   // Shared rather than moved into the task: if the pool refuses the task, the
   // request is still needed here to render the refusal.
   auto owned = std::make_shared<Request>(std::move(request));
@@ -237,7 +290,9 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
       (*handler)(*owned, finish);
     } catch (const std::exception& e) {
       // The Responder ignores this if the handler already answered.
-      spdlog::error("handler for {} {} threw: {}", owned->method, owned->path, e.what());
+      // The path and the message may hold anything the client sent.
+      spdlog::error("handler for {} {} threw: {}", core::EscapeForLog(owned->method),
+                    core::EscapeForLog(owned->target), core::EscapeForLog(e.what()));
       finish(RenderError(*owned, core::Error(core::errc::kInternal, "Internal server error")));
     }
   };
@@ -258,6 +313,7 @@ int DefaultStatusFor(std::string_view code) {
   static constexpr Entry kTable[] = {
       {e::kInvalidRequest, 400},
       {e::kPayloadTooLarge, 413},
+      {e::kHeadersTooLarge, 431},
       {e::kNotFound, 404},
       {e::kMethodNotAllowed, 405},
       {e::kTooManyRequests, 429},

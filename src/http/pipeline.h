@@ -36,8 +36,10 @@ class Pipeline {
   void Handle(Request request, Responder write);
 
   // Answers a request the server refused before it was read whole (malformed,
-  // too large). `status` > 0 overrides the status render_error chose. The
-  // response gets the same headers and access-log line as any other.
+  // too large). `status` > 0 overrides the status render_error chose, in the
+  // status line only (the body is the dialect's rendering of `error`): pass 0
+  // and an error code whose status is the right one. The response gets the same
+  // headers and access-log line as any other.
   void Reject(Request request, const core::Error& error, int status, Responder write);
 
   // Stops the pools (see WorkerPool::Shutdown). Idempotent.
@@ -57,6 +59,7 @@ class Pipeline {
   // response decorated and logged.
   Responder Finisher(const Request& request, Responder write) const;
   void Dispatch(const Router::Route& route, Request request, Responder finish);
+  WorkerPool& PoolFor(Lane lane);
 
   ServerOptions options_;
   std::shared_ptr<const Router> router_;

@@ -175,7 +175,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return Refuse(core::Error(core::errc::kPayloadTooLarge, "Request body is too large"), 0);
     }
     if (ec == bhttp::error::header_limit) {
-      return Refuse(core::Error(core::errc::kInvalidRequest, "Request headers are too large"), 431);
+      // A code of its own, so that the dialect's body says 431 as the status line does.
+      return Refuse(core::Error(core::errc::kHeadersTooLarge, "Request headers are too large"), 0);
     }
     // end_of_stream / partial_message: the client hung up mid-request; there
     // is nobody to answer.

@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/text.h"
+
 namespace gh::http {
 
 WorkerPool::WorkerPool(int threads, size_t queue_limit, std::string name, int nice)
@@ -83,7 +85,7 @@ void WorkerPool::Loop() {
     try {
       task();
     } catch (const std::exception& e) {
-      spdlog::error("{}: task threw: {}", name_, e.what());
+      spdlog::error("{}: task threw: {}", name_, core::EscapeForLog(e.what()));
     } catch (...) {
       spdlog::error("{}: task threw a non-standard exception", name_);
     }

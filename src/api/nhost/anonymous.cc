@@ -1,6 +1,7 @@
 // POST /signin/anonymous, POST /user/deanonymize
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
+#include "api/nhost/sets_password.h"
 
 namespace gh::api::nhost {
 namespace {
@@ -55,8 +56,10 @@ http::Handler SignInAnonymous(const Deps& deps) {
 
 http::Handler DeanonymizeUser(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    auto r = RunDeanonymize(deps, request);
-    respond(r ? OkString() : ErrorResponse(r.error()));
+    SetsPassword(deps, request, std::move(respond), "password", [&deps](const http::Request& req) {
+      auto r = RunDeanonymize(deps, req);
+      return r ? OkString() : ErrorResponse(r.error());
+    });
   };
 }
 

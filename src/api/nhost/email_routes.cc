@@ -4,13 +4,14 @@
 #include <algorithm>
 
 #include "api/nhost/endpoints.h"
+#include "api/nhost/sets_password.h"
 
 namespace gh::api::nhost {
 
 void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps& email,
                          const std::string& prefix) {
   const config::Config& c = deps.config;
-  http::RouteOptions sending;  // each call may send a mail: an hourly budget per IP
+  http::RouteOptions sending;          // each call may send a mail: an hourly budget per IP
   sending.lane = http::Lane::kRemote;  // waits on the SMTP server
   sending.rate_limit_per_minute = c.rate_limit_email_per_hour / 60.0;
   sending.rate_limit_burst = std::min(c.rate_limit_email_per_hour, 10);
@@ -27,7 +28,8 @@ void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps
   router.Add("GET", prefix + "/verify", VerifyLinkGet(deps, email, prefix), guessing);
   router.Add("POST", prefix + "/verify", VerifyLinkPost(deps, email), guessing);
   router.Add("POST", prefix + "/user/password/reset", ResetPassword(deps, email), sending);
-  router.Add("POST", prefix + "/user/password", ChangePassword(deps, email), hashing);
+  router.Add("POST", prefix + "/user/password", ChangePassword(deps, email),
+             SetsPasswordRoute(deps, hashing));
   router.Add("POST", prefix + "/user/email/change", ChangeEmail(deps, email), sending);
   router.Add("POST", prefix + "/user/email/send-verification-email",
              SendVerificationEmail(deps, email), sending);

@@ -2,6 +2,7 @@
 
 #include "api/nhost/nhost.h"
 #include "core/clock.h"
+#include "core/text.h"
 
 namespace gh::api::nhost {
 
@@ -87,12 +88,21 @@ core::Result<void> OnlyMembers(const Json& body, std::initializer_list<std::stri
   return core::Ok();
 }
 
-http::Response Ok(const Json& body) { return http::Response::Json(200, body.dump()); }
+namespace {
+// Invalid UTF-8 that slipped into a value is replaced, not thrown at the worker.
+std::string Dump(const Json& body) {
+  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+}  // namespace
+
+http::Response Ok(const Json& body) { return http::Response::Json(200, Dump(body)); }
 
 http::Response OkString() { return http::Response::Json(200, "\"OK\""); }
 
 core::ClientInfo ClientOf(const http::Request& request) {
-  return core::ClientInfo{request.remote_ip, std::string(request.Header("user-agent"))};
+  // Header bytes are the client's choice: valid UTF-8 from here on.
+  return core::ClientInfo{core::CleanText(request.remote_ip, 64),
+                          core::CleanText(request.Header("user-agent"), 512)};
 }
 
 http::Response ErrorResponse(const core::Error& error) {
@@ -102,7 +112,7 @@ http::Response ErrorResponse(const core::Error& error) {
   std::string_view code = error.code;
   if (code == core::errc::kInvalidToken) code = core::errc::kUnauthenticated;
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
-  http::Response r = http::Response::Json(status, body.dump());
+  http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
   return r;

@@ -2,6 +2,7 @@
 // limit. Handlers live in the file of their endpoint group.
 #include "api/nhost/endpoints.h"
 #include "api/nhost/nhost.h"
+#include "api/nhost/sets_password.h"
 
 #include <algorithm>
 
@@ -18,13 +19,16 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
   token.rate_limit_burst = c.rate_limit_token_burst;
   http::RouteOptions plain;
 
-  router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps), hashing);
+  // Routes that set a password: on the remote lane while the breach check asks
+  // its service (see sets_password.h).
+  const http::RouteOptions sets_password = SetsPasswordRoute(deps, hashing);
+  router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps), sets_password);
   router.Add("POST", prefix + "/signin/email-password", SignInEmailPassword(deps), hashing);
   http::RouteOptions anonymous;  // creates a user per call: its own, hourly budget
   anonymous.rate_limit_per_minute = c.rate_limit_anonymous_per_hour / 60.0;
   anonymous.rate_limit_burst = std::min(c.rate_limit_anonymous_per_hour, 10);
   router.Add("POST", prefix + "/signin/anonymous", SignInAnonymous(deps), anonymous);
-  router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), hashing);
+  router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), sets_password);
   http::RouteOptions mfa;  // second-factor codes: guessable, so the sign-in budget per IP
   mfa.rate_limit_per_minute = c.rate_limit_signin_per_minute;
   mfa.rate_limit_burst = c.rate_limit_signin_burst;
@@ -44,7 +48,7 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
     router.Add("POST", prefix + "/signin/passwordless/sms", SignInPasswordlessSms(deps), sms);
     router.Add("POST", prefix + "/signin/passwordless/sms/otp", SignInPasswordlessSmsOtp(deps),
                otp);
-    router.Add("POST", prefix + "/signup/phone-password", SignUpPhonePassword(deps), hashing);
+    router.Add("POST", prefix + "/signup/phone-password", SignUpPhonePassword(deps), sets_password);
     router.Add("POST", prefix + "/signin/phone-password", SignInPhonePassword(deps), hashing);
     router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps), sms);
     router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps), otp);
@@ -60,8 +64,12 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& p
     oauth.rate_limit_burst = c.rate_limit_signin_burst;
     const std::string p = prefix + "/signin/provider/{provider}";
     router.Add("GET", p, SignInProvider(deps), oauth);
-    router.Add("GET", p + "/callback", SignInProviderCallbackGet(deps), oauth);
-    router.Add("POST", p + "/callback", SignInProviderCallbackPost(deps), oauth);
+    // A browser lands on the callback with whatever the provider sent: the
+    // handler answers a redirect (invalid-state, ...) for any bytes.
+    http::RouteOptions callback = oauth;
+    callback.opaque_query = true;
+    router.Add("GET", p + "/callback", SignInProviderCallbackGet(deps), callback);
+    router.Add("POST", p + "/callback", SignInProviderCallbackPost(deps), callback);
     // A literal segment beats {provider}, and no provider route takes POST here.
     router.Add("POST", prefix + "/signin/provider/grant", SignInProviderGrant(deps), oauth);
     router.Add("POST", prefix + "/signin/idtoken", SignInIdToken(deps), oauth);

@@ -1,6 +1,7 @@
 // POST /signup/email-password
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
+#include "api/nhost/sets_password.h"
 
 namespace gh::api::nhost {
 namespace {
@@ -23,8 +24,10 @@ core::Result<auth::SignInOutcome> Run(const Deps& deps, const http::Request& req
 
 http::Handler SignUpEmailPassword(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    auto out = Run(deps, request);
-    respond(out ? Ok(SignInJson(*out)) : ErrorResponse(out.error()));
+    SetsPassword(deps, request, std::move(respond), "password", [&deps](const http::Request& r) {
+      auto out = Run(deps, r);
+      return out ? Ok(SignInJson(*out)) : ErrorResponse(out.error());
+    });
   };
 }
 

@@ -3,6 +3,7 @@
 // POST /user/phone/change, POST /user/phone/change/verify (docs/api.md).
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
+#include "api/nhost/sets_password.h"
 
 namespace gh::api::nhost {
 namespace {
@@ -118,8 +119,10 @@ http::Handler SignInPasswordlessSmsOtp(const Deps& deps) {
 
 http::Handler SignUpPhonePassword(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    auto out = RunPhoneSignUp(deps, request);
-    respond(out ? Ok(SignInJson(*out)) : ErrorResponse(out.error()));
+    SetsPassword(deps, request, std::move(respond), "password", [&deps](const http::Request& r) {
+      auto out = RunPhoneSignUp(deps, r);
+      return out ? Ok(SignInJson(*out)) : ErrorResponse(out.error());
+    });
   };
 }
 

@@ -2,6 +2,7 @@
 #include "api/nhost/email_routes.h"
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
+#include "api/nhost/sets_password.h"
 
 namespace gh::api::nhost {
 
@@ -17,8 +18,8 @@ http::Handler ResetPassword(const Deps&, const EmailDeps& email) {
 // With a ticket: the reset; without one: a signed-in change (Bearer token).
 http::Handler ChangePassword(const Deps& deps, const EmailDeps& email) {
   return [&deps, &email](http::Request& request, http::Responder respond) {
-    auto run = [&]() -> core::Result<void> {
-      auto body = ParseJsonObject(request.body);
+    auto run = [&deps, &email](const http::Request& req) -> core::Result<void> {
+      auto body = ParseJsonObject(req.body);
       if (!body) return body.error();
       if (auto r = OnlyMembers(*body, {"newPassword", "ticket"}); !r) return r.error();
       auto password = ReqString(*body, "newPassword");
@@ -30,12 +31,14 @@ http::Handler ChangePassword(const Deps& deps, const EmailDeps& email) {
           return core::Error(core::errc::kInvalidTicket, "Invalid or expired ticket");
         return email.reset.ResetWithTicket(**ticket, *password);
       }
-      auto claims = Authenticate(deps, request);
+      auto claims = Authenticate(deps, req);
       if (!claims) return claims.error();
       return email.reset.Change(claims->user_id, claims->session_id, *password);
     };
-    auto r = run();
-    respond(r ? OkString() : ErrorResponse(r.error()));
+    SetsPassword(deps, request, std::move(respond), "newPassword", [run](const http::Request& r) {
+      auto out = run(r);
+      return out ? OkString() : ErrorResponse(out.error());
+    });
   };
 }
 

@@ -40,6 +40,35 @@ TEST(NormalizeEmail, RejectsImplausibleAddresses) {
   EXPECT_FALSE(NormalizeEmail("\xFF@b.io").has_value());
 }
 
+TEST(CleanText, ReplacesInvalidSequencesAndCutsBetweenCharacters) {
+  EXPECT_EQ(CleanText("Mozilla/5.0 (X11)", 512), "Mozilla/5.0 (X11)");
+  EXPECT_EQ(CleanText("a\xFF\xFE"
+                      "b",
+                      512),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(CleanText("x\xC0\xAFy", 512), "x\xEF\xBF\xBD\xEF\xBF\xBDy");  // overlong '/'
+  EXPECT_EQ(CleanText("\xED\xA0\x80", 512), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(CleanText("a\nb\x01\x7F", 512),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD");
+  // 511 ASCII bytes then a 2-byte character: the character does not fit whole.
+  std::string ua = std::string(511, 'a') + "\xC3\xA9";
+  EXPECT_EQ(CleanText(ua, 512), std::string(511, 'a'));
+  std::string emoji = std::string(510, 'b') + "\xF0\x9F\x98\x80";
+  EXPECT_EQ(CleanText(emoji, 512), std::string(510, 'b'));
+  EXPECT_EQ(CleanText(std::string(600, 'c'), 512).size(), 512u);
+  for (const std::string& s : {ua, emoji, std::string("\xE6\xBC\xA2\xE5\xAD"), std::string("\xFF")})
+    EXPECT_TRUE(IsValidUtf8(CleanText(s, 512)));
+}
+
+TEST(EscapeForLog, OneLineOfPrintableAscii) {
+  EXPECT_EQ(EscapeForLog("GET /v1/x"), "GET /v1/x");
+  EXPECT_EQ(EscapeForLog("a\nINFO forged\r\n"), "a\\x0aINFO forged\\x0d\\x0a");
+  EXPECT_EQ(EscapeForLog("\xFF\\"), "\\xff\\x5c");
+  EXPECT_EQ(EscapeForLog(std::string_view("\0x", 2)), "\\x00x");
+}
+
 TEST(Clock, FormatsRfc3339WithMillis) {
   EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatRfc3339(1'700'000'000'123), "2023-11-14T22:13:20.123Z");

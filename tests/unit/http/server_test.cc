@@ -142,7 +142,42 @@ TEST(ServerTest, HugeHeadersAre431) {
   auto r = c.Roundtrip(BuildRequest("GET", "/hello", {{"X-Big", std::string(4096, 'x')}}));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
+  nlohmann::json j = Json(*r);
+  EXPECT_EQ(j["status"], 431);  // the body agrees with the status line
+  EXPECT_EQ(j["error"], "headers-too-large");
   EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST(ServerTest, PathOrQueryNotUtf8Is400) {
+  Harness h({}, HelloRouter());
+  Client c(h.port());
+  for (const char* target : {"/hello%ff", "/hello%0aforged", "/hello?x=%c3%28", "/hello?%fe=1"}) {
+    auto r = c.Roundtrip(BuildRequest("GET", target));
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 400) << target;
+    EXPECT_EQ(Json(*r)["error"], "invalid-request") << target;
+    EXPECT_EQ(Json(*r)["status"], 400) << target;
+  }
+  auto ok = c.Roundtrip(BuildRequest("GET", "/hello?x=%c3%a9"));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST(ServerTest, OpaqueQueryRouteTakesAnyBytes) {
+  auto router = std::make_shared<Router>();
+  RouteOptions opaque;
+  opaque.opaque_query = true;
+  router->Add(
+      "GET", "/callback", [](Request&, Responder respond) { respond(Response::Json(200, "{}")); },
+      opaque);
+  Harness h({}, router);
+  Client c(h.port());
+  auto r = c.Roundtrip(BuildRequest("GET", "/callback?state=%ff%fe"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  auto bad_path = c.Roundtrip(BuildRequest("GET", "/callback%ff?state=x"));
+  ASSERT_TRUE(bad_path);
+  EXPECT_EQ(bad_path->status, 400);  // the path is checked for every route
 }
 
 TEST(ServerTest, NotFoundAndMethodNotAllowedShapes) {

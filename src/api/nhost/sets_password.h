@@ -1,0 +1,29 @@
+// The lane walk of the native handlers that set a password (sign-up, phone
+// sign-up, deanonymize, change and reset). With the breach check on
+// (password_hibp_enabled) their routes run on the remote lane: the check's
+// service is asked there, then the request continues on the hash lane, so a
+// slow range API holds neither the workers token refresh needs nor the hash
+// threads sign-in needs. With the check off the routes run on the hash lane and
+// nothing moves.
+//
+// Thread-safe; holds nothing between calls.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "api/nhost/nhost.h"
+
+namespace gh::api::nhost {
+
+// The route options of a password-setting route: `hashing` (its rate limit),
+// on the remote lane when the breach check is on.
+http::RouteOptions SetsPasswordRoute(const Deps& deps, http::RouteOptions hashing);
+
+// Answers respond(run(request)): at once, or, when the breach check is on, after
+// asking about the body's string member `field` here, on the hash lane with a
+// copy of the request (429 server-overloaded when its queue is full).
+void SetsPassword(const Deps& deps, http::Request& request, http::Responder respond,
+                  std::string_view field, std::function<http::Response(const http::Request&)> run);
+
+}  // namespace gh::api::nhost
