@@ -46,8 +46,11 @@ http::Handler Healthz(const Deps& deps);
 http::Handler Version(const Deps& deps);
 http::Handler Jwks(const Deps& deps);
 
-// The verified claims of the request's Bearer token. Errors: unauthenticated-user
-// (no header), invalid-token.
+// The verified claims of the request's Bearer token, whose session must still
+// be live (one session read). Errors: unauthenticated-user (no header),
+// invalid-token (bad token, or its session was signed out, revoked or expired).
 core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request);
+// Only the token check of Authenticate (no store read): for /token/verify.
+core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request);
 
 }  // namespace gh::api::nhost
