@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -68,6 +69,9 @@ int Serve(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // With production = true these never get here: Load refused them.
+  for (const std::string& unsafe : gh::config::UnsafeSettings(config))
+    spdlog::warn("unsafe setting: {}", unsafe);
   auto app = gh::app::App::Create(config);
   if (!app) Fail(app.error());
   if (auto r = (*app)->Listen(); !r) Fail(r.error());
@@ -124,6 +128,9 @@ int TransferUsers(const Config& config, bool is_export, const std::string& impor
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything we create (the SQLite database and its folder, above all: it
+  // holds the signing keys) is for our user alone, whatever the caller's umask.
+  ::umask(077);
   CLI::App cli{"Gatehouse: a self-hostable authentication server"};
   cli.require_subcommand(1);
   std::string toml_path;
@@ -211,6 +218,9 @@ int main(int argc, char** argv) {
   if (*users_export || *users_import)
     return TransferUsers(config, users_export->parsed(), import_file);
   if (*cfg_check) {
+    // (With production = true, unsafe settings already failed LoadOrExit.)
+    for (const std::string& unsafe : gh::config::UnsafeSettings(config))
+      std::printf("warning: unsafe setting: %s\n", unsafe.c_str());
     std::printf("configuration is valid\n%s", gh::config::Describe(config).c_str());
     return 0;
   }

@@ -130,6 +130,8 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   if (request.connect) {
     auto claims = tokens_.Verify(*request.connect);
     if (!claims) return claims.error();
+    // A signed-out session must not link a provider to its user.
+    if (auto live = sessions_.RequireLive(claims->session_id); !live) return live.error();
     if (claims->is_anonymous)
       return core::Error(core::errc::kForbiddenAnonymous,
                          "Anonymous users cannot link a provider; deanonymize first");

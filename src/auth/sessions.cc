@@ -167,6 +167,30 @@ core::Result<int> SessionService::SignOutAll(std::string_view user_id) {
   return *n;
 }
 
+core::Result<void> SessionService::RequireLive(std::string_view session_id) const {
+  if (session_id.empty())
+    return core::Error(core::errc::kInvalidToken, "access token names no session");
+  auto session = store_.sessions().Find(session_id);
+  if (!session) return session.error();
+  if (!session->has_value() || (*session)->revoked_at ||
+      (*session)->expires_at <= clock_.NowMillis())
+    return core::Error(core::errc::kInvalidToken, "the session of this access token has ended");
+  return core::Ok();
+}
+
+core::Result<core::User> SessionService::LiveSessionUser(std::string_view session_id,
+                                                         std::string_view user_id) const {
+  if (session_id.empty())
+    return core::Error(core::errc::kInvalidToken, "access token names no session");
+  auto user = store_.users().FindByLiveSession(session_id, clock_.NowMillis());
+  if (!user) return user.error();
+  // A token whose sub is not its session's user was not minted by us.
+  if (!user->has_value() || (*user)->id != user_id)
+    return core::Error(core::errc::kInvalidToken, "the session of this access token has ended");
+  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  return std::move(**user);
+}
+
 core::Result<std::vector<core::SessionRecord>> SessionService::List(std::string_view user_id) {
   return store_.sessions().ListForUser(user_id, clock_.NowMillis());
 }

@@ -74,6 +74,17 @@ class SessionService {
   core::Result<void> SignOut(std::string_view refresh_token);
   // Revokes every session of the user; returns how many.
   core::Result<int> SignOutAll(std::string_view user_id);
+  // Ok when the session named by an access token's `session_id` claim is still
+  // live: it exists, is not revoked (sign-out, reuse detection, password
+  // change) and has not expired. One indexed read. Errors: invalid-token
+  // (no session id, or the session ended), a store error.
+  core::Result<void> RequireLive(std::string_view session_id) const;
+  // The user of the token's session while it is live, in one read (the session
+  // check and the user lookup of GET /user together). Errors: invalid-token (no
+  // session id, the session ended, or it belongs to someone else than
+  // `user_id`), disabled-user, a store error.
+  core::Result<core::User> LiveSessionUser(std::string_view session_id,
+                                           std::string_view user_id) const;
   // The user's live sessions, newest first.
   core::Result<std::vector<core::SessionRecord>> List(std::string_view user_id);
 

@@ -136,7 +136,7 @@ core::Result<void> SmsFlow::Admit(const std::string& phone) {
 
 core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string& phone,
                                   const std::optional<std::string>& user_id,
-                                  notify::SmsChannel channel, const std::string& ip,
+                                  notify::SmsChannel channel, const std::string& ip, bool deliver,
                                   std::string data_json) {
   const core::UnixMillis now = clock_.NowMillis();
   auto latest = store_.codes().FindLatest(purpose, phone);
@@ -163,7 +163,11 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
     row.code_hash = HashCode(purpose, phone, test->second);  // sends nothing, costs nothing
   } else {
     if (auto r = Admit(phone); !r) return r;
-    if (sender_.GeneratesCodes()) {
+    if (!deliver) {
+      row.code_hash = HashCode(purpose, phone, crypto::RandomToken(32));
+      spdlog::info("sms: {} code withheld (disabled account or sign-up off) for {} (client {})",
+                   purpose, phone.substr(0, phone.size() > 4 ? phone.size() - 4 : 0) + "****", ip);
+    } else if (sender_.GeneratesCodes()) {
       if (auto r = sender_.StartVerification(phone, channel); !r) return r;
       row.code_hash = kProviderChecked;
     } else {
@@ -171,9 +175,10 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
       if (auto r = sender_.Send(phone, Render(code), channel); !r) return r;
       row.code_hash = HashCode(purpose, phone, code);
     }
-    spdlog::info("sms: {} code sent by {} over {} to {} (client {})", purpose, sender_.name(),
-                 notify::ChannelName(channel),
-                 phone.substr(0, phone.size() > 4 ? phone.size() - 4 : 0) + "****", ip);
+    if (deliver)
+      spdlog::info("sms: {} code sent by {} over {} to {} (client {})", purpose, sender_.name(),
+                   notify::ChannelName(channel),
+                   phone.substr(0, phone.size() > 4 ? phone.size() - 4 : 0) + "****", ip);
   }
   // Only now, with the message accepted, does anything get stored: the new
   // code replaces any open one.
@@ -216,22 +221,30 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
     return core::Error(core::errc::kDisabledEndpoint, "Sign-in by SMS is disabled");
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
+  // Options are checked for every number, known or not: same answers.
+  core::User candidate = NewUser(config_, clock_.NowMillis());
+  candidate.phone_number = *phone;
+  candidate.display_name = *phone;
+  if (auto r = ApplySignUpOptions(config_, req.options, candidate); !r) return r.error();
   auto found = store_.users().FindByPhone(*phone);
   if (!found) return found.error();
   std::optional<core::User> fresh;
+  // A disabled account, and an unknown number while sign-up is off, answer as a
+  // sent code does (cooldown and caps included) and get no message: the email
+  // flows answer the same way, so neither tells a stranger which numbers have
+  // (disabled) accounts.
+  bool deliver = true;
   if (found->has_value()) {
-    if ((*found)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+    if ((*found)->disabled) deliver = false;
+  } else if (config_.signup_disabled) {
+    deliver = false;
   } else {
-    if (config_.signup_disabled)
-      return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
-    fresh = NewUser(config_, clock_.NowMillis());
-    fresh->phone_number = *phone;
-    fresh->display_name = *phone;
-    if (auto r = ApplySignUpOptions(config_, req.options, *fresh); !r) return r.error();
+    fresh = std::move(candidate);
   }
   std::optional<std::string> user_id;
   if (found->has_value()) user_id = (*found)->id;
-  if (auto r = Issue(kSignInPurpose, *phone, user_id, req.channel, req.client.ip); !r) return r;
+  if (auto r = Issue(kSignInPurpose, *phone, user_id, req.channel, req.client.ip, deliver); !r)
+    return r;
   if (fresh) {
     auto created = store_.users().Create(*fresh);
     // A concurrent request for the same new number created the user first: fine.
@@ -290,7 +303,7 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
   if (config_.phone_verification_required) {
     // The code row names no user: the user is written only after the send.
     if (auto r = Issue(kSignInPurpose, *phone, std::nullopt, req.channel, req.client.ip,
-                       std::string(kConfirmsPasswordData));
+                       /*deliver=*/true, std::string(kConfirmsPasswordData));
         !r)
       return r.error();
     if (auto r = store_.users().Create(user); !r) return r.error();

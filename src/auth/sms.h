@@ -85,9 +85,11 @@ class SmsFlow {
   SmsFlow& operator=(const SmsFlow&) = delete;
 
   // Sends a sign-in code, creating the user (phone unverified) if the number is
-  // new. Errors: disabled-endpoint, invalid-request (number), signup-disabled
-  // (new number), disabled-user, too-many-requests (cooldown, hourly caps;
-  // retry_after_seconds set), cannot-send-sms, and those of ApplySignUpOptions.
+  // new. A disabled account, or a new number while sign-up is disabled, gets
+  // the same OK and no message (no enumeration, as the email flows). Errors:
+  // disabled-endpoint, invalid-request (number), too-many-requests (cooldown,
+  // hourly caps; retry_after_seconds set), cannot-send-sms, and those of
+  // ApplySignUpOptions (checked for every number, known or not).
   core::Result<void> SendSignInCode(const SmsCodeRequest& request);
   // Checks the code and starts a session; the number becomes verified.
   // Errors: disabled-endpoint, invalid-request (number), invalid-otp (wrong,
@@ -116,10 +118,13 @@ class SmsFlow {
  private:
   // Normalised number, or the test number as configured.
   core::Result<std::string> Normalize(const std::string& input) const;
-  // Guards, sends and stores one code for (purpose, phone).
+  // Guards, sends and stores one code for (purpose, phone). With `deliver`
+  // false nothing is sent and the stored code is one nobody knows: the number
+  // meets the same cooldown and caps as one that got a message.
   core::Result<void> Issue(const std::string& purpose, const std::string& phone,
                            const std::optional<std::string>& user_id, notify::SmsChannel channel,
-                           const std::string& ip, std::string data_json = "{}");
+                           const std::string& ip, bool deliver = true,
+                           std::string data_json = "{}");
   // Checks and consumes the open code for (purpose, phone).
   core::Result<core::OneTimeCode> Check(const std::string& purpose, const std::string& phone,
                                         const std::string& otp);

@@ -113,6 +113,13 @@ core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
     json payload = json::parse(verified->payload_json);
     if (payload.value("iss", "") != config_.jwt_issuer)
       return core::Error(core::errc::kInvalidToken, "access token has the wrong issuer");
+    // Exactly the audience this server mints, as a string. A token for another
+    // audience (another service holding the same HS256 secret, say), one
+    // without `aud`, or one with a list (which we never mint) is not ours.
+    auto aud = payload.find("aud");
+    if (aud == payload.end() || !aud->is_string() ||
+        aud->get_ref<const std::string&>() != config_.jwt_audience)
+      return core::Error(core::errc::kInvalidToken, "access token has the wrong audience");
     const json& hasura = payload.at(config_.jwt_claims_namespace);
     claims.user_id = payload.at("sub").get<std::string>();
     claims.session_id = payload.value("session_id", "");

@@ -45,8 +45,10 @@ class TokenService {
 
   // A signed access token for this user and session, valid for the configured TTL.
   std::string Issue(const core::User& user, const core::SessionRecord& session) const;
-  // Checks signature, expiry, issuer and the presence of the claims we need.
-  // On failure: Error{invalid-token}.
+  // Checks signature, expiry, issuer, audience (exactly the configured
+  // jwt_audience, as a string) and the presence of the claims we need. Says
+  // nothing about whether the session is still live (see
+  // SessionService::RequireLive). On failure: Error{invalid-token}.
   core::Result<AccessClaims> Verify(std::string_view token) const;
 
   std::shared_ptr<const crypto::KeyRing> key_ring() const;

@@ -35,6 +35,9 @@ struct OAuthProvider {
 
 struct Config {
   // --- server
+  // Refuse to start (and `config check` fails) on the settings UnsafeSettings
+  // names, instead of a warning at start.
+  bool production = false;
   std::string host = "0.0.0.0";
   int port = 4000;
   std::string public_url = "http://localhost:4000";  // where Gatehouse is reached
@@ -69,6 +72,9 @@ struct Config {
   int64_t access_token_ttl_seconds = 900;
   int64_t refresh_token_ttl_seconds = 30LL * 24 * 3600;
   int64_t refresh_token_reuse_grace_seconds = 10;
+  // POST /token/verify also checks the token's session is live (one read);
+  // off, it checks only the token, as a JWT library would.
+  bool token_verify_checks_session = false;
 
   // --- users and sign-up
   bool signup_disabled = false;

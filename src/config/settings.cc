@@ -91,6 +91,11 @@ std::vector<Setting> BuildTable() {
                         std::move(f.set), std::move(f.get), secret});
   };
   // --- server
+  add("production", {}, Bool(&Config::production),
+      "Refuse to start, and fail `config check`, on settings unsafe outside a laptop (which "
+      "otherwise only get a warning at start): `cors_allowed_origins` with `*`, a non-loopback "
+      "`host` with an `http://` `public_url`, the development mailer (empty `smtp_host`), the "
+      "`log` SMS provider.");
   add("host", {"AUTH_HOST"}, Str(&Config::host), "Address to listen on.");
   add("port", {"AUTH_PORT"}, Num(&Config::port, 0, 65535),
       "TCP port to listen on (0 = any free port).");
@@ -158,6 +163,10 @@ std::vector<Setting> BuildTable() {
       Num(&Config::refresh_token_reuse_grace_seconds, 0, 300),
       "A rotated refresh token presented again within this window gets the same successor; "
       "after it, reuse revokes the session.");
+  add("token_verify_checks_session", {}, Bool(&Config::token_verify_checks_session),
+      "POST /v1/token/verify also refuses tokens whose session was signed out or revoked "
+      "(one database read); off, it checks the token alone (signature, exp, iss, aud). "
+      "GET /v1/user and every other authenticated route always check the session.");
   // --- users and sign-up
   add("signup_disabled", {"AUTH_DISABLE_SIGNUP"}, Bool(&Config::signup_disabled),
       "Refuse every sign-up.");
@@ -472,7 +481,39 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");
   for (auto& problem : internal::ValidateProviders(c)) p.push_back(std::move(problem));
+  if (c.production) {
+    for (auto& unsafe : UnsafeSettings(c)) p.push_back("production = true: " + unsafe);
+  }
   return p;
+}
+
+std::vector<std::string> UnsafeSettings(const Config& c) {
+  std::vector<std::string> out;
+  if (std::find(c.cors_allowed_origins.begin(), c.cors_allowed_origins.end(), "*") !=
+      c.cors_allowed_origins.end())
+    out.push_back(
+        "cors_allowed_origins = \"*\" answers every web site's origin with credentials "
+        "allowed, so any page a user visits can call Gatehouse as that user; list the app's "
+        "origins instead");
+  // Loopback means a TLS front on this machine (or a laptop); anything else
+  // (0.0.0.0, a LAN address, a name) is reachable by others, in clear text.
+  auto loopback = [](const std::string& h) {
+    return h == "localhost" || h == "::1" || h == "[::1]" || h.rfind("127.", 0) == 0;
+  };
+  if (!loopback(c.host) && c.public_url.rfind("http://", 0) == 0)
+    out.push_back("host = \"" + c.host + "\" listens beyond this machine while public_url (" +
+                  c.public_url +
+                  ") is plain http, so passwords and tokens cross the network unencrypted; "
+                  "put TLS in front (an https:// public_url) or listen on 127.0.0.1");
+  if (c.smtp_host.empty())
+    out.push_back(
+        "smtp_host is empty: the development mailer writes every mail, sign-in links and "
+        "codes included, to the log instead of sending it; set smtp_host");
+  if (c.sms_provider == "log")
+    out.push_back(
+        "sms_provider = \"log\" writes every SMS code to the log instead of sending it; "
+        "configure a real provider");
+  return out;
 }
 
 std::string RenderMarkdown() {

@@ -48,6 +48,14 @@ std::map<std::string, std::string> ProcessEnvironment();
 // readable line per problem, empty when the config is usable.
 std::vector<std::string> Validate(const Config& config);
 
+// Settings that are fine on a laptop and unsafe on a server: CORS reflecting
+// any origin with credentials, a non-loopback `host` with an http:// public
+// URL, the development mailer and the `log` SMS provider (both write codes and
+// links to the log). One line per problem, naming the setting and the fix;
+// empty when none. `serve` warns with each line; with `production` set,
+// Validate reports them as problems, so nothing starts.
+std::vector<std::string> UnsafeSettings(const Config& config);
+
 // docs/configuration.md: one table row per setting.
 std::string RenderMarkdown();
 

@@ -1,6 +1,12 @@
 // store::OpenStore: turns a database URL from the configuration into a Store.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -37,6 +43,80 @@ std::string SqlitePath(std::string_view url) {
   return std::string();
 }
 
+std::string OctalMode(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+// The SQLite file holds the signing private keys and the code and derivation
+// keys, so only its owner may read it. We create the folder 0700 and the file
+// 0600 ourselves (whatever the umask; SQLite gives its -wal, -shm and -journal
+// files the database file's mode), and refuse to open a database file that
+// group or others can access, as ssh refuses a readable private key and
+// PostgreSQL a group/world-accessible data directory: its secrets may already
+// have been read, so the operator must look (tighten the mode, rotate the
+// keys) rather than have us quietly chmod it. A folder others can read only
+// gets a warning (a shared folder such as a home directory is common, and it
+// only shows file names); one others can write without the sticky bit is
+// refused (they could swap the database).
+Result<void> SecureSqliteFiles(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  const fs::path folder = parent.empty() ? fs::path(".") : parent;
+  std::error_code ec;
+  if (!parent.empty() && !fs::exists(parent, ec)) {
+    fs::create_directories(parent, ec);
+    if (!ec) fs::permissions(parent, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) {
+      std::fprintf(stderr, "gatehouse store: cannot create directory %s: %s\n", parent.c_str(),
+                   ec.message().c_str());
+      return core::Error(core::errc::kInternal, "Cannot create the database directory");
+    }
+  }
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) == 0) {
+    if ((st.st_mode & S_IWOTH || st.st_mode & S_IWGRP) && !(st.st_mode & S_ISVTX)) {
+      return core::Error(core::errc::kInvalidRequest,
+                         "the database folder " + folder.string() + " (mode " +
+                             OctalMode(st.st_mode) +
+                             ") is writable by group or others, who could replace the "
+                             "database: chmod 700 " +
+                             folder.string());
+    }
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+      std::fprintf(stderr,
+                   "gatehouse store: warning: the database folder %s (mode %s) is open to group "
+                   "or others; chmod 700 it unless it is shared on purpose\n",
+                   folder.c_str(), OctalMode(st.st_mode).c_str());
+    }
+  }
+  // O_EXCL: only a file we create gets our mode; an existing one is checked below.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::fchmod(fd, 0600);  // 0600 whatever the umask
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    std::fprintf(stderr, "gatehouse store: cannot create %s: %s\n", path.c_str(),
+                 std::strerror(errno));
+    return core::Error(core::errc::kInternal, "Cannot create the database file");
+  }
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    if (::stat(file.c_str(), &st) != 0) continue;
+    if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+      return core::Error(core::errc::kInvalidRequest,
+                         file + " (mode " + OctalMode(st.st_mode) +
+                             ") is accessible by group or others, and the database holds the "
+                             "signing keys: chmod 600 " +
+                             path +
+                             "*, and rotate the keys "
+                             "(`gatehouse keys rotate`) if others may have read it");
+    }
+  }
+  return core::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size,
@@ -51,14 +131,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool
                        "Unsupported database URL (expected sqlite://, postgres:// or a .db path)");
   }
   if (path != ":memory:") {
-    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      std::fprintf(stderr, "gatehouse store: cannot create directory %s: %s\n", parent.c_str(),
-                   ec.message().c_str());
-      return core::Error(core::errc::kInternal, "Cannot create the database directory");
-    }
+    if (auto secured = SecureSqliteFiles(path); !secured) return secured.error();
   }
   return sqlite::OpenSqliteStore(path, pool_size);
 }

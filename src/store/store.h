@@ -35,6 +35,11 @@ class Users {
   // email-already-in-use when another user has the same email.
   virtual Result<void> Create(const core::User& user) = 0;
   virtual Result<std::optional<core::User>> FindById(std::string_view id) = 0;
+  // The user of session `session_id` while that session is live (not revoked,
+  // expires_at > now); nullopt when there is no such session or it has ended.
+  // One statement on primary keys: GET /user's only read.
+  virtual Result<std::optional<core::User>> FindByLiveSession(std::string_view session_id,
+                                                              core::UnixMillis now) = 0;
   // REQUIRES: email is already normalised (core::NormalizeEmail, core/text.h).
   virtual Result<std::optional<core::User>> FindByEmail(std::string_view email) = 0;
   virtual Result<std::optional<core::User>> FindByPhone(std::string_view e164) = 0;
@@ -264,7 +269,11 @@ class Store {
 // which must match [a-z_][a-z0-9_]*; SQLite ignores it). Fails with
 // Error{invalid-request} for an unsupported URL or a bad schema name. The
 // PostgreSQL store connects lazily: an unreachable server shows up on the
-// first call (Error{service-unavailable}), not here.
+// first call (Error{service-unavailable}), not here. A new SQLite file is
+// created 0600 (and a missing folder 0700); an existing database file (or
+// -wal, -shm, -journal) open to group or others, or a folder they may write
+// without the sticky bit, fails with Error{invalid-request} saying what to
+// chmod; a folder they may only read gets a warning on stderr.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8,
                                          std::string_view pg_schema = "auth");
 

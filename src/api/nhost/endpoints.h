@@ -48,8 +48,11 @@ http::Handler Jwks(const Deps& deps);
 // GET /openapi.json: this dialect's contract (openapi/native.yaml), a native extension.
 http::Handler OpenApi(const Deps& deps);
 
-// The verified claims of the request's Bearer token. Errors: unauthenticated-user
-// (no header), invalid-token.
+// The verified claims of the request's Bearer token, whose session must still
+// be live (one session read). Errors: unauthenticated-user (no header),
+// invalid-token (bad token, or its session was signed out, revoked or expired).
 core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request);
+// Only the token check of Authenticate (no store read): for /token/verify.
+core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request);
 
 }  // namespace gh::api::nhost

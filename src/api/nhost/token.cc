@@ -4,11 +4,20 @@
 
 namespace gh::api::nhost {
 
-core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request) {
+core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request) {
   std::string_view token = request.BearerToken();
   if (token.empty())
     return core::Error(core::errc::kUnauthenticated, "Missing Authorization: Bearer header");
   return deps.tokens.Verify(token);
+}
+
+core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request) {
+  auto claims = VerifyBearer(deps, request);
+  if (!claims) return claims;
+  // A signed-out or reuse-revoked session must not keep acting for its user
+  // until the access token expires; these routes read the store anyway.
+  if (auto live = deps.sessions.RequireLive(claims->session_id); !live) return live.error();
+  return claims;
 }
 
 http::Handler RefreshToken(const Deps& deps) {
@@ -28,7 +37,13 @@ http::Handler VerifyToken(const Deps& deps) {
     if (!body) return respond(ErrorResponse(body.error()));
     auto token = OptString(*body, "token");
     if (!token) return respond(ErrorResponse(token.error()));
-    auto claims = token->has_value() ? deps.tokens.Verify(**token) : Authenticate(deps, request);
+    // Stateless by default (a JWT check, as the app's own services would do);
+    // token_verify_checks_session adds the session read GET /user does.
+    auto claims = token->has_value() ? deps.tokens.Verify(**token) : VerifyBearer(deps, request);
+    if (claims && deps.config.token_verify_checks_session) {
+      if (auto live = deps.sessions.RequireLive(claims->session_id); !live)
+        return respond(ErrorResponse(live.error()));
+    }
     respond(claims ? OkString() : ErrorResponse(claims.error()));
   };
 }

@@ -6,9 +6,11 @@ namespace gh::api::nhost {
 
 http::Handler GetUser(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    auto claims = Authenticate(deps, request);
+    auto claims = VerifyBearer(deps, request);
     if (!claims) return respond(ErrorResponse(claims.error()));
-    auto user = deps.accounts.Get(claims->user_id);
+    // The session check and the user in one read: a signed-out or revoked
+    // session's token is refused, and the hot path stays one indexed read.
+    auto user = deps.sessions.LiveSessionUser(claims->session_id, claims->user_id);
     respond(user ? Ok(UserJson(*user)) : ErrorResponse(user.error()));
   };
 }

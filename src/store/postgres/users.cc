@@ -26,6 +26,10 @@ constexpr const char* kSelectById = GH_SELECT_USER "WHERE id = $1";
 constexpr const char* kSelectByEmail = GH_SELECT_USER "WHERE email = $1";
 constexpr const char* kSelectByPhone = GH_SELECT_USER "WHERE phone_number = $1";
 constexpr const char* kSelectPage = GH_SELECT_USER "WHERE id > $1 ORDER BY id LIMIT $2";
+// Both lookups are on primary keys; one round trip.
+constexpr const char* kSelectByLiveSession = GH_SELECT_USER
+    "WHERE id = (SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL "
+    "AND expires_at > $2)";
 // A repeated role is kept once, at its first position (ON CONFLICT skips the
 // later duplicates of the same statement, which arrive in ordinality order).
 constexpr const char* kInsertRoles =
@@ -60,7 +64,6 @@ Params UserParams(const core::User& u) {
   return p;
 }
 
-
 void InsertRoles(Connection& conn, const core::User& user) {
   if (user.roles.empty()) return;
   conn.Run(kInsertRoles, Params().Add(user.id).AddTextArray(user.roles));
@@ -86,6 +89,16 @@ Result<void> PgUsers::Create(const core::User& user) {
 
 Result<std::optional<core::User>> PgUsers::FindById(std::string_view id) {
   return FindOne(db_, kSelectById, id);
+}
+
+Result<std::optional<core::User>> PgUsers::FindByLiveSession(std::string_view session_id,
+                                                             core::UnixMillis now) {
+  return db_.Single(
+      "users.find_by_live_session", [&](Connection& conn) -> Result<std::optional<core::User>> {
+        PgResult r = conn.Run(kSelectByLiveSession, Params().Add(session_id).Add(now));
+        if (r.rows() == 0) return std::optional<core::User>();
+        return std::optional<core::User>(ReadUserColumns(r, 0));
+      });
 }
 
 Result<std::optional<core::User>> PgUsers::FindByEmail(std::string_view email) {

@@ -38,6 +38,8 @@ class SqliteUsers final : public Users {
   explicit SqliteUsers(Db& db) : db_(db) {}
   Result<void> Create(const core::User& user) override;
   Result<std::optional<core::User>> FindById(std::string_view id) override;
+  Result<std::optional<core::User>> FindByLiveSession(std::string_view session_id,
+                                                      core::UnixMillis now) override;
   Result<std::optional<core::User>> FindByEmail(std::string_view email) override;
   Result<std::optional<core::User>> FindByPhone(std::string_view e164) override;
   Result<void> Update(const core::User& user) override;
@@ -144,7 +146,8 @@ class SqliteMfa final : public Mfa {
   explicit SqliteMfa(Db& db) : db_(db) {}
   Result<bool> MarkTotpStepUsed(std::string_view user_id, int64_t step,
                                 core::UnixMillis now) override;
-  Result<void> ReplaceRecoveryCodes(std::string_view user_id, const std::vector<std::string>& hashes,
+  Result<void> ReplaceRecoveryCodes(std::string_view user_id,
+                                    const std::vector<std::string>& hashes,
                                     core::UnixMillis now) override;
   Result<bool> UseRecoveryCode(std::string_view user_id, std::string_view hash,
                                core::UnixMillis now) override;

@@ -29,6 +29,11 @@ constexpr const char* kSelectByPhone =
     "SELECT " GH_USER_COLUMNS " FROM users WHERE phone_number = ?";
 constexpr const char* kSelectPage =
     "SELECT " GH_USER_COLUMNS " FROM users WHERE id > ? ORDER BY id LIMIT ?";
+// Both lookups are on primary keys.
+constexpr const char* kSelectByLiveSession =
+    "SELECT " GH_USER_COLUMNS
+    " FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = ?1 AND revoked_at IS NULL "
+    "AND expires_at > ?2)";
 
 #undef GH_USER_COLUMNS
 
@@ -128,6 +133,22 @@ Result<void> SqliteUsers::Create(const core::User& user) {
 
 Result<std::optional<core::User>> SqliteUsers::FindById(std::string_view id) {
   return FindOne(db_, kSelectById, id);
+}
+
+Result<std::optional<core::User>> SqliteUsers::FindByLiveSession(std::string_view session_id,
+                                                                 core::UnixMillis now) {
+  return db_.Read("users.find_by_live_session",
+                  [&](Connection& conn) -> Result<std::optional<core::User>> {
+                    std::optional<core::User> user;
+                    {
+                      Stmt st = conn.Prepare(kSelectByLiveSession);
+                      if (!st.Bind(1, session_id).Bind(2, now).Step())
+                        return std::optional<core::User>();
+                      user = ReadUser(st);
+                    }
+                    LoadRoles(conn, *user);
+                    return user;
+                  });
 }
 
 Result<std::optional<core::User>> SqliteUsers::FindByEmail(std::string_view email) {

@@ -214,11 +214,32 @@ TEST_F(SmsTest, ProviderCheckedCodes) {
 TEST_F(SmsTest, DisabledAndSignupDisabledAndInvalidNumber) {
   EXPECT_EQ(Send("12345").error().code, core::errc::kInvalidRequest);
   EXPECT_TRUE(sender_.sent.empty());
+  // Sign-up off: a new number gets the same OK as a known one, and no message
+  // (and no account).
   config_.signup_disabled = true;
-  EXPECT_EQ(Send(phone_).error().code, core::errc::kSignupDisabled);
+  EXPECT_TRUE(Send(phone_).ok());
+  EXPECT_TRUE(sender_.sent.empty());
+  EXPECT_FALSE(store_->users().FindByPhone(phone_)->has_value());
   config_.signup_disabled = false;
   config_.sms_passwordless_enabled = false;
   EXPECT_EQ(Send(phone_).error().code, core::errc::kDisabledEndpoint);
+}
+
+// A disabled account answers as an enabled one (no enumeration, as the email
+// flows): OK, the same cooldown, but no message and no way in.
+TEST_F(SmsTest, DisabledUserGetsTheSameAnswerAndNoCode) {
+  ASSERT_TRUE(Send(phone_).ok());
+  ASSERT_EQ(sender_.sent.size(), 1u);
+  core::User user = **store_->users().FindByPhone(phone_);
+  user.disabled = true;
+  ASSERT_TRUE(store_->users().Update(user).ok());
+  clock_.AdvanceSeconds(config_.sms_resend_cooldown_seconds + 1);
+  EXPECT_TRUE(Send(phone_).ok());
+  EXPECT_EQ(sender_.sent.size(), 1u);
+  if (config_.sms_resend_cooldown_seconds > 0) {
+    EXPECT_EQ(Send(phone_).error().code, core::errc::kTooManyRequests);
+  }
+  EXPECT_EQ(Verify(phone_, sender_.LastCode()).error().code, core::errc::kInvalidOtp);
 }
 
 TEST_F(SmsTest, PhonePasswordNeedsConfirmation) {

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,6 +16,45 @@ TEST(OpenStoreTest, AbsoluteSqliteUrlCreatesParentDirectories) {
   auto store = OpenMigrated("sqlite://" + path);
   ASSERT_NE(store, nullptr);
   EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+// The database holds the signing keys: owner-only, whatever the umask.
+TEST(OpenStoreTest, NewSqliteFilesAreOwnerOnly) {
+  TempDir dir;
+  const mode_t old_mask = ::umask(022);
+  const std::string path = dir.File("data/gatehouse.db");
+  {
+    auto store = OpenMigrated("sqlite://" + path);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(ModeOf(dir.File("data")), 0700u);
+    EXPECT_EQ(ModeOf(path), 0600u);
+    EXPECT_EQ(ModeOf(path + "-wal"), 0600u);
+    EXPECT_EQ(ModeOf(path + "-shm"), 0600u);
+  }
+  ::umask(old_mask);
+}
+
+TEST(OpenStoreTest, LooseExistingFilesAreRefused) {
+  TempDir dir;
+  const std::string path = dir.File("gatehouse.db");
+  { ASSERT_NE(OpenMigrated("sqlite://" + path), nullptr); }
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  auto r = OpenStore("sqlite://" + path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::errc::kInvalidRequest);
+  EXPECT_NE(r.error().message.find("chmod 600"), std::string::npos) << r.error().message;
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  EXPECT_TRUE(OpenStore("sqlite://" + path).ok());
+  // A folder others may write (no sticky bit) is refused too.
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);
+  EXPECT_FALSE(OpenStore("sqlite://" + path).ok());
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0700), 0);
 }
 
 TEST(OpenStoreTest, RelativeSqliteUrl) {

@@ -97,6 +97,25 @@ TEST_P(SessionsTest, CreateThenFind) {
   EXPECT_EQ((*by_hash)->id, "s1");
 }
 
+// GET /user's one read: the user, roles included, only while the session lives.
+TEST_P(SessionsTest, FindByLiveSession) {
+  auto live = store_->users().FindByLiveSession("s1", kT0 + 1000);
+  ASSERT_TRUE(live.ok()) << live.error().message;
+  ASSERT_TRUE(live->has_value());
+  EXPECT_EQ((*live)->id, "u1");
+  EXPECT_EQ((*live)->email, "a@example.com");
+  EXPECT_EQ((*live)->roles, (std::vector<std::string>{"user", "me"}));
+  EXPECT_FALSE(store_->users().FindByLiveSession("nope", kT0)->has_value());
+  EXPECT_FALSE(store_->users().FindByLiveSession("", kT0)->has_value());
+  // Expired: expires_at is the first instant it is no longer live.
+  EXPECT_FALSE(store_->users().FindByLiveSession("s1", kT0 + 30 * kDay)->has_value());
+  ASSERT_TRUE(store_->sessions().Revoke("s1", "signout", kT0 + 2000).ok());
+  EXPECT_FALSE(store_->users().FindByLiveSession("s1", kT0 + 3000)->has_value());
+  // Another session of the same user is unaffected.
+  ASSERT_TRUE(store_->sessions().Create(MakeSession("s2", "u1"), MakeToken("t2", "h2")).ok());
+  EXPECT_EQ(store_->users().FindByLiveSession("s2", kT0 + 3000)->value().id, "u1");
+}
+
 TEST_P(SessionsTest, SessionForUnknownUserFails) {
   auto r = store_->sessions().Create(MakeSession("s9", "ghost"), MakeToken("t9", "h9"));
   EXPECT_FALSE(r.ok());
