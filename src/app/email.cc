@@ -49,6 +49,7 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
       std::make_unique<auth::EmailKit>(store, clock, config, *e->mailer, *e->templates, *code_key);
   e->verification = std::make_unique<auth::EmailVerificationFlow>(*e->kit, sessions);
   e->passwordless = std::make_unique<auth::PasswordlessEmailFlow>(*e->kit, sessions);
+  e->passwordless->SetAttemptLimiter(&password.attempt_limiter());
   e->reset = std::make_unique<auth::PasswordResetFlow>(*e->kit, sessions, hasher, password);
   e->change = std::make_unique<auth::EmailChangeFlow>(*e->kit);
   e->links = std::make_unique<auth::EmailLinkFlow>(*e->kit, *e->verification, *e->passwordless,

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/attempt_limiter.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "config/config.h"
@@ -47,7 +48,8 @@ class PasswordFlow {
   // ApplySignUpOptions.
   core::Result<SignInOutcome> SignUp(const EmailPasswordSignUp& request);
   // Errors: invalid-email-password (unknown email or wrong password, same message),
-  // disabled-user, disabled-endpoint.
+  // disabled-user, disabled-endpoint, too-many-requests (the address's guess
+  // budget: see SetAttemptLimiter).
   core::Result<SignInOutcome> SignIn(const PasswordSignIn& request);
 
   // Length rules for any new password (sign-up, change, reset).
@@ -60,6 +62,11 @@ class PasswordFlow {
       const core::User& user, const std::optional<std::string>& redirect_to)>;
   void SetVerificationSender(VerificationSender send) { send_verification_ = std::move(send); }
 
+  // Counts password guesses per address ("password:<email>"), from any IP.
+  // Unset = no limit. REQUIRES: `limiter` outlives this flow; set before use.
+  void SetAttemptLimiter(AttemptLimiter* limiter) { limiter_ = limiter; }
+  AttemptLimiter& attempt_limiter() const { return *limiter_; }
+
  private:
   void Audit(std::string type, const std::optional<std::string>& user_id,
              const core::ClientInfo& client) const;
@@ -70,6 +77,7 @@ class PasswordFlow {
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   VerificationSender send_verification_;
+  AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
 };
 
 }  // namespace gh::auth

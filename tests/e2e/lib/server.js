@@ -1,8 +1,9 @@
 // Starts the real gatehouse binary for one test file and talks raw HTTP to it.
 //
 // Each server gets a fresh temp dir (SQLite DB, working directory), a free high port and
-// env overrides on top of a quiet default (rate limits effectively off, so that test
-// files that sign in a lot are not throttled; ratelimit.test.js sets its own).
+// env overrides on top of a quiet default (rate limits and the per-account guess limit
+// effectively off, so that test files that sign in a lot are not throttled;
+// ratelimit.test.js and security-guess.test.js set their own).
 // Server stdout/stderr are kept in memory and printed when a test of the file fails.
 
 import { spawn } from 'node:child_process';
@@ -56,8 +57,13 @@ function cleanParentEnv() {
 }
 
 export class Server {
-  constructor(envOverrides = {}, { name = 'gatehouse' } = {}) {
+  /**
+   * `prelude`: shell commands run before the binary in the same process (e.g.
+   * 'ulimit -n 256'): it is then started as `sh -c '<prelude>; exec gatehouse serve'`.
+   */
+  constructor(envOverrides = {}, { name = 'gatehouse', prelude = '' } = {}) {
     this.name = name;
+    this.prelude = prelude;
     this.envOverrides = envOverrides;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
     this.logs = []; // [{stream, line}]
@@ -90,6 +96,8 @@ export class Server {
       GATEHOUSE_RATE_LIMIT_SIGNIN_BURST: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_BURST: '100000',
+      // Likewise the per-account guess limit (security-guess.test.js sets its own).
+      GATEHOUSE_ACCOUNT_GUESS_LIMIT_PER_HOUR: '0',
       // Off by default so that test files can sign in right after sign-up; email.test.js
       // turns it on (any file may override it).
       GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'false',
@@ -128,7 +136,8 @@ export class Server {
 
   #spawnAndWait() {
     this.exit = null;
-    const proc = spawn(BIN, ['serve'], {
+    const [cmd, args] = this.prelude ? ['sh', ['-c', `${this.prelude}; exec "$0" serve`, BIN]] : [BIN, ['serve']];
+    const proc = spawn(cmd, args, {
       cwd: this.dir,
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
