@@ -13,6 +13,7 @@
 #include "auth/account.h"
 #include "auth/anonymous.h"
 #include "auth/breached_passwords.h"
+#include "auth/attempt_limiter.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
@@ -39,6 +40,7 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   crypto::PasswordHasher hasher;
   std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
+  std::unique_ptr<auth::AttemptLimiter> attempts;  // guesses per account, for the flows below
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;
@@ -80,7 +82,13 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   o.body_limit_bytes = c.body_limit_bytes;
   o.request_timeout_seconds = c.request_timeout_seconds;
   o.idle_timeout_seconds = c.idle_timeout_seconds;
-  o.trust_proxy = c.trust_proxy;
+  o.max_connections = c.max_connections;
+  o.max_connections_per_ip = c.max_connections_per_ip;
+  o.fd_reserve = c.connection_fd_reserve;
+  o.client_ip.trust_proxy = c.trust_proxy;
+  o.client_ip.trusted_proxies = c.trusted_proxies;
+  o.client_ip.hops = c.trusted_proxy_hops;
+  o.client_ip.header = c.client_ip_header;
   o.cors_allowed_origins = c.cors_allowed_origins;
   o.access_log = c.access_log;
   o.access_log_json = c.access_log_json;
@@ -153,6 +161,14 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
         p->config.password_hibp_url);
     p->password->SetBreachedPasswords(p->breached.get());
   }
+  if (p->config.account_guess_limit_per_hour > 0) {
+    auth::AttemptPolicy policy;
+    policy.max_failures_per_hour = p->config.account_guess_limit_per_hour;
+    policy.free_failures = p->config.account_guess_free_failures;
+    policy.max_backoff_seconds = p->config.account_guess_backoff_max_seconds;
+    p->attempts = std::make_unique<auth::InProcessAttemptLimiter>(p->clock, policy);
+    p->password->SetAttemptLimiter(p->attempts.get());
+  }
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);
@@ -183,6 +199,7 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   if (!sms_key) return sms_key.error();
   p->sms = std::make_unique<auth::SmsFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions,
                                            *p->password, *p->sms_sender, *sms_key);
+  p->sms->SetAttemptLimiter(&p->password->attempt_limiter());
   p->nhost->sms = p->sms.get();
 
   // Social / OIDC sign-in. A provider whose settings cannot work is a start-up

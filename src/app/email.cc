@@ -53,6 +53,7 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   e->kit->SetDeferredQueue(e->mail_queue.get());
   e->verification = std::make_unique<auth::EmailVerificationFlow>(*e->kit, sessions);
   e->passwordless = std::make_unique<auth::PasswordlessEmailFlow>(*e->kit, sessions);
+  e->passwordless->SetAttemptLimiter(&password.attempt_limiter());
   e->reset = std::make_unique<auth::PasswordResetFlow>(*e->kit, sessions, hasher, password);
   e->change = std::make_unique<auth::EmailChangeFlow>(*e->kit);
   e->links = std::make_unique<auth::EmailLinkFlow>(*e->kit, *e->verification, *e->passwordless,

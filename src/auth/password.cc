@@ -92,6 +92,9 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
   if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) {
     return InvalidEmailPassword();  // never hash unbounded input
   }
+  // Unknown addresses count too: the answer must not tell them apart.
+  const std::string attempt_key = "password:" + *email;
+  if (auto admitted = limiter_->Begin(attempt_key); !admitted) return admitted.error();
   auto found = store_.users().FindByEmail(*email);
   if (!found) return found.error();
 
@@ -106,6 +109,7 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     Audit("signin-failed", user.id, req.client);
     return InvalidEmailPassword();
   }
+  limiter_->Succeeded(attempt_key);
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
   if (config_.email_verification_required && !user.email_verified)
     return core::Error(core::errc::kUnverifiedUser, "Email is not verified");

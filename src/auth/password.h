@@ -14,6 +14,7 @@
 #include <string>
 
 #include "auth/breached_passwords.h"
+#include "auth/attempt_limiter.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "config/config.h"
@@ -48,7 +49,8 @@ class PasswordFlow {
   // ApplySignUpOptions.
   core::Result<SignInOutcome> SignUp(const EmailPasswordSignUp& request);
   // Errors: invalid-email-password (unknown email or wrong password, same message),
-  // disabled-user, disabled-endpoint.
+  // disabled-user, disabled-endpoint, too-many-requests (the address's guess
+  // budget: see SetAttemptLimiter).
   core::Result<SignInOutcome> SignIn(const PasswordSignIn& request);
 
   // The rules for any new password (sign-up, change, reset, phone sign-up,
@@ -74,6 +76,11 @@ class PasswordFlow {
       const core::User& user, const std::optional<std::string>& redirect_to)>;
   void SetVerificationSender(VerificationSender send) { send_verification_ = std::move(send); }
 
+  // Counts password guesses per address ("password:<email>"), from any IP.
+  // Unset = no limit. REQUIRES: `limiter` outlives this flow; set before use.
+  void SetAttemptLimiter(AttemptLimiter* limiter) { limiter_ = limiter; }
+  AttemptLimiter& attempt_limiter() const { return *limiter_; }
+
  private:
   void Audit(std::string type, const std::optional<std::string>& user_id,
              const core::ClientInfo& client) const;
@@ -85,6 +92,7 @@ class PasswordFlow {
   SessionService& sessions_;
   VerificationSender send_verification_;
   BreachedPasswords* breached_ = nullptr;
+  AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
 };
 
 }  // namespace gh::auth

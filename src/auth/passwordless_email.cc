@@ -103,6 +103,10 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
     return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
   auto email = core::NormalizeEmail(raw_email);
   if (!email) return InvalidOtp();
+  // Every guess counts, also against no code or a burnt one, so that asking
+  // for a fresh code does not buy fresh guesses.
+  const std::string attempt_key = "email-code:" + *email;
+  if (auto admitted = limiter_->Begin(attempt_key); !admitted) return admitted.error();
   store::OneTimeCodes& codes = kit_.store().codes();
   const core::UnixMillis now = kit_.clock().NowMillis();
   auto latest = codes.FindLatest(purpose::kEmailOtp, *email);
@@ -117,6 +121,7 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
     if (*tries >= kit_.config().email_code_max_attempts) (void)codes.Consume(code.id, now);
     return InvalidOtp();
   }
+  limiter_->Succeeded(attempt_key);
   auto won = codes.Consume(code.id, now);
   if (!won) return won.error();
   if (!*won || !code.user_id) return InvalidOtp();  // used by a parallel request

@@ -14,6 +14,7 @@
 
 #include <string>
 
+#include "auth/attempt_limiter.h"
 #include "auth/email_common.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
@@ -37,12 +38,18 @@ class PasswordlessEmailFlow {
   // POST /signin/otp/email. Errors as SendMagicLink.
   core::Result<void> SendCode(const PasswordlessEmailRequest& request);
   // POST /signin/otp/email/verify. Errors: disabled-endpoint, invalid-otp (no
-  // open code, expired, wrong, burnt, or already used), disabled-user.
+  // open code, expired, wrong, burnt, or already used), disabled-user,
+  // too-many-requests (the address's guess budget: see SetAttemptLimiter).
   core::Result<SignInOutcome> VerifyCode(const std::string& email, const std::string& otp,
                                          const core::ClientInfo& client);
   // The magic link was followed. Errors: invalid-ticket, disabled-user.
   core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
                                        const core::ClientInfo& client);
+
+  // Counts wrong email codes per address ("email-code:<email>"), from any IP,
+  // across the codes sent to it. Unset = no limit. REQUIRES: `limiter`
+  // outlives this flow; set before use.
+  void SetAttemptLimiter(AttemptLimiter* limiter) { limiter_ = limiter; }
 
  private:
   // What Send* share: checks, throttle, find-or-create. `created` says whether
@@ -57,6 +64,7 @@ class PasswordlessEmailFlow {
 
   EmailKit& kit_;
   SessionService& sessions_;
+  AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
 };
 
 }  // namespace gh::auth

@@ -190,6 +190,10 @@ core::Result<core::OneTimeCode> SmsFlow::Check(const std::string& purpose, const
                                                const std::string& otp) {
   if (otp.empty() || otp.size() > 10 || otp.find_first_not_of("0123456789") != std::string::npos)
     return InvalidOtp();
+  // Every guess counts, also against no code or a burnt one: the attacker
+  // cannot tell those apart, and a fresh code does not buy fresh guesses.
+  const std::string attempt_key = "sms-code:" + phone;
+  if (auto admitted = limiter_->Begin(attempt_key); !admitted) return admitted.error();
   const core::UnixMillis now = clock_.NowMillis();
   auto found = store_.codes().FindLatest(purpose, phone);
   if (!found) return found.error();
@@ -210,6 +214,7 @@ core::Result<core::OneTimeCode> SmsFlow::Check(const std::string& purpose, const
     if (!attempts) return attempts.error();
     return InvalidOtp();
   }
+  limiter_->Succeeded(attempt_key);
   auto consumed = store_.codes().Consume(row.id, now);
   if (!consumed) return consumed.error();
   if (!*consumed) return InvalidOtp();  // another request used it first
@@ -329,6 +334,8 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
   if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) return wrong();
+  const std::string attempt_key = "password:" + *phone;
+  if (auto admitted = limiter_->Begin(attempt_key); !admitted) return admitted.error();
   auto found = store_.users().FindByPhone(*phone);
   if (!found) return found.error();
   if (!found->has_value() || !(*found)->password_hash) {
@@ -341,6 +348,7 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
     Audit("signin-failed", user.id, req.client);
     return wrong();
   }
+  limiter_->Succeeded(attempt_key);
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
   if (config_.phone_verification_required && !user.phone_number_verified)
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");

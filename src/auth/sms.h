@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/attempt_limiter.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
@@ -115,6 +116,12 @@ class SmsFlow {
   // number is verified. Errors: invalid-request, invalid-otp, phone-already-in-use.
   core::Result<core::User> VerifyPhoneChange(const PhoneChangeVerify& request);
 
+  // Counts wrong codes per number ("sms-code:<phone>", sign-in and change
+  // alike) and phone + password guesses ("password:<phone>"), from any IP;
+  // beyond the budget these answer too-many-requests. Unset = no limit.
+  // REQUIRES: `limiter` outlives this flow; set before use.
+  void SetAttemptLimiter(AttemptLimiter* limiter) { limiter_ = limiter; }
+
  private:
   // Normalised number, or the test number as configured.
   core::Result<std::string> Normalize(const std::string& input) const;
@@ -143,6 +150,7 @@ class SmsFlow {
   const PasswordFlow& passwords_;
   notify::SmsSender& sender_;
   const std::string code_key_;
+  AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
   std::map<std::string, std::string> test_numbers_;  // E.164 -> fixed code
 
   std::mutex mu_;  // guards the counters below

@@ -44,7 +44,10 @@ struct Config {
   std::string client_url = "http://localhost:3000";  // the app; default redirect target
   std::vector<std::string> allowed_redirect_urls;    // besides client_url; wildcards allowed
   std::vector<std::string> cors_allowed_origins = {"*"};
-  bool trust_proxy = false;  // take the client IP from X-Forwarded-For
+  bool trust_proxy = false;  // behind one proxy: the rightmost X-Forwarded-For hop
+  std::vector<std::string> trusted_proxies;  // CIDRs of our proxies (hops skipped from the right)
+  int trusted_proxy_hops = 0;    // proxies in front; 0 = 1 when trust_proxy is on
+  std::string client_ip_header;  // header naming the client; empty = X-Forwarded-For
   int io_threads = 1;
   int worker_threads = 8;
   int hash_threads = 0;       // 0 = number of cores
@@ -54,6 +57,9 @@ struct Config {
   int64_t body_limit_bytes = 1 << 20;
   int request_timeout_seconds = 30;
   int idle_timeout_seconds = 60;
+  int max_connections = 10000;       // 0 = as many as open-file limits allow
+  int max_connections_per_ip = 256;  // per TCP peer; 0 = none; trusted proxies exempt
+  int connection_fd_reserve = 64;    // descriptors kept free for the store, files, calls out
   std::string log_level = "info";
   bool access_log = true;
   bool access_log_json = false;
@@ -123,6 +129,11 @@ struct Config {
   int rate_limit_token_per_minute = 600;  // token refresh / verify
   int rate_limit_token_burst = 100;
   int rate_limit_anonymous_per_hour = 30;  // anonymous sign-ins
+
+  // --- guesses per account / code recipient, from any IP (auth/attempt_limiter.h)
+  int account_guess_limit_per_hour = 100;      // 0 = no per-account limit
+  int account_guess_free_failures = 5;         // before the back-off starts
+  int account_guess_backoff_max_seconds = 60;  // doubling from 1 s up to this
 
   // --- second factor (TOTP)
   bool mfa_enabled = true;                  // POST /v1/user/mfa may turn TOTP on

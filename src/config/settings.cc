@@ -114,7 +114,19 @@ std::vector<Setting> BuildTable() {
   add("cors_allowed_origins", {}, List(&Config::cors_allowed_origins),
       "Comma-separated origins allowed by CORS (`*` = any).");
   add("trust_proxy", {}, Bool(&Config::trust_proxy),
-      "Take the client IP from the first X-Forwarded-For hop (only behind a proxy you run).");
+      "Behind one reverse proxy you run: the client IP is the address that proxy appended to "
+      "X-Forwarded-For (the rightmost hop); whatever the client wrote to its left is ignored.");
+  add("trusted_proxies", {}, List(&Config::trusted_proxies),
+      "Comma-separated addresses or networks (CIDR, e.g. `10.0.0.0/8,fd00::/8`) of your proxies. "
+      "The header is then read only from these peers, and the client IP is the rightmost hop "
+      "outside them. Implies trust_proxy; wins over trusted_proxy_hops; these peers are exempt "
+      "from max_connections_per_ip.");
+  add("trusted_proxy_hops", {}, Num(&Config::trusted_proxy_hops, 0, 16),
+      "Number of proxies in front of Gatehouse, each appending one hop: the client IP is the "
+      "hop this far from the right (0 = 1 when trust_proxy is on). Implies trust_proxy.");
+  add("client_ip_header", {"GOTRUE_RATE_LIMIT_HEADER"}, Str(&Config::client_ip_header),
+      "Header your proxy writes the client IP into, e.g. `X-Real-IP` or `CF-Connecting-IP` "
+      "(empty = X-Forwarded-For). Setting it implies trust_proxy, as GoTrue does.");
   add("io_threads", {}, Num(&Config::io_threads, 1, 64), "Threads doing socket work only.");
   add("worker_threads", {}, Num(&Config::worker_threads, 1, 256),
       "Threads running flows (store reads and writes, token signing).");
@@ -133,6 +145,19 @@ std::vector<Setting> BuildTable() {
       "Time allowed to receive a whole request.");
   add("idle_timeout_seconds", {}, Num(&Config::idle_timeout_seconds, 1, 3600),
       "Keep-alive connections idle longer than this are closed.");
+  add("max_connections", {}, Num(&Config::max_connections, 0, 1000000),
+      "Open connections at most (0 = as many as descriptors allow). Never more than the open-files "
+      "limit (its soft limit is raised to the hard one at start) leaves after "
+      "connection_fd_reserve. At the cap the connection idle longest is closed to make room; if "
+      "none is idle, the new one is.");
+  add("max_connections_per_ip", {}, Num(&Config::max_connections_per_ip, 0, 1000000),
+      "Open connections per client TCP address at most (0 = no per-IP cap); at the cap that "
+      "address's connection idle longest is closed first. Peers in trusted_proxies are exempt, "
+      "and with trust_proxy or trusted_proxy_hops but no trusted_proxies there is no per-IP cap "
+      "(every peer may be the proxy).");
+  add("connection_fd_reserve", {}, Num(&Config::connection_fd_reserve, 0, 100000),
+      "File descriptors kept out of the connection cap for the database, files and calls to "
+      "other services.");
   add("log_level", {"AUTH_LOG_LEVEL"},
       OneOf(&Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
       "Log verbosity.");
@@ -260,6 +285,17 @@ std::vector<Setting> BuildTable() {
       "Token refresh and verify calls a client IP may make at once.");
   add("rate_limit_anonymous_per_hour", {}, Num(&Config::rate_limit_anonymous_per_hour, 0, 1000000),
       "Anonymous sign-ins per client IP per hour (0 = no limit).");
+  add("account_guess_limit_per_hour", {}, Num(&Config::account_guess_limit_per_hour, 0, 1000000),
+      "Failed guesses per account or code recipient per hour, from any number of IPs: passwords "
+      "per email address or phone number, SMS codes per number, email codes per address "
+      "(ASVS V2.2.1 asks for at most 100). 0 = no per-account limit. Counted per instance.");
+  add("account_guess_free_failures", {}, Num(&Config::account_guess_free_failures, 0, 1000000),
+      "Failed guesses in a row per account that cost no delay.");
+  add("account_guess_backoff_max_seconds", {},
+      Num(&Config::account_guess_backoff_max_seconds, 0, 3600),
+      "Each further failure closes the account to guesses for a doubling while (1 s, 2 s, 4 s, "
+      "...) up to this, answered 429 with Retry-After: a storm slows down, the owner waits at most "
+      "this long, and nobody is locked out for good.");
   // --- second factor
   add("mfa_enabled", {"AUTH_MFA_ENABLED"}, Bool(&Config::mfa_enabled),
       "Users may turn on a TOTP second factor (POST /v1/user/mfa); off = disabled-mfa-totp.");
@@ -521,8 +557,9 @@ std::string RenderMarkdown() {
   Config defaults;
   out << "# Configuration\n\n"
          "Every setting has a default that works on a laptop. Set it in the environment\n"
-         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` alias where one is listed) or in a TOML file\n"
-         "passed with `gatehouse serve --config file.toml` (`key = value` lines; a dotted key\n"
+         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` or GoTrue `GOTRUE_*` alias where one is\n"
+         "listed) or in a TOML file passed with `gatehouse serve --config file.toml`\n"
+         "(`key = value` lines; a dotted key\n"
          "such as `provider.google.client_id` may also be written in a `[provider.google]`\n"
          "table; lists are TOML arrays or comma-separated strings). The environment wins over\n"
          "the file.\n"

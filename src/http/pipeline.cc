@@ -79,6 +79,13 @@ std::string JoinMethods(const std::vector<std::string>& methods) {
   return out;
 }
 
+// Server::Listen refuses options whose trusted_proxies do not parse, so the
+// fallback (trust no header) is never served.
+ClientIpResolver ClientIpOrNothing(const ClientIpOptions& options) {
+  auto resolver = ClientIpResolver::Create(options);
+  return resolver ? *resolver : ClientIpResolver();
+}
+
 }  // namespace
 
 // What finishing a response needs; shared with every Responder so that a
@@ -98,6 +105,7 @@ Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> r
     : options_(options),
       router_(std::move(router)),
       outbound_(std::make_shared<Outbound>(options_)),
+      client_ip_(ClientIpOrNothing(options_.client_ip)),
       limiter_(std::move(limiter_options)),
       workers_(options_.worker_threads,
                static_cast<size_t>(std::max(0, options_.worker_queue_limit)), "gh-worker"),
@@ -123,10 +131,9 @@ void Pipeline::Prepare(Request* request) const {
   std::string_view id = request->Header("x-request-id");
   request->request_id = SaneRequestId(id) ? std::string(id) : NewRequestId();
 
-  if (options_.trust_proxy) {
-    std::string_view forwarded = request->Header("x-forwarded-for");
-    std::string_view first = TrimSpaces(forwarded.substr(0, forwarded.find(',')));
-    if (!first.empty() && first.size() <= 64) request->remote_ip = std::string(first);
+  if (client_ip_.enabled()) {
+    request->remote_ip =
+        client_ip_.Resolve(request->remote_ip, request->Header(client_ip_.header()));
   }
 
   if (request->path.empty() && !request->target.empty()) {

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "http/client_ip.h"
 #include "http/message.h"
 #include "http/rate_limit.h"
 #include "http/server.h"
@@ -53,7 +54,7 @@ class Pipeline {
  private:
   struct Outbound;
 
-  // Fills request_id, remote_ip (trust_proxy), path and query.
+  // Fills request_id, remote_ip (through the configured proxies), path and query.
   void Prepare(Request* request) const;
   // Wraps `write` into the Responder given to handlers: first call only,
   // response decorated and logged.
@@ -64,6 +65,7 @@ class Pipeline {
   ServerOptions options_;
   std::shared_ptr<const Router> router_;
   std::shared_ptr<const Outbound> outbound_;
+  ClientIpResolver client_ip_;
   RateLimiter limiter_;
   WorkerPool workers_;
   WorkerPool hashers_;

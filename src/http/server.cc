@@ -11,6 +11,12 @@
 //
 // io threads never run handlers and never block. A Responder holds a
 // shared_ptr to its Session, so a connection outlives a slow handler.
+//
+// Connection caps: the Listener admits each accepted socket against the global
+// and the per-IP cap (ConnectionTable::Admit). At a cap it sheds the connection
+// that has been idle longest within it (waiting for a first or next request,
+// nothing in flight): a flood of idle sockets then costs the flooder its oldest
+// ones, not everyone else their service. With nothing idle, the new one is closed.
 
 #include <atomic>
 #include <chrono>
@@ -18,7 +24,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -26,6 +31,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http/connection_table.h"
+#include "http/fd_limits.h"
 #include "http/pipeline.h"
 #include "http/server.h"
 #include "http/text.h"
@@ -48,19 +55,18 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerMaxBytes = 4 << 20;
 constexpr size_t kReadChunk = 4096;
 
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // What every connection shares with the Server.
 struct Shared {
   ServerOptions options;
   Pipeline* pipeline = nullptr;
   std::atomic<bool> stopping{false};
-
-  std::mutex mu;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
-
-  size_t LiveSessions() {
-    std::lock_guard<std::mutex> lock(mu);
-    return sessions.size();
-  }
+  ConnectionTable connections;
 };
 
 std::string PeerIp(const tcp::socket& socket) {
@@ -80,30 +86,43 @@ std::string_view Sv(beast::string_view s) { return {s.data(), s.size()}; }
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {
-    peer_ip_ = PeerIp(stream_.socket());
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared, std::string peer_ip)
+      : stream_(std::move(socket)), shared_(std::move(shared)), peer_ip_(std::move(peer_ip)) {
+    // Nothing read yet: idle from the start, so that a flood of fresh sockets
+    // can be shed before their first read is even posted.
+    idle_since_ms_.store(SteadyMs(), std::memory_order_relaxed);
+    idle_.store(true, std::memory_order_relaxed);
   }
 
-  ~Session() {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    shared_->sessions.erase(this);
-  }
+  ~Session() override { shared_->connections.Remove(this); }
 
   void Start() {
-    {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      shared_->sessions.emplace(this, weak_from_this());
-    }
     // Accepted on the listener's strand; move onto our own before touching state.
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
   }
 
+  // ---- Connection (read by the ConnectionTable from other threads) --------
+
+  const std::string& peer_ip() const override { return peer_ip_; }
+  bool idle() const override { return idle_.load(std::memory_order_relaxed); }
+  int64_t idle_since_ms() const override { return idle_since_ms_.load(std::memory_order_relaxed); }
+
+  void Shed() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kIdle) {
+        self->idle_.store(false);
+        self->stream_.cancel();
+      } else {
+        self->ClearShed();  // a request began meanwhile: serve it
+      }
+    });
+  }
+
   // Called by Server::Stop: an idle keep-alive connection is closed now; a busy
   // one finishes its request and closes after the response.
-  void OnServerStopping() {
+  void OnServerStopping() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::kIdle) self->stream_.cancel();
     });
@@ -117,13 +136,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // Waits for the first byte of the next request. A fresh connection gets the
   // request timeout; a kept-alive one the (usually longer) idle timeout.
   void WaitForRequest() {
-    if (shared_->stopping) return Close();
+    // Chosen for shedding before its first read was posted (cancel had nothing to cancel).
+    if (shared_->stopping || shedding()) return Close();
     parser_.emplace();
     parser_->body_limit(static_cast<uint64_t>(std::max<int64_t>(0, options().body_limit_bytes)));
     parser_->header_limit(static_cast<uint32_t>(std::max(1024, options().header_limit_bytes)));
     if (buffer_.size() > 0) return ReadHeader();  // pipelined bytes already here
 
     state_ = State::kIdle;
+    idle_since_ms_.store(SteadyMs(), std::memory_order_relaxed);
+    idle_.store(true, std::memory_order_relaxed);
     stream_.expires_after(std::chrono::seconds(served_one_ ? options().idle_timeout_seconds
                                                            : options().request_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(kReadChunk),
@@ -131,7 +153,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnFirstBytes(beast::error_code ec, size_t n) {
-    if (ec) return Close();  // client went away, idle timeout, or server stopping
+    idle_.store(false, std::memory_order_relaxed);
+    if (ec) return Close();  // client went away, idle timeout, shed, or server stopping
     buffer_.commit(n);
     ReadHeader();
   }
@@ -309,6 +332,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool served_one_ = false;
   bool head_request_ = false;  // the request being answered is HEAD: send no body
   bool linger_ = false;
+  std::atomic<bool> idle_{false};
+  std::atomic<int64_t> idle_since_ms_{0};
 };
 
 // Accepts connections and starts a Session for each, each on its own strand.
@@ -356,22 +381,55 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (shared_->stopping || !acceptor_.is_open()) return;
     if (ec) {
-      // Typically EMFILE: back off briefly instead of spinning on the error.
-      spdlog::warn("http: accept failed: {}", ec.message());
+      // Typically EMFILE: something else took the reserve. Free a descriptor by
+      // shedding the connection idle longest, and back off briefly instead of
+      // spinning on the error; one log line per interval, not per failure.
+      ++accept_failures_;
+      const int64_t now = SteadyMs();
+      if (now - last_accept_log_ms_ >= 10'000) {
+        spdlog::warn("http: accept failed: {} ({} times since the last report)", ec.message(),
+                     accept_failures_);
+        accept_failures_ = 0;
+        last_accept_log_ms_ = now;
+      }
+      shared_->connections.ShedOneIdle();
       retry_timer_.expires_after(std::chrono::milliseconds(100));
       retry_timer_.async_wait([self = shared_from_this()](beast::error_code tec) {
         if (!tec) self->Accept();
       });
       return;
     }
-    std::make_shared<Session>(std::move(socket), shared_)->Start();
+    std::string ip = PeerIp(socket);
+    auto session = std::make_shared<Session>(std::move(socket), shared_, std::move(ip));
+    if (shared_->connections.Admit(session)) {
+      session->Start();
+    } else {
+      Refused();  // every connection within the cap is busy; dropping it closes the socket
+    }
     Accept();
+  }
+
+  // One warning per interval, with how many were refused, instead of a line
+  // per connection while a flood lasts.
+  void Refused() {
+    ++refused_;
+    const int64_t now = SteadyMs();
+    if (now - last_refused_log_ms_ < 10'000) return;
+    const ConnectionTable::Caps& caps = shared_->connections.caps();
+    spdlog::warn("http: connection cap reached ({} in all, {} per IP): {} connections refused",
+                 caps.max_connections, caps.max_per_ip, refused_);
+    refused_ = 0;
+    last_refused_log_ms_ = now;
   }
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_timer_;
   std::shared_ptr<Shared> shared_;
+  int64_t refused_ = 0;  // these four: on the acceptor's strand only
+  int64_t last_refused_log_ms_ = -10'000;
+  int64_t accept_failures_ = 0;
+  int64_t last_accept_log_ms_ = -10'000;
 };
 
 }  // namespace
@@ -391,14 +449,7 @@ struct Server::Impl {
   void BeginStop(int drain_seconds) {
     if (shared->stopping.exchange(true)) return;
     if (listener) listener->Stop();
-    std::vector<std::shared_ptr<Session>> live;
-    {
-      std::lock_guard<std::mutex> lock(shared->mu);
-      for (auto& [ptr, weak] : shared->sessions) {
-        if (auto s = weak.lock()) live.push_back(std::move(s));
-      }
-    }
-    for (auto& s : live) s->OnServerStopping();
+    for (auto& s : shared->connections.Snapshot()) s->OnServerStopping();
     drain_deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(std::max(0, drain_seconds));
     CheckDrained();
@@ -407,7 +458,7 @@ struct Server::Impl {
   // Polls rather than counting completions: sessions end on many paths
   // (write done, client gone, timeouts), and all of them deregister.
   void CheckDrained() {
-    if (shared->LiveSessions() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
+    if (shared->connections.size() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
       work.reset();
       ioc.stop();
       return;
@@ -442,6 +493,8 @@ Server::~Server() {
 core::Result<void> Server::Listen() {
   const ServerOptions& o = impl_->shared->options;
   const std::string where = o.host + ":" + std::to_string(o.port);
+  auto proxies = ClientIpResolver::Create(o.client_ip);
+  if (!proxies) return proxies.error();
   beast::error_code ec;
   tcp::resolver resolver(impl_->ioc);
   auto results = resolver.resolve(o.host, std::to_string(o.port),
@@ -456,6 +509,22 @@ core::Result<void> Server::Listen() {
     return core::Error(core::errc::kInternal,
                        "cannot listen on " + where + ": " + bound.error().message);
   }
+  // Every connection is a descriptor: cap them below what the process may
+  // open, keeping a reserve for the store, files and calls to other services,
+  // so that a flood of sockets meets a cap instead of EMFILE everywhere.
+  const FileLimit limit = RaiseOpenFileLimit();
+  const int64_t cap = ConnectionCapFor(o.max_connections, limit, OpenFileCount(), o.fd_reserve);
+  ConnectionTable::Caps caps;
+  caps.max_connections = static_cast<size_t>(cap);
+  caps.max_per_ip = static_cast<size_t>(std::max(0, o.max_connections_per_ip));
+  caps.proxies = *proxies;
+  impl_->shared->connections.SetCaps(std::move(caps));
+  const bool per_ip = o.max_connections_per_ip > 0 && !proxies->AnyPeerMayBeProxy();
+  spdlog::info(
+      "http: at most {} connections{}; open files limit {}{} (hard {}), {} kept in reserve", cap,
+      per_ip ? ", " + std::to_string(o.max_connections_per_ip) + " per client IP" : "", limit.now,
+      limit.now != limit.before ? " (raised from " + std::to_string(limit.before) + ")" : "",
+      limit.hard, o.fd_reserve);
   impl_->bound_port = listener->port();
   impl_->listener = listener;
   listener->Accept();

@@ -7,6 +7,9 @@
 // requests the server answers 429 with Retry-After at once and never queues more.
 // Handlers that wait on other services (Lane::kRemote) have a pool of their own.
 //
+// Connections are capped (globally and per peer IP, ServerOptions); at a cap
+// the connection idle longest is shed first.
+//
 // Middleware applied to every request, in order: request id (X-Request-Id echoed
 // or generated), body limit (413), CORS (preflight answered here), per-route
 // per-client-IP rate limit (429 + Retry-After), dispatch, one-line access log.
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "http/client_ip.h"
 #include "http/message.h"
 
 namespace gh::http {
@@ -67,7 +71,14 @@ struct ServerOptions {
   int header_limit_bytes = 16 << 10;  // request line + headers; beyond -> 431
   int request_timeout_seconds = 30;   // whole request must arrive within this
   int idle_timeout_seconds = 60;      // keep-alive connection with no request
-  bool trust_proxy = false;           // client IP from the first X-Forwarded-For hop
+  // Connection caps. At a cap, the connection idle longest (no request in
+  // flight) within it is closed to make room; with none idle the new one is.
+  // The global cap never exceeds what RLIMIT_NOFILE (raised to the hard limit
+  // at Listen) leaves after the descriptors open then and fd_reserve.
+  int max_connections = 10000;       // 0 = as many as descriptors allow
+  int max_connections_per_ip = 256;  // per TCP peer; 0 = none; proxies are exempt
+  int fd_reserve = 64;               // descriptors kept for the store, files, calls out
+  ClientIpOptions client_ip;         // which proxies may name the client (client_ip.h)
   std::vector<std::string> cors_allowed_origins = {"*"};
   bool access_log = true;
   bool access_log_json = false;

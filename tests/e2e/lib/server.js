@@ -1,8 +1,9 @@
 // Starts the real gatehouse binary for one test file and talks raw HTTP to it.
 //
 // Each server gets a fresh temp dir (SQLite DB, working directory), a free high port and
-// env overrides on top of a quiet default (rate limits effectively off, so that test
-// files that sign in a lot are not throttled; ratelimit.test.js sets its own).
+// env overrides on top of a quiet default (rate limits and the per-account guess limit
+// effectively off, so that test files that sign in a lot are not throttled;
+// ratelimit.test.js and security-guess.test.js set their own).
 // Server stdout/stderr are kept in memory and printed when a test of the file fails.
 
 import { spawn } from 'node:child_process';
@@ -60,13 +61,16 @@ export class Server {
    * `args`: the command line (default `serve`; e.g. `serve --config FILE`). `command`
    * and `cwd` run something else that execs the server (the package test runs it as its
    * systemd unit would); `bareEnv` gives it only PATH, the port and the overrides.
+   * `prelude`: shell commands run before the binary in the same process (e.g.
+   * 'ulimit -n 256'): it is then started as `sh -c '<prelude>; exec gatehouse ...'`.
    */
-  constructor(envOverrides = {}, { name = 'gatehouse', args = ['serve'], command, cwd, bareEnv = false } = {}) {
+  constructor(envOverrides = {}, { name = 'gatehouse', args = ['serve'], command, cwd, bareEnv = false, prelude = '' } = {}) {
     this.name = name;
     this.args = args;
     this.command = command;
     this.cwd = cwd;
     this.bareEnv = bareEnv;
+    this.prelude = prelude;
     this.envOverrides = envOverrides;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-e2e-'));
     this.logs = []; // [{stream, line}]
@@ -102,6 +106,8 @@ export class Server {
       GATEHOUSE_RATE_LIMIT_SIGNIN_BURST: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_PER_MINUTE: '100000',
       GATEHOUSE_RATE_LIMIT_TOKEN_BURST: '100000',
+      // Likewise the per-account guess limit (security-guess.test.js sets its own).
+      GATEHOUSE_ACCOUNT_GUESS_LIMIT_PER_HOUR: '0',
       // Off by default so that test files can sign in right after sign-up; email.test.js
       // turns it on (any file may override it).
       GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'false',
@@ -140,7 +146,9 @@ export class Server {
 
   #spawnAndWait() {
     this.exit = null;
-    const proc = spawn(this.command ?? BIN, this.args, {
+    const bin = this.command ?? BIN;
+    const [cmd, args] = this.prelude ? ['sh', ['-c', `${this.prelude}; exec "$0" "$@"`, bin, ...this.args]] : [bin, this.args];
+    const proc = spawn(cmd, args, {
       cwd: this.cwd ?? this.dir,
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,6 +38,37 @@ TEST(Settings, GatehouseNameWinsOverAlias) {
   EXPECT_EQ(c->port, 5000);
 }
 
+TEST(Settings, ProxyGuessAndConnectionSettings) {
+  Config defaults;
+  EXPECT_FALSE(defaults.trust_proxy);
+  EXPECT_TRUE(defaults.trusted_proxies.empty());
+  EXPECT_EQ(defaults.account_guess_limit_per_hour, 100);
+  EXPECT_GT(defaults.max_connections_per_ip, 0);
+  auto c = Load({{"GOTRUE_RATE_LIMIT_HEADER", "X-Real-IP"},
+                 {"GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"},
+                 {"GATEHOUSE_TRUSTED_PROXY_HOPS", "2"},
+                 {"GATEHOUSE_ACCOUNT_GUESS_LIMIT_PER_HOUR", "50"},
+                 {"GATEHOUSE_ACCOUNT_GUESS_FREE_FAILURES", "3"},
+                 {"GATEHOUSE_ACCOUNT_GUESS_BACKOFF_MAX_SECONDS", "30"},
+                 {"GATEHOUSE_MAX_CONNECTIONS", "500"},
+                 {"GATEHOUSE_MAX_CONNECTIONS_PER_IP", "20"},
+                 {"GATEHOUSE_CONNECTION_FD_RESERVE", "32"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->client_ip_header, "X-Real-IP");
+  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "127.0.0.1"}));
+  EXPECT_EQ(c->trusted_proxy_hops, 2);
+  EXPECT_EQ(c->account_guess_limit_per_hour, 50);
+  EXPECT_EQ(c->account_guess_free_failures, 3);
+  EXPECT_EQ(c->account_guess_backoff_max_seconds, 30);
+  EXPECT_EQ(c->max_connections, 500);
+  EXPECT_EQ(c->max_connections_per_ip, 20);
+  EXPECT_EQ(c->connection_fd_reserve, 32);
+  auto ours = Load({{"GATEHOUSE_CLIENT_IP_HEADER", "CF-Connecting-IP"},
+                    {"GOTRUE_RATE_LIMIT_HEADER", "X-Real-IP"}});
+  ASSERT_TRUE(ours.ok());
+  EXPECT_EQ(ours->client_ip_header, "CF-Connecting-IP");
+}
+
 TEST(Settings, SecretImpliesHs256AndMustBeLongEnough) {
   auto short_secret = Load({{"GATEHOUSE_JWT_SECRET", "too-short"}});
   ASSERT_FALSE(short_secret.ok());
