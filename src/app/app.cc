@@ -12,8 +12,8 @@
 #include "app/keys.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
-#include "auth/breached_passwords.h"
 #include "auth/attempt_limiter.h"
+#include "auth/breached_passwords.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
@@ -40,7 +40,7 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   crypto::PasswordHasher hasher;
   std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
-  std::unique_ptr<auth::AttemptLimiter> attempts;  // guesses per account, for the flows below
+  std::unique_ptr<auth::AttemptLimiter> attempts;     // guesses per account, for the flows below
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;

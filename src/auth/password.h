@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "auth/breached_passwords.h"
 #include "auth/attempt_limiter.h"
+#include "auth/breached_passwords.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "config/config.h"

@@ -20,17 +20,17 @@ struct OAuthProvider {
   std::string kind;  // google | apple | facebook | twitter | github | discord | oidc
   bool enabled = false;
   std::string client_id;
-  std::string client_secret;             // Apple: unused (see apple_*)
-  std::vector<std::string> scopes;       // empty = the kind's defaults
-  std::vector<std::string> audiences;    // further `aud` values accepted for ID tokens
-  std::string issuer;                    // oidc: discovery base; google/apple: expected iss
+  std::string client_secret;           // Apple: unused (see apple_*)
+  std::vector<std::string> scopes;     // empty = the kind's defaults
+  std::vector<std::string> audiences;  // further `aud` values accepted for ID tokens
+  std::string issuer;                  // oidc: discovery base; google/apple: expected iss
   std::string authorize_url;
   std::string token_url;
-  std::string userinfo_url;              // the profile endpoint (GitHub: .../user; emails at +"/emails")
+  std::string userinfo_url;  // the profile endpoint (GitHub: .../user; emails at +"/emails")
   std::string jwks_url;
   std::string apple_team_id;
   std::string apple_key_id;
-  std::string apple_private_key;         // the .p8 PEM (ES256)
+  std::string apple_private_key;  // the .p8 PEM (ES256)
 };
 
 struct Config {
@@ -44,15 +44,15 @@ struct Config {
   std::string client_url = "http://localhost:3000";  // the app; default redirect target
   std::vector<std::string> allowed_redirect_urls;    // besides client_url; wildcards allowed
   std::vector<std::string> cors_allowed_origins = {"*"};
-  bool trust_proxy = false;  // behind one proxy: the rightmost X-Forwarded-For hop
+  bool trust_proxy = false;                  // behind one proxy: the rightmost X-Forwarded-For hop
   std::vector<std::string> trusted_proxies;  // CIDRs of our proxies (hops skipped from the right)
-  int trusted_proxy_hops = 0;    // proxies in front; 0 = 1 when trust_proxy is on
-  std::string client_ip_header;  // header naming the client; empty = X-Forwarded-For
+  int trusted_proxy_hops = 0;                // proxies in front; 0 = 1 when trust_proxy is on
+  std::string client_ip_header;              // header naming the client; empty = X-Forwarded-For
   int io_threads = 1;
   int worker_threads = 8;
-  int hash_threads = 0;       // 0 = number of cores
-  int hash_queue_limit = 16;  // queued sign-ins beyond this are refused with 429
-  int remote_threads = 8;       // requests waiting on a provider (OAuth, SMS, SMTP)
+  int hash_threads = 0;          // 0 = number of cores
+  int hash_queue_limit = 16;     // queued sign-ins beyond this are refused with 429
+  int remote_threads = 8;        // requests waiting on a provider (OAuth, SMS, SMTP)
   int remote_queue_limit = 256;  // beyond this such requests get 503 at once
   int64_t body_limit_bytes = 1 << 20;
   int request_timeout_seconds = 30;
@@ -101,8 +101,8 @@ struct Config {
   int anonymous_prune_after_days = 0;  // 0 = keep; else delete unconverted ones this old
 
   // --- phone: SMS / WhatsApp codes, phone + password, phone change
-  bool sms_passwordless_enabled = false;  // POST /v1/signin/passwordless/sms
-  bool phone_password_enabled = false;    // POST /v1/signup|signin/phone-password
+  bool sms_passwordless_enabled = false;    // POST /v1/signin/passwordless/sms
+  bool phone_password_enabled = false;      // POST /v1/signup|signin/phone-password
   bool phone_verification_required = true;  // phone+password sign-in needs a verified number
   std::string sms_provider = "log";  // log | twilio | twilio-verify | messagebird | vonage | ...
   std::string sms_account_sid;       // Twilio account SID / Vonage API key
@@ -113,14 +113,14 @@ struct Config {
   int sms_timeout_seconds = 10;
   std::string sms_template = "{code} is your {app} code. It expires in {minutes} minutes.";
   std::string sms_app_name = "Gatehouse";
-  std::string sms_default_region;    // ISO country for numbers without "+"; empty = require "+"
+  std::string sms_default_region;  // ISO country for numbers without "+"; empty = require "+"
   int sms_code_length = 6;
   int64_t sms_code_ttl_seconds = 300;
   int sms_code_max_attempts = 5;
   int sms_resend_cooldown_seconds = 60;  // per number
   int sms_per_number_per_hour = 5;
-  int sms_budget_per_hour = 1000;     // every message of this instance; 0 = no limit
-  int rate_limit_sms_per_hour = 30;   // code-sending requests per client IP
+  int sms_budget_per_hour = 1000;             // every message of this instance; 0 = no limit
+  int rate_limit_sms_per_hour = 30;           // code-sending requests per client IP
   std::vector<std::string> sms_test_numbers;  // "+15550001111:123456": fixed code, nothing sent
 
   // --- abuse protection (per client IP)
@@ -136,12 +136,12 @@ struct Config {
   int account_guess_backoff_max_seconds = 60;  // doubling from 1 s up to this
 
   // --- second factor (TOTP)
-  bool mfa_enabled = true;                  // POST /v1/user/mfa may turn TOTP on
+  bool mfa_enabled = true;                    // POST /v1/user/mfa may turn TOTP on
   std::string mfa_totp_issuer = "Gatehouse";  // shown by authenticator apps
-  std::string mfa_encryption_key;           // empty = generated once, kept in the store
-  int mfa_max_failures = 10;                // wrong codes per user before the lock-out
-  int mfa_lockout_seconds = 900;            // the window those failures are counted in
-  int mfa_ticket_ttl_seconds = 300;         // MFA tickets from a first-factor sign-in
+  std::string mfa_encryption_key;             // empty = generated once, kept in the store
+  int mfa_max_failures = 10;                  // wrong codes per user before the lock-out
+  int mfa_lockout_seconds = 900;              // the window those failures are counted in
+  int mfa_ticket_ttl_seconds = 300;           // MFA tickets from a first-factor sign-in
 
   // --- email flows (verification, magic link, email code, reset, change)
   bool email_verification_required = true;  // sign-in needs a verified address

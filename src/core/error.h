@@ -50,8 +50,8 @@ inline constexpr std::string_view kOAuthTokenExchangeFailed = "oauth-token-echan
 inline constexpr std::string_view kOAuthProfileFetchFailed = "oauth-profile-fetch-failed";
 inline constexpr std::string_view kOAuthProviderError = "oauth-provider-error";
 inline constexpr std::string_view kTooManyRequests = "too-many-requests";
-inline constexpr std::string_view kOverloaded = "server-overloaded";      // hash pool full
-inline constexpr std::string_view kUnavailable = "service-unavailable";   // store down
+inline constexpr std::string_view kOverloaded = "server-overloaded";     // hash pool full
+inline constexpr std::string_view kUnavailable = "service-unavailable";  // store down
 inline constexpr std::string_view kNotFound = "route-not-found";
 inline constexpr std::string_view kMethodNotAllowed = "method-not-allowed";
 inline constexpr std::string_view kPayloadTooLarge = "payload-too-large";
@@ -60,8 +60,8 @@ inline constexpr std::string_view kInternal = "internal-server-error";
 }  // namespace errc
 
 struct Error {
-  std::string code;     // one of errc::*
-  std::string message;  // readable, safe to show to an end user
+  std::string code;             // one of errc::*
+  std::string message;          // readable, safe to show to an end user
   int retry_after_seconds = 0;  // > 0 for kTooManyRequests / kOverloaded / kUnavailable
 
   Error() = default;
@@ -74,23 +74,35 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}   // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
   // REQUIRES: ok().
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
   // REQUIRES: !ok().
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -103,7 +115,10 @@ class [[nodiscard]] Result<void> {
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return error_; }
+  const Error& error() const {
+    assert(!ok_);
+    return error_;
+  }
 
  private:
   Error error_;

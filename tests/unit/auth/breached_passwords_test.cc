@@ -32,7 +32,7 @@ class FakeRangeApi : public net::HttpClient {
   std::mutex mu;
   std::vector<net::HttpRequest> requests;
   std::vector<std::pair<std::string, std::string>> listed = {{"breached-one", "42"},
-                                                            {"padding-only", "0"}};
+                                                             {"padding-only", "0"}};
   bool down = false;
   long status = 200;
 };
