@@ -5,32 +5,13 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createClient } from '@nhost/nhost-js';
 import { MemoryStorage } from '@nhost/nhost-js/session';
-import { codeIn, linkIn, useMailbox } from './lib/mail.js';
+import { codeIn, linkIn, mailEnv, useMailbox } from './lib/mail.js';
 import { expectError, expectResponse } from './lib/schema.js';
 import { freePort, useServer } from './lib/server.js';
 import { bearer, checkSession, PASSWORD, refresh, uniqueEmail } from './lib/util.js';
 
 const APP = 'http://127.0.0.1:3000';
 
-/** Env for a server that mails through `box` (its port is known only once it started). */
-function mailEnv(box, extra = {}) {
-  const env = {
-    GATEHOUSE_SMTP_HOST: '127.0.0.1',
-    GATEHOUSE_SMTP_SECURE: 'none',
-    GATEHOUSE_SMTP_SENDER: 'auth@example.com',
-    GATEHOUSE_SMTP_RETRIES: '0',
-    GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'true',
-    GATEHOUSE_EMAIL_PASSWORDLESS_ENABLED: 'true',
-    GATEHOUSE_EMAIL_OTP_ENABLED: 'true',
-    GATEHOUSE_EMAIL_RESEND_COOLDOWN_SECONDS: '0',
-    GATEHOUSE_EMAIL_PER_ADDRESS_PER_HOUR: '1000',
-    GATEHOUSE_RATE_LIMIT_EMAIL_PER_HOUR: '100000',
-    GATEHOUSE_ALLOWED_REDIRECT_URLS: 'https://*.example.com/**',
-    ...extra,
-  };
-  before(() => { env.GATEHOUSE_SMTP_PORT = String(box.port); });
-  return env;
-}
 
 /** Follows a mailed /verify link as a non-browser client: the spec's 302. */
 async function follow(srv, url, headers = {}) {

@@ -6,8 +6,8 @@
 // confirmation (its verification mail, its SMS code) still keeps the password it confirms.
 // Real SMTP (lib/smtp_sink.py); SMS through test numbers (fixed codes, nothing sent).
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import { codeIn, linkIn, useMailbox } from './lib/mail.js';
+import { describe, test } from 'node:test';
+import { codeIn, linkIn, mailEnv, useMailbox } from './lib/mail.js';
 import { expectError, expectResponse } from './lib/schema.js';
 import { useServer } from './lib/server.js';
 import { PASSWORD, bearer, refresh, uniqueEmail } from './lib/util.js';
@@ -17,26 +17,14 @@ const PHONE = '+15550002222';
 const PHONE_CODE = '135790';
 
 function env(box) {
-  const e = {
-    GATEHOUSE_SMTP_HOST: '127.0.0.1',
-    GATEHOUSE_SMTP_SECURE: 'none',
-    GATEHOUSE_SMTP_SENDER: 'auth@example.com',
-    GATEHOUSE_SMTP_RETRIES: '0',
-    GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'true',
-    GATEHOUSE_EMAIL_PASSWORDLESS_ENABLED: 'true',
-    GATEHOUSE_EMAIL_OTP_ENABLED: 'true',
-    GATEHOUSE_EMAIL_RESEND_COOLDOWN_SECONDS: '0',
-    GATEHOUSE_EMAIL_PER_ADDRESS_PER_HOUR: '1000',
-    GATEHOUSE_RATE_LIMIT_EMAIL_PER_HOUR: '100000',
+  return mailEnv(box, {
     GATEHOUSE_ANONYMOUS_SIGNIN_ENABLED: 'true',
     GATEHOUSE_SMS_PASSWORDLESS_ENABLED: 'true',
     GATEHOUSE_PHONE_PASSWORD_ENABLED: 'true',
     GATEHOUSE_SMS_PROVIDER: 'log',
     GATEHOUSE_SMS_TEST_NUMBERS: `${PHONE}:${PHONE_CODE},+15550003333:${PHONE_CODE}`,
     GATEHOUSE_SMS_RESEND_COOLDOWN_SECONDS: '0',
-  };
-  before(() => { e.GATEHOUSE_SMTP_PORT = String(box.port); });
-  return e;
+  });
 }
 
 /** Follows a mailed /verify link as a non-browser client and returns the session it carries. */

@@ -111,3 +111,23 @@ export function useMailbox(opts = {}) {
   after(async () => { await box.stop(); });
   return box;
 }
+
+/** Env for a server that mails through `box` (its port is known only once it started). */
+export function mailEnv(box, extra = {}) {
+  const env = {
+    GATEHOUSE_SMTP_HOST: '127.0.0.1',
+    GATEHOUSE_SMTP_SECURE: 'none',
+    GATEHOUSE_SMTP_SENDER: 'auth@example.com',
+    GATEHOUSE_SMTP_RETRIES: '0',
+    GATEHOUSE_EMAIL_VERIFICATION_REQUIRED: 'true',
+    GATEHOUSE_EMAIL_PASSWORDLESS_ENABLED: 'true',
+    GATEHOUSE_EMAIL_OTP_ENABLED: 'true',
+    GATEHOUSE_EMAIL_RESEND_COOLDOWN_SECONDS: '0',
+    GATEHOUSE_EMAIL_PER_ADDRESS_PER_HOUR: '1000',
+    GATEHOUSE_RATE_LIMIT_EMAIL_PER_HOUR: '100000',
+    GATEHOUSE_ALLOWED_REDIRECT_URLS: 'https://*.example.com/**',
+    ...extra,
+  };
+  before(() => { env.GATEHOUSE_SMTP_PORT = String(box.port); });
+  return env;
+}
