@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/codec/codec.h"
 
 namespace gh::store::postgres {
 
@@ -86,6 +88,68 @@ class PgResult {
  private:
   PGresult* res_;
 };
+
+// A statement of the codecs (written with ?1, ?2, ... placeholders) rewritten
+// at compile time into PostgreSQL's $1, $2, .... Declared constexpr at
+// namespace scope, it has static storage like a literal, so Connection::Run
+// caches it by address as it does literals.
+template <size_t N>
+struct PgSql {
+  char text[N] = {};
+  consteval PgSql(const char (&sql)[N]) {  // NOLINT: implicit on purpose
+    for (size_t i = 0; i < N; ++i) text[i] = sql[i] == '?' ? '$' : sql[i];
+  }
+  constexpr operator const char*() const { return text; }  // NOLINT
+};
+
+// A codec's parameters appended to a Params.
+class ParamsSink final : public codec::ParamSink {
+ public:
+  explicit ParamsSink(Params& params) : params_(params) {}
+  void Text(std::string_view v) override { params_.Add(v); }
+  void OptText(const std::optional<std::string>& v) override { params_.Add(v); }
+  void Int(int64_t v) override { params_.Add(v); }
+  void OptInt(const std::optional<int64_t>& v) override { params_.Add(v); }
+  void Bool(bool v) override { params_.Add(v); }
+
+ private:
+  Params& params_;
+};
+
+// One row of a result, read by a codec from column `first` on.
+class ResultRow final : public codec::RowReader {
+ public:
+  ResultRow(const PgResult& result, int row, int first = 0)
+      : result_(result), row_(row), col_(first) {}
+  std::string Text() override { return result_.Text(row_, col_++); }
+  std::optional<std::string> OptText() override { return result_.OptText(row_, col_++); }
+  int64_t Int() override { return result_.Int(row_, col_++); }
+  std::optional<int64_t> OptInt() override { return result_.OptInt(row_, col_++); }
+  bool Bool() override { return result_.Bool(row_, col_++); }
+  // The next column not yet read.
+  int column() const { return col_; }
+
+ private:
+  const PgResult& result_;
+  int row_;
+  int col_;
+};
+
+// The parameters of `record` as a codec's Bind function lists them.
+template <typename Record>
+Params BoundParams(void (*bind)(codec::ParamSink&, const Record&), const Record& record) {
+  Params params;
+  ParamsSink sink(params);
+  bind(sink, record);
+  return params;
+}
+
+// Row `row` of `result` read with a codec's Read function.
+template <typename Read>
+auto ReadRecord(const PgResult& result, int row, Read read) {
+  ResultRow reader(result, row);
+  return read(reader);
+}
 
 // Connection settings shared by every connection of a store.
 struct ConnectOptions {

@@ -1,5 +1,7 @@
-// SqliteMfa: recovery codes, used TOTP steps and the second-factor lock-out.
+// SqliteMfa: recovery codes, used TOTP steps and the second-factor lock-out
+// (statements: codec/mfa.h).
 
+#include "store/codec/mfa.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -8,9 +10,7 @@ namespace gh::store::sqlite {
 Result<bool> SqliteMfa::MarkTotpStepUsed(std::string_view user_id, int64_t step,
                                          core::UnixMillis now) {
   return db_.Write("mfa.mark_step", [&](Connection& conn) -> Result<bool> {
-    return conn.Prepare(
-                   "INSERT INTO mfa_used_totp_steps (user_id, step, used_at) VALUES (?, ?, ?) "
-                   "ON CONFLICT (user_id, step) DO NOTHING")
+    return conn.Prepare(codec::kMarkTotpStepUsed)
                .Bind(1, user_id)
                .Bind(2, step)
                .Bind(3, now)
@@ -22,10 +22,10 @@ Result<void> SqliteMfa::ReplaceRecoveryCodes(std::string_view user_id,
                                              const std::vector<std::string>& hashes,
                                              core::UnixMillis now) {
   return db_.Write("mfa.replace_recovery", [&](Connection& conn) -> Result<void> {
-    conn.Prepare("DELETE FROM mfa_recovery_codes WHERE user_id = ?").Bind(1, user_id).Run();
+    conn.Prepare(codec::kDeleteRecoveryCodes).Bind(1, user_id).Run();
     for (const std::string& h : hashes) {
       conn.Prepare(
-              "INSERT INTO mfa_recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?) "
+              "INSERT INTO mfa_recovery_codes (user_id, code_hash, created_at) VALUES (?1, ?2, ?3) "
               "ON CONFLICT (user_id, code_hash) DO NOTHING")
           .Bind(1, user_id)
           .Bind(2, h)
@@ -39,9 +39,7 @@ Result<void> SqliteMfa::ReplaceRecoveryCodes(std::string_view user_id,
 Result<bool> SqliteMfa::UseRecoveryCode(std::string_view user_id, std::string_view hash,
                                         core::UnixMillis now) {
   return db_.Write("mfa.use_recovery", [&](Connection& conn) -> Result<bool> {
-    return conn.Prepare(
-                   "UPDATE mfa_recovery_codes SET used_at = ? "
-                   "WHERE user_id = ? AND code_hash = ? AND used_at IS NULL")
+    return conn.Prepare(codec::kUseRecoveryCode)
                .Bind(1, now)
                .Bind(2, user_id)
                .Bind(3, hash)
@@ -51,8 +49,7 @@ Result<bool> SqliteMfa::UseRecoveryCode(std::string_view user_id, std::string_vi
 
 Result<int> SqliteMfa::CountRecoveryCodes(std::string_view user_id) {
   return db_.Read("mfa.count_recovery", [&](Connection& conn) -> Result<int> {
-    Stmt st = conn.Prepare(
-        "SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = ? AND used_at IS NULL");
+    Stmt st = conn.Prepare(codec::kCountRecoveryCodes);
     st.Bind(1, user_id).Step();
     return static_cast<int>(st.Int(0));
   });
@@ -61,15 +58,7 @@ Result<int> SqliteMfa::CountRecoveryCodes(std::string_view user_id) {
 Result<int> SqliteMfa::RecordFailure(std::string_view user_id, core::UnixMillis now,
                                      int64_t window_millis) {
   return db_.Write("mfa.record_failure", [&](Connection& conn) -> Result<int> {
-    // Every expression in DO UPDATE reads the row as it was before the update.
-    Stmt st = conn.Prepare(
-        "INSERT INTO mfa_failures (user_id, window_start, failures) VALUES (?1, ?2, 1) "
-        "ON CONFLICT (user_id) DO UPDATE SET "
-        "failures = CASE WHEN mfa_failures.window_start <= ?3 THEN 1 "
-        "ELSE mfa_failures.failures + 1 END, "
-        "window_start = CASE WHEN mfa_failures.window_start <= ?3 THEN ?2 "
-        "ELSE mfa_failures.window_start END "
-        "RETURNING failures");
+    Stmt st = conn.Prepare(codec::kRecordMfaFailure);
     if (!st.Bind(1, user_id).Bind(2, now).Bind(3, now - window_millis).Step()) return 1;
     int failures = static_cast<int>(st.Int(0));
     while (st.Step()) {
@@ -81,8 +70,7 @@ Result<int> SqliteMfa::RecordFailure(std::string_view user_id, core::UnixMillis 
 Result<int> SqliteMfa::RecentFailures(std::string_view user_id, core::UnixMillis now,
                                       int64_t window_millis) {
   return db_.Read("mfa.recent_failures", [&](Connection& conn) -> Result<int> {
-    Stmt st =
-        conn.Prepare("SELECT failures FROM mfa_failures WHERE user_id = ? AND window_start > ?");
+    Stmt st = conn.Prepare(codec::kRecentMfaFailures);
     if (!st.Bind(1, user_id).Bind(2, now - window_millis).Step()) return 0;
     return static_cast<int>(st.Int(0));
   });
@@ -90,14 +78,14 @@ Result<int> SqliteMfa::RecentFailures(std::string_view user_id, core::UnixMillis
 
 Result<void> SqliteMfa::ClearFailures(std::string_view user_id) {
   return db_.Write("mfa.clear_failures", [&](Connection& conn) -> Result<void> {
-    conn.Prepare("DELETE FROM mfa_failures WHERE user_id = ?").Bind(1, user_id).Run();
+    conn.Prepare(codec::kClearMfaFailures).Bind(1, user_id).Run();
     return core::Ok();
   });
 }
 
 Result<int> SqliteMfa::Purge(core::UnixMillis before) {
   return db_.Write("mfa.purge", [&](Connection& conn) -> Result<int> {
-    return conn.Prepare("DELETE FROM mfa_used_totp_steps WHERE used_at < ?").Bind(1, before).Run();
+    return conn.Prepare(codec::kPurgeTotpSteps).Bind(1, before).Run();
   });
 }
 

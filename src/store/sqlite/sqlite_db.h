@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "store/codec/codec.h"
 
 namespace gh::store::sqlite {
 
@@ -76,6 +77,51 @@ class Stmt {
   Connection& conn_;
   sqlite3_stmt* stmt_;
 };
+
+// A codec's parameters bound into a statement, from ?`first` on.
+class StmtParams final : public codec::ParamSink {
+ public:
+  explicit StmtParams(Stmt& st, int first = 1) : st_(st), next_(first) {}
+  void Text(std::string_view v) override { st_.Bind(next_++, v); }
+  void OptText(const std::optional<std::string>& v) override { st_.Bind(next_++, v); }
+  void Int(int64_t v) override { st_.Bind(next_++, v); }
+  void OptInt(const std::optional<int64_t>& v) override { st_.Bind(next_++, v); }
+  void Bool(bool v) override { st_.Bind(next_++, v); }
+
+ private:
+  Stmt& st_;
+  int next_;
+};
+
+// The current row of a statement, read by a codec from column `first` on.
+class StmtRow final : public codec::RowReader {
+ public:
+  explicit StmtRow(const Stmt& st, int first = 0) : st_(st), col_(first) {}
+  std::string Text() override { return st_.Text(col_++); }
+  std::optional<std::string> OptText() override { return st_.OptText(col_++); }
+  int64_t Int() override { return st_.Int(col_++); }
+  std::optional<int64_t> OptInt() override { return st_.OptInt(col_++); }
+  bool Bool() override { return st_.Bool(col_++); }
+
+ private:
+  const Stmt& st_;
+  int col_;
+};
+
+// Binds `record` into `st` with a codec's Bind function (from ?1 on).
+template <typename Record>
+Stmt& BindRecord(Stmt& st, void (*bind)(codec::ParamSink&, const Record&), const Record& record) {
+  StmtParams params(st);
+  bind(params, record);
+  return st;
+}
+
+// Reads the statement's current row with a codec's Read function.
+template <typename Read>
+auto ReadRecord(const Stmt& st, Read read) {
+  StmtRow row(st);
+  return read(row);
+}
 
 // One sqlite3 connection, configured for the store (WAL, foreign keys, busy
 // timeout), with a cache of the statements it has prepared.

@@ -1,0 +1,65 @@
+// The sessions and refresh_tokens rows, said once for both stores: their
+// columns in order, the statements both stores run alike, and how a
+// core::SessionRecord / core::RefreshTokenRecord binds and reads back. What is
+// particular to one store (SQLite's rotation statements, PostgreSQL's row locks
+// and one-statement refresh) stays in that store's sessions.cc; the rotation
+// decision itself is store/rotation.h.
+//
+// Thread safety: stateless functions and constants.
+#pragma once
+
+#include "core/types.h"
+#include "store/codec/codec.h"
+
+// `t` qualifies each column ("" for none, "s." for a join). The order is the
+// one BindSession binds and ReadSession reads.
+#define GH_SESSION_COLUMNS_OF(t)                                                                 \
+  t "id, " t "user_id, " t "created_at, " t "refreshed_at, " t "expires_at, " t "user_agent, " t \
+    "ip, " t "aal, " t "amr, " t "revoked_at, " t "revoked_reason"
+#define GH_TOKEN_COLUMNS \
+  "id, session_id, user_id, token_hash, parent_id, created_at, expires_at, rotated_at"
+
+namespace gh::store::codec {
+
+inline constexpr int kSessionColumnCount = 11;  // GH_SESSION_COLUMNS_OF
+
+inline constexpr char kInsertSession[] = "INSERT INTO sessions (" GH_SESSION_COLUMNS_OF(
+    "") ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+inline constexpr char kSelectSession[] =
+    "SELECT " GH_SESSION_COLUMNS_OF("s.") " FROM sessions s WHERE s.id = ?1";
+inline constexpr char kSelectSessionByTokenHash[] =
+    "SELECT " GH_SESSION_COLUMNS_OF(
+        "s.") " FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
+              "WHERE t.token_hash = ?1";
+// ?1 user id, ?2 now.
+inline constexpr char kSelectLiveSessions[] =
+    "SELECT " GH_SESSION_COLUMNS_OF(
+        "s.") " FROM sessions s WHERE s.user_id = ?1 AND s.revoked_at IS NULL "
+              "AND s.expires_at > ?2 ORDER BY s.created_at DESC, s.id DESC";
+// ?1 now, ?2 reason, ?3 session id; a no-op on a session already revoked.
+inline constexpr char kRevokeSession[] =
+    "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 "
+    "WHERE id = ?3 AND revoked_at IS NULL";
+// ?1 now, ?2 reason, ?3 user id, ?4 the session to keep (an empty id matches
+// no session: ids are never empty).
+inline constexpr char kRevokeAllForUser[] =
+    "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 "
+    "WHERE user_id = ?3 AND revoked_at IS NULL AND expires_at > ?1 AND id <> ?4";
+// Refresh tokens go with their session (ON DELETE CASCADE).
+inline constexpr char kPurgeSessions[] =
+    "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1";
+
+inline constexpr char kInsertToken[] =
+    "INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr char kSelectTokenByHash[] =
+    "SELECT " GH_TOKEN_COLUMNS " FROM refresh_tokens WHERE token_hash = ?1";
+// A token has at most one successor: only an unrotated token gets one.
+inline constexpr char kSelectTokenByParent[] =
+    "SELECT " GH_TOKEN_COLUMNS " FROM refresh_tokens WHERE parent_id = ?1";
+
+void BindSession(ParamSink& sink, const core::SessionRecord& session);
+core::SessionRecord ReadSession(RowReader& row);
+void BindToken(ParamSink& sink, const core::RefreshTokenRecord& token);
+core::RefreshTokenRecord ReadToken(RowReader& row);
+
+}  // namespace gh::store::codec
