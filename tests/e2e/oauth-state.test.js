@@ -144,7 +144,7 @@ describe('expiry of requests and grant codes', () => {
     assert.ok(grant, `${final}`);
     await sleep(6000);
     const res = await srv.api('POST', '/signin/provider/grant', { grant });
-    assert.equal(res.status, 400, res.text);
+    assert.equal(res.status, 401, res.text);
     assert.equal(expectSchema('ErrorResponse', res.json).error, 'invalid-ticket');
 
     await sleep(Math.max(0, started + 31_000 - Date.now()));
