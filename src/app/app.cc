@@ -33,6 +33,11 @@
 
 namespace gh::app {
 
+namespace {
+// Where the native dialect is served: its routes and its error shape.
+constexpr char kNativeMount[] = "/v1";
+}  // namespace
+
 // Declaration order is construction order: each part only refers to parts above it.
 struct App::Parts {
   config::Config config;
@@ -92,9 +97,11 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   o.cors_allowed_origins = c.cors_allowed_origins;
   o.access_log = c.access_log;
   o.access_log_json = c.access_log_json;
-  o.render_error = [](const http::Request&, const core::Error& e) {
-    return api::nhost::ErrorResponse(e);
-  };
+  // Errors the server raises itself take the shape of the mount the path lies
+  // under; the native dialect also answers for paths under no mount. A second
+  // dialect adds its line here: o.errors.Mount(its prefix, its renderer).
+  o.errors.SetDefault(api::nhost::RenderError);
+  o.errors.Mount(kNativeMount, api::nhost::RenderError);
   return o;
 }
 
@@ -223,8 +230,8 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
   auto router = std::make_shared<http::Router>();
-  api::nhost::RegisterRoutes(*router, *p->nhost);
-  api::nhost::RegisterEmailRoutes(*router, *p->nhost, *p->email->deps);
+  api::nhost::RegisterRoutes(*router, *p->nhost, kNativeMount);
+  api::nhost::RegisterEmailRoutes(*router, *p->nhost, *p->email->deps, kNativeMount);
   p->router = router;
   p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
   return std::unique_ptr<App>(new App(std::move(p)));

@@ -253,7 +253,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
   if (fresh) {
     auto created = store_.users().Create(*fresh);
     // A concurrent request for the same new number created the user first: fine.
-    if (!created && created.error().code != "phone-already-in-use") return created.error();
+    if (!created && created.error().code != core::errc::kPhoneAlreadyInUse) return created.error();
     if (created) Audit("signup-sms", fresh->id, req.client);
   }
   return core::Ok();
@@ -299,7 +299,8 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
   if (auto r = ApplySignUpOptions(config_, req.options, user); !r) return r.error();
   auto taken = store_.users().FindByPhone(*phone);
   if (!taken) return taken.error();
-  if (taken->has_value()) return core::Error("phone-already-in-use", "Phone number already in use");
+  if (taken->has_value())
+    return core::Error(core::errc::kPhoneAlreadyInUse, "Phone number already in use");
   user.password_hash = hasher_.Hash(req.password);
   if (user.password_hash->empty())
     return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
@@ -367,7 +368,7 @@ core::Result<void> SmsFlow::RequestPhoneChange(const PhoneChangeRequest& req) {
   auto taken = store_.users().FindByPhone(*phone);
   if (!taken) return taken.error();
   if (taken->has_value() && (*taken)->id != req.user_id)
-    return core::Error("phone-already-in-use", "Phone number already in use");
+    return core::Error(core::errc::kPhoneAlreadyInUse, "Phone number already in use");
   return Issue(kChangePurpose, *phone, req.user_id, req.channel, "");
 }
 

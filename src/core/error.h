@@ -2,8 +2,10 @@
 //
 // Every flow returns Result<T>: either a value or an Error with a stable code
 // (the strings of the native spec's ErrorResponse.error enum, plus a few of our
-// own). Each API dialect maps a code to its own HTTP status and JSON shape; no
-// code below the api/ layer knows about HTTP statuses.
+// own). Every code a flow, a store or the server raises is listed in errc below
+// and nowhere else spelled out. Each API dialect owns a table from code to its
+// own HTTP status and body (the native one is api/nhost/errors.cc); nothing
+// below the api/ layer knows about HTTP statuses.
 //
 // Plain value types; safe to copy and to share between threads when not mutated.
 #pragma once
@@ -16,11 +18,12 @@
 
 namespace gh::core {
 
-// Stable error codes. Adding one means adding its mapping in each dialect.
+// Stable error codes. Adding one means adding its row to each dialect's table.
 namespace errc {
 inline constexpr std::string_view kInvalidRequest = "invalid-request";
 inline constexpr std::string_view kInvalidEmailPassword = "invalid-email-password";
 inline constexpr std::string_view kEmailAlreadyInUse = "email-already-in-use";
+inline constexpr std::string_view kPhoneAlreadyInUse = "phone-already-in-use";
 inline constexpr std::string_view kPasswordTooShort = "password-too-short";
 inline constexpr std::string_view kPasswordInHibpDatabase = "password-in-hibp-database";
 inline constexpr std::string_view kSignupDisabled = "signup-disabled";
@@ -44,6 +47,8 @@ inline constexpr std::string_view kDisabledMfaTotp = "disabled-mfa-totp";
 inline constexpr std::string_view kNoTotpSecret = "no-totp-secret";
 inline constexpr std::string_view kMfaTypeNotFound = "mfa-type-not-found";
 inline constexpr std::string_view kTotpAlreadyActive = "totp-already-active";
+// The SMS provider did not take the message (unreachable, refused the number).
+inline constexpr std::string_view kCannotSendSms = "cannot-send-sms";
 // OAuth / OIDC sign-in (the spec spells the exchange failure "echange").
 inline constexpr std::string_view kInvalidState = "invalid-state";
 inline constexpr std::string_view kOAuthTokenExchangeFailed = "oauth-token-echange-failed";

@@ -10,7 +10,6 @@
 #include <utility>
 
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "http/access_log.h"
@@ -189,14 +188,7 @@ Responder Pipeline::Finisher(const Request& request, Responder write) const {
 }
 
 Response Pipeline::RenderError(const Request& request, const core::Error& error) const {
-  Response r;
-  if (options_.render_error) {
-    r = options_.render_error(request, error);
-  } else {
-    int status = DefaultStatusFor(error.code);
-    nlohmann::json body = {{"status", status}, {"error", error.code}, {"message", error.message}};
-    r = Response::Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
+  Response r = options_.errors.Render(request, error);
   if (error.retry_after_seconds > 0 && !HasHeader(r, "retry-after")) {
     r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
   }
@@ -309,46 +301,6 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
       hashing ? core::Error(core::errc::kOverloaded, "Server is busy, try again shortly", 1)
               : core::Error(core::errc::kUnavailable, "Service unavailable, try again shortly", 1);
   finish(RenderError(*owned, error));
-}
-
-int DefaultStatusFor(std::string_view code) {
-  namespace e = core::errc;
-  struct Entry {
-    std::string_view code;
-    int status;
-  };
-  static constexpr Entry kTable[] = {
-      {e::kInvalidRequest, 400},
-      {e::kPayloadTooLarge, 413},
-      {e::kHeadersTooLarge, 431},
-      {e::kNotFound, 404},
-      {e::kMethodNotAllowed, 405},
-      {e::kTooManyRequests, 429},
-      {e::kOverloaded, 429},
-      {e::kUnavailable, 503},
-      {e::kInternal, 500},
-      {e::kUnauthenticated, 401},
-      {e::kInvalidToken, 401},
-      {e::kInvalidRefreshToken, 401},
-      {e::kInvalidEmailPassword, 401},
-      {e::kEmailAlreadyInUse, 409},
-      {e::kSignupDisabled, 403},
-      {e::kDisabledEndpoint, 403},
-      {e::kDisabledUser, 403},
-      {e::kInvalidOtp, 401},
-      {"phone-already-in-use", 409},
-      {"cannot-send-sms", 500},  // the SMS provider failed: not the caller's fault
-      {e::kForbiddenAnonymous, 403},
-      // The provider, not the caller, failed: a gateway error.
-      {e::kOAuthTokenExchangeFailed, 502},
-      {e::kOAuthProfileFetchFailed, 502},
-      {e::kOAuthProviderError, 502},  // unreachable, or its discovery document unusable
-  };
-  for (const Entry& entry : kTable) {
-    if (entry.code == code) return entry.status;
-  }
-  // Anything else is a request the flow refused for its content.
-  return 400;
 }
 
 }  // namespace gh::http

@@ -37,18 +37,18 @@ class Pipeline {
   void Handle(Request request, Responder write);
 
   // Answers a request the server refused before it was read whole (malformed,
-  // too large). `status` > 0 overrides the status render_error chose, in the
-  // status line only (the body is the dialect's rendering of `error`): pass 0
-  // and an error code whose status is the right one. The response gets the same
+  // too large). `status` > 0 overrides the status the dialect's renderer chose,
+  // in the status line only (the body is the dialect's rendering of `error`):
+  // pass 0 and an error code whose status is the right one. The response gets the same
   // headers and access-log line as any other.
   void Reject(Request request, const core::Error& error, int status, Responder write);
 
   // Stops the pools (see WorkerPool::Shutdown). Idempotent.
   void Shutdown();
 
-  // The response for a server-raised error: options.render_error, or the
-  // native {status, error, message} JSON; plus Retry-After when the error
-  // carries one.
+  // The response for a server-raised error: the renderer of the mount the
+  // request's path lies under (ServerOptions::errors), plus Retry-After when
+  // the error carries one.
   Response RenderError(const Request& request, const core::Error& error) const;
 
  private:

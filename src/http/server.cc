@@ -215,7 +215,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Request TakeRequest() {
     Request r;
     r.remote_ip = peer_ip_;
-    if (!parser_ || !parser_->is_header_done()) return r;
+    if (!parser_) return r;
+    if (!parser_->is_header_done()) {
+      // Refused mid-header (too large, a malformed field): Beast has parsed the
+      // request line by then, and its target decides which dialect's shape the
+      // refusal takes. Empty when the line itself was unreadable.
+      auto& partial = parser_->get();
+      r.method = std::string(Sv(partial.method_string()));
+      r.target = std::string(Sv(partial.target()));
+      return r;
+    }
     auto& msg = parser_->get();
     r.method = std::string(Sv(msg.method_string()));
     head_request_ = msg.method() == bhttp::verb::head;
@@ -493,6 +502,11 @@ Server::~Server() {
 core::Result<void> Server::Listen() {
   const ServerOptions& o = impl_->shared->options;
   const std::string where = o.host + ":" + std::to_string(o.port);
+  // Without a default renderer a 404 for an unmounted path would have no shape.
+  if (!o.errors.has_default()) {
+    return core::Error(core::errc::kInternal,
+                       "cannot listen on " + where + ": no default error renderer");
+  }
   auto proxies = ClientIpResolver::Create(o.client_ip);
   if (!proxies) return proxies.error();
   beast::error_code ec;

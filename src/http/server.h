@@ -27,6 +27,7 @@
 
 #include "core/error.h"
 #include "http/client_ip.h"
+#include "http/error_mounts.h"
 #include "http/message.h"
 
 namespace gh::http {
@@ -82,9 +83,11 @@ struct ServerOptions {
   std::vector<std::string> cors_allowed_origins = {"*"};
   bool access_log = true;
   bool access_log_json = false;
-  // Renders an error raised by the server itself (404, 405, 413, 429, 400 for a
-  // malformed request, 503 while draining) in the dialect of the request's path.
-  std::function<Response(const Request&, const core::Error&)> render_error;
+  // Renders the errors the server raises itself (404, 405, 413, 431, 429, 400
+  // for a malformed request, 503, 500) in the dialect of the mount the
+  // request's path lies under (error_mounts.h). Listen refuses options
+  // without a default renderer.
+  ErrorMounts errors;
 };
 
 class Server {
@@ -108,8 +111,5 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The HTTP status a dialect-neutral error code maps to by default.
-int DefaultStatusFor(std::string_view error_code);
 
 }  // namespace gh::http

@@ -86,9 +86,9 @@ describe('anonymous sign-in enabled', () => {
 describe('anonymous sign-in off (the default)', () => {
   const srv = useServer({}, { name: 'anon-off' });
 
-  test('POST /signin/anonymous -> 403 disabled-endpoint', async () => {
+  test('POST /signin/anonymous -> 409 disabled-endpoint', async () => {
     const res = await srv.api('POST', '/signin/anonymous', {});
-    expectError(res, '/signin/anonymous', 'POST', 403, ['disabled-endpoint']);
+    expectError(res, '/signin/anonymous', 'POST', 409, ['disabled-endpoint']);
   });
 });
 

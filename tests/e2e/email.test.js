@@ -45,7 +45,7 @@ describe('email flows over SMTP', () => {
     assert.ok(mail.html.includes('<a href='), 'HTML part present');
 
     const denied = await srv.api('POST', '/signin/email-password', { email, password: PASSWORD });
-    expectError(denied, '/signin/email-password', 'POST', denied.status, ['unverified-user']);
+    expectError(denied, '/signin/email-password', 'POST', 401, ['unverified-user']);
 
     const link = linkIn(mail);
     assert.equal(link.searchParams.get('type'), 'emailVerify');
@@ -140,7 +140,7 @@ describe('email flows over SMTP', () => {
     const v = await nhost.auth.verifySignInOTPEmail({ email, otp: code });
     checkSession(v.body.session, { email });
     const reused = await srv.api('POST', '/signin/otp/email/verify', { email, otp: code });
-    expectError(reused, '/signin/otp/email/verify', 'POST', [400, 401], ['invalid-otp']);
+    expectError(reused, '/signin/otp/email/verify', 'POST', 400, ['invalid-otp']);
   });
 
   test('five wrong codes burn the code', async () => {
@@ -150,10 +150,10 @@ describe('email flows over SMTP', () => {
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
       const r = await srv.api('POST', '/signin/otp/email/verify', { email, otp: wrong });
-      expectError(r, '/signin/otp/email/verify', 'POST', [400, 401], ['invalid-otp']);
+      expectError(r, '/signin/otp/email/verify', 'POST', 400, ['invalid-otp']);
     }
     const right = await srv.api('POST', '/signin/otp/email/verify', { email, otp: code });
-    expectError(right, '/signin/otp/email/verify', 'POST', [400, 401], ['invalid-otp']);
+    expectError(right, '/signin/otp/email/verify', 'POST', 400, ['invalid-otp']);
   });
 
   test('password reset: the mailed ticket sets the password and signs out every session', async () => {
@@ -171,7 +171,7 @@ describe('email flows over SMTP', () => {
     const changed = await srv.api('POST', '/user/password', { newPassword: 'a-brand-new-password', ticket });
     assert.equal(changed.status, 200, changed.text);
     const reused = await srv.api('POST', '/user/password', { newPassword: 'yet-another-password', ticket });
-    assert.equal(reused.json.error, 'invalid-ticket');
+    expectError(reused, '/user/password', 'POST', 401, 'invalid-ticket');
     const old = await srv.api('POST', '/token', { refreshToken: s.refreshToken });
     assert.equal(old.status, 401, 'sessions ended by the reset');
     assert.equal((await srv.api('POST', '/signin/email-password', { email, password: PASSWORD })).status, 401);
@@ -225,7 +225,7 @@ describe('short code lifetime', () => {
     const link = linkIn(await box.waitFor(email));
     await new Promise((r) => setTimeout(r, 1500));
     const r = await srv.api('POST', '/signin/otp/email/verify', { email, otp: code });
-    expectError(r, '/signin/otp/email/verify', 'POST', [400, 401], ['invalid-otp']);
+    expectError(r, '/signin/otp/email/verify', 'POST', 400, ['invalid-otp']);
     assert.equal(location(await follow(srv, link)).searchParams.get('error'), 'invalid-ticket');
   });
 });

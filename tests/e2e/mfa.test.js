@@ -101,12 +101,12 @@ describe('TOTP second factor', () => {
     const { email, auth } = await enrol(srv);
     const code = auth.last(); // the enrolment code
     const { res } = await signInTotp(srv, await ticketFor(srv, email), code);
-    expectError(res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+    expectError(res, '/signin/mfa/totp', 'POST', 401, 'invalid-totp');
     const otp = await auth.fresh();
     const ok = await signInTotp(srv, await ticketFor(srv, email), otp);
     assert.equal(ok.res.status, 200, ok.res.text);
     const again = await signInTotp(srv, await ticketFor(srv, email), otp);
-    expectError(again.res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+    expectError(again.res, '/signin/mfa/totp', 'POST', 401, 'invalid-totp');
   });
 
   test('five wrong codes burn the ticket', async () => {
@@ -116,10 +116,10 @@ describe('TOTP second factor', () => {
     const wrong = right === '000000' ? '000001' : '000000';
     for (let i = 0; i < 5; i++) {
       const { res } = await signInTotp(srv, ticket, wrong);
-      expectError(res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+      expectError(res, '/signin/mfa/totp', 'POST', 401, 'invalid-totp');
     }
     const { res } = await signInTotp(srv, ticket, right);
-    expectError(res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-ticket');
+    expectError(res, '/signin/mfa/totp', 'POST', 401, 'invalid-ticket');
     // A new ticket with that (unspent) code still works.
     const ok = await signInTotp(srv, await ticketFor(srv, email), right);
     assert.equal(ok.res.status, 200, ok.res.text);
@@ -130,10 +130,10 @@ describe('TOTP second factor', () => {
     const ticket = await ticketFor(srv, email);
     await sleep(2500);
     const { res } = await signInTotp(srv, ticket, await auth.fresh());
-    expectError(res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-ticket');
+    expectError(res, '/signin/mfa/totp', 'POST', 401, 'invalid-ticket');
     for (const bad of ['mfaTotp:00000000-0000-4000-8000-000000000000', 'mfaTotp:']) {
       const r = await signInTotp(srv, bad, '123456');
-      expectError(r.res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-ticket');
+      expectError(r.res, '/signin/mfa/totp', 'POST', 401, 'invalid-ticket');
     }
   });
 
@@ -142,7 +142,7 @@ describe('TOTP second factor', () => {
     // An aal1 session needs a current code.
     // (Our extension: openapi/native.yaml describes it.)
     const refused = await srv.api('POST', '/v1/user/mfa/recovery-codes', {}, bearer(session.accessToken));
-    expectError(refused, '/user/mfa/recovery-codes', 'POST', 400, 'invalid-totp');
+    expectError(refused, '/user/mfa/recovery-codes', 'POST', 401, 'invalid-totp');
     const res = await srv.api('POST', '/v1/user/mfa/recovery-codes', { code: await auth.fresh() }, bearer(session.accessToken));
     assert.equal(res.status, 200, res.text);
     const { recoveryCodes } = expectResponse(res, 'POST', '/user/mfa/recovery-codes');
@@ -156,14 +156,14 @@ describe('TOTP second factor', () => {
     assert.equal(claims.aal, 'aal2');
     assert.deepEqual(claims.amr.map((a) => a.method ?? a), ['password', 'recovery']);
     const twice = await signInTotp(srv, await ticketFor(srv, email), recoveryCodes[0]);
-    expectError(twice.res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+    expectError(twice.res, '/signin/mfa/totp', 'POST', 401, 'invalid-totp');
 
     // The aal2 session may regenerate without a code; the old codes stop working.
     const again = await srv.api('POST', '/v1/user/mfa/recovery-codes', undefined, bearer(ok.body.session.accessToken));
     assert.equal(again.status, 200, again.text);
     expectResponse(again, 'POST', '/user/mfa/recovery-codes');
     const old = await signInTotp(srv, await ticketFor(srv, email), recoveryCodes[1]);
-    expectError(old.res, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+    expectError(old.res, '/signin/mfa/totp', 'POST', 401, 'invalid-totp');
     const fresh = await signInTotp(srv, await ticketFor(srv, email), again.json.recoveryCodes[1]);
     assert.equal(fresh.res.status, 200, fresh.res.text);
   });
@@ -205,5 +205,19 @@ describe('anonymous users', () => {
     expectError(gen, '/mfa/totp/generate', 'GET', 403, 'forbidden-anonymous');
     const change = await srv.api('POST', '/v1/user/mfa', { code: '123456', activeMfaType: 'totp' }, bearer(token));
     expectError(change, '/user/mfa', 'POST', 403, 'forbidden-anonymous');
+  });
+});
+
+describe('TOTP switched off in the settings', () => {
+  const srv = useServer({ GATEHOUSE_MFA_ENABLED: 'false' }, { name: 'mfa-off' });
+
+  test('enrolling answers 401 disabled-mfa-totp, as hasura-auth does for the code', async () => {
+    const up = await srv.api('POST', '/signup/email-password', { email: uniqueEmail('mfa-off'), password: PASSWORD });
+    assert.equal(up.status, 200, up.text);
+    const token = up.json.session.accessToken;
+    const gen = await srv.api('GET', '/mfa/totp/generate', undefined, bearer(token));
+    expectError(gen, '/mfa/totp/generate', 'GET', 401, 'disabled-mfa-totp');
+    const change = await srv.api('POST', '/user/mfa', { code: '123456', activeMfaType: 'totp' }, bearer(token));
+    expectError(change, '/user/mfa', 'POST', 401, 'disabled-mfa-totp');
   });
 });

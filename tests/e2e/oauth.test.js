@@ -71,7 +71,7 @@ describe('sign-in through each provider kind', () => {
 
   test('a discovery document naming another issuer is not trusted: no sign-in through it', async () => {
     const res = await srv.api('GET', `/signin/provider/liar?${query({ redirectTo: `${APP}/done` })}`);
-    expectError(res, '/signin/provider/{provider}', 'GET', 502, 'oauth-provider-error');
+    expectError(res, '/signin/provider/{provider}', 'GET', 400, 'oauth-provider-error');
   });
 
   for (const provider of ALL) {
@@ -231,7 +231,7 @@ describe('sign-in through each provider kind', () => {
 
   test('an OIDC provider whose discovery does not answer -> oauth-provider-error at the start; the others still work', async () => {
     const res = await srv.api('GET', `/signin/provider/dead?${query({ redirectTo: `${APP}/done` })}`);
-    const body = expectError(res, '/signin/provider/{provider}', 'GET', 502, 'oauth-provider-error');
+    const body = expectError(res, '/signin/provider/{provider}', 'GET', 400, 'oauth-provider-error');
     assert.ok(!body.message.includes('dead-secret'));
     await sessionFrom(srv, (await signInVia(srv, 'acme', idp.addUser())).final);
   });
@@ -361,9 +361,9 @@ function storedBytes(srv) {
 describe('sign-up disabled, Discord switched off', () => {
   const srv = useServer(oauthEnv({ GATEHOUSE_SIGNUP_DISABLED: 'true', GATEHOUSE_PROVIDER_DISCORD_ENABLED: 'false' }), { name: 'oauth-nosignup' });
 
-  test('a built-in provider that is not enabled -> 403 disabled-endpoint, no redirect', async () => {
+  test('a built-in provider that is not enabled -> 409 disabled-endpoint, no redirect', async () => {
     const res = await srv.api('GET', `/signin/provider/discord?${query({ redirectTo: `${APP}/done` })}`);
-    expectError(res, '/signin/provider/{provider}', 'GET', 403, 'disabled-endpoint');
+    expectError(res, '/signin/provider/{provider}', 'GET', 409, 'disabled-endpoint');
   });
 
   test('a new identity is not turned into a user', async () => {

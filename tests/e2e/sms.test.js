@@ -116,7 +116,7 @@ describe('sms sign-in through the Twilio provider', () => {
 
     // Single use.
     const again = await srv.api('POST', '/signin/passwordless/sms/otp', { phoneNumber: phone, otp: code });
-    expectError(again, '/signin/passwordless/sms/otp', 'POST', 401, 'invalid-otp');
+    expectError(again, '/signin/passwordless/sms/otp', 'POST', 400, 'invalid-otp');
   });
 
   test('@nhost/nhost-js: signInPasswordlessSms + verifySignInPasswordlessSms store a session', async () => {
@@ -151,10 +151,10 @@ describe('sms sign-in through the Twilio provider', () => {
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
       const res = await srv.api('POST', '/signin/passwordless/sms/otp', { phoneNumber: phone, otp: wrong });
-      expectError(res, '/signin/passwordless/sms/otp', 'POST', 401, 'invalid-otp');
+      expectError(res, '/signin/passwordless/sms/otp', 'POST', 400, 'invalid-otp');
     }
     const res = await srv.api('POST', '/signin/passwordless/sms/otp', { phoneNumber: phone, otp: code });
-    expectError(res, '/signin/passwordless/sms/otp', 'POST', 401, 'invalid-otp');
+    expectError(res, '/signin/passwordless/sms/otp', 'POST', 400, 'invalid-otp');
   });
 
   test('cooldown: a second code within 60 s is 429 with Retry-After and sends nothing', async () => {
@@ -168,10 +168,10 @@ describe('sms sign-in through the Twilio provider', () => {
 
   test('provider failure: cannot-send-sms, no user and no code stored', async () => {
     const res = await srv.api('POST', '/signin/passwordless/sms', { phoneNumber: FAILING });
-    expectError(res, '/signin/passwordless/sms', 'POST', 500, 'cannot-send-sms');
+    expectError(res, '/signin/passwordless/sms', 'POST', 400, 'cannot-send-sms');
     // Nothing half-done: no cooldown started, and the number has no user.
     const again = await srv.api('POST', '/signin/passwordless/sms', { phoneNumber: FAILING });
-    expectError(again, '/signin/passwordless/sms', 'POST', 500, 'cannot-send-sms');
+    expectError(again, '/signin/passwordless/sms', 'POST', 400, 'cannot-send-sms');
     const signin = await srv.api('POST', '/signin/phone-password', { phoneNumber: FAILING, password: PASSWORD });
     assert.equal(signin.status, 401);
   });
@@ -203,7 +203,7 @@ describe('sms sign-in through the Twilio provider', () => {
     const code = await codeFor(phone);
     await sleep(31_000);
     const res = await srv.api('POST', '/signin/passwordless/sms/otp', { phoneNumber: phone, otp: code });
-    expectError(res, '/signin/passwordless/sms/otp', 'POST', 401, 'invalid-otp');
+    expectError(res, '/signin/passwordless/sms/otp', 'POST', 400, 'invalid-otp');
   });
 
   test('phone + password: sign-up sends a code, unverified sign-in is refused, then works', async () => {
@@ -212,7 +212,7 @@ describe('sms sign-in through the Twilio provider', () => {
     assert.equal(up.status, 200, up.text);
     assert.equal(expectResponse(up, 'POST', '/signup/phone-password').session, undefined);
     const early = await srv.api('POST', '/signin/phone-password', { phoneNumber: phone, password: PASSWORD });
-    expectError(early, '/signin/phone-password', 'POST', [400, 401], 'unverified-user');
+    expectError(early, '/signin/phone-password', 'POST', 401, 'unverified-user');
     const code = await codeFor(phone);
     const confirmed = await srv.api('POST', '/signin/passwordless/sms/otp', { phoneNumber: phone, otp: code });
     assert.equal(confirmed.status, 200, confirmed.text);
@@ -241,7 +241,7 @@ describe('sms sign-in through the Twilio provider', () => {
     assert.equal(still.json.phoneNumber, phone);
     const code = await codeFor(next);
     const bad = await srv.api('POST', '/user/phone/change/verify', { newPhoneNumber: next, otp: code === '000000' ? '111111' : '000000' }, bearer(token));
-    expectError(bad, '/user/phone/change/verify', 'POST', 401, 'invalid-otp');
+    expectError(bad, '/user/phone/change/verify', 'POST', 400, 'invalid-otp');
     const done = await srv.api('POST', '/user/phone/change/verify', { newPhoneNumber: next, otp: code }, bearer(token));
     assert.equal(done.status, 200, done.text);
     assert.equal(expectResponse(done, 'POST', '/user/phone/change/verify').phoneNumber, next);
@@ -255,6 +255,6 @@ describe('sms sign-in disabled (default)', () => {
   const srv = useServer({}, { name: 'sms-off' });
   test('disabled-endpoint', async () => {
     const res = await srv.api('POST', '/signin/passwordless/sms', { phoneNumber: '+14155552671' });
-    expectError(res, '/signin/passwordless/sms', 'POST', 403, 'disabled-endpoint');
+    expectError(res, '/signin/passwordless/sms', 'POST', 409, 'disabled-endpoint');
   });
 });

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "api/nhost/errors.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
 #include "auth/mfa.h"
@@ -38,8 +39,5 @@ struct Deps {
 
 // Adds every native route under `prefix` (normally "/v1").
 void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& prefix = "/v1");
-
-// The native error body {status, error, message} with its HTTP status.
-http::Response ErrorResponse(const core::Error& error);
 
 }  // namespace gh::api::nhost

@@ -105,17 +105,4 @@ core::ClientInfo ClientOf(const http::Request& request) {
                           core::CleanText(request.Header("user-agent"), 512)};
 }
 
-http::Response ErrorResponse(const core::Error& error) {
-  int status = http::DefaultStatusFor(error.code);
-  // The native vocabulary has no code for a bad access token; a request carrying
-  // one is simply not authenticated (the message says why).
-  std::string_view code = error.code;
-  if (code == core::errc::kInvalidToken) code = core::errc::kUnauthenticated;
-  Json body = {{"status", status}, {"error", code}, {"message", error.message}};
-  http::Response r = http::Response::Json(status, Dump(body));
-  if (error.retry_after_seconds > 0)
-    r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
-  return r;
-}
-
 }  // namespace gh::api::nhost

@@ -17,7 +17,7 @@ core::Result<Response> Post(const Request& req) {
   out.headers = req.headers;
   out.basic_user = req.basic_user;
   out.basic_password = req.basic_password;
-  auto resp = net::MakeCurlHttpClient(req.timeout_seconds, kCannotSendSms)->Send(out);
+  auto resp = net::MakeCurlHttpClient(req.timeout_seconds, core::errc::kCannotSendSms)->Send(out);
   if (!resp) return resp.error();
   return Response{resp->status, std::move(resp->body)};
 }
@@ -29,7 +29,7 @@ std::string TrimSlash(std::string base) {
 
 core::Error Fail(std::string_view provider, const std::string& detail) {
   spdlog::warn("sms: {} could not send: {}", provider, detail.substr(0, 500));
-  return core::Error(kCannotSendSms, "The SMS provider could not send the message");
+  return core::Error(core::errc::kCannotSendSms, "The SMS provider could not send the message");
 }
 
 std::string ErrorsDetail(int status, const std::string& body, const char* message_field) {

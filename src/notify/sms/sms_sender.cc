@@ -9,11 +9,11 @@ std::string_view ChannelName(SmsChannel channel) {
 }
 
 core::Result<void> SmsSender::StartVerification(const std::string&, SmsChannel) {
-  return core::Error(kCannotSendSms, "This SMS provider does not generate codes");
+  return core::Error(core::errc::kCannotSendSms, "This SMS provider does not generate codes");
 }
 
 core::Result<bool> SmsSender::CheckVerification(const std::string&, const std::string&) {
-  return core::Error(kCannotSendSms, "This SMS provider does not check codes");
+  return core::Error(core::errc::kCannotSendSms, "This SMS provider does not check codes");
 }
 
 core::Result<std::unique_ptr<SmsSender>> MakeSmsSender(const SmsProviderSettings& s) {

@@ -14,6 +14,9 @@
 // Implementations are safe to call from many threads at once. Every call
 // blocks on the network (bounded by the configured timeout) and belongs on a
 // worker thread, never a socket thread.
+//
+// Every provider failure is Error{core::errc::kCannotSendSms}; the provider's
+// own message is logged, not returned (it may name accounts or settings).
 #pragma once
 
 #include <memory>
@@ -23,10 +26,6 @@
 #include "core/error.h"
 
 namespace gh::notify {
-
-// The error code every provider failure becomes; the provider's own message is
-// logged, not returned.
-inline constexpr std::string_view kCannotSendSms = "cannot-send-sms";
 
 enum class SmsChannel { kSms, kWhatsApp };
 std::string_view ChannelName(SmsChannel channel);  // "sms" / "whatsapp"

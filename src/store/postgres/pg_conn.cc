@@ -53,7 +53,7 @@ core::Error ToError(const PgError& e, const char* what) {
       return core::Error(core::errc::kEmailAlreadyInUse, "Email already in use");
     }
     if (e.constraint == "users_phone_number_key") {
-      return core::Error("phone-already-in-use", "Phone number already in use");
+      return core::Error(core::errc::kPhoneAlreadyInUse, "Phone number already in use");
     }
   }
   std::fprintf(stderr, "gatehouse store: %s failed: %s (sqlstate %s)\n", what, e.detail.c_str(),

@@ -26,7 +26,7 @@ core::Error ToError(const DbError& e, const char* what) {
       return core::Error(core::errc::kEmailAlreadyInUse, "Email already in use");
     }
     if (Contains(e.detail, "users.phone_number")) {
-      return core::Error("phone-already-in-use", "Phone number already in use");
+      return core::Error(core::errc::kPhoneAlreadyInUse, "Phone number already in use");
     }
   }
   std::fprintf(stderr, "gatehouse store: %s failed: %s (sqlite code %d)\n", what, e.detail.c_str(),

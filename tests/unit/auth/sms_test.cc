@@ -18,13 +18,13 @@ class RecordingSmsSender : public notify::SmsSender {
   std::string_view name() const override { return "recording"; }
   core::Result<void> Send(const std::string& to, const std::string& text,
                           notify::SmsChannel channel) override {
-    if (fail) return core::Error(notify::kCannotSendSms, "provider down");
+    if (fail) return core::Error(core::errc::kCannotSendSms, "provider down");
     sent.push_back({to, text, channel});
     return core::Ok();
   }
   bool GeneratesCodes() const override { return verify_mode; }
   core::Result<void> StartVerification(const std::string& to, notify::SmsChannel channel) override {
-    if (fail) return core::Error(notify::kCannotSendSms, "provider down");
+    if (fail) return core::Error(core::errc::kCannotSendSms, "provider down");
     sent.push_back({to, "(provider code)", channel});
     return core::Ok();
   }
@@ -180,7 +180,7 @@ TEST_F(SmsTest, ProviderFailureStoresNothing) {
   sender_.fail = true;
   auto r = Send(phone_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, notify::kCannotSendSms);
+  EXPECT_EQ(r.error().code, core::errc::kCannotSendSms);
   EXPECT_FALSE(store_->users().FindByPhone(phone_)->has_value());
   EXPECT_FALSE(store_->codes().FindLatest("sms-otp", phone_)->has_value());
   sender_.fail = false;

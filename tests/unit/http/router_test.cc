@@ -96,26 +96,5 @@ TEST_F(RouterTest, MethodsFor) {
   EXPECT_TRUE(router_.MethodsFor("/nope").empty());
 }
 
-TEST(DefaultStatusForTest, Table) {
-  EXPECT_EQ(DefaultStatusFor("invalid-request"), 400);
-  EXPECT_EQ(DefaultStatusFor("payload-too-large"), 413);
-  EXPECT_EQ(DefaultStatusFor("route-not-found"), 404);
-  EXPECT_EQ(DefaultStatusFor("method-not-allowed"), 405);
-  EXPECT_EQ(DefaultStatusFor("too-many-requests"), 429);
-  EXPECT_EQ(DefaultStatusFor("server-overloaded"), 429);
-  EXPECT_EQ(DefaultStatusFor("service-unavailable"), 503);
-  EXPECT_EQ(DefaultStatusFor("internal-server-error"), 500);
-  EXPECT_EQ(DefaultStatusFor("unauthenticated-user"), 401);
-  EXPECT_EQ(DefaultStatusFor("invalid-token"), 401);
-  EXPECT_EQ(DefaultStatusFor("invalid-refresh-token"), 401);
-  EXPECT_EQ(DefaultStatusFor("invalid-email-password"), 401);
-  EXPECT_EQ(DefaultStatusFor("email-already-in-use"), 409);
-  EXPECT_EQ(DefaultStatusFor("signup-disabled"), 403);
-  EXPECT_EQ(DefaultStatusFor("disabled-endpoint"), 403);
-  EXPECT_EQ(DefaultStatusFor("disabled-user"), 403);
-  EXPECT_EQ(DefaultStatusFor("forbidden-anonymous"), 403);
-  EXPECT_EQ(DefaultStatusFor("something-else"), 400);
-}
-
 }  // namespace
 }  // namespace gh::http

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -45,10 +46,30 @@ class Gate {
   std::atomic<bool> opened_{false};
 };
 
-// Runs a Server in a background thread; Stop() is bounded too.
+// A stand-in dialect for the server tests: {status, error, message} with a
+// status per server-raised code. The real tables live in the dialects
+// (api/nhost/errors.cc); the http layer itself maps no code to a status.
+inline Response TestDialectError(const Request&, const core::Error& e) {
+  static const std::pair<std::string_view, int> kStatuses[] = {
+      {core::errc::kNotFound, 404},        {core::errc::kMethodNotAllowed, 405},
+      {core::errc::kPayloadTooLarge, 413}, {core::errc::kHeadersTooLarge, 431},
+      {core::errc::kTooManyRequests, 429}, {core::errc::kOverloaded, 429},
+      {core::errc::kUnavailable, 503},     {core::errc::kInternal, 500},
+  };
+  int status = 400;
+  for (const auto& [code, s] : kStatuses) {
+    if (code == e.code) status = s;
+  }
+  nlohmann::json j = {{"status", status}, {"error", e.code}, {"message", e.message}};
+  return Response::Json(status, j.dump());
+}
+
+// Runs a Server in a background thread; Stop() is bounded too. Options without
+// a default error renderer get TestDialectError.
 class Harness {
  public:
   Harness(ServerOptions options, std::shared_ptr<Router> router) {
+    if (!options.errors.has_default()) options.errors.SetDefault(TestDialectError);
     options.host = "127.0.0.1";
     options.port = 0;
     options.access_log = false;

@@ -200,24 +200,6 @@ TEST(ServerTest, NotFoundAndMethodNotAllowedShapes) {
   EXPECT_EQ(na->Header("allow"), "GET");
 }
 
-TEST(ServerTest, RenderErrorHookShapesServerErrors) {
-  ServerOptions o;
-  o.render_error = [](const Request& req, const core::Error& e) {
-    nlohmann::json j = {{"code", DefaultStatusFor(e.code)},
-                        {"error_code", e.code},
-                        {"msg", e.message},
-                        {"path", req.path}};
-    return Response::Json(DefaultStatusFor(e.code), j.dump());
-  };
-  Harness h(o, HelloRouter());
-  Client c(h.port());
-  auto r = c.Roundtrip(BuildRequest("GET", "/auth/v1/nope"));
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 404);
-  EXPECT_EQ(Json(*r)["error_code"], "route-not-found");
-  EXPECT_EQ(Json(*r)["path"], "/auth/v1/nope");
-}
-
 TEST(ServerTest, CorsPreflightIsAnsweredWithoutDispatch) {
   auto router = std::make_shared<Router>();
   std::atomic<int> calls{0};
@@ -306,11 +288,23 @@ TEST(ServerTest, ListenReportsAddressInUse) {
   ServerOptions o;
   o.host = "127.0.0.1";
   o.port = first.port();
+  o.errors.SetDefault(testing::TestDialectError);
   Server second(o, HelloRouter());
   core::Result<void> r = second.Listen();
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("in use"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find(std::to_string(first.port())), std::string::npos);
+}
+
+TEST(ServerTest, ListenRefusesOptionsWithoutADefaultErrorRenderer) {
+  ServerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  Server server(o, HelloRouter());
+  core::Result<void> r = server.Listen();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no default error renderer"), std::string::npos)
+      << r.error().message;
 }
 
 TEST(ServerTest, SeveralIoThreadsServeConcurrentClients) {

@@ -86,22 +86,25 @@ TEST(TwilioSender, ProviderErrorsAreCannotSendSms) {
   auto bad_number = Make({"twilio", "AC123", "secret-token", "+15017122661", "", fake.url(), 5});
   auto r = bad_number->Send("+15005550001", "code", SmsChannel::kSms);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, kCannotSendSms);
+  EXPECT_EQ(r.error().code, core::errc::kCannotSendSms);
   auto bad_auth = Make({"twilio", "AC123", "wrong", "+15017122661", "", fake.url(), 5});
-  EXPECT_EQ(bad_auth->Send("+14155552671", "code", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(bad_auth->Send("+14155552671", "code", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
 }
 
 TEST(TwilioSender, UnreachableOrSlowProviderTimesOut) {
   // Port 1 on loopback: nothing listens, the connection is refused at once.
   auto refused = Make({"twilio", "AC123", "t", "+1", "", "http://127.0.0.1:1", 2});
-  EXPECT_EQ(refused->Send("+14155552671", "x", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(refused->Send("+14155552671", "x", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
   FakeHttpServer slow([](const FakeRequest&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     return FakeResponse{201, "{}"};
   });
   auto sender = Make({"twilio", "AC123", "t", "+1", "", slow.url(), 1});
   auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(sender->Send("+14155552671", "x", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(sender->Send("+14155552671", "x", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2400));
 }
 
@@ -146,7 +149,8 @@ TEST(TwilioVerifySender, StartsAndChecksVerifications) {
   ASSERT_TRUE(gone.ok());
   EXPECT_FALSE(*gone);
   auto bad = Make({"twilio-verify", "AC123", "nope", "VA42", "", fake.url(), 5});
-  EXPECT_EQ(bad->StartVerification("+14155552671", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(bad->StartVerification("+14155552671", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
 }
 
 // --- MessageBird
@@ -177,9 +181,10 @@ TEST(MessageBirdSender, SendsWithAccessKey) {
   EXPECT_EQ(f["originator"], "Gatehouse");
   EXPECT_EQ(f["body"], "hello");
   auto bad = Make({"messagebird", "", "wrong", "Gatehouse", "", fake.url(), 5});
-  EXPECT_EQ(bad->Send("+31612345678", "hello", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(bad->Send("+31612345678", "hello", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
   EXPECT_EQ(sender->Send("+31612345678", "hello", SmsChannel::kWhatsApp).error().code,
-            kCannotSendSms);
+            core::errc::kCannotSendSms);
 }
 
 // --- Vonage
@@ -205,7 +210,8 @@ TEST(VonageSender, SendsAndReadsPerMessageStatus) {
   ASSERT_TRUE(sender->Send("+447700900000", "hi", SmsChannel::kSms).ok());
   EXPECT_EQ(fake.requests().at(0).Form()["to"], "447700900000");
   auto bad = Make({"vonage", "abcd1234", "nope", "Gatehouse", "", fake.url(), 5});
-  EXPECT_EQ(bad->Send("+447700900000", "hi", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(bad->Send("+447700900000", "hi", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
 }
 
 // --- Textlocal
@@ -231,7 +237,8 @@ TEST(TextLocalSender, SendsAndReadsStatus) {
   EXPECT_EQ(f["sender"], "Gatehouse");
   EXPECT_EQ(f["message"], "hi there");
   auto bad = Make({"textlocal", "", "nope", "Gatehouse", "", fake.url(), 5});
-  EXPECT_EQ(bad->Send("+447123456789", "hi", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(bad->Send("+447123456789", "hi", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
 }
 
 // --- HTTP hook
@@ -252,7 +259,8 @@ TEST(HttpHookSender, PostsSignedJson) {
   EXPECT_NE(req.body.find("\"to\":\"+14155552671\""), std::string::npos);
   EXPECT_NE(req.body.find("\"channel\":\"whatsapp\""), std::string::npos);
   auto wrong = Make({"http-hook", "", "other-secret", "", "", fake.url() + "/hooks/sms", 5});
-  EXPECT_EQ(wrong->Send("+14155552671", "x", SmsChannel::kSms).error().code, kCannotSendSms);
+  EXPECT_EQ(wrong->Send("+14155552671", "x", SmsChannel::kSms).error().code,
+            core::errc::kCannotSendSms);
 }
 
 // --- factory
