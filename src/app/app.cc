@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/nhost/native_links.h"
 #include "api/nhost/nhost.h"
 #include "app/email.h"
 #include "app/housekeeping.h"
@@ -56,6 +57,8 @@ struct App::Parts {
   std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled
   std::unique_ptr<auth::OAuthFlow> oauth;
+  // The native dialect's URLs; its requests hand them to the flows.
+  std::unique_ptr<api::nhost::NativeLinks> native_links;
   std::unique_ptr<api::nhost::Deps> nhost;
   std::unique_ptr<EmailParts> email;
   std::unique_ptr<Housekeeper> housekeeper;
@@ -189,8 +192,10 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
     mfa_key = *stored;
   }
   p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, mfa_key);
-  p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
-      p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous, *p->mfa});
+  p->native_links = std::make_unique<api::nhost::NativeLinks>(p->config.public_url);
+  p->nhost = std::make_unique<api::nhost::Deps>(
+      api::nhost::Deps{p->config, *p->password, *p->sessions, *p->tokens, *p->accounts,
+                       *p->anonymous, *p->mfa, *p->native_links});
 
   auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password,
                           *p->anonymous);

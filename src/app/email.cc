@@ -61,22 +61,23 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   e->deps = std::make_unique<api::nhost::EmailDeps>(
       api::nhost::EmailDeps{*e->verification, *e->passwordless, *e->reset, *e->change, *e->links});
   auth::EmailVerificationFlow* verification = e->verification.get();
-  password.SetVerificationSender(
-      [verification](const core::User& user, const std::optional<std::string>& redirect_to) {
-        return verification->SendForNewUser(user, redirect_to);
-      });
-  anonymous.SetVerificationSender(
-      [verification](const core::User& user, const std::optional<std::string>& redirect_to) {
-        return verification->SendForNewUser(user, redirect_to);
-      });
+  auto send_verification = [verification](const core::User& user,
+                                          const std::optional<std::string>& redirect_to,
+                                          const auth::LinkStyle& links) {
+    return verification->SendForNewUser(user, redirect_to, links);
+  };
+  password.SetVerificationSender(send_verification);
+  anonymous.SetVerificationSender(send_verification);
   auth::PasswordlessEmailFlow* passwordless = e->passwordless.get();
-  anonymous.SetMagicLinkSender(
-      [passwordless](const core::User& user, const std::optional<std::string>& redirect_to) {
-        auth::PasswordlessEmailRequest req;
-        req.email = user.email.value_or("");
-        req.options.redirect_to = redirect_to;
-        return passwordless->SendMagicLink(req);
-      });
+  anonymous.SetMagicLinkSender([passwordless](const core::User& user,
+                                              const std::optional<std::string>& redirect_to,
+                                              const auth::LinkStyle& links) {
+    auth::PasswordlessEmailRequest req;
+    req.email = user.email.value_or("");
+    req.options.redirect_to = redirect_to;
+    req.links = &links;
+    return passwordless->SendMagicLink(req);
+  });
   return e;
 }
 

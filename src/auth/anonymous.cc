@@ -49,6 +49,9 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   if (passwordless && (!config_.email_passwordless_enabled || !send_magic_link_))
     return core::Error(core::errc::kDisabledEndpoint,
                        "Passwordless email sign-in is disabled on this server");
+  const bool needs_link =
+      passwordless || (config_.email_verification_required && send_verification_);
+  if (needs_link && req.links == nullptr) return NoLinkStyle();
   auto found = store_.users().FindById(req.user_id);
   if (!found) return found.error();
   if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
@@ -87,8 +90,6 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   // Until the address is proven the user stays anonymous in effect: the email
   // and password are recorded, the anonymous role stays, and the mailed link
   // completes the change (roles are then the sign-up defaults).
-  const bool needs_link =
-      passwordless || (config_.email_verification_required && send_verification_);
   if (needs_link) {
     user.is_anonymous = true;
     user.default_role = before.default_role;
@@ -98,8 +99,8 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   // The unique index settles a race with a sign-up of the same address.
   if (auto r = store_.users().Update(user); !r) return r;
   if (needs_link) {
-    auto sent = passwordless ? send_magic_link_(user, req.options.redirect_to)
-                             : send_verification_(user, req.options.redirect_to);
+    auto sent = passwordless ? send_magic_link_(user, req.options.redirect_to, *req.links)
+                             : send_verification_(user, req.options.redirect_to, *req.links);
     if (!sent) {
       (void)store_.users().Update(before);  // nothing half-done
       return sent.error();

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/links.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
@@ -34,6 +35,9 @@ struct DeanonymizeRequest {
   std::string email;
   std::optional<std::string> password;
   SignUpOptions options;
+  // How the mailed link is written (the requesting dialect's style); required
+  // when one is mailed.
+  const LinkStyle* links = nullptr;
 };
 
 class AnonymousFlow {
@@ -53,15 +57,16 @@ class AnonymousFlow {
   // followed; the roles are then the sign-up defaults.
   // Errors: user-not-anonymous, email-already-in-use (nothing changes),
   // invalid-request (email, method, missing password), password-too-short,
-  // disabled-endpoint (passwordless until email sign-in exists), and those of
-  // ApplySignUpOptions.
+  // disabled-endpoint (passwordless until email sign-in exists), those of
+  // ApplySignUpOptions, internal-server-error (a link is due and no `links`).
   core::Result<void> Deanonymize(const DeanonymizeRequest& request);
 
   // Mails a link for a deanonymizing user (the composition root wires
   // EmailVerificationFlow / PasswordlessEmailFlow here). Following the link
   // completes the change (see PromoteAnonymous).
-  using LinkSender = std::function<core::Result<void>(
-      const core::User& user, const std::optional<std::string>& redirect_to)>;
+  using LinkSender = std::function<core::Result<void>(const core::User& user,
+                                                      const std::optional<std::string>& redirect_to,
+                                                      const LinkStyle& links)>;
   void SetVerificationSender(LinkSender send) { send_verification_ = std::move(send); }
   void SetMagicLinkSender(LinkSender send) { send_magic_link_ = std::move(send); }
 

@@ -11,7 +11,8 @@ EmailChangeFlow::EmailChangeFlow(EmailKit& kit) : kit_(kit) {}
 
 core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
                                             const std::string& raw_email,
-                                            const std::optional<std::string>& redirect_to) {
+                                            const std::optional<std::string>& redirect_to,
+                                            const LinkStyle& links) {
   auto email = core::NormalizeEmail(raw_email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   auto redirect = kit_.RedirectTarget(redirect_to);
@@ -34,14 +35,12 @@ core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
   user.new_email = *email;
   user.updated_at = kit_.clock().NowMillis();
   if (auto r = users.Update(user); !r) return r.error();
-  auto ticket = kit_.IssueTicket(purpose::kEmailChange, "emailConfirmChange", user, *email);
-  core::Result<void> sent = ticket ? kit_.Send("email-confirm-change", *email, user,
-                                               {{"link", kit_.VerifyLink(*ticket,
-                                                                         ticket_type::kEmailChange,
-                                                                         *redirect)},
-                                                {"newEmail", *email},
-                                                {"redirectTo", *redirect}})
-                                   : core::Result<void>(ticket.error());
+  namespace ph = notify::placeholder;
+  auto link = kit_.IssueLink(LinkKind::kEmailChange, links, user, *email, *redirect);
+  core::Result<void> sent =
+      link ? kit_.Send("email-confirm-change", *email, user,
+                       {{ph::kLink, *link}, {ph::kNewEmail, *email}, {ph::kRedirectTo, *redirect}})
+           : core::Result<void>(link.error());
   if (!sent) {  // nothing half-done: no open ticket, the pending address as before
     kit_.Withdraw(purpose::kEmailChange, *email);
     user.new_email = previous;
@@ -70,7 +69,7 @@ core::Result<core::User> EmailChangeFlow::Complete(const core::OneTimeCode& code
     core::User as_before = user;
     as_before.email = old_email;
     if (auto r = kit_.Send("email-changed-notice", *old_email, as_before,
-                           {{"newEmail", *user.email}});
+                           {{notify::placeholder::kNewEmail, *user.email}});
         !r)
       spdlog::warn("email of user {} changed; the notice to the old address failed", user.id);
   }

@@ -19,11 +19,12 @@ class EmailChangeFlow {
  public:
   explicit EmailChangeFlow(EmailKit& kit);
 
-  // POST /user/email/change. Errors: invalid-request (email), invalid-token
-  // (user gone), forbidden-anonymous, email-already-in-use,
-  // redirectTo-not-allowed, too-many-requests, service-unavailable (nothing changed).
+  // Records `new_email` as pending and mails it a link in `links`' style.
+  // Errors: invalid-request (email), invalid-token (user gone),
+  // forbidden-anonymous, email-already-in-use, redirectTo-not-allowed,
+  // too-many-requests, service-unavailable (nothing changed).
   core::Result<void> Request(const std::string& user_id, const std::string& new_email,
-                             const std::optional<std::string>& redirect_to);
+                             const std::optional<std::string>& redirect_to, const LinkStyle& links);
   // The link was followed. Errors: invalid-ticket (superseded, user gone),
   // email-already-in-use (taken meanwhile).
   core::Result<core::User> Complete(const core::OneTimeCode& code);

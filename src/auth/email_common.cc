@@ -13,34 +13,29 @@ namespace {
 
 constexpr int64_t kHourMillis = 3600'000;
 
+// The prefixes are part of every ticket mailed so far: changing one would
+// break the links waiting in mailboxes.
+constexpr TicketKind kTicketKinds[] = {
+    {LinkKind::kEmailVerify, purpose::kEmailVerify, "verifyEmail"},
+    {LinkKind::kMagicLink, purpose::kMagicLink, "passwordlessEmail"},
+    {LinkKind::kPasswordReset, purpose::kPasswordReset, "passwordReset"},
+    {LinkKind::kEmailChange, purpose::kEmailChange, "emailConfirmChange"},
+};
+
 }  // namespace
 
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+const TicketKind& TicketKindOf(LinkKind kind) {
+  for (const TicketKind& k : kTicketKinds)
+    if (k.kind == kind) return k;
+  return kTicketKinds[0];  // unreachable: every LinkKind has a row
 }
 
-std::string AppendQuery(const std::string& url,
-                        const std::vector<std::pair<std::string, std::string>>& params) {
-  size_t hash = url.find('#');
-  std::string base = url.substr(0, hash);
-  std::string fragment = hash == std::string::npos ? "" : url.substr(hash);
-  char sep = base.find('?') == std::string::npos ? '?' : '&';
-  for (const auto& [k, v] : params) {
-    base += sep + UrlEncode(k) + "=" + UrlEncode(v);
-    sep = '&';
-  }
-  return base + fragment;
+const TicketKind* TicketKindOfTicket(std::string_view ticket) {
+  const size_t colon = ticket.find(':');
+  if (colon == std::string_view::npos) return nullptr;
+  for (const TicketKind& k : kTicketKinds)
+    if (k.prefix == ticket.substr(0, colon)) return &k;
+  return nullptr;
 }
 
 EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
@@ -89,17 +84,17 @@ std::string EmailKit::CodeHash(std::string_view recipient, std::string_view code
   return crypto::HexEncode(crypto::HmacSha256(code_key_, data));
 }
 
-core::Result<std::string> EmailKit::IssueTicket(std::string_view purpose, std::string_view prefix,
-                                                const core::User& user,
+core::Result<std::string> EmailKit::IssueTicket(LinkKind kind, const core::User& user,
                                                 const std::string& recipient,
                                                 const std::string& data_json) {
+  const TicketKind& k = TicketKindOf(kind);
   const core::UnixMillis now = clock_.NowMillis();
-  if (auto r = store_.codes().ConsumeAll(purpose, recipient, now); !r) return r.error();
-  std::string ticket = std::string(prefix) + ":" + crypto::RandomToken(32);
+  if (auto r = store_.codes().ConsumeAll(k.purpose, recipient, now); !r) return r.error();
+  std::string ticket = std::string(k.prefix) + ":" + crypto::RandomToken(32);
   core::OneTimeCode c;
   c.id = crypto::RandomUuid();
   c.user_id = user.id;
-  c.purpose = std::string(purpose);
+  c.purpose = std::string(k.purpose);
   c.recipient = recipient;
   c.code_hash = TicketHash(ticket);
   c.data_json = data_json;
@@ -107,6 +102,14 @@ core::Result<std::string> EmailKit::IssueTicket(std::string_view purpose, std::s
   c.expires_at = now + config_.email_code_ttl_seconds * 1000;
   if (auto r = store_.codes().Insert(c); !r) return r.error();
   return ticket;
+}
+
+core::Result<std::string> EmailKit::IssueLink(LinkKind kind, const LinkStyle& links,
+                                              const core::User& user, const std::string& recipient,
+                                              std::string_view redirect_to) {
+  auto ticket = IssueTicket(kind, user, recipient);
+  if (!ticket) return ticket.error();
+  return links.VerifyLink(kind, *ticket, redirect_to);
 }
 
 core::Result<std::string> EmailKit::IssueCode(std::string_view purpose, const core::User& user,
@@ -131,31 +134,23 @@ void EmailKit::Withdraw(std::string_view purpose, const std::string& recipient) 
     spdlog::warn("could not withdraw {} code after a failed send: {}", purpose, r.error().message);
 }
 
-std::string EmailKit::VerifyLink(std::string_view ticket, std::string_view type,
-                                 std::string_view redirect_to) const {
-  std::string base = config_.public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return AppendQuery(base + "/v1/verify", {{"ticket", std::string(ticket)},
-                                           {"type", std::string(type)},
-                                           {"redirectTo", std::string(redirect_to)}});
-}
-
 core::Result<std::string> EmailKit::RedirectTarget(
     const std::optional<std::string>& requested) const {
   if (!requested || requested->empty()) return config_.client_url;
   if (!IsRedirectAllowed(config_, *requested))
-    return core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed");
+    return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
   return *requested;
 }
 
 core::Result<EmailKit::AddressedMail> EmailKit::PrepareAddressedMail(
-    const std::string& raw_email, const std::optional<std::string>& redirect_to) {
+    const std::string& raw_email, const std::optional<std::string>& redirect_to,
+    const LinkStyle& links) {
   auto email = core::NormalizeEmail(raw_email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   auto redirect = RedirectTarget(redirect_to);
   if (!redirect) return redirect.error();
   if (auto r = Throttle(*email); !r) return r.error();
-  return AddressedMail{std::move(*email), std::move(*redirect)};
+  return AddressedMail{std::move(*email), std::move(*redirect), &links};
 }
 
 core::Result<void> EmailKit::MailAccountLater(AddressedMail mail, std::string_view what,
@@ -181,8 +176,9 @@ core::Result<void> EmailKit::MailAccountLater(AddressedMail mail, std::string_vi
 
 core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
                                   const core::User& user, notify::TemplateVars vars) {
-  vars.emplace("displayName", user.display_name.empty() ? to : user.display_name);
-  vars.emplace("email", user.email.value_or(to));
+  vars.emplace(notify::placeholder::kDisplayName,
+               user.display_name.empty() ? to : user.display_name);
+  vars.emplace(notify::placeholder::kEmail, user.email.value_or(to));
   notify::RenderedMail r = templates_.Render(kind, user.locale, vars);
   notify::MailMessage m{to, std::move(r.subject), std::move(r.text), std::move(r.html),
                         std::string(kind)};

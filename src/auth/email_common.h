@@ -1,6 +1,7 @@
 // auth::EmailKit: what every email flow shares. It issues single-use tickets and
-// codes (CSPRNG, stored only as hashes), builds the /verify links, renders and
-// sends mail through notify::Mailer, and throttles mail per address.
+// codes (CSPRNG, stored only as hashes), has the request's LinkStyle write the
+// links that spend them, renders and sends mail through notify::Mailer, and
+// throttles mail per address.
 //
 // Tickets ("<type>:<random>", 256 bits) are stored as SHA-256. Six-digit codes
 // are stored as HMAC-SHA-256 under a server key kept in the store, so a leaked
@@ -21,6 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/links.h"
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -32,7 +34,7 @@
 
 namespace gh::auth {
 
-// Code purposes (store) and the ticket types of the native spec (links).
+// Code purposes (the store's one_time_codes.purpose).
 namespace purpose {
 inline constexpr std::string_view kEmailVerify = "email-verify";
 inline constexpr std::string_view kMagicLink = "magic-link";
@@ -40,12 +42,18 @@ inline constexpr std::string_view kEmailOtp = "email-otp";
 inline constexpr std::string_view kPasswordReset = "password-reset";
 inline constexpr std::string_view kEmailChange = "email-change";
 }  // namespace purpose
-namespace ticket_type {
-inline constexpr std::string_view kEmailVerify = "emailVerify";
-inline constexpr std::string_view kMagicLink = "signinPasswordless";
-inline constexpr std::string_view kPasswordReset = "passwordReset";
-inline constexpr std::string_view kEmailChange = "emailConfirmChange";
-}  // namespace ticket_type
+
+// The mailed ticket of each LinkKind: the purpose its row is stored under and
+// the prefix that names its kind inside the ticket ("<prefix>:<random>"), so a
+// ticket alone says which flow spends it.
+struct TicketKind {
+  LinkKind kind;
+  std::string_view purpose;
+  std::string_view prefix;
+};
+const TicketKind& TicketKindOf(LinkKind kind);
+// The kind `ticket` names by its prefix; null when it names none.
+const TicketKind* TicketKindOfTicket(std::string_view ticket);
 
 class EmailKit {
  public:
@@ -59,11 +67,16 @@ class EmailKit {
   // set) inside the resend cooldown or beyond the hourly cap; nothing is counted then.
   core::Result<void> Throttle(const std::string& address);
 
-  // Issues a link ticket "<prefix>:<random>" for `user` sent to `recipient`,
-  // consuming any open ticket of the same purpose for that recipient first.
-  core::Result<std::string> IssueTicket(std::string_view purpose, std::string_view prefix,
-                                        const core::User& user, const std::string& recipient,
+  // Issues a ticket "<prefix>:<random>" of `kind` for `user` sent to
+  // `recipient`, consuming any open ticket of the same kind for that recipient
+  // first.
+  core::Result<std::string> IssueTicket(LinkKind kind, const core::User& user,
+                                        const std::string& recipient,
                                         const std::string& data_json = "{}");
+  // IssueTicket, and the link that spends the ticket written in `links`' style,
+  // leading on to `redirect_to`.
+  core::Result<std::string> IssueLink(LinkKind kind, const LinkStyle& links, const core::User& user,
+                                      const std::string& recipient, std::string_view redirect_to);
   // Issues a six-digit code the same way.
   core::Result<std::string> IssueCode(std::string_view purpose, const core::User& user,
                                       const std::string& recipient);
@@ -79,23 +92,23 @@ class EmailKit {
   // Burns every open code of `purpose` for `recipient` (undo after a failed send).
   void Withdraw(std::string_view purpose, const std::string& recipient);
 
-  // public_url + "/v1/verify?ticket=..&type=..&redirectTo=..".
-  std::string VerifyLink(std::string_view ticket, std::string_view type,
-                         std::string_view redirect_to) const;
   // `requested` if allowed, client_url when absent. Errors: redirectTo-not-allowed.
   core::Result<std::string> RedirectTarget(const std::optional<std::string>& requested) const;
 
   // The first steps of a mail asked for by address (resend verification, reset):
   // the address normalised, the redirect target, and one mail counted against
   // the address (Throttle). They read no account, so they cost the same for
-  // known and unknown addresses. Errors, in that order: invalid-request,
-  // redirectTo-not-allowed, too-many-requests.
+  // known and unknown addresses. `links` travels with the mail to whenever it
+  // is sent. Errors, in that order: invalid-request, redirectTo-not-allowed,
+  // too-many-requests.
   struct AddressedMail {
     std::string email;
     std::string redirect;
+    const LinkStyle* links = nullptr;  // never null once prepared
   };
   core::Result<AddressedMail> PrepareAddressedMail(const std::string& raw_email,
-                                                   const std::optional<std::string>& redirect_to);
+                                                   const std::optional<std::string>& redirect_to,
+                                                   const LinkStyle& links);
 
   // What to mail to the account of an AddressedMail; its error is logged.
   using AccountMail =
@@ -136,11 +149,5 @@ class EmailKit {
   std::mutex mu_;
   std::unordered_map<std::string, AddressWindow> sent_;
 };
-
-// Percent-encodes `s` for a URL query value.
-std::string UrlEncode(std::string_view s);
-// `url` with "name=value" query parameters appended (before any #fragment).
-std::string AppendQuery(const std::string& url,
-                        const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace gh::auth

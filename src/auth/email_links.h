@@ -1,7 +1,6 @@
-// auth::EmailLinkFlow: what GET/POST /verify does with a mailed ticket.
+// auth::EmailLinkFlow: what following a mailed link does with its ticket.
 //
-// The ticket's prefix names its kind (verifyEmail:, passwordlessEmail:,
-// passwordReset:, emailConfirmChange:); the ticket is looked up by its hash,
+// The ticket's prefix names its kind (TicketKindOfTicket); the ticket is looked up by its hash,
 // checked for expiry, consumed (exactly one caller wins) and handed to the flow
 // of its kind. Verification, magic-link and reset links start a session; an
 // email change does not.
@@ -20,8 +19,9 @@
 
 namespace gh::auth {
 
+// What a spent ticket did; the dialect renders it into the redirect to the app.
 struct LinkOutcome {
-  std::string type;  // the spec's ticket type: emailVerify, signinPasswordless, ...
+  LinkKind kind = LinkKind::kEmailVerify;
   std::optional<SessionGrant> session;
   std::optional<MfaChallenge> mfa;  // instead of a session: the second factor is due
 };

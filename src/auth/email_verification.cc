@@ -7,13 +7,14 @@ namespace gh::auth {
 EmailVerificationFlow::EmailVerificationFlow(EmailKit& kit, SessionService& sessions)
     : kit_(kit), sessions_(sessions) {}
 
-core::Result<void> EmailVerificationFlow::Mail(const core::User& user,
-                                               const std::string& redirect) {
+core::Result<void> EmailVerificationFlow::Mail(const core::User& user, const std::string& redirect,
+                                               const LinkStyle& links) {
   const std::string& to = *user.email;
-  auto ticket = kit_.IssueTicket(purpose::kEmailVerify, "verifyEmail", user, to);
-  if (!ticket) return ticket.error();
-  std::string link = kit_.VerifyLink(*ticket, ticket_type::kEmailVerify, redirect);
-  if (auto r = kit_.Send("email-verify", to, user, {{"link", link}, {"redirectTo", redirect}});
+  auto link = kit_.IssueLink(LinkKind::kEmailVerify, links, user, to, redirect);
+  if (!link) return link.error();
+  namespace ph = notify::placeholder;
+  if (auto r =
+          kit_.Send("email-verify", to, user, {{ph::kLink, *link}, {ph::kRedirectTo, redirect}});
       !r) {
     kit_.Withdraw(purpose::kEmailVerify, to);
     return r.error();
@@ -22,24 +23,25 @@ core::Result<void> EmailVerificationFlow::Mail(const core::User& user,
 }
 
 core::Result<void> EmailVerificationFlow::SendForNewUser(
-    const core::User& user, const std::optional<std::string>& redirect_to) {
+    const core::User& user, const std::optional<std::string>& redirect_to, const LinkStyle& links) {
   if (!user.email) return core::Ok();
   auto redirect = kit_.RedirectTarget(redirect_to);
   if (!redirect) return redirect.error();
   (void)kit_.Throttle(*user.email);  // counts toward the resend cooldown
-  return Mail(user, *redirect);
+  return Mail(user, *redirect, links);
 }
 
 core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
-                                                 const std::optional<std::string>& redirect_to) {
-  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
+                                                 const std::optional<std::string>& redirect_to,
+                                                 const LinkStyle& links) {
+  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to, links);
   if (!mail) return mail.error();
   // Unknown, verified or disabled: the same answer as a sent mail.
   return kit_.MailAccountLater(
       std::move(*mail), "email-verify",
       [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
         if (user.email_verified || user.disabled) return core::Ok();
-        return Mail(user, m.redirect);
+        return Mail(user, m.redirect, *m.links);
       });
 }
 

@@ -20,22 +20,26 @@ class EmailVerificationFlow {
  public:
   EmailVerificationFlow(EmailKit& kit, SessionService& sessions);
 
-  // Mails a verification link to a just-created user. Not throttled (sign-up
-  // creates the address once) but counted. Errors: redirectTo-not-allowed,
-  // service-unavailable (mail not sent; the ticket is withdrawn).
+  // Mails a verification link (written in `links`' style) to a just-created
+  // user. Not throttled (sign-up creates the address once) but counted.
+  // Errors: redirectTo-not-allowed, service-unavailable (mail not sent; the
+  // ticket is withdrawn).
   core::Result<void> SendForNewUser(const core::User& user,
-                                    const std::optional<std::string>& redirect_to);
-  // POST /user/email/send-verification-email. Errors: invalid-request (email),
+                                    const std::optional<std::string>& redirect_to,
+                                    const LinkStyle& links);
+  // Mails the link again, after answering (EmailKit::MailAccountLater), in the
+  // style of the request that asked. Errors: invalid-request (email),
   // redirectTo-not-allowed, too-many-requests, service-unavailable.
-  core::Result<void> Resend(const std::string& email,
-                            const std::optional<std::string>& redirect_to);
+  core::Result<void> Resend(const std::string& email, const std::optional<std::string>& redirect_to,
+                            const LinkStyle& links);
   // The link was followed: marks the address verified and starts a session.
   // Errors: invalid-ticket (user gone or address changed since), disabled-user.
   core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
                                        const core::ClientInfo& client);
 
  private:
-  core::Result<void> Mail(const core::User& user, const std::string& redirect);
+  core::Result<void> Mail(const core::User& user, const std::string& redirect,
+                          const LinkStyle& links);
 
   EmailKit& kit_;
   SessionService& sessions_;

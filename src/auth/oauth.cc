@@ -7,7 +7,6 @@
 
 #include <cctype>
 
-#include "auth/email_common.h"
 #include "auth/mfa.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -18,8 +17,17 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The request's sign-up options and flags, as kept in oauth_requests.options.
-std::string OptionsToJson(const SignUpOptions& o, bool grant) {
+// What a request keeps besides its columns, as oauth_requests.options: the
+// sign-up options, the grant flag, and the callback URL the provider was given
+// (the token exchange must send the same redirect_uri, and the start's
+// dialect, not the callback's, wrote it).
+struct StoredOptions {
+  SignUpOptions options;
+  bool grant = false;
+  std::string callback_url;  // empty in requests stored before it was kept
+};
+
+std::string OptionsToJson(const SignUpOptions& o, bool grant, const std::string& callback_url) {
   Json j = Json::object();
   if (o.display_name) j["displayName"] = *o.display_name;
   if (o.locale) j["locale"] = *o.locale;
@@ -28,14 +36,15 @@ std::string OptionsToJson(const SignUpOptions& o, bool grant) {
   // Kept as text so the metadata reaches the user byte for byte.
   if (o.metadata_json) j["metadata"] = *o.metadata_json;
   if (grant) j["grant"] = true;
+  j["callbackUrl"] = callback_url;
   return j.dump();
 }
 
-SignUpOptions OptionsFromJson(const std::string& text, bool* grant) {
-  SignUpOptions o;
-  *grant = false;
+StoredOptions OptionsFromJson(const std::string& text) {
+  StoredOptions stored;
+  SignUpOptions& o = stored.options;
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return o;
+  if (!j.is_object()) return stored;
   auto str = [&j](const char* key) -> std::optional<std::string> {
     auto it = j.find(key);
     if (it == j.end() || !it->is_string()) return std::nullopt;
@@ -51,8 +60,9 @@ SignUpOptions OptionsFromJson(const std::string& text, bool* grant) {
       if (r.is_string()) roles.push_back(r.get<std::string>());
     o.allowed_roles = std::move(roles);
   }
-  if (auto it = j.find("grant"); it != j.end() && it->is_boolean()) *grant = it->get<bool>();
-  return o;
+  if (auto it = j.find("grant"); it != j.end() && it->is_boolean()) stored.grant = it->get<bool>();
+  if (auto url = str("callbackUrl")) stored.callback_url = std::move(*url);
+  return stored;
 }
 
 // The key a request is stored under: the state's hash, mixed with the browser's
@@ -65,6 +75,14 @@ std::string RequestKey(std::string_view state, std::string_view binding) {
 core::Error InvalidState() {
   return core::Error(core::errc::kInvalidState,
                      "The sign-in request is unknown, expired or was already used; start again");
+}
+
+OAuthOutcome Failed(std::string redirect_to, core::Error error) {
+  OAuthOutcome out;
+  out.kind = OAuthOutcome::Kind::kError;
+  out.redirect_to = std::move(redirect_to);
+  out.error = std::move(error);
+  return out;
 }
 
 }  // namespace
@@ -101,19 +119,10 @@ core::Result<oauth::Provider*> OAuthFlow::Find(std::string_view name, bool need_
   return p;
 }
 
-std::string OAuthFlow::CallbackUrl(std::string_view provider) const {
-  std::string base = config_.public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/v1/signin/provider/" + std::string(provider) + "/callback";
-}
-
-std::string OAuthFlow::ErrorRedirect(const std::string& target, const core::Error& error) const {
-  return AppendQuery(target, {{"error", error.code}, {"errorDescription", error.message}});
-}
-
 core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   auto provider = Find(request.provider, false);
   if (!provider) return provider.error();
+  if (request.links == nullptr) return NoLinkStyle();
 
   // Everything the callback would refuse is refused now, while the app can
   // still show a JSON error instead of a dead end at the provider.
@@ -122,7 +131,7 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
           ? *request.options.redirect_to
           : config_.client_url;
   if (!IsRedirectAllowed(config_, redirect_to))
-    return core::Error(core::errc::kRedirectNotAllowed, "The value of redirectTo is not allowed");
+    return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
   core::User scratch = NewUser(config_, clock_.NowMillis());
   if (auto r = ApplySignUpOptions(config_, request.options, scratch); !r) return r.error();
 
@@ -145,7 +154,7 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   const std::string state = crypto::RandomToken(32);
   oauth::AuthorizeParams params;
   params.state = state;
-  params.redirect_uri = CallbackUrl((*provider)->name());
+  params.redirect_uri = request.links->OAuthCallbackUrl((*provider)->name());
   params.extra = request.extra;
   if ((*provider)->supports_pkce()) {
     stored.code_verifier = crypto::RandomToken(32);  // 43 characters, as RFC 7636 asks
@@ -162,30 +171,29 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   stored.state_hash = RequestKey(state, request.binding);
   stored.provider = (*provider)->name();
   stored.redirect_to = redirect_to;
-  stored.options_json = OptionsToJson(request.options, request.grant);
+  stored.options_json = OptionsToJson(request.options, request.grant, params.redirect_uri);
   stored.created_at = now;
   stored.expires_at = now + int64_t{config_.oauth_request_ttl_seconds} * 1000;
   if (auto r = store_.oauth().InsertRequest(stored); !r) return r.error();
   return std::move(*url);
 }
 
-std::string OAuthFlow::Callback(const OAuthCallback& callback) {
-  if (callback.state.empty()) return ErrorRedirect(config_.client_url, InvalidState());
+OAuthOutcome OAuthFlow::Callback(const OAuthCallback& callback) {
+  if (callback.state.empty()) return Failed(config_.client_url, InvalidState());
   auto taken =
       store_.oauth().TakeRequest(RequestKey(callback.state, callback.binding), clock_.NowMillis());
-  if (!taken) return ErrorRedirect(config_.client_url, taken.error());
-  if (!taken->has_value()) return ErrorRedirect(config_.client_url, InvalidState());
+  if (!taken) return Failed(config_.client_url, taken.error());
+  if (!taken->has_value()) return Failed(config_.client_url, InvalidState());
   const store::OAuthRequest& request = **taken;
   // A state minted for another provider: someone is splicing flows together.
-  if (request.provider != callback.provider)
-    return ErrorRedirect(config_.client_url, InvalidState());
+  if (request.provider != callback.provider) return Failed(config_.client_url, InvalidState());
   auto done = Finish(request, callback);
-  if (!done) return ErrorRedirect(request.redirect_to, done.error());
+  if (!done) return Failed(request.redirect_to, done.error());
   return std::move(*done);
 }
 
-core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
-                                            const OAuthCallback& callback) {
+core::Result<OAuthOutcome> OAuthFlow::Finish(const store::OAuthRequest& request,
+                                             const OAuthCallback& callback) {
   if (!callback.error.empty()) {
     return core::Error(core::errc::kOAuthProviderError,
                        callback.error_description.empty()
@@ -196,12 +204,17 @@ core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
   if (!provider) return provider.error();
   if (callback.code.empty() && callback.id_token.empty())
     return core::Error(core::errc::kInvalidRequest, "The provider sent neither code nor id_token");
+  StoredOptions stored = OptionsFromJson(request.options_json);
+  if (stored.callback_url.empty()) {
+    if (callback.links == nullptr) return NoLinkStyle();
+    stored.callback_url = callback.links->OAuthCallbackUrl(request.provider);
+  }
 
   oauth::CallbackParams params;
   params.code = callback.code;
   params.id_token = callback.id_token;
   params.user_json = callback.user_json;
-  params.redirect_uri = CallbackUrl(request.provider);
+  params.redirect_uri = stored.callback_url;
   params.code_verifier = request.code_verifier;
   params.nonce = request.nonce;
   oauth::TokenSet tokens;
@@ -217,17 +230,18 @@ core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
   if (profile->provider_user_id.empty())
     return core::Error(core::errc::kOAuthProfileFetchFailed, "The provider named no user id");
 
+  OAuthOutcome out;
+  out.redirect_to = request.redirect_to;
   if (request.connect_user_id) {
     if (auto r = Link(*request.connect_user_id, request.provider, *profile, tokens); !r)
       return r.error();
-    return request.redirect_to;
+    out.kind = OAuthOutcome::Kind::kLinked;
+    return out;
   }
 
-  bool grant = false;
-  SignUpOptions options = OptionsFromJson(request.options_json, &grant);
-  auto user = ResolveUser(request.provider, *profile, tokens, options, callback.client);
+  auto user = ResolveUser(request.provider, *profile, tokens, stored.options, callback.client);
   if (!user) return user.error();
-  if (grant && !MfaRequired(*user)) {
+  if (stored.grant && !MfaRequired(*user)) {
     const std::string code = crypto::RandomToken(32);
     const core::UnixMillis now = clock_.NowMillis();
     store::OAuthGrant g;
@@ -238,13 +252,20 @@ core::Result<std::string> OAuthFlow::Finish(const store::OAuthRequest& request,
     g.created_at = now;
     g.expires_at = now + int64_t{config_.oauth_grant_ttl_seconds} * 1000;
     if (auto r = store_.oauth().InsertGrant(g); !r) return r.error();
-    return AppendQuery(request.redirect_to, {{"grant", code}});
+    out.kind = OAuthOutcome::Kind::kGrant;
+    out.grant = code;
+    return out;
   }
   auto outcome = sessions_.StartOrChallenge(*user, callback.client, "oauth");
   if (!outcome) return outcome.error();
-  // Second factor due: the app finishes with POST /signin/mfa/totp {ticket, otp}.
-  if (outcome->mfa) return AppendQuery(request.redirect_to, {{"mfaTicket", outcome->mfa->ticket}});
-  return AppendQuery(request.redirect_to, {{"refreshToken", outcome->session->refresh_token}});
+  if (outcome->mfa) {
+    out.kind = OAuthOutcome::Kind::kMfa;
+    out.mfa = std::move(outcome->mfa);
+  } else {
+    out.kind = OAuthOutcome::Kind::kSession;
+    out.session = std::move(outcome->session);
+  }
+  return out;
 }
 
 core::Result<SignInOutcome> OAuthFlow::RedeemGrant(std::string_view code,

@@ -3,9 +3,10 @@
 // providers to a signed-in user, and unlinking them.
 //
 // The redirect dance: Start stores the request (keyed by the SHA-256 of a
-// random `state`, with the PKCE verifier, nonce, redirectTo and sign-up
-// options; single-use, expiring after oauth_request_ttl_seconds) and returns
-// the provider's URL. Callback takes that request back (a replayed, tampered or
+// random `state`, with the PKCE verifier, nonce, the app's redirect target,
+// the sign-up options and the callback URL the request's LinkStyle wrote;
+// single-use, expiring after oauth_request_ttl_seconds) and returns the
+// provider's URL. Callback takes that request back (a replayed, tampered or
 // expired state finds nothing), trades the code for tokens, reads the profile
 // and settles who the person is:
 //   - an identity already linked: that user;
@@ -13,10 +14,10 @@
 //     email, and oauth_link_verified_email on: linked to that account;
 //   - otherwise a new user (unless sign-up is disabled), whose name, avatar,
 //     locale and email come from the profile when the options gave none.
-// The browser then goes back to redirectTo with `refreshToken` (Nhost's way),
-// `mfaTicket` (a TOTP user), or `grant` (a one-time code for RedeemGrant, when
-// the app asked for it; keeps long-lived tokens out of URLs); failures with
-// `error` and `errorDescription`.
+// Callback returns an OAuthOutcome: a session, an MFA challenge (a TOTP user),
+// a grant (a one-time code for RedeemGrant, when the app asked for it; keeps
+// long-lived tokens out of URLs), a linked identity, or an error, with the app
+// URL the browser goes back to. The dialect writes that redirect.
 //
 // The provider's access and refresh tokens are kept on the identity, sealed
 // with crypto::SecretBox under the server's key (the MFA key material).
@@ -30,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/links.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "auth/user_options.h"
@@ -46,11 +48,14 @@ struct OAuthStart {
   std::string provider;
   SignUpOptions options;               // redirect_to included; checked up front
   std::optional<std::string> connect;  // a signed-in user's access token: link, don't sign in
-  bool grant = false;                  // answer with a one-time grant code, not refreshToken
+  bool grant = false;                  // answer with a one-time grant code, not a session
   // A secret the browser keeps (a cookie) and must show again at the callback;
   // empty = the state alone suffices.
   std::string binding;
   std::vector<std::pair<std::string, std::string>> extra;  // provider-specific query params
+  // Writes the callback URL the provider returns to (the requesting dialect's
+  // style); required. The request keeps the URL it wrote.
+  const LinkStyle* links = nullptr;
 };
 
 // What came back to the callback (query string or Apple's form POST).
@@ -64,6 +69,28 @@ struct OAuthCallback {
   std::string error_description;
   std::string binding;  // what the browser showed of OAuthStart::binding
   core::ClientInfo client;
+  // The receiving dialect's style: the callback URL for a request stored
+  // before requests kept their own (may be null otherwise).
+  const LinkStyle* links = nullptr;
+};
+
+// Where Callback sends the browser, for the dialect to write as a redirect.
+struct OAuthOutcome {
+  enum class Kind {
+    kSession,  // signed in: `session`
+    kMfa,      // a second factor is due first: `mfa`
+    kGrant,    // signed in, to be redeemed by the app: `grant` (RedeemGrant)
+    kLinked,   // a provider was linked to a signed-in user (connect): nothing to carry
+    kError,    // `error`
+  };
+  Kind kind = Kind::kError;
+  // The app URL the browser goes back to: the request's checked redirect
+  // target, or client_url when the request is unknown (no trusted target then).
+  std::string redirect_to;
+  std::optional<SessionGrant> session;
+  std::optional<MfaChallenge> mfa;
+  std::string grant;
+  std::optional<core::Error> error;
 };
 
 struct IdTokenSignIn {
@@ -87,18 +114,19 @@ class OAuthFlow {
   // The provider URL to send the browser to. Errors (nothing stored):
   // disabled-endpoint (no such enabled provider), redirectTo-not-allowed, those
   // of ApplySignUpOptions, invalid-token / forbidden-anonymous / user-not-found
-  // (a bad `connect` token), oauth-provider-error (URL cannot be built).
+  // (a bad `connect` token), oauth-provider-error (URL cannot be built),
+  // internal-server-error (no `links`).
   core::Result<std::string> Start(const OAuthStart& request);
 
-  // Always a URL to redirect the browser to: redirectTo with the outcome, or
-  // with `error` / `errorDescription`. An unknown, replayed, expired or
-  // tampered state goes to client_url with invalid-state (there is no trusted
-  // redirectTo then). Other error codes: oauth-provider-error (the provider
-  // said `error`), oauth-token-echange-failed, oauth-profile-fetch-failed,
-  // invalid-token, disabled-endpoint, disabled-user, signup-disabled,
-  // email-already-in-use (an account has the email but may not be linked),
-  // invalid-request (identity linked to another account).
-  std::string Callback(const OAuthCallback& callback);
+  // Always an outcome to redirect the browser with. An unknown, replayed,
+  // expired or tampered state is kError invalid-state towards client_url.
+  // Other error codes (towards the request's target): oauth-provider-error
+  // (the provider said `error`), oauth-token-echange-failed,
+  // oauth-profile-fetch-failed, invalid-token, disabled-endpoint,
+  // disabled-user, signup-disabled, email-already-in-use (an account has the
+  // email but may not be linked), invalid-request (identity linked to another
+  // account), internal-server-error (no callback URL known).
+  OAuthOutcome Callback(const OAuthCallback& callback);
 
   // Trades a grant code from Callback for a session (or an MFA ticket). Single
   // use, valid oauth_grant_ttl_seconds. Errors: invalid-ticket, disabled-user.
@@ -138,10 +166,8 @@ class OAuthFlow {
 
  private:
   core::Result<oauth::Provider*> Find(std::string_view name, bool need_id_token) const;
-  std::string CallbackUrl(std::string_view provider) const;
-  std::string ErrorRedirect(const std::string& target, const core::Error& error) const;
-  core::Result<std::string> Finish(const store::OAuthRequest& request,
-                                   const OAuthCallback& callback);
+  core::Result<OAuthOutcome> Finish(const store::OAuthRequest& request,
+                                    const OAuthCallback& callback);
   // Who `profile` is (oauth_identities.cc): the existing, linked or new user,
   // with the identity created or refreshed.
   // `attempt` > 0 when settling again after losing a race to a concurrent

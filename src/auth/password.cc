@@ -49,6 +49,9 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   if (auto r = CheckPasswordPolicy(req.password); !r) return r.error();
 
+  const bool mails_link = config_.email_verification_required && send_verification_;
+  if (mails_link && req.links == nullptr) return NoLinkStyle();
+
   core::User user = NewUser(config_, clock_.NowMillis());
   user.email = *email;
   if (auto r = ApplySignUpOptions(config_, req.options, user); !r) return r.error();
@@ -69,8 +72,8 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
   out.user = user;
   if (config_.email_verification_required && !user.email_verified) {
     // No session until the address is proven; nothing half-done if the mail fails.
-    if (send_verification_) {
-      if (auto r = send_verification_(user, req.options.redirect_to); !r) {
+    if (mails_link) {
+      if (auto r = send_verification_(user, req.options.redirect_to, *req.links); !r) {
         (void)store_.users().Delete(user.id);
         return r.error();
       }

@@ -15,6 +15,7 @@
 
 #include "auth/attempt_limiter.h"
 #include "auth/breached_passwords.h"
+#include "auth/links.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "config/config.h"
@@ -30,6 +31,9 @@ struct EmailPasswordSignUp {
   std::string password;
   SignUpOptions options;
   core::ClientInfo client;
+  // How the verification link is written (the requesting dialect's style);
+  // required when email_verification_required mails one.
+  const LinkStyle* links = nullptr;
 };
 
 struct PasswordSignIn {
@@ -45,8 +49,8 @@ class PasswordFlow {
 
   // Errors: invalid-request (email), password-too-short, invalid-request (password too long,
   // not UTF-8, or with NUL),
-  // signup-disabled, disabled-endpoint, email-already-in-use, and those of
-  // ApplySignUpOptions.
+  // signup-disabled, disabled-endpoint, email-already-in-use, those of
+  // ApplySignUpOptions, internal-server-error (a link is due and no `links`).
   core::Result<SignInOutcome> SignUp(const EmailPasswordSignUp& request);
   // Errors: invalid-email-password (unknown email or wrong password, same message),
   // disabled-user, disabled-endpoint, too-many-requests (the address's guess
@@ -73,7 +77,8 @@ class PasswordFlow {
   // is on (the composition root wires EmailVerificationFlow::SendForNewUser here).
   // When it fails the new user is deleted again and its error returned.
   using VerificationSender = std::function<core::Result<void>(
-      const core::User& user, const std::optional<std::string>& redirect_to)>;
+      const core::User& user, const std::optional<std::string>& redirect_to,
+      const LinkStyle& links)>;
   void SetVerificationSender(VerificationSender send) { send_verification_ = std::move(send); }
 
   // Counts password guesses per address ("password:<email>"), from any IP.

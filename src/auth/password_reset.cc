@@ -20,18 +20,19 @@ PasswordResetFlow::PasswordResetFlow(EmailKit& kit, SessionService& sessions,
     : kit_(kit), sessions_(sessions), hasher_(hasher), policy_(policy) {}
 
 core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
-                                                   const std::optional<std::string>& redirect_to) {
-  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to);
+                                                   const std::optional<std::string>& redirect_to,
+                                                   const LinkStyle& links) {
+  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to, links);
   if (!mail) return mail.error();
   return kit_.MailAccountLater(
       std::move(*mail), "password-reset",
       [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
         if (user.disabled) return core::Ok();
-        auto ticket = kit_.IssueTicket(purpose::kPasswordReset, "passwordReset", user, m.email);
-        if (!ticket) return ticket.error();
-        std::string link = kit_.VerifyLink(*ticket, ticket_type::kPasswordReset, m.redirect);
+        auto link = kit_.IssueLink(LinkKind::kPasswordReset, *m.links, user, m.email, m.redirect);
+        if (!link) return link.error();
+        namespace ph = notify::placeholder;
         if (auto s = kit_.Send("password-reset", m.email, user,
-                               {{"link", link}, {"redirectTo", m.redirect}});
+                               {{ph::kLink, *link}, {ph::kRedirectTo, m.redirect}});
             !s) {
           kit_.Withdraw(purpose::kPasswordReset, m.email);
           return s.error();

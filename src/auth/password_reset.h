@@ -2,9 +2,9 @@
 // and password changes by a signed-in user.
 //
 // RequestReset answers the same for known and unknown addresses. The ticket can
-// be spent two ways: POST /user/password {newPassword, ticket}, or by following
-// the mailed /verify link, which signs the user in so that the app can then
-// change the password as a signed-in user. With password_change_signs_out on
+// be spent two ways: with a new password (ResetWithTicket), or by following
+// the mailed link (EmailLinkFlow), which signs the user in so that the app can
+// then change the password as a signed-in user. With password_change_signs_out on
 // (the default) a reset ends every session of the user and a signed-in change
 // ends every session but the caller's.
 //
@@ -27,10 +27,12 @@ class PasswordResetFlow {
   PasswordResetFlow(EmailKit& kit, SessionService& sessions, const crypto::PasswordHasher& hasher,
                     const PasswordFlow& policy);
 
-  // POST /user/password/reset. Errors: invalid-request (email),
-  // redirectTo-not-allowed, too-many-requests, service-unavailable.
+  // Mails a reset link after answering (EmailKit::MailAccountLater), written in
+  // `links`' style. Errors: invalid-request (email), redirectTo-not-allowed,
+  // too-many-requests, service-unavailable.
   core::Result<void> RequestReset(const std::string& email,
-                                  const std::optional<std::string>& redirect_to);
+                                  const std::optional<std::string>& redirect_to,
+                                  const LinkStyle& links);
   // POST /user/password with a ticket. Errors: password policy, invalid-ticket,
   // disabled-user.
   core::Result<void> ResetWithTicket(const std::string& ticket, const std::string& new_password);

@@ -60,18 +60,19 @@ void PasswordlessEmailFlow::Undo(const Recipient& r, std::string_view purpose) {
 }
 
 core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailRequest& req) {
+  if (req.links == nullptr) return NoLinkStyle();
   auto r = Prepare(req, kit_.config().email_passwordless_enabled);
   if (!r) return r.error();
   if (!r->user) return core::Ok();
   const core::User& user = *r->user;
-  auto ticket = kit_.IssueTicket(purpose::kMagicLink, "passwordlessEmail", user, *user.email);
-  if (!ticket) {
+  auto link = kit_.IssueLink(LinkKind::kMagicLink, *req.links, user, *user.email, r->redirect);
+  if (!link) {
     Undo(*r, purpose::kMagicLink);
-    return ticket.error();
+    return link.error();
   }
-  std::string link = kit_.VerifyLink(*ticket, ticket_type::kMagicLink, r->redirect);
+  namespace ph = notify::placeholder;
   if (auto s = kit_.Send("signin-passwordless", *user.email, user,
-                         {{"link", link}, {"redirectTo", r->redirect}});
+                         {{ph::kLink, *link}, {ph::kRedirectTo, r->redirect}});
       !s) {
     Undo(*r, purpose::kMagicLink);
     return s.error();
@@ -89,7 +90,8 @@ core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailReques
     Undo(*r, purpose::kEmailOtp);
     return code.error();
   }
-  if (auto s = kit_.Send("signin-otp", *user.email, user, {{"code", *code}}); !s) {
+  if (auto s = kit_.Send("signin-otp", *user.email, user, {{notify::placeholder::kCode, *code}});
+      !s) {
     Undo(*r, purpose::kEmailOtp);
     return s.error();
   }

@@ -23,21 +23,23 @@ namespace gh::auth {
 
 struct PasswordlessEmailRequest {
   std::string email;
-  SignUpOptions options;  // used when the user is created; redirectTo for the link
+  SignUpOptions options;  // used when the user is created; redirect_to for the link
   core::ClientInfo client;
+  const LinkStyle* links = nullptr;  // the requesting dialect's; required by SendMagicLink
 };
 
 class PasswordlessEmailFlow {
  public:
   PasswordlessEmailFlow(EmailKit& kit, SessionService& sessions);
 
-  // POST /signin/passwordless/email. Errors: disabled-endpoint, invalid-request,
-  // those of ApplySignUpOptions (redirectTo-not-allowed, ...), too-many-requests,
-  // service-unavailable.
+  // Mails a sign-in link in the style of `request.links`. Errors:
+  // disabled-endpoint, invalid-request, those of ApplySignUpOptions
+  // (redirectTo-not-allowed, ...), too-many-requests, service-unavailable,
+  // internal-server-error (no `links`).
   core::Result<void> SendMagicLink(const PasswordlessEmailRequest& request);
-  // POST /signin/otp/email. Errors as SendMagicLink.
+  // Mails a six-digit code (no link: `links` may be null). Errors as SendMagicLink.
   core::Result<void> SendCode(const PasswordlessEmailRequest& request);
-  // POST /signin/otp/email/verify. Errors: disabled-endpoint, invalid-otp (no
+  // Signs in with a mailed code. Errors: disabled-endpoint, invalid-otp (no
   // open code, expired, wrong, burnt, or already used), disabled-user,
   // too-many-requests (the address's guess budget: see SetAttemptLimiter).
   core::Result<SignInOutcome> VerifyCode(const std::string& email, const std::string& otp,

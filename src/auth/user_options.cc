@@ -92,7 +92,7 @@ core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUp
   }
   if (options.metadata_json) user.metadata_json = *options.metadata_json;
   if (options.redirect_to && !IsRedirectAllowed(config, *options.redirect_to))
-    return core::Error(core::errc::kRedirectNotAllowed, "The value of redirectTo is not allowed");
+    return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
   return core::Ok();
 }
 

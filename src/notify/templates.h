@@ -32,6 +32,17 @@ struct RenderedMail {
 
 using TemplateVars = std::map<std::string, std::string>;
 
+// The placeholder names, as operators write them in their template files (so
+// they never change): what the flows fill in.
+namespace placeholder {
+inline constexpr char kLink[] = "link";
+inline constexpr char kCode[] = "code";
+inline constexpr char kDisplayName[] = "displayName";
+inline constexpr char kEmail[] = "email";
+inline constexpr char kNewEmail[] = "newEmail";
+inline constexpr char kRedirectTo[] = "redirectTo";
+}  // namespace placeholder
+
 class Templates {
  public:
   // `override_dir` empty = built-in templates only.

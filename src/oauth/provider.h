@@ -60,18 +60,18 @@ struct Profile {
   bool email_verified = false;       // only true when the provider says so
   std::string display_name;
   std::string avatar_url;
-  std::string locale;                // two letters when the provider says; else empty
-  std::string raw_json = "{}";       // the profile as received (kept on the identity)
+  std::string locale;           // two letters when the provider says; else empty
+  std::string raw_json = "{}";  // the profile as received (kept on the identity)
 };
 
 class Provider {
  public:
   virtual ~Provider() = default;
-  // The path segment (/v1/signin/provider/{name}).
+  // The provider's name: how configuration, routes and identities name it.
   virtual const std::string& name() const = 0;
   virtual bool supports_pkce() const = 0;
   // True when the provider issues ID tokens (Google, Apple, generic OIDC): the
-  // flow then sends a nonce, and /v1/signin/idtoken accepts this provider.
+  // flow then sends a nonce, and ID-token sign-in accepts this provider.
   virtual bool supports_id_token() const = 0;
   // True when the provider answers the callback with a form POST (Apple).
   virtual bool uses_form_post() const { return false; }
@@ -89,7 +89,7 @@ class Provider {
   // (an ID token that does not verify).
   virtual core::Result<Profile> FetchProfile(const TokenSet& tokens,
                                              const CallbackParams& params) = 0;
-  // Verifies an ID token a native app obtained itself (POST /v1/signin/idtoken):
+  // Verifies an ID token a native app obtained itself (ID-token sign-in):
   // signature against the provider's JWKS (cached, refetched on an unknown kid),
   // `iss`, `aud` (client_id or one of audiences), `exp`, and `nonce` when given
   // (Google and Apple put a SHA-256 of the app's raw nonce or the raw nonce; both

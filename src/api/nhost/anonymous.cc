@@ -41,7 +41,8 @@ core::Result<void> RunDeanonymize(const Deps& deps, const http::Request& request
   auto options = ParseSignUpOptions(*body);
   if (!options) return options.error();
   auth::DeanonymizeRequest req{claims->user_id,   claims->session_id,   std::move(*method),
-                               std::move(*email), std::move(*password), std::move(*options)};
+                               std::move(*email), std::move(*password), std::move(*options),
+                               &deps.links};
   return deps.anonymous.Deanonymize(req);
 }
 

@@ -5,7 +5,8 @@
 namespace gh::api::nhost {
 namespace {
 
-core::Result<auth::PasswordlessEmailRequest> ParseStart(const http::Request& request) {
+core::Result<auth::PasswordlessEmailRequest> ParseStart(const Deps& deps,
+                                                        const http::Request& request) {
   auto body = ParseJsonObject(request.body);
   if (!body) return body.error();
   if (auto r = OnlyMembers(*body, {"email", "options"}); !r) return r.error();
@@ -13,23 +14,24 @@ core::Result<auth::PasswordlessEmailRequest> ParseStart(const http::Request& req
   if (!email) return email.error();
   auto options = ParseSignUpOptions(*body);
   if (!options) return options.error();
-  return auth::PasswordlessEmailRequest{std::move(*email), std::move(*options), ClientOf(request)};
+  return auth::PasswordlessEmailRequest{std::move(*email), std::move(*options), ClientOf(request),
+                                        &deps.links};
 }
 
 }  // namespace
 
-http::Handler SignInPasswordlessEmail(const Deps&, const EmailDeps& email) {
-  return [&email](http::Request& request, http::Responder respond) {
-    auto req = ParseStart(request);
+http::Handler SignInPasswordlessEmail(const Deps& deps, const EmailDeps& email) {
+  return [&deps, &email](http::Request& request, http::Responder respond) {
+    auto req = ParseStart(deps, request);
     if (!req) return respond(ErrorResponse(req.error()));
     auto r = email.passwordless.SendMagicLink(*req);
     respond(r ? OkString() : ErrorResponse(r.error()));
   };
 }
 
-http::Handler SignInOtpEmail(const Deps&, const EmailDeps& email) {
-  return [&email](http::Request& request, http::Responder respond) {
-    auto req = ParseStart(request);
+http::Handler SignInOtpEmail(const Deps& deps, const EmailDeps& email) {
+  return [&deps, &email](http::Request& request, http::Responder respond) {
+    auto req = ParseStart(deps, request);
     if (!req) return respond(ErrorResponse(req.error()));
     auto r = email.passwordless.SendCode(*req);
     respond(r ? OkString() : ErrorResponse(r.error()));

@@ -10,6 +10,7 @@
 #include "api/nhost/errors.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/links.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
@@ -31,6 +32,9 @@ struct Deps {
   auth::AccountService& accounts;
   auth::AnonymousFlow& anonymous;
   auth::MfaFlow& mfa;
+  // How this dialect's links look (NativeLinks): every request that may mail a
+  // link or start an OAuth sign-in hands it to the flow.
+  const auth::LinkStyle& links;
   // Phone sign-in and phone change (sms.cc); null = those routes are not served.
   auth::SmsFlow* sms = nullptr;
   // Social / OIDC sign-in and linking (provider*.cc); null = not served.

@@ -7,6 +7,7 @@
 // query string of redirectTo (see auth/oauth.h), because the browser, not the
 // app's code, is on the line.
 #include "api/nhost/endpoints.h"
+#include "api/nhost/native_links.h"
 #include "api/nhost/render.h"
 #include "config/settings.h"
 
@@ -58,8 +59,9 @@ std::optional<std::string> Opt(const http::Request& request, std::string_view na
   return v;
 }
 
-core::Result<auth::OAuthStart> ParseStart(const http::Request& request) {
+core::Result<auth::OAuthStart> ParseStart(const Deps& deps, const http::Request& request) {
   auth::OAuthStart s;
+  s.links = &deps.links;
   s.provider = std::string(request.PathParam("provider"));
   auth::SignUpOptions& o = s.options;
   o.default_role = Opt(request, "defaultRole");
@@ -105,7 +107,7 @@ core::Error UnknownProvider(const core::Error& e, std::string_view provider) {
 }
 
 // The callback's parameters, from a query string or a form body alike.
-auth::OAuthCallback ParseCallback(const config::Config& config, const http::Request& request,
+auth::OAuthCallback ParseCallback(const Deps& deps, const http::Request& request,
                                   std::string_view text) {
   http::Request as_query;
   as_query.query = std::string(text);
@@ -117,8 +119,9 @@ auth::OAuthCallback ParseCallback(const config::Config& config, const http::Requ
   cb.user_json = as_query.QueryParam("user");
   cb.error = as_query.QueryParam("error");
   cb.error_description = as_query.QueryParam("error_description");
-  if (config.oauth_state_cookie) cb.binding = request.Cookie(kBindingCookie);
+  if (deps.config.oauth_state_cookie) cb.binding = request.Cookie(kBindingCookie);
   cb.client = ClientOf(request);
+  cb.links = &deps.links;
   return cb;
 }
 
@@ -126,7 +129,7 @@ auth::OAuthCallback ParseCallback(const config::Config& config, const http::Requ
 
 http::Handler SignInProvider(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    auto start = ParseStart(request);
+    auto start = ParseStart(deps, request);
     if (!start) return respond(ErrorResponse(start.error()));
     if (deps.config.oauth_state_cookie) {
       start->binding = request.Cookie(kBindingCookie);
@@ -146,8 +149,8 @@ http::Handler SignInProvider(const Deps& deps) {
 
 http::Handler SignInProviderCallbackGet(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    respond(
-        Redirect(deps.oauth->Callback(ParseCallback(deps.config, request, request.query)), 302));
+    auto outcome = deps.oauth->Callback(ParseCallback(deps, request, request.query));
+    respond(Redirect(OAuthRedirect(outcome), 302));
   };
 }
 
@@ -155,8 +158,8 @@ http::Handler SignInProviderCallbackPost(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     // Apple's form_post; a query string works too. 303: the browser follows with a GET.
     auth::OAuthCallback cb =
-        ParseCallback(deps.config, request, request.body.empty() ? request.query : request.body);
-    respond(Redirect(deps.oauth->Callback(cb), 303));
+        ParseCallback(deps, request, request.body.empty() ? request.query : request.body);
+    respond(Redirect(OAuthRedirect(deps.oauth->Callback(cb)), 303));
   };
 }
 

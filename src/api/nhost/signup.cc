@@ -16,7 +16,7 @@ core::Result<auth::SignInOutcome> Run(const Deps& deps, const http::Request& req
   auto options = ParseSignUpOptions(*body);
   if (!options) return options.error();
   auth::EmailPasswordSignUp req{std::move(*email), std::move(*password), std::move(*options),
-                                ClientOf(request)};
+                                ClientOf(request), &deps.links};
   return deps.password.SignUp(req);
 }
 

@@ -27,7 +27,7 @@ http::Handler ChangeEmail(const Deps& deps, const EmailDeps& email) {
       if (!address) return address.error();
       auto redirect = ParseRedirectOption(*body);
       if (!redirect) return redirect.error();
-      return email.change.Request(claims->user_id, *address, *redirect);
+      return email.change.Request(claims->user_id, *address, *redirect, deps.links);
     };
     auto r = run();
     respond(r ? OkString() : ErrorResponse(r.error()));
@@ -45,11 +45,11 @@ core::Result<AddressRequest> ParseAddressRequest(const http::Request& request) {
   return AddressRequest{std::move(*address), std::move(*redirect)};
 }
 
-http::Handler SendVerificationEmail(const Deps&, const EmailDeps& email) {
-  return [&email](http::Request& request, http::Responder respond) {
+http::Handler SendVerificationEmail(const Deps& deps, const EmailDeps& email) {
+  return [&deps, &email](http::Request& request, http::Responder respond) {
     auto req = ParseAddressRequest(request);
     if (!req) return respond(ErrorResponse(req.error()));
-    auto r = email.verification.Resend(req->email, req->redirect_to);
+    auto r = email.verification.Resend(req->email, req->redirect_to, deps.links);
     respond(r ? OkString() : ErrorResponse(r.error()));
   };
 }

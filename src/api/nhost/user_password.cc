@@ -6,11 +6,11 @@
 
 namespace gh::api::nhost {
 
-http::Handler ResetPassword(const Deps&, const EmailDeps& email) {
-  return [&email](http::Request& request, http::Responder respond) {
+http::Handler ResetPassword(const Deps& deps, const EmailDeps& email) {
+  return [&deps, &email](http::Request& request, http::Responder respond) {
     auto req = ParseAddressRequest(request);
     if (!req) return respond(ErrorResponse(req.error()));
-    auto r = email.reset.RequestReset(req->email, req->redirect_to);
+    auto r = email.reset.RequestReset(req->email, req->redirect_to, deps.links);
     respond(r ? OkString() : ErrorResponse(r.error()));
   };
 }

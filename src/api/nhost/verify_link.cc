@@ -11,6 +11,7 @@
 // redirects there with error and errorDescription. A redirectTo outside the
 // allowed list is refused with a JSON error, never followed.
 #include "api/nhost/email_routes.h"
+#include "api/nhost/native_links.h"
 #include "api/nhost/render.h"
 #include "auth/user_options.h"
 #include "notify/templates.h"
@@ -50,18 +51,7 @@ http::Response Finish(const Deps& deps, const EmailDeps& email, const http::Requ
   std::string target = p.redirect_to.empty() ? deps.config.client_url : p.redirect_to;
   if (!auth::IsRedirectAllowed(deps.config, target))
     return ErrorResponse(core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed"));
-  auto out = email.links.Redeem(p.ticket, ClientOf(request));
-  if (!out) {
-    return Redirect(auth::AppendQuery(target, {{"error", out.error().code},
-                                               {"errorDescription", out.error().message}}),
-                    status);
-  }
-  std::vector<std::pair<std::string, std::string>> params;
-  if (out->session) params.emplace_back("refreshToken", out->session->refresh_token);
-  // Second factor due: the app finishes with POST /signin/mfa/totp {ticket, otp}.
-  if (out->mfa) params.emplace_back("mfaTicket", out->mfa->ticket);
-  params.emplace_back("type", out->type);
-  return Redirect(auth::AppendQuery(target, params), status);
+  return Redirect(LinkRedirect(target, email.links.Redeem(p.ticket, ClientOf(request))), status);
 }
 
 http::Response ConfirmPage(const std::string& action, const LinkParams& p) {

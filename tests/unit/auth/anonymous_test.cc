@@ -27,6 +27,7 @@ class AnonymousTest : public FlowTest {
     d.sign_in_method = "email-password";
     d.email = std::move(email);
     d.password = "correct horse";
+    d.links = &style_;
     return d;
   }
 };

@@ -12,14 +12,15 @@ class DeanonymizeByEmailTest : public EmailFlowTest {
     EmailFlowTest::SetUp();
     config_.anonymous_signin_enabled = true;
     anonymous_->SetVerificationSender(
-        [this](const core::User& u, const std::optional<std::string>& r) {
-          return verification_->SendForNewUser(u, r);
+        [this](const core::User& u, const std::optional<std::string>& r, const LinkStyle& l) {
+          return verification_->SendForNewUser(u, r, l);
         });
     anonymous_->SetMagicLinkSender(
-        [this](const core::User& u, const std::optional<std::string>& r) {
+        [this](const core::User& u, const std::optional<std::string>& r, const LinkStyle& l) {
           PasswordlessEmailRequest req;
           req.email = *u.email;
           req.options.redirect_to = r;
+          req.links = &l;
           return passwordless_->SendMagicLink(req);
         });
   }
@@ -35,6 +36,7 @@ class DeanonymizeByEmailTest : public EmailFlowTest {
     d.sign_in_method = std::move(method);
     d.email = "later@example.com";
     if (d.sign_in_method == "email-password") d.password = "correct horse";
+    d.links = &style_;
     return d;
   }
 };

@@ -15,7 +15,7 @@ class EmailChangeTest : public EmailFlowTest {
 
 TEST_F(EmailChangeTest, ChangesOnlyWhenLinkFollowedAndTellsOldAddress) {
   SessionGrant s = SignUp("old@example.com");
-  ASSERT_TRUE(change_->Request(s.user.id, "New@Example.com", std::nullopt).ok());
+  ASSERT_TRUE(change_->Request(s.user.id, "New@Example.com", std::nullopt, style_).ok());
   EXPECT_EQ(LastMail().to, "new@example.com");
   EXPECT_EQ(LastMail().kind, "email-confirm-change");
   auto before = store_->users().FindById(s.user.id);
@@ -25,7 +25,7 @@ TEST_F(EmailChangeTest, ChangesOnlyWhenLinkFollowedAndTellsOldAddress) {
 
   auto link = links_->Redeem(LastTicket(), client_);
   ASSERT_TRUE(link.ok()) << link.error().message;
-  EXPECT_EQ(link->type, "emailConfirmChange");
+  EXPECT_EQ(link->kind, LinkKind::kEmailChange);
   EXPECT_FALSE(link->session);
   auto after = store_->users().FindById(s.user.id);
   EXPECT_EQ((*after)->email, "new@example.com");
@@ -39,10 +39,10 @@ TEST_F(EmailChangeTest, ChangesOnlyWhenLinkFollowedAndTellsOldAddress) {
 TEST_F(EmailChangeTest, TakenAddressAndMailFailure) {
   SessionGrant s = SignUp("one@example.com");
   SignUp("two@example.com");
-  EXPECT_EQ(change_->Request(s.user.id, "two@example.com", std::nullopt).error().code,
+  EXPECT_EQ(change_->Request(s.user.id, "two@example.com", std::nullopt, style_).error().code,
             core::errc::kEmailAlreadyInUse);
   mailer_.fail = true;
-  EXPECT_EQ(change_->Request(s.user.id, "three@example.com", std::nullopt).error().code,
+  EXPECT_EQ(change_->Request(s.user.id, "three@example.com", std::nullopt, style_).error().code,
             core::errc::kUnavailable);
   auto user = store_->users().FindById(s.user.id);
   EXPECT_FALSE((*user)->new_email);  // nothing half-done

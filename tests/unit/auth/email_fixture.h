@@ -10,9 +10,9 @@
 #include "auth/email_common.h"
 #include "auth/email_links.h"
 #include "auth/email_verification.h"
+#include "auth/flow_fixture.h"
 #include "auth/password_reset.h"
 #include "auth/passwordless_email.h"
-#include "auth/flow_fixture.h"
 #include "notify/mailer.h"
 #include "notify/templates.h"
 
@@ -47,11 +47,11 @@ class EmailFlowTest : public FlowTest {
     passwordless_ = std::make_unique<PasswordlessEmailFlow>(*kit_, *sessions_);
     reset_ = std::make_unique<PasswordResetFlow>(*kit_, *sessions_, hasher_, *password_);
     change_ = std::make_unique<EmailChangeFlow>(*kit_);
-    links_ = std::make_unique<EmailLinkFlow>(*kit_, *verification_, *passwordless_, *reset_,
-                                             *change_);
+    links_ =
+        std::make_unique<EmailLinkFlow>(*kit_, *verification_, *passwordless_, *reset_, *change_);
     password_->SetVerificationSender(
-        [this](const core::User& u, const std::optional<std::string>& r) {
-          return verification_->SendForNewUser(u, r);
+        [this](const core::User& u, const std::optional<std::string>& r, const LinkStyle& l) {
+          return verification_->SendForNewUser(u, r, l);
         });
   }
 
@@ -59,11 +59,11 @@ class EmailFlowTest : public FlowTest {
     EXPECT_FALSE(mailer_.sent.empty());
     return mailer_.sent.back();
   }
-  // The ticket=... value of the link in the last mail (percent-decoded ':').
+  // The token=... value of the link in the last mail (percent-decoded ':').
   std::string LastTicket() {
     std::smatch m;
     std::string text = LastMail().text;
-    EXPECT_TRUE(std::regex_search(text, m, std::regex("ticket=([A-Za-z]+)%3A([A-Za-z0-9_-]+)")))
+    EXPECT_TRUE(std::regex_search(text, m, std::regex("token=([A-Za-z]+)%3A([A-Za-z0-9_-]+)")))
         << text;
     return m.size() > 2 ? m[1].str() + ":" + m[2].str() : "";
   }

@@ -16,6 +16,7 @@
 #include "crypto/jwt.h"
 #include "crypto/password.h"
 #include "store/store.h"
+#include "test_links.h"
 
 namespace gh::auth {
 
@@ -37,12 +38,12 @@ class FlowTest : public ::testing::Test {
         std::make_unique<SessionService>(*store_, clock_, config_, *tokens_, std::string(32, 'd'));
     password_ = std::make_unique<PasswordFlow>(*store_, clock_, config_, hasher_, *sessions_);
     accounts_ = std::make_unique<AccountService>(*store_);
-    anonymous_ = std::make_unique<AnonymousFlow>(*store_, clock_, config_, hasher_, *sessions_,
-                                                 *password_);
+    anonymous_ =
+        std::make_unique<AnonymousFlow>(*store_, clock_, config_, hasher_, *sessions_, *password_);
   }
 
   SessionGrant SignUp(const std::string& email, const std::string& pw = "correct horse") {
-    auto out = password_->SignUp({email, pw, {}, client_});
+    auto out = password_->SignUp({email, pw, {}, client_, &style_});
     EXPECT_TRUE(out.ok()) << (out.ok() ? "" : out.error().message);
     return *out->session;
   }
@@ -52,6 +53,8 @@ class FlowTest : public ::testing::Test {
   // The cheapest Argon2id libsodium allows: tests check behaviour, not cost.
   crypto::PasswordHasher hasher_{crypto::PasswordHashParams{1, 8192}};
   core::ClientInfo client_{"127.0.0.1", "test-agent/1.0"};
+  // The style every request of these tests names, unless a test says otherwise.
+  AltLinks style_{"https://auth.example.com"};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<SessionService> sessions_;

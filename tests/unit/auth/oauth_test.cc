@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "auth/mfa.h"
+#include "crypto/hash.h"
 #include "flow_fixture.h"
 
 namespace gh::auth {
@@ -70,33 +71,22 @@ class FakeProvider final : public oauth::Provider {
   bool id_token_;
 };
 
-// The value of query parameter `name` in `url`, percent-decoded; "" if absent.
-std::string Param(const std::string& url, const std::string& name) {
-  size_t q = url.find('?');
-  if (q == std::string::npos) return "";
-  std::string rest = url.substr(q + 1);
-  size_t pos = 0;
-  while (pos <= rest.size()) {
-    size_t amp = rest.find('&', pos);
-    std::string pair = rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
-    size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      std::string raw = eq == std::string::npos ? "" : pair.substr(eq + 1), out;
-      for (size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '%' && i + 2 < raw.size()) {
-          out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
-          i += 2;
-        } else {
-          out += raw[i] == '+' ? ' ' : raw[i];
-        }
-      }
-      return out;
-    }
-    if (amp == std::string::npos) break;
-    pos = amp + 1;
-  }
-  return "";
+// What a callback outcome carries; "" when it does not.
+std::string ErrorOf(const OAuthOutcome& o) { return o.error ? o.error->code : ""; }
+std::string DescriptionOf(const OAuthOutcome& o) { return o.error ? o.error->message : ""; }
+std::string RefreshOf(const OAuthOutcome& o) { return o.session ? o.session->refresh_token : ""; }
+std::string MfaOf(const OAuthOutcome& o) { return o.mfa ? o.mfa->ticket : ""; }
+std::string GrantOf(const OAuthOutcome& o) { return o.grant; }
+
+}  // namespace
+
+// For failure messages (ADL finds it here, beside the type).
+std::ostream& operator<<(std::ostream& os, const OAuthOutcome& o) {
+  return os << "outcome " << static_cast<int>(o.kind) << " to " << o.redirect_to << " "
+            << ErrorOf(o) << " " << DescriptionOf(o);
 }
+
+namespace {
 
 bool StartsWith(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
@@ -124,14 +114,16 @@ class OAuthFlowTest : public FlowTest {
   // Starts a sign-in and returns the state the provider was given.
   std::string Begin(OAuthStart start = {}) {
     if (start.provider.empty()) start.provider = "github";
+    if (start.links == nullptr) start.links = &style_;
     auto url = flow_->Start(start);
     EXPECT_TRUE(url.ok()) << (url.ok() ? "" : url.error().message);
     FakeProvider* p = start.provider == "google" ? google_ : github_;
     return p->authorize.state;
   }
 
-  std::string Back(const std::string& state, const std::string& code = "good-code",
-                   const std::string& provider = "github") {
+  // The callback names no style: the request's own callback URL must serve.
+  OAuthOutcome Back(const std::string& state, const std::string& code = "good-code",
+                    const std::string& provider = "github") {
     OAuthCallback cb;
     cb.provider = provider;
     cb.state = state;
@@ -154,6 +146,7 @@ class OAuthFlowTest : public FlowTest {
 
 TEST_F(OAuthFlowTest, StartRefusesUnknownProviderBadRedirectAndBadOptions) {
   OAuthStart s;
+  s.links = &style_;
   s.provider = "myspace";
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kDisabledEndpoint);
 
@@ -173,6 +166,7 @@ TEST_F(OAuthFlowTest, StartRefusesUnknownProviderBadRedirectAndBadOptions) {
 
 TEST_F(OAuthFlowTest, StartSendsStatePkceNonceAndOurCallback) {
   OAuthStart s;
+  s.links = &style_;
   s.provider = "google";
   s.extra = {{"prompt", "consent"}};
   auto url = flow_->Start(s);
@@ -180,7 +174,7 @@ TEST_F(OAuthFlowTest, StartSendsStatePkceNonceAndOurCallback) {
   EXPECT_TRUE(StartsWith(*url, "https://idp.test/authorize"));
   const auto& a = google_->authorize;
   EXPECT_GE(a.state.size(), 43u);
-  EXPECT_EQ(a.redirect_uri, "https://auth.test/v1/signin/provider/google/callback");
+  EXPECT_EQ(a.redirect_uri, "https://auth.example.com/alt/callback/google");  // the request's style
   EXPECT_EQ(a.code_challenge.size(), 43u);
   EXPECT_FALSE(a.nonce.empty());
   ASSERT_EQ(a.extra.size(), 1u);
@@ -198,11 +192,13 @@ TEST_F(OAuthFlowTest, StartSendsStatePkceNonceAndOurCallback) {
 
 TEST_F(OAuthFlowTest, NewUserFromProfileGetsSessionOnRedirect) {
   OAuthStart s;
+  s.links = &style_;
   s.options.redirect_to = "https://app.test/after";
   s.options.metadata_json = R"({"plan":"pro"})";
-  const std::string url = Back(Begin(s));
-  EXPECT_TRUE(StartsWith(url, "https://app.test/after?refreshToken=")) << url;
-  EXPECT_TRUE(LooksLikeRefreshToken(Param(url, "refreshToken")));
+  const OAuthOutcome url = Back(Begin(s));
+  EXPECT_EQ(url.kind, OAuthOutcome::Kind::kSession) << url;
+  EXPECT_EQ(url.redirect_to, "https://app.test/after");
+  EXPECT_TRUE(LooksLikeRefreshToken(RefreshOf(url)));
 
   core::User u = UserByEmail("ann@example.com");
   EXPECT_TRUE(u.email_verified);
@@ -223,6 +219,7 @@ TEST_F(OAuthFlowTest, OptionsWinOverProfileAndUnverifiedEmailStaysUnverified) {
   github_->profile.email_verified = false;
   github_->profile.locale = "de";  // not allowed here: the default stays
   OAuthStart s;
+  s.links = &style_;
   s.options.display_name = "Annie";
   Back(Begin(s));
   core::User u = UserByEmail("ann@example.com");
@@ -261,8 +258,8 @@ TEST_F(OAuthFlowTest, ExistingIdentitySignsInTheSameUser) {
   Back(Begin());
   const std::string id = UserByEmail("ann@example.com").id;
   github_->profile.email = "ann.new@example.com";  // the identity, not the email, decides
-  const std::string url = Back(Begin());
-  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
+  const OAuthOutcome url = Back(Begin());
+  EXPECT_FALSE(RefreshOf(url).empty()) << url;
   auto ids = store_->identities().ListForUser(id);
   ASSERT_TRUE(ids.ok() && ids->size() == 1);
   EXPECT_EQ((*ids)[0].email, "ann.new@example.com");
@@ -283,13 +280,13 @@ TEST_F(OAuthFlowTest, RacingFirstSignInsOfOneIdentityBecomeOneUser) {
       arrived++;
       while (arrived.load() < 2) std::this_thread::yield();
     };
-    std::string url_a, url_b;
+    OAuthOutcome url_a, url_b;
     std::thread other([&] { url_b = Back(b); });
     url_a = Back(a);
     other.join();
     github_->before_profile = nullptr;
-    const std::string token_a = Param(url_a, "refreshToken");
-    const std::string token_b = Param(url_b, "refreshToken");
+    const std::string token_a = RefreshOf(url_a);
+    const std::string token_b = RefreshOf(url_b);
     ASSERT_FALSE(token_a.empty()) << "round " << round << ": " << url_a;
     ASSERT_FALSE(token_b.empty()) << "round " << round << ": " << url_b;
     auto session_a = sessions_->Refresh(token_a);
@@ -302,23 +299,28 @@ TEST_F(OAuthFlowTest, RacingFirstSignInsOfOneIdentityBecomeOneUser) {
 
 TEST_F(OAuthFlowTest, ReplayedTamperedAndMissingStateGoToClientUrl) {
   OAuthStart s;
+  s.links = &style_;
   s.options.redirect_to = "https://app.test/x";
   const std::string state = Begin(s);
-  EXPECT_TRUE(StartsWith(Back(state), "https://app.test/x?refreshToken="));
-  const std::string replay = Back(state);
-  EXPECT_TRUE(StartsWith(replay, "https://app.test?error=invalid-state")) << replay;
-  EXPECT_FALSE(Param(replay, "errorDescription").empty());
+  const OAuthOutcome first = Back(state);
+  EXPECT_EQ(first.redirect_to, "https://app.test/x");
+  EXPECT_FALSE(RefreshOf(first).empty()) << first;
+  const OAuthOutcome replay = Back(state);
+  EXPECT_EQ(replay.redirect_to, "https://app.test") << replay;  // no trusted target
+  EXPECT_EQ(ErrorOf(replay), "invalid-state");
+  EXPECT_FALSE(DescriptionOf(replay).empty());
 
-  EXPECT_EQ(Param(Back(Begin() + "x"), "error"), "invalid-state");
-  EXPECT_EQ(Param(Back(""), "error"), "invalid-state");
+  EXPECT_EQ(ErrorOf(Back(Begin() + "x")), "invalid-state");
+  EXPECT_EQ(ErrorOf(Back("")), "invalid-state");
   // A state minted for GitHub presented at Google's callback is spent and refused.
   const std::string spliced = Begin();
-  EXPECT_EQ(Param(Back(spliced, "good-code", "google"), "error"), "invalid-state");
-  EXPECT_EQ(Param(Back(spliced), "error"), "invalid-state");
+  EXPECT_EQ(ErrorOf(Back(spliced, "good-code", "google")), "invalid-state");
+  EXPECT_EQ(ErrorOf(Back(spliced)), "invalid-state");
 }
 
 TEST_F(OAuthFlowTest, BoundStateWorksOnlyWithItsBrowsersBinding) {
   OAuthStart s;
+  s.links = &style_;
   s.binding = OAuthFlow::NewBinding();
   EXPECT_TRUE(OAuthFlow::LooksLikeBinding(s.binding));
   const std::string state = Begin(s);
@@ -332,11 +334,11 @@ TEST_F(OAuthFlowTest, BoundStateWorksOnlyWithItsBrowsersBinding) {
     return flow_->Callback(cb);
   };
   // Another browser (no cookie, or its own) cannot use the state, nor spend it.
-  EXPECT_EQ(Param(back(""), "error"), "invalid-state");
-  EXPECT_EQ(Param(back(OAuthFlow::NewBinding()), "error"), "invalid-state");
-  const std::string url = back(s.binding);
-  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
-  EXPECT_EQ(Param(back(s.binding), "error"), "invalid-state");  // and once only
+  EXPECT_EQ(ErrorOf(back("")), "invalid-state");
+  EXPECT_EQ(ErrorOf(back(OAuthFlow::NewBinding())), "invalid-state");
+  const OAuthOutcome url = back(s.binding);
+  EXPECT_FALSE(RefreshOf(url).empty()) << url;
+  EXPECT_EQ(ErrorOf(back(s.binding)), "invalid-state");  // and once only
   EXPECT_FALSE(OAuthFlow::LooksLikeBinding("short"));
   EXPECT_FALSE(OAuthFlow::LooksLikeBinding(std::string(43, '=')));
 }
@@ -344,14 +346,16 @@ TEST_F(OAuthFlowTest, BoundStateWorksOnlyWithItsBrowsersBinding) {
 TEST_F(OAuthFlowTest, ExpiredRequestIsInvalidState) {
   const std::string state = Begin();
   clock_.AdvanceSeconds(config_.oauth_request_ttl_seconds + 1);
-  EXPECT_EQ(Param(Back(state), "error"), "invalid-state");
+  EXPECT_EQ(ErrorOf(Back(state)), "invalid-state");
 }
 
 TEST_F(OAuthFlowTest, ExchangeFailureAndProviderErrorGoToRedirectTo) {
   OAuthStart s;
+  s.links = &style_;
   s.options.redirect_to = "https://app.test/cb";
-  std::string url = Back(Begin(s), "bad-code");
-  EXPECT_TRUE(StartsWith(url, "https://app.test/cb?error=oauth-token-echange-failed")) << url;
+  OAuthOutcome url = Back(Begin(s), "bad-code");
+  EXPECT_EQ(url.redirect_to, "https://app.test/cb") << url;
+  EXPECT_EQ(ErrorOf(url), "oauth-token-echange-failed");
 
   OAuthCallback cb;
   cb.provider = "github";
@@ -359,16 +363,16 @@ TEST_F(OAuthFlowTest, ExchangeFailureAndProviderErrorGoToRedirectTo) {
   cb.error = "access_denied";
   cb.error_description = "The user said no";
   url = flow_->Callback(cb);
-  EXPECT_EQ(Param(url, "error"), "oauth-provider-error");
-  EXPECT_EQ(Param(url, "errorDescription"), "The user said no");
+  EXPECT_EQ(ErrorOf(url), "oauth-provider-error");
+  EXPECT_EQ(DescriptionOf(url), "The user said no");
   EXPECT_EQ(store_->users().Count().value(), 0);
 }
 
 TEST_F(OAuthFlowTest, VerifiedEmailLinksToExistingAccount) {
   SignUp("ann@example.com");  // email unverified (verification off in the fixture)
   const core::User before = UserByEmail("ann@example.com");
-  const std::string url = Back(Begin());
-  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
+  const OAuthOutcome url = Back(Begin());
+  EXPECT_FALSE(RefreshOf(url).empty()) << url;
   EXPECT_EQ(store_->users().Count().value(), 1);
   core::User after = UserByEmail("ann@example.com");
   EXPECT_EQ(after.id, before.id);
@@ -382,8 +386,8 @@ TEST_F(OAuthFlowTest, VerifiedEmailLinksToExistingAccount) {
 TEST_F(OAuthFlowTest, WithVerificationRequiredAnUnprovenPasswordIsDropped) {
   SignUp("ann@example.com");  // unverified: the password was never usable
   config_.email_verification_required = true;
-  const std::string url = Back(Begin());
-  EXPECT_FALSE(Param(url, "refreshToken").empty()) << url;
+  const OAuthOutcome url = Back(Begin());
+  EXPECT_FALSE(RefreshOf(url).empty()) << url;
   core::User after = UserByEmail("ann@example.com");
   EXPECT_TRUE(after.email_verified);
   EXPECT_FALSE(after.password_hash.has_value());
@@ -401,23 +405,23 @@ TEST_F(OAuthFlowTest, VerifiedAccountKeepsItsPasswordWhenLinked) {
 TEST_F(OAuthFlowTest, LinkingOffOrUnverifiedProviderEmailDoesNotLink) {
   SignUp("ann@example.com");
   config_.oauth_link_verified_email = false;
-  EXPECT_EQ(Param(Back(Begin()), "error"), "email-already-in-use");
+  EXPECT_EQ(ErrorOf(Back(Begin())), "email-already-in-use");
 
   config_.oauth_link_verified_email = true;
   github_->profile.email_verified = false;
-  EXPECT_EQ(Param(Back(Begin()), "error"), "email-already-in-use");
+  EXPECT_EQ(ErrorOf(Back(Begin())), "email-already-in-use");
   EXPECT_TRUE(flow_->ListIdentities(UserByEmail("ann@example.com").id)->empty());
 }
 
 TEST_F(OAuthFlowTest, SignupDisabledAndDisabledUser) {
   config_.signup_disabled = true;
-  EXPECT_EQ(Param(Back(Begin()), "error"), "signup-disabled");
+  EXPECT_EQ(ErrorOf(Back(Begin())), "signup-disabled");
   config_.signup_disabled = false;
   Back(Begin());
   core::User u = UserByEmail("ann@example.com");
   u.disabled = true;
   ASSERT_TRUE(store_->users().Update(u).ok());
-  EXPECT_EQ(Param(Back(Begin()), "error"), "disabled-user");
+  EXPECT_EQ(ErrorOf(Back(Begin())), "disabled-user");
 }
 
 TEST_F(OAuthFlowTest, TotpUserGetsMfaTicket) {
@@ -425,21 +429,23 @@ TEST_F(OAuthFlowTest, TotpUserGetsMfaTicket) {
   core::User u = UserByEmail("ann@example.com");
   u.active_mfa_type = "totp";
   ASSERT_TRUE(store_->users().Update(u).ok());
-  const std::string url = Back(Begin());
-  EXPECT_TRUE(Param(url, "refreshToken").empty());
-  EXPECT_TRUE(StartsWith(Param(url, "mfaTicket"), "mfaTotp:")) << url;
+  const OAuthOutcome url = Back(Begin());
+  EXPECT_TRUE(RefreshOf(url).empty());
+  EXPECT_TRUE(StartsWith(MfaOf(url), "mfaTotp:")) << url;
   // A grant request ends the same way: the second factor comes first.
   OAuthStart s;
+  s.links = &style_;
   s.grant = true;
-  EXPECT_FALSE(Param(Back(Begin(s)), "mfaTicket").empty());
+  EXPECT_FALSE(MfaOf(Back(Begin(s))).empty());
 }
 
 TEST_F(OAuthFlowTest, GrantIsSingleUseAndExpires) {
   OAuthStart s;
+  s.links = &style_;
   s.grant = true;
-  std::string url = Back(Begin(s));
-  EXPECT_TRUE(Param(url, "refreshToken").empty()) << url;
-  const std::string grant = Param(url, "grant");
+  OAuthOutcome url = Back(Begin(s));
+  EXPECT_TRUE(RefreshOf(url).empty()) << url;
+  const std::string grant = GrantOf(url);
   ASSERT_FALSE(grant.empty()) << url;
   auto out = flow_->RedeemGrant(grant, client_);
   ASSERT_TRUE(out.ok()) << out.error().message;
@@ -448,7 +454,7 @@ TEST_F(OAuthFlowTest, GrantIsSingleUseAndExpires) {
   EXPECT_EQ(flow_->RedeemGrant(grant, client_).error().code, core::errc::kInvalidTicket);
   EXPECT_EQ(flow_->RedeemGrant("", client_).error().code, core::errc::kInvalidTicket);
 
-  const std::string late = Param(Back(Begin(s)), "grant");
+  const std::string late = GrantOf(Back(Begin(s)));
   clock_.AdvanceSeconds(config_.oauth_grant_ttl_seconds);
   EXPECT_EQ(flow_->RedeemGrant(late, client_).error().code, core::errc::kInvalidTicket);
 }
@@ -456,11 +462,13 @@ TEST_F(OAuthFlowTest, GrantIsSingleUseAndExpires) {
 TEST_F(OAuthFlowTest, ConnectLinksToTheSignedInUser) {
   SessionGrant me = SignUp("me@example.com");
   OAuthStart s;
+  s.links = &style_;
   s.provider = "github";
   s.connect = me.access_token;
   s.options.redirect_to = "https://app.test/settings";
-  const std::string url = Back(Begin(s));
-  EXPECT_EQ(url, "https://app.test/settings");
+  const OAuthOutcome url = Back(Begin(s));
+  EXPECT_EQ(url.kind, OAuthOutcome::Kind::kLinked) << url;
+  EXPECT_EQ(url.redirect_to, "https://app.test/settings");
   auto ids = flow_->ListIdentities(me.user.id);
   ASSERT_EQ(ids->size(), 1u);
   EXPECT_EQ((*ids)[0].email, "ann@example.com");
@@ -469,7 +477,7 @@ TEST_F(OAuthFlowTest, ConnectLinksToTheSignedInUser) {
   // The same identity cannot be connected to a second account.
   SessionGrant other = SignUp("other@example.com");
   s.connect = other.access_token;
-  EXPECT_EQ(Param(Back(Begin(s)), "error"), "invalid-request");
+  EXPECT_EQ(ErrorOf(Back(Begin(s))), "invalid-request");
 
   s.connect = "not-a-token";
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidToken);
@@ -554,6 +562,78 @@ TEST_F(OAuthFlowTest, UnlinkWithPassword) {
   ASSERT_TRUE(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).ok());
   ASSERT_TRUE(flow_->Unlink(me.user.id, "google").ok());
   EXPECT_TRUE(flow_->ListIdentities(me.user.id)->empty());
+}
+
+// The redirect_uri is written by the style of the request that started the
+// sign-in and kept with it: the provider gets the same one at the exchange,
+// whichever style the callback's request names, and two sign-ins in two
+// styles at once each keep their own.
+TEST_F(OAuthFlowTest, CallbackUrlFollowsTheStyleThatStartedTheSignIn) {
+  AltLinks other("https://other.example.net");
+  OAuthStart theirs;
+  theirs.provider = "google";
+  theirs.links = &other;
+  const std::string state = Begin(theirs);
+  EXPECT_EQ(google_->authorize.redirect_uri, "https://other.example.net/alt/callback/google");
+  OAuthCallback cb;
+  cb.provider = "google";
+  cb.state = state;
+  cb.code = "good-code";
+  cb.client = client_;
+  cb.links = &style_;
+  const OAuthOutcome out = flow_->Callback(cb);
+  EXPECT_EQ(out.kind, OAuthOutcome::Kind::kSession) << out;
+  EXPECT_EQ(google_->exchanged.redirect_uri, "https://other.example.net/alt/callback/google");
+
+  const std::string a = Begin(theirs);
+  OAuthStart mine;
+  mine.provider = "google";
+  const std::string b = Begin(mine);
+  EXPECT_EQ(google_->authorize.redirect_uri, "https://auth.example.com/alt/callback/google");
+  EXPECT_FALSE(RefreshOf(Back(a, "good-code", "google")).empty());
+  EXPECT_EQ(google_->exchanged.redirect_uri, "https://other.example.net/alt/callback/google");
+  EXPECT_FALSE(RefreshOf(Back(b, "good-code", "google")).empty());
+  EXPECT_EQ(google_->exchanged.redirect_uri, "https://auth.example.com/alt/callback/google");
+
+  OAuthStart none;
+  none.provider = "github";
+  none.links = nullptr;
+  auto refused = flow_->Start(none);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, core::errc::kInternal);
+}
+
+// A request stored before requests kept their callback URL (a sign-in under
+// way across an upgrade) is finished with the URL of the callback's style.
+TEST_F(OAuthFlowTest, RequestWithoutStoredCallbackUrlUsesTheCallbacksStyle) {
+  AltLinks other("https://other.example.net");
+  auto store_old = [&](const std::string& state) {
+    store::OAuthRequest old;
+    old.state_hash = crypto::Sha256Hex(state);
+    old.provider = "github";
+    old.redirect_to = "https://app.test";
+    old.options_json = "{}";
+    old.created_at = clock_.NowMillis();
+    old.expires_at = old.created_at + 60'000;
+    ASSERT_TRUE(store_->oauth().InsertRequest(old).ok());
+  };
+  store_old("old-state");
+  OAuthCallback cb;
+  cb.provider = "github";
+  cb.state = "old-state";
+  cb.code = "good-code";
+  cb.client = client_;
+  cb.links = &other;
+  const OAuthOutcome out = flow_->Callback(cb);
+  EXPECT_EQ(out.kind, OAuthOutcome::Kind::kSession) << out;
+  EXPECT_EQ(github_->exchanged.redirect_uri, "https://other.example.net/alt/callback/github");
+
+  store_old("older-state");
+  cb.state = "older-state";
+  cb.links = nullptr;
+  const OAuthOutcome lost = flow_->Callback(cb);
+  EXPECT_EQ(ErrorOf(lost), core::errc::kInternal) << lost;
+  EXPECT_EQ(lost.redirect_to, "https://app.test");
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ class PasswordResetTest : public EmailFlowTest {
 
 TEST_F(PasswordResetTest, TicketSetsPasswordAndSignsOutEverywhere) {
   SessionGrant s = SignUp("r@example.com");
-  ASSERT_TRUE(reset_->RequestReset("R@example.com", std::nullopt).ok());
+  ASSERT_TRUE(reset_->RequestReset("R@example.com", std::nullopt, style_).ok());
   ASSERT_EQ(LastMail().kind, "password-reset");
   std::string ticket = LastTicket();
   EXPECT_EQ(ticket.rfind("passwordReset:", 0), 0u);
@@ -29,7 +29,7 @@ TEST_F(PasswordResetTest, TicketSetsPasswordAndSignsOutEverywhere) {
 }
 
 TEST_F(PasswordResetTest, UnknownAddressAnswersTheSame) {
-  EXPECT_TRUE(reset_->RequestReset("nobody@example.com", std::nullopt).ok());
+  EXPECT_TRUE(reset_->RequestReset("nobody@example.com", std::nullopt, style_).ok());
   EXPECT_TRUE(mailer_.sent.empty());
 }
 
@@ -49,12 +49,11 @@ TEST_F(PasswordResetTest, SignedInChangeKeepsOnlyTheCallersSession) {
 
 TEST_F(PasswordResetTest, LinkSignsIn) {
   SignUp("l@example.com");
-  ASSERT_TRUE(reset_->RequestReset("l@example.com", "https://app.example.com/reset").ok());
-  EXPECT_NE(LastMail().text.find("redirectTo=https%3A%2F%2Fapp.example.com%2Freset"),
-            std::string::npos);
+  ASSERT_TRUE(reset_->RequestReset("l@example.com", "https://app.example.com/reset", style_).ok());
+  EXPECT_NE(LastMail().text.find("&to=https%3A%2F%2Fapp.example.com%2Freset"), std::string::npos);
   auto link = links_->Redeem(LastTicket(), client_);
   ASSERT_TRUE(link.ok());
-  EXPECT_EQ(link->type, "passwordReset");
+  EXPECT_EQ(link->kind, LinkKind::kPasswordReset);
   EXPECT_TRUE(link->session);
 }
 
@@ -78,9 +77,9 @@ TEST_F(PasswordResetTest, KnownAndUnknownAddressesAnswerAlikeAndMailAfterwards) 
   HeldTasks held;
   kit_->SetDeferredQueue(&held);
   const size_t mails = mailer_.sent.size();
-  ASSERT_TRUE(reset_->RequestReset("known@example.com", std::nullopt).ok());
-  ASSERT_TRUE(reset_->RequestReset("nobody@example.com", std::nullopt).ok());
-  ASSERT_TRUE(verification_->Resend("nobody@example.com", std::nullopt).ok());
+  ASSERT_TRUE(reset_->RequestReset("known@example.com", std::nullopt, style_).ok());
+  ASSERT_TRUE(reset_->RequestReset("nobody@example.com", std::nullopt, style_).ok());
+  ASSERT_TRUE(verification_->Resend("nobody@example.com", std::nullopt, style_).ok());
   // Before the answer: no lookup's consequence, no ticket, no mail, for either.
   EXPECT_EQ(held.tasks.size(), 3u);
   EXPECT_EQ(mailer_.sent.size(), mails);
@@ -96,7 +95,7 @@ TEST_F(PasswordResetTest, KnownAndUnknownAddressesAnswerAlikeAndMailAfterwards) 
 TEST_F(PasswordResetTest, AMailFailureNoLongerShowsInTheAnswer) {
   SignUp("down@example.com");
   mailer_.fail = true;
-  EXPECT_TRUE(reset_->RequestReset("down@example.com", std::nullopt).ok());
+  EXPECT_TRUE(reset_->RequestReset("down@example.com", std::nullopt, style_).ok());
   auto open = store_->codes().FindLatest(purpose::kPasswordReset, "down@example.com");
   ASSERT_TRUE(open.ok());
   EXPECT_TRUE(!open->has_value() || (*open)->consumed_at.has_value());  // withdrawn

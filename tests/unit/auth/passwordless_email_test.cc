@@ -8,7 +8,7 @@ namespace {
 
 class PasswordlessEmailTest : public EmailFlowTest {
  protected:
-  PasswordlessEmailRequest Req(const std::string& email) { return {email, {}, client_}; }
+  PasswordlessEmailRequest Req(const std::string& email) { return {email, {}, client_, &style_}; }
 };
 
 TEST_F(PasswordlessEmailTest, MagicLinkCreatesUserAndSignsIn) {
@@ -17,7 +17,7 @@ TEST_F(PasswordlessEmailTest, MagicLinkCreatesUserAndSignsIn) {
   EXPECT_EQ(LastMail().kind, "signin-passwordless");
   auto link = links_->Redeem(LastTicket(), client_);
   ASSERT_TRUE(link.ok()) << link.error().message;
-  EXPECT_EQ(link->type, "signinPasswordless");
+  EXPECT_EQ(link->kind, LinkKind::kMagicLink);
   ASSERT_TRUE(link->session);
   EXPECT_EQ(link->session->user.email, "magic@example.com");
   EXPECT_TRUE(link->session->user.email_verified);
