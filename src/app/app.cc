@@ -172,16 +172,9 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);
-  // TOTP secrets are encrypted under mfa_encryption_key, or under a key
-  // generated once and kept in the store's secrets table (docs/configuration.md).
-  std::string mfa_key = p->config.mfa_encryption_key;
-  if (mfa_key.empty()) {
-    auto stored = p->store->GetOrInsertSecret("mfa-encryption-key",
-                                              crypto::HexEncode(crypto::RandomBytes(32)));
-    if (!stored) return stored.error();
-    mfa_key = *stored;
-  }
-  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, mfa_key);
+  auto mfa_key = MfaKeyMaterial(p->config, *p->store);
+  if (!mfa_key) return mfa_key.error();
+  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, *mfa_key);
   p->nhost = std::make_unique<api::nhost::Deps>(api::nhost::Deps{
       p->config, *p->password, *p->sessions, *p->tokens, *p->accounts, *p->anonymous, *p->mfa});
 
@@ -218,7 +211,7 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   }
   // Provider tokens are sealed under the same key material as TOTP secrets.
   p->oauth = std::make_unique<auth::OAuthFlow>(*p->store, p->clock, p->config, *p->tokens,
-                                               *p->sessions, p->catalogue.get(), mfa_key);
+                                               *p->sessions, p->catalogue.get(), *mfa_key);
   p->nhost->oauth = p->oauth.get();
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);

@@ -302,9 +302,11 @@ std::vector<Setting> BuildTable() {
   add("mfa_totp_issuer", {"AUTH_MFA_TOTP_ISSUER"}, Str(&Config::mfa_totp_issuer),
       "Issuer name in TOTP QR codes, shown by authenticator apps.");
   add("mfa_encryption_key", {}, Str(&Config::mfa_encryption_key),
-      "Key (32+ random characters) encrypting TOTP secrets and keying recovery-code hashes. "
-      "Empty = one is generated on first start and kept in the database's secrets table; set it "
-      "to keep the key out of the database. Changing it invalidates every enrolled TOTP secret.",
+      "Key (32+ random characters) encrypting TOTP secrets. Empty = one is generated on first "
+      "start and kept in the database's secrets table; set it to keep the key out of the "
+      "database. Changing it invalidates every enrolled TOTP secret (those users get "
+      "`no-totp-secret` and an error is logged); `users export` carries the secrets in clear, "
+      "so users move between stores with different keys.",
       true);
   add("mfa_max_failures", {}, Num(&Config::mfa_max_failures, 1, 1000),
       "Wrong second-factor codes per user within mfa_lockout_seconds before further attempts "

@@ -209,6 +209,9 @@ class Mfa {
                                        core::UnixMillis now) = 0;
   // How many unused recovery codes the user has.
   virtual Result<int> CountRecoveryCodes(std::string_view user_id) = 0;
+  // The hashes of the user's unused recovery codes, sorted (what `users export`
+  // carries over to another store).
+  virtual Result<std::vector<std::string>> ListRecoveryCodes(std::string_view user_id) = 0;
   // Counts a failed attempt in the user's current window (a window older than
   // `window_millis` starts afresh); returns the failures in the window so far.
   virtual Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
