@@ -162,7 +162,9 @@ std::vector<Setting> BuildTable() {
       OneOf(&Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
       "Log verbosity.");
   add("access_log", {}, Bool(&Config::access_log), "Write one line per request.");
-  add("access_log_json", {}, Bool(&Config::access_log_json), "Write the access log as JSON lines.");
+  add("access_log_json", {}, Bool(&Config::access_log_json),
+      "Write the access log as JSON lines: each line one object (`time`, `type`, `method`, "
+      "`path`, `status`, `bytes`, `duration_ms`, `ip`, `request_id`), with no log prefix.");
   // --- storage
   add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
       "`sqlite://<path>` (embedded default) or `postgres://...`.", true);
