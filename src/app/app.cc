@@ -20,6 +20,7 @@
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
+#include "config/settings.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
@@ -226,7 +227,14 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
-core::Result<void> App::Listen() { return parts_->server->Listen(); }
+core::Result<void> App::Listen() {
+  if (auto r = parts_->server->Listen(); !r) return r;
+  // Only now is a free port (port = 0) known; nothing has been served yet, so
+  // the flows reading the config see the final URL from their first request.
+  config::Config& c = parts_->config;
+  if (c.public_url_from_listen && c.port == 0) c.public_url = config::ListenUrl(c.host, port());
+  return core::Ok();
+}
 int App::port() const { return parts_->server->port(); }
 void App::Run() {
   parts_->housekeeper->Start();
@@ -257,11 +265,16 @@ std::string SocialLine(const std::vector<std::string>& providers) {
 std::string App::Banner() const {
   const config::Config& c = parts_->config;
   std::ostringstream out;
-  std::string db = c.database_url.substr(0, c.database_url.find("://"));
+  std::string base = c.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
   out << "gatehouse " << GATEHOUSE_VERSION << " listening on http://" << c.host << ":" << port()
       << "\n"
-      << "  native API    http://" << c.host << ":" << port() << "/v1\n"
-      << "  database      " << db << "\n"
+      << "  public URL    " << c.public_url
+      << (c.public_url_from_listen ? " (the listen address; set public_url behind a proxy)" : "")
+      << "\n"
+      << "  native API    " << base << "/v1\n"
+      << "  client URL    " << c.client_url << "\n"
+      << "  database      " << store::DescribeDatabase(c.database_url, c.database_schema) << "\n"
       << "  signing       " << parts_->tokens->key_ring()->algorithm() << " (kid "
       << parts_->tokens->key_ring()->active_kid() << ")\n"
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")

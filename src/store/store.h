@@ -280,4 +280,13 @@ class Store {
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8,
                                          std::string_view pg_schema = "auth");
 
+// True when OpenStore knows the URL's kind (sqlite://, sqlite::memory:, a .db
+// path, postgres://, postgresql://), so that `config check` and start-up refuse
+// e.g. mysql:// before anything is opened.
+bool IsSupportedDatabaseUrl(std::string_view database_url);
+
+// Where the data lives, for the start-up banner: "SQLite ./data/gatehouse.db" or
+// "PostgreSQL host:port/db, schema auth"; never the password.
+std::string DescribeDatabase(std::string_view database_url, std::string_view pg_schema);
+
 }  // namespace gh::store
