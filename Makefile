@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-# Both install missing Debian packages first (scripts/install-deps.sh).
+# Both install missing Debian packages first (scripts/install-deps.sh): `make run`
+# only what building and running need, `make test` also the test tools (PostgreSQL,
+# an SMTP sink, Chromium, Node).
 
 BUILD ?= build/release
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -7,10 +9,13 @@ JOBS ?= $(shell nproc)
 # Paths relative to the checkout, so ccache hits across clones (CI builds a fresh one).
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: deps build run test unit e2e bench fuzz format clean install package
+.PHONY: deps deps-test build run test unit e2e bench fuzz format clean install package
 
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh build
+
+deps-test:
+	@bash scripts/install-deps.sh test
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
@@ -21,10 +26,10 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/gatehouse serve
 
-unit: build
+unit: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-e2e: build
+e2e: deps-test build
 	bash tests/e2e/run.sh $(BUILD)/gatehouse
 
 test: unit e2e
@@ -41,7 +46,8 @@ package: build
 bench: build
 	bash bench/run.sh $(BUILD)
 
-fuzz: deps
+fuzz:
+	@bash scripts/install-deps.sh fuzz
 	cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DGATEHOUSE_FUZZ=ON
 	cmake --build build/fuzz -j $(JOBS)

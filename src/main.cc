@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "app/users_io.h"
 #include "config/settings.h"
+#include "store/store.h"
 
 namespace {
 
@@ -26,6 +27,14 @@ Config LoadOrExit(const std::string& toml_path) {
   auto config = gh::config::Load(gh::config::ProcessEnvironment(), toml_path);
   if (!config) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
+    std::exit(2);
+  }
+  // The store owns which URLs it opens; a config it cannot open is refused here,
+  // by every command, not at the first migration.
+  if (!gh::store::IsSupportedDatabaseUrl(config->database_url)) {
+    std::fprintf(stderr,
+                 "invalid configuration:\n  database_url: unsupported database (expected "
+                 "sqlite://FILE, a path ending in .db, postgres:// or postgresql://)\n");
     std::exit(2);
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
@@ -72,6 +81,9 @@ int Serve(const Config& config) {
   // With production = true these never get here: Load refused them.
   for (const std::string& unsafe : gh::config::UnsafeSettings(config))
     spdlog::warn("unsafe setting: {}", unsafe);
+  for (const std::string& unknown :
+       gh::config::UnknownEnvironment(gh::config::ProcessEnvironment()))
+    spdlog::warn("unknown variable: {}", unknown);
   auto app = gh::app::App::Create(config);
   if (!app) Fail(app.error());
   if (auto r = (*app)->Listen(); !r) Fail(r.error());
@@ -221,6 +233,9 @@ int main(int argc, char** argv) {
     // (With production = true, unsafe settings already failed LoadOrExit.)
     for (const std::string& unsafe : gh::config::UnsafeSettings(config))
       std::printf("warning: unsafe setting: %s\n", unsafe.c_str());
+    for (const std::string& unknown :
+         gh::config::UnknownEnvironment(gh::config::ProcessEnvironment()))
+      std::printf("warning: unknown variable: %s\n", unknown.c_str());
     std::printf("configuration is valid\n%s", gh::config::Describe(config).c_str());
     return 0;
   }

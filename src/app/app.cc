@@ -21,6 +21,7 @@
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
+#include "config/settings.h"
 #include "core/clock.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
@@ -182,16 +183,9 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->accounts = std::make_unique<auth::AccountService>(*p->store);
   p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
                                                        *p->sessions, *p->password);
-  // TOTP secrets are encrypted under mfa_encryption_key, or under a key
-  // generated once and kept in the store's secrets table (docs/configuration.md).
-  std::string mfa_key = p->config.mfa_encryption_key;
-  if (mfa_key.empty()) {
-    auto stored = p->store->GetOrInsertSecret("mfa-encryption-key",
-                                              crypto::HexEncode(crypto::RandomBytes(32)));
-    if (!stored) return stored.error();
-    mfa_key = *stored;
-  }
-  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, mfa_key);
+  auto mfa_key = MfaKeyMaterial(p->config, *p->store);
+  if (!mfa_key) return mfa_key.error();
+  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, *mfa_key);
   p->native_links = std::make_unique<api::nhost::NativeLinks>(p->config.public_url);
   p->nhost = std::make_unique<api::nhost::Deps>(
       api::nhost::Deps{p->config, *p->password, *p->sessions, *p->tokens, *p->accounts,
@@ -230,7 +224,7 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   }
   // Provider tokens are sealed under the same key material as TOTP secrets.
   p->oauth = std::make_unique<auth::OAuthFlow>(*p->store, p->clock, p->config, *p->tokens,
-                                               *p->sessions, p->catalogue.get(), mfa_key);
+                                               *p->sessions, p->catalogue.get(), *mfa_key);
   p->nhost->oauth = p->oauth.get();
 
   p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
@@ -245,7 +239,14 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
-core::Result<void> App::Listen() { return parts_->server->Listen(); }
+core::Result<void> App::Listen() {
+  if (auto r = parts_->server->Listen(); !r) return r;
+  // Only now is a free port (port = 0) known; nothing has been served yet, so
+  // the flows reading the config see the final URL from their first request.
+  config::Config& c = parts_->config;
+  if (c.public_url_from_listen && c.port == 0) c.public_url = config::ListenUrl(c.host, port());
+  return core::Ok();
+}
 int App::port() const { return parts_->server->port(); }
 void App::Run() {
   parts_->housekeeper->Start();
@@ -276,11 +277,16 @@ std::string SocialLine(const std::vector<std::string>& providers) {
 std::string App::Banner() const {
   const config::Config& c = parts_->config;
   std::ostringstream out;
-  std::string db = c.database_url.substr(0, c.database_url.find("://"));
+  std::string base = c.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
   out << "gatehouse " << GATEHOUSE_VERSION << " listening on http://" << c.host << ":" << port()
       << "\n"
-      << "  native API    http://" << c.host << ":" << port() << "/v1\n"
-      << "  database      " << db << "\n"
+      << "  public URL    " << c.public_url
+      << (c.public_url_from_listen ? " (the listen address; set public_url behind a proxy)" : "")
+      << "\n"
+      << "  native API    " << base << "/v1\n"
+      << "  client URL    " << c.client_url << "\n"
+      << "  database      " << store::DescribeDatabase(c.database_url, c.database_schema) << "\n"
       << "  signing       " << parts_->tokens->key_ring()->algorithm() << " (kid "
       << parts_->tokens->key_ring()->active_kid() << ")\n"
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")

@@ -1,6 +1,7 @@
 #include "app/keys.h"
 
 #include "crypto/hash.h"
+#include "crypto/random.h"
 
 namespace gh::app {
 
@@ -41,6 +42,11 @@ core::Result<std::shared_ptr<const crypto::KeyRing>> ReloadKeyRing(const config:
   auto keys = store.keys().List();
   if (!keys) return keys.error();
   return crypto::KeyRing::Create(*keys);
+}
+
+core::Result<std::string> MfaKeyMaterial(const config::Config& config, store::Store& store) {
+  if (!config.mfa_encryption_key.empty()) return config.mfa_encryption_key;
+  return store.GetOrInsertSecret("mfa-encryption-key", crypto::HexEncode(crypto::RandomBytes(32)));
 }
 
 }  // namespace gh::app

@@ -1,5 +1,6 @@
 // Loading the signing key ring from the store (creating the first key on a fresh
-// database) or from the configured HS256 secret.
+// database) or from the configured HS256 secret, and the key TOTP secrets are
+// sealed with.
 #pragma once
 
 #include <memory>
@@ -22,5 +23,10 @@ core::Result<std::shared_ptr<const crypto::KeyRing>> LoadKeyRing(const config::C
 // The key ring as stored now, without creating keys (for reloads while serving).
 core::Result<std::shared_ptr<const crypto::KeyRing>> ReloadKeyRing(const config::Config& config,
                                                                    store::Store& store);
+
+// The key material TOTP secrets are sealed under: mfa_encryption_key, or a key
+// generated once and kept in the store's secrets table ("mfa-encryption-key";
+// docs/configuration.md). Created on first use, so every caller agrees.
+core::Result<std::string> MfaKeyMaterial(const config::Config& config, store::Store& store);
 
 }  // namespace gh::app

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/text.h"
+#include "crypto/totp.h"
 
 namespace gh::app {
 namespace {
@@ -286,6 +287,21 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   u.metadata_json = f.ObjectText("metadata");
   u.active_mfa_type = f.NonEmptyStr("activeMfaType");
   u.totp_secret_encrypted = f.NonEmptyStr("totpSecretEncrypted");
+  if (auto secret = f.NonEmptyStr("totpSecret")) {
+    std::string key;
+    if (!crypto::Base32Decode(*secret, &key) || key.empty())
+      return Bad("totpSecret: not a base32 TOTP secret");
+    row.mfa.totp_key = std::move(key);
+    u.totp_secret_encrypted.reset();  // sealed under the source's key: the clear one wins
+  }
+  if (auto it = j.find("recoveryCodeHashes"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Bad("recoveryCodeHashes: expected an array of strings");
+    for (const Json& h : *it) {
+      if (!h.is_string() || h.get_ref<const std::string&>().empty())
+        return Bad("recoveryCodeHashes: expected an array of strings");
+      row.mfa.recovery_code_hashes.push_back(h.get<std::string>());
+    }
+  }
   if (auto it = j.find("identities"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return Bad("identities: expected an array");
     for (size_t i = 0; i < it->size(); ++i) {
@@ -348,7 +364,8 @@ core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& 
   return Bad("unrecognised row: neither a Gatehouse export nor a Supabase or Nhost auth.users row");
 }
 
-std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>& identities) {
+std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>& identities,
+                          const MfaSecrets& mfa) {
   OrderedJson ids = OrderedJson::array();
   for (const auto& i : identities) {
     ids.push_back(OrderedJson{
@@ -384,6 +401,8 @@ std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>
       {"totpSecretEncrypted", JsonOrNull(u.totp_secret_encrypted)},
       {"identities", std::move(ids)},
   };
+  if (mfa.totp_key) j["totpSecret"] = crypto::Base32Encode(*mfa.totp_key);
+  if (!mfa.recovery_code_hashes.empty()) j["recoveryCodeHashes"] = mfa.recovery_code_hashes;
   // Stored text is ours and valid UTF-8; replace rather than throw if it is not.
   return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }

@@ -3,8 +3,10 @@
 //
 // Three row shapes are read, recognised per line by their keys:
 //  - native: what export writes. camelCase, every field of core::User
-//    (passwordHash, roles, metadata, the encrypted TOTP secret, ...) and the
-//    user's identities. Times are RFC 3339 strings.
+//    (passwordHash, roles, metadata, ...), the user's identities and what the
+//    second factor needs: the TOTP secret in clear (base32 `totpSecret`; the
+//    target seals it under its own key) and the recovery codes' hashes. Times
+//    are RFC 3339 strings. A line with a TOTP secret is a secret itself.
 //  - Supabase: a row of auth.users as `row_to_json` gives it (encrypted_password,
 //    email_confirmed_at, phone, raw_user_meta_data, raw_app_meta_data, ...).
 //  - Nhost: a row of auth.users (password_hash, display_name, default_role,
@@ -32,10 +34,18 @@ enum class UserRowFormat { kNative, kSupabase, kNhost };
 // "native", "supabase" or "nhost".
 const char* UserRowFormatName(UserRowFormat format);
 
+// The second factor of one user as it moves between stores: not sealed, since
+// each store seals under its own key.
+struct MfaSecrets {
+  std::optional<std::string> totp_key;            // the raw key (base32 in the line)
+  std::vector<std::string> recovery_code_hashes;  // unused codes, as auth::RecoveryCodeHash
+};
+
 struct UserRow {
   UserRowFormat format = UserRowFormat::kNative;
   core::User user;
   std::vector<core::Identity> identities;
+  MfaSecrets mfa;
   // Set when the row is valid but must not be imported (a Supabase row with
   // deleted_at): why.
   std::optional<std::string> skip_reason;
@@ -52,9 +62,11 @@ struct UserRow {
 // bcrypt, metadata that is not an object.
 core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& config);
 
-// The native row of a user and its identities: one line of JSON, without the
-// trailing newline. ParseUserRow(FormatUserRow(u, ids)) gives back u and ids.
-std::string FormatUserRow(const core::User& user, const std::vector<core::Identity>& identities);
+// The native row of a user, its identities and its second factor: one line of
+// JSON, without the trailing newline. ParseUserRow(FormatUserRow(u, ids, mfa))
+// gives back u, ids and mfa.
+std::string FormatUserRow(const core::User& user, const std::vector<core::Identity>& identities,
+                          const MfaSecrets& mfa = {});
 
 // "2023-01-15T12:34:56.789Z", "2023-01-15 12:34:56.789123+00", "...+02:00",
 // "2023-01-15T12:34:56" (UTC) -> milliseconds since the epoch; nullopt when the

@@ -1,5 +1,6 @@
 #include "app/users_io.h"
 
+#include <algorithm>
 #include <chrono>
 #include <istream>
 #include <memory>
@@ -7,7 +8,10 @@
 #include <sstream>
 #include <string>
 
+#include "app/keys.h"
 #include "app/user_rows.h"
+#include "auth/mfa.h"
+#include "crypto/secretbox.h"
 
 namespace gh::app {
 namespace {
@@ -63,8 +67,21 @@ core::Result<std::unique_ptr<store::Store>> OpenMigrated(const config::Config& c
 // Creates one parsed user with its identities. Identities are separate store
 // calls; if one fails the user is removed again so that a retry of the line
 // starts clean.
-core::Result<void> CreateUser(store::Store& store, const UserRow& row) {
-  const core::User& u = row.user;
+core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
+                              const UserRow& original) {
+  UserRow row = original;
+  core::User& u = row.user;
+  if (row.mfa.totp_key) {
+    u.totp_secret_encrypted = box.Seal(*row.mfa.totp_key);
+  } else if (u.totp_secret_encrypted) {
+    // An older export's sealed secret works only where the same key is.
+    std::string ignored;
+    if (!box.Open(*u.totp_secret_encrypted, &ignored))
+      return core::Error(core::errc::kInvalidRequest,
+                         "totpSecretEncrypted: sealed under another store's key; export again "
+                         "with this version (it writes totpSecret), or set mfa_encryption_key "
+                         "to the source's key");
+  }
   auto existing = store.users().FindById(u.id);
   if (!existing) return existing.error();
   if (existing->has_value())
@@ -81,15 +98,25 @@ core::Result<void> CreateUser(store::Store& store, const UserRow& row) {
                                              identity.provider_user_id + ": " + r.error().message);
     }
   }
+  if (!row.mfa.recovery_code_hashes.empty()) {
+    if (auto r = store.mfa().ReplaceRecoveryCodes(u.id, row.mfa.recovery_code_hashes, u.updated_at);
+        !r) {
+      (void)store.users().Delete(u.id);
+      return core::Error(r.error().code, "recovery codes: " + r.error().message);
+    }
+  }
   return core::Ok();
 }
 
 }  // namespace
 
-core::Result<ExportSummary> ExportUsers(store::Store& store, std::ostream& out,
-                                        const TransferOutput& io) {
+core::Result<ExportSummary> ExportUsers(store::Store& store, const config::Config& config,
+                                        std::ostream& out, const TransferOutput& io) {
   ExportSummary summary;
   Progress progress(io.progress);
+  auto key = MfaKeyMaterial(config, store);
+  if (!key) return key.error();
+  const crypto::SecretBox box(*key);
   int64_t total = 0;
   if (io.progress != nullptr) {
     auto count = store.users().Count();
@@ -100,10 +127,36 @@ core::Result<ExportSummary> ExportUsers(store::Store& store, std::ostream& out,
   for (;;) {
     auto page = store.users().List(after, kPageSize);
     if (!page) return page.error();
-    for (const core::User& u : *page) {
-      auto identities = store.identities().ListForUser(u.id);
+    for (const core::User& stored : *page) {
+      auto identities = store.identities().ListForUser(stored.id);
       if (!identities) return identities.error();
-      out << FormatUserRow(u, *identities) << '\n';
+      // The second factor travels in clear: the target seals it under its own key.
+      core::User u = stored;
+      MfaSecrets mfa;
+      if (u.totp_secret_encrypted) {
+        std::string totp_key;
+        if (box.Open(*u.totp_secret_encrypted, &totp_key)) {
+          mfa.totp_key = std::move(totp_key);
+          u.totp_secret_encrypted.reset();
+        } else {
+          Report(io, progress,
+                 "user " + u.id +
+                     ": the TOTP secret cannot be decrypted with this store's key; exported "
+                     "sealed, it works only where that key is");
+        }
+      }
+      auto hashes = store.mfa().ListRecoveryCodes(u.id);
+      if (!hashes) return hashes.error();
+      mfa.recovery_code_hashes = std::move(*hashes);
+      const auto legacy =
+          std::count_if(mfa.recovery_code_hashes.begin(), mfa.recovery_code_hashes.end(),
+                        [](const std::string& h) { return !auth::IsPortableRecoveryHash(h); });
+      if (legacy > 0)
+        Report(io, progress,
+               "user " + u.id + ": " + std::to_string(legacy) +
+                   " recovery codes predate portable hashes and work only where this store's "
+                   "key is; the user can make new ones");
+      out << FormatUserRow(u, *identities, mfa) << '\n';
       ++summary.users;
       summary.identities += static_cast<int64_t>(identities->size());
       progress.Update([&] {
@@ -125,6 +178,9 @@ core::Result<ExportSummary> ExportUsers(store::Store& store, std::ostream& out,
 core::Result<void> ImportUsers(store::Store& store, const config::Config& config, std::istream& in,
                                const TransferOutput& io, ImportSummary& summary) {
   Progress progress(io.progress);
+  auto key = MfaKeyMaterial(config, store);
+  if (!key) return key.error();
+  const crypto::SecretBox box(*key);
   std::string line;
   while (std::getline(in, line)) {
     const int64_t number = ++summary.lines;
@@ -154,7 +210,7 @@ core::Result<void> ImportUsers(store::Store& store, const config::Config& config
              where + "skipped " + row->user.id + " (" + shape + "): " + *row->skip_reason);
       continue;
     }
-    if (auto r = CreateUser(store, *row); !r) {
+    if (auto r = CreateUser(store, box, *row); !r) {
       ++summary.failed;
       Report(io, progress, where + r.error().message);
       if (StoreDown(r.error())) {
@@ -199,7 +255,7 @@ core::Result<ExportSummary> ExportUsers(const config::Config& config, std::ostre
                                         const TransferOutput& io) {
   auto store = OpenMigrated(config);
   if (!store) return store.error();
-  return ExportUsers(**store, out, io);
+  return ExportUsers(**store, config, out, io);
 }
 
 core::Result<void> ImportUsers(const config::Config& config, std::istream& in,

@@ -42,10 +42,13 @@ struct TransferOutput {
 
 // Writes every user of `store`, ordered by id, to `out`. Fails on the first
 // store error (the output then ends early).
-core::Result<ExportSummary> ExportUsers(store::Store& store, std::ostream& out,
-                                        const TransferOutput& io);
+// The TOTP secrets are written unsealed (and the recovery codes' hashes with
+// them), so the output is as secret as the users' second factors.
+core::Result<ExportSummary> ExportUsers(store::Store& store, const config::Config& config,
+                                        std::ostream& out, const TransferOutput& io);
 
-// Reads JSON lines from `in` and creates their users in `store`. Line errors are
+// Reads JSON lines from `in` and creates their users in `store`, sealing TOTP
+// secrets under `store`'s key (MfaKeyMaterial). Line errors are
 // counted and reported, not returned; the result is an error only when the
 // store became unreachable (the import stops there; `summary` says how far it
 // got).

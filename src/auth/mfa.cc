@@ -1,5 +1,6 @@
 #include "auth/mfa.h"
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "auth/audit.h"
@@ -14,6 +15,7 @@ namespace {
 constexpr std::string_view kTicketPurpose = "mfa-ticket";
 constexpr std::string_view kTicketPrefix = "mfaTotp:";
 constexpr std::string_view kTotp = "totp";
+constexpr std::string_view kPortablePrefix = "t1:";
 
 core::Error InvalidTicket() {
   return core::Error(core::errc::kInvalidTicket, "Invalid or expired MFA ticket");
@@ -41,6 +43,17 @@ std::string NormalizeRecoveryCode(std::string_view code) {
 
 bool MfaRequired(const core::User& user) { return user.active_mfa_type == std::string(kTotp); }
 
+std::string RecoveryCodeHash(std::string_view totp_key, std::string_view user_id,
+                             std::string_view code) {
+  const std::string key = crypto::HmacSha256(totp_key, "gatehouse recovery codes");
+  std::string message(user_id);
+  message += ':';
+  message += NormalizeRecoveryCode(code);
+  return std::string(kPortablePrefix) + crypto::HexEncode(crypto::HmacSha256(key, message));
+}
+
+bool IsPortableRecoveryHash(std::string_view hash) { return hash.starts_with(kPortablePrefix); }
+
 core::Result<MfaChallenge> IssueMfaTicket(store::Store& store, const core::Clock& clock,
                                           const config::Config& config, const core::User& user,
                                           std::string_view first_factor) {
@@ -67,11 +80,29 @@ void MfaFlow::Audit(std::string type, const std::string& user_id,
   RecordAudit(store_, clock_.NowMillis(), type, user_id, client);
 }
 
-std::string MfaFlow::RecoveryCodeHash(std::string_view user_id, std::string_view code) const {
+std::string MfaFlow::LegacyRecoveryCodeHash(std::string_view user_id, std::string_view code) const {
   std::string message(user_id);
   message += ':';
   message += NormalizeRecoveryCode(code);
   return crypto::HexEncode(crypto::HmacSha256(box_.key(), message));
+}
+
+core::Result<std::string> MfaFlow::OpenSecret(const core::User& user) const {
+  std::string secret;
+  if (user.totp_secret_encrypted && box_.Open(*user.totp_secret_encrypted, &secret)) return secret;
+  if (user.totp_secret_encrypted) {
+    // Moved from another store without its key (an export older than the
+    // clear-text totpSecret), or mfa_encryption_key changed. The user cannot
+    // fix this; an operator can, so the log says what to restore.
+    spdlog::error(
+        "mfa: the TOTP secret of user {} cannot be decrypted with this server's key "
+        "(mfa_encryption_key, or the generated one in the store); restore the key it was "
+        "sealed with, or turn the user's second factor off so that they enrol again",
+        user.id);
+  }
+  return core::Error(core::errc::kNoTotpSecret,
+                     "The second factor of this account cannot be checked on this server; "
+                     "contact its administrator");
 }
 
 core::Result<core::User> MfaFlow::LoadUser(std::string_view user_id) {
@@ -97,11 +128,9 @@ core::Result<MfaFlow::Factor> MfaFlow::CheckCode(const core::User& user, std::st
   if (auto r = CheckLockout(user.id); !r) return r.error();
   const core::UnixMillis now = clock_.NowMillis();
   if (IsSixDigits(code) && user.totp_secret_encrypted) {
-    std::string secret;
-    if (!box_.Open(*user.totp_secret_encrypted, &secret)) {
-      return core::Error(core::errc::kInternal, "The TOTP secret cannot be decrypted");
-    }
-    auto step = crypto::MatchTotp(secret, code, crypto::TotpStep(now / 1000));
+    auto secret = OpenSecret(user);
+    if (!secret) return secret.error();
+    auto step = crypto::MatchTotp(*secret, code, crypto::TotpStep(now / 1000));
     if (step) {
       auto fresh = store_.mfa().MarkTotpStepUsed(user.id, *step, now);
       if (!fresh) return fresh.error();
@@ -112,7 +141,12 @@ core::Result<MfaFlow::Factor> MfaFlow::CheckCode(const core::User& user, std::st
       // A replayed code falls through and counts as a wrong one.
     }
   } else if (allow_recovery && !code.empty()) {
-    auto used = store_.mfa().UseRecoveryCode(user.id, RecoveryCodeHash(user.id, code), now);
+    auto secret = OpenSecret(user);
+    if (!secret) return secret.error();
+    auto used =
+        store_.mfa().UseRecoveryCode(user.id, RecoveryCodeHash(*secret, user.id, code), now);
+    if (used && !*used)
+      used = store_.mfa().UseRecoveryCode(user.id, LegacyRecoveryCodeHash(user.id, code), now);
     if (!used) return used.error();
     if (*used) {
       (void)store_.mfa().ClearFailures(user.id);
@@ -125,8 +159,10 @@ core::Result<MfaFlow::Factor> MfaFlow::CheckCode(const core::User& user, std::st
   return InvalidTotp();
 }
 
-core::Result<std::vector<std::string>> MfaFlow::NewRecoveryCodes(const std::string& user_id) {
+core::Result<std::vector<std::string>> MfaFlow::NewRecoveryCodes(const core::User& user) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  auto secret = OpenSecret(user);
+  if (!secret) return secret.error();
   std::vector<std::string> codes, hashes;
   for (int i = 0; i < kRecoveryCodeCount; ++i) {
     std::string bytes = crypto::RandomBytes(10);
@@ -135,10 +171,10 @@ core::Result<std::vector<std::string>> MfaFlow::NewRecoveryCodes(const std::stri
       if (j == 5) code += '-';
       code += kAlphabet[static_cast<unsigned char>(bytes[j]) & 31];  // 256 % 32 == 0: unbiased
     }
-    hashes.push_back(RecoveryCodeHash(user_id, code));
+    hashes.push_back(RecoveryCodeHash(*secret, user.id, code));
     codes.push_back(std::move(code));
   }
-  if (auto r = store_.mfa().ReplaceRecoveryCodes(user_id, hashes, clock_.NowMillis()); !r)
+  if (auto r = store_.mfa().ReplaceRecoveryCodes(user.id, hashes, clock_.NowMillis()); !r)
     return r.error();
   return codes;
 }
@@ -187,7 +223,7 @@ core::Result<std::vector<std::string>> MfaFlow::ChangeMfa(const ChangeMfaRequest
     user->updated_at = clock_.NowMillis();
     if (auto r = store_.users().Update(*user); !r) return r.error();
     Audit("mfa-totp-on", user->id, {});
-    return NewRecoveryCodes(user->id);
+    return NewRecoveryCodes(*user);
   }
   if (req.active_mfa_type.empty()) {
     if (!MfaRequired(*user))
@@ -257,7 +293,7 @@ core::Result<std::vector<std::string>> MfaFlow::RegenerateRecoveryCodes(
     if (!factor) return factor.error();
   }
   Audit("mfa-recovery-codes", user->id, {});
-  return NewRecoveryCodes(user->id);
+  return NewRecoveryCodes(*user);
 }
 
 }  // namespace gh::auth

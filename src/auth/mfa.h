@@ -5,15 +5,21 @@
 // A password sign-in of a user with TOTP on answers an MFA ticket
 // ("mfaTotp:<uuid>", see IssueMfaTicket) instead of a session. The ticket is
 // single-use, expires (config mfa_ticket_ttl_seconds, default 5 minutes), is
-// bound to its user and is burnt after five wrong codes. A TOTP code (RFC 6238, 30 s steps, one step of drift
-// either side) is accepted at most once per user. Every wrong code also counts
+// bound to its user and is burnt after five wrong codes. A TOTP code (RFC 6238, 30 s steps, one
+// step of drift either side) is accepted at most once per user. Every wrong code also counts
 // against the user's lock-out window (config mfa_max_failures within
 // mfa_lockout_seconds), after which codes are refused with too-many-requests.
 // Sessions started here carry aal2 and amr "<first factor>,totp" or
 // "<first factor>,recovery".
 //
-// Secrets are stored encrypted (crypto::SecretBox) under the configured key;
-// recovery codes are stored as HMAC-SHA-256 under a key derived from it.
+// Secrets are stored encrypted (crypto::SecretBox) under the configured key.
+// Recovery codes are stored as HMAC-SHA-256 under a key derived from the
+// user's TOTP secret, so that they move with it to another store (`users
+// export` carries the secret in clear and the hashes; import re-seals the
+// secret under the target's key). Codes made before that were keyed by the
+// store's key and still work where that key is. A secret this server cannot
+// decrypt (sealed under another key) is Error{no-totp-secret} with an error
+// in the log, never a server error.
 //
 // Thread-safe; calls block on the store and belong on a worker thread.
 #pragma once
@@ -64,6 +70,15 @@ struct RecoveryCodesRequest {
 // True when signing in as `user` needs a second factor.
 bool MfaRequired(const core::User& user);
 
+// The stored form of a recovery code: "t1:" + hex HMAC-SHA-256 under a key
+// derived from the user's raw TOTP key. Dashes, spaces and case in `code` do
+// not matter.
+std::string RecoveryCodeHash(std::string_view totp_key, std::string_view user_id,
+                             std::string_view code);
+// True for hashes of that form (false for the older store-keyed ones, which do
+// not work in a store with another key).
+bool IsPortableRecoveryHash(std::string_view hash);
+
 // Stores a new MFA ticket for `user` (as a hash, in OneTimeCodes under purpose
 // "mfa-ticket", valid for config mfa_ticket_ttl_seconds) and returns it.
 // `first_factor` is the amr of the sign-in so far.
@@ -104,9 +119,6 @@ class MfaFlow {
   core::Result<std::vector<std::string>> RegenerateRecoveryCodes(
       const RecoveryCodesRequest& request);
 
-  // The keyed hash a recovery code is stored as (exposed for tests).
-  std::string RecoveryCodeHash(std::string_view user_id, std::string_view code) const;
-
  private:
   enum class Factor { kTotp, kRecovery };
   core::Result<core::User> LoadUser(std::string_view user_id);
@@ -115,7 +127,12 @@ class MfaFlow {
   // allowed), consuming what it matched. Records a failure on a mismatch.
   core::Result<Factor> CheckCode(const core::User& user, std::string_view code,
                                  bool allow_recovery);
-  core::Result<std::vector<std::string>> NewRecoveryCodes(const std::string& user_id);
+  core::Result<std::vector<std::string>> NewRecoveryCodes(const core::User& user);
+  // The user's raw TOTP key; Error{no-totp-secret} (and an error log line) when
+  // there is none or it was sealed under another key.
+  core::Result<std::string> OpenSecret(const core::User& user) const;
+  // A recovery code's hash as stored before hashes followed the TOTP secret.
+  std::string LegacyRecoveryCodeHash(std::string_view user_id, std::string_view code) const;
   void Audit(std::string type, const std::string& user_id, const core::ClientInfo& client) const;
 
   store::Store& store_;

@@ -41,6 +41,9 @@ struct Config {
   std::string host = "0.0.0.0";
   int port = 4000;
   std::string public_url = "http://localhost:4000";  // where Gatehouse is reached
+  // True when no public_url was given: Load derived it from host and port, and
+  // `serve` puts the port it actually bound into it (port = 0).
+  bool public_url_from_listen = true;
   std::string client_url = "http://localhost:3000";  // the app; default redirect target
   std::vector<std::string> allowed_redirect_urls;    // besides client_url; wildcards allowed
   std::vector<std::string> cors_allowed_origins = {"*"};

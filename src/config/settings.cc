@@ -1,5 +1,6 @@
 #include "config/settings.h"
 
+#include "config/environment.h"
 #include "config/provider_settings.h"
 
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <sstream>
-
-extern char** environ;
 
 namespace gh::config {
 namespace {
@@ -100,7 +99,11 @@ std::vector<Setting> BuildTable() {
   add("port", {"AUTH_PORT"}, Num(&Config::port, 0, 65535),
       "TCP port to listen on (0 = any free port).");
   add("public_url", {"AUTH_SERVER_URL"}, Str(&Config::public_url),
-      "URL where clients reach Gatehouse; used in links and as the default issuer context.");
+      "URL where clients reach Gatehouse (the root above `/v1`); used in mailed links, OAuth "
+      "callback URLs and the confirm page. Unset = `http://<host>:<port>` of the listen address "
+      "(`localhost` for a wildcard host); behind a proxy set it. The Nhost alias "
+      "`AUTH_SERVER_URL` names the API root as Nhost does (`https://host/v1`): a final `/v1` is "
+      "dropped.");
   add("client_url", {"AUTH_CLIENT_URL"}, Str(&Config::client_url),
       "URL of the app; the default target of redirects.");
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
@@ -162,7 +165,9 @@ std::vector<Setting> BuildTable() {
       OneOf(&Config::log_level, {"trace", "debug", "info", "warn", "error", "off"}),
       "Log verbosity.");
   add("access_log", {}, Bool(&Config::access_log), "Write one line per request.");
-  add("access_log_json", {}, Bool(&Config::access_log_json), "Write the access log as JSON lines.");
+  add("access_log_json", {}, Bool(&Config::access_log_json),
+      "Write the access log as JSON lines: each line one object (`time`, `type`, `method`, "
+      "`path`, `status`, `bytes`, `duration_ms`, `ip`, `request_id`), with no log prefix.");
   // --- storage
   add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
       "`sqlite://<path>` (embedded default) or `postgres://...`.", true);
@@ -302,9 +307,11 @@ std::vector<Setting> BuildTable() {
   add("mfa_totp_issuer", {"AUTH_MFA_TOTP_ISSUER"}, Str(&Config::mfa_totp_issuer),
       "Issuer name in TOTP QR codes, shown by authenticator apps.");
   add("mfa_encryption_key", {}, Str(&Config::mfa_encryption_key),
-      "Key (32+ random characters) encrypting TOTP secrets and keying recovery-code hashes. "
-      "Empty = one is generated on first start and kept in the database's secrets table; set it "
-      "to keep the key out of the database. Changing it invalidates every enrolled TOTP secret.",
+      "Key (32+ random characters) encrypting TOTP secrets. Empty = one is generated on first "
+      "start and kept in the database's secrets table; set it to keep the key out of the "
+      "database. Changing it invalidates every enrolled TOTP secret (those users get "
+      "`no-totp-secret` and an error is logged); `users export` carries the secrets in clear, "
+      "so users move between stores with different keys.",
       true);
   add("mfa_max_failures", {}, Num(&Config::mfa_max_failures, 1, 1000),
       "Wrong second-factor codes per user within mfa_lockout_seconds before further attempts "
@@ -399,21 +406,12 @@ const std::vector<Setting>& Settings() {
   return table;
 }
 
-std::map<std::string, std::string> ProcessEnvironment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view kv(*e);
-    size_t eq = kv.find('=');
-    if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  return env;
-}
-
 core::Result<Config> Load(const std::map<std::string, std::string>& env,
                           const std::string& toml_path) {
   Config config;
   std::vector<std::string> problems;
   const auto& table = Settings();
+  bool public_url_given = false;
 
   if (!toml_path.empty()) {
     toml::table doc;
@@ -462,6 +460,7 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
         continue;
       }
       if (auto err = it->set(config, *text)) problems.push_back(toml_path + ": " + k + ": " + *err);
+      if (k == "public_url") public_url_given = true;
     }
   }
 
@@ -472,10 +471,20 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
     for (const std::string& name : names) {
       auto it = env.find(name);
       if (it == env.end()) continue;
-      if (auto err = s.set(config, it->second)) problems.push_back(name + ": " + *err);
+      std::string value = it->second;
+      // Nhost's AUTH_SERVER_URL names the auth service's API root, /v1 included
+      // (hasura-auth appends /verify to it); our public_url is the root above
+      // /v1, which every link appends itself.
+      if (name == "AUTH_SERVER_URL") value = internal::StripApiVersionSuffix(value);
+      if (auto err = s.set(config, value)) problems.push_back(name + ": " + *err);
+      if (s.key == "public_url") public_url_given = true;
       break;
     }
   }
+  // Without a public_url, links point where this server listens (a wildcard
+  // host means this machine), not at the default port's.
+  config.public_url_from_listen = !public_url_given;
+  if (!public_url_given) config.public_url = ListenUrl(config.host, config.port);
   // Generic OIDC providers are known only now, from the list just read.
   for (auto& p : internal::ApplyOidcEnvironment(config, env)) problems.push_back(std::move(p));
   // HS256 is what a shared secret means.

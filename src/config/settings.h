@@ -48,6 +48,16 @@ std::map<std::string, std::string> ProcessEnvironment();
 // readable line per problem, empty when the config is usable.
 std::vector<std::string> Validate(const Config& config);
 
+// "http://<host>:<port>": the public URL when none is configured. A wildcard or
+// empty host (0.0.0.0, ::) is "localhost"; an IPv6 address is bracketed.
+std::string ListenUrl(std::string_view host, int port);
+
+// The GATEHOUSE_* and AUTH_* variables of `env` that no setting reads (a typo
+// such as GATEHOUSE_PROT, or an Nhost setting Gatehouse has no counterpart
+// for): one line each, naming the variable and, when one is close, the known
+// name it may have meant. `serve` and `config check` warn with each line.
+std::vector<std::string> UnknownEnvironment(const std::map<std::string, std::string>& env);
+
 // Settings that are fine on a laptop and unsafe on a server: CORS reflecting
 // any origin with credentials, a non-loopback `host` with an http:// public
 // URL, the development mailer and the `log` SMS provider (both write codes and

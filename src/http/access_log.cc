@@ -2,9 +2,11 @@
 
 #include <cstdio>
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/clock.h"
 #include "core/text.h"
 
 namespace gh::http {
@@ -16,11 +18,28 @@ std::string_view PathOnly(std::string_view target) { return target.substr(0, tar
 // One request is one line: see core::EscapeForLog.
 std::string Printable(std::string_view s) { return core::EscapeForLog(s); }
 
+// JSON lines go through their own logger whose pattern is the message alone:
+// a log shipper reads each line as one object, with no "[time] [info]" text in
+// front. It writes to stdout under spdlog's console mutex, as the default
+// logger does, so lines of the two never interleave.
+spdlog::logger& JsonLogger() {
+  static const std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = std::make_shared<spdlog::logger>("access-json",
+                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    l->set_pattern("%v");
+    l->set_level(spdlog::get_level());
+    l->flush_on(spdlog::level::info);
+    return l;
+  }();
+  return *logger;
+}
+
 }  // namespace
 
 std::string FormatAccessLine(const AccessRecord& r, bool json) {
   if (json) {
     nlohmann::json j = {
+        {"time", core::FormatRfc3339(core::SystemClock::Instance().NowMillis())},
         {"type", "access"},
         {"method", Printable(r.method)},
         {"path", Printable(PathOnly(r.target))},
@@ -41,7 +60,11 @@ std::string FormatAccessLine(const AccessRecord& r, bool json) {
 }
 
 void LogAccess(const AccessRecord& record, bool json) {
-  spdlog::info("{}", FormatAccessLine(record, json));
+  if (json) {
+    JsonLogger().info("{}", FormatAccessLine(record, true));
+    return;
+  }
+  spdlog::info("{}", FormatAccessLine(record, false));
 }
 
 }  // namespace gh::http

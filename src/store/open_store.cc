@@ -1,6 +1,7 @@
 // store::OpenStore: turns a database URL from the configuration into a Store.
 
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,10 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+bool IsPostgresUrl(std::string_view url) {
+  return StartsWith(url, "postgres://") || StartsWith(url, "postgresql://");
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -121,7 +126,7 @@ Result<void> SecureSqliteFiles(const std::string& path) {
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size,
                                          std::string_view pg_schema) {
-  if (StartsWith(database_url, "postgres://") || StartsWith(database_url, "postgresql://")) {
+  if (IsPostgresUrl(database_url)) {
     return postgres::OpenPgStore(database_url, pool_size, pg_schema);
   }
   const std::string path = SqlitePath(database_url);
@@ -134,6 +139,37 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool
     if (auto secured = SecureSqliteFiles(path); !secured) return secured.error();
   }
   return sqlite::OpenSqliteStore(path, pool_size);
+}
+
+bool IsSupportedDatabaseUrl(std::string_view database_url) {
+  return IsPostgresUrl(database_url) || !SqlitePath(database_url).empty();
+}
+
+std::string DescribeDatabase(std::string_view database_url, std::string_view pg_schema) {
+  if (!IsPostgresUrl(database_url)) {
+    const std::string path = SqlitePath(database_url);
+    return path.empty() ? "unsupported URL" : "SQLite " + path;
+  }
+  // libpq reads the URL as it will when connecting (defaults, percent-escapes,
+  // ?host= parameters); only host, port and database are shown.
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(std::string(database_url).c_str(), &err);
+  if (opts == nullptr) {
+    PQfreemem(err);
+    return "PostgreSQL (unparsable URL)";
+  }
+  std::string host = "localhost", port, db;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0') continue;
+    std::string_view k = o->keyword;
+    if (k == "host") host = o->val;
+    if (k == "port") port = o->val;
+    if (k == "dbname") db = o->val;
+  }
+  PQconninfoFree(opts);
+  std::string out = "PostgreSQL " + host + (port.empty() ? "" : ":" + port);
+  if (!db.empty()) out += "/" + db;
+  return out + ", schema " + std::string(pg_schema);
 }
 
 }  // namespace gh::store

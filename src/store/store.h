@@ -209,6 +209,9 @@ class Mfa {
                                        core::UnixMillis now) = 0;
   // How many unused recovery codes the user has.
   virtual Result<int> CountRecoveryCodes(std::string_view user_id) = 0;
+  // The hashes of the user's unused recovery codes, sorted (what `users export`
+  // carries over to another store).
+  virtual Result<std::vector<std::string>> ListRecoveryCodes(std::string_view user_id) = 0;
   // Counts a failed attempt in the user's current window (a window older than
   // `window_millis` starts afresh); returns the failures in the window so far.
   virtual Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
@@ -276,5 +279,14 @@ class Store {
 // chmod; a folder they may only read gets a warning on stderr.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size = 8,
                                          std::string_view pg_schema = "auth");
+
+// True when OpenStore knows the URL's kind (sqlite://, sqlite::memory:, a .db
+// path, postgres://, postgresql://), so that `config check` and start-up refuse
+// e.g. mysql:// before anything is opened.
+bool IsSupportedDatabaseUrl(std::string_view database_url);
+
+// Where the data lives, for the start-up banner: "SQLite ./data/gatehouse.db" or
+// "PostgreSQL host:port/db, schema auth"; never the password.
+std::string DescribeDatabase(std::string_view database_url, std::string_view pg_schema);
 
 }  // namespace gh::store

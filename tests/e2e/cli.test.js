@@ -61,3 +61,44 @@ describe('gatehouse serve --config FILE serves with the file\'s settings', () =>
     }
   });
 });
+
+// Issue 16: a typo in a variable name (GATEHOUSE_PROT) used to be ignored in silence,
+// and a database URL of a kind no store opens (mysql://) passed `config check` and
+// failed only at migrate.
+describe('what the environment gets wrong is said at once', () => {
+  const db = { GATEHOUSE_DATABASE_URL: `sqlite://${dir}/env.db` };
+
+  test('config check names an unknown GATEHOUSE_ / AUTH_ variable and the one it may mean', () => {
+    const out = run(['config', 'check'], { ...db, GATEHOUSE_PROT: '4001', AUTH_SERVER_ULR: 'https://x.example.com/v1', AUTH_NOT_A_THING: '1', OTHER_PROT: '1' });
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stdout, /warning: unknown variable: GATEHOUSE_PROT .*\(did you mean GATEHOUSE_PORT\?\)/);
+    assert.match(out.stdout, /warning: unknown variable: AUTH_SERVER_ULR .*\(did you mean AUTH_SERVER_URL\?\)/);
+    assert.match(out.stdout, /warning: unknown variable: AUTH_NOT_A_THING is not a setting/);
+    assert.doesNotMatch(out.stdout, /OTHER_PROT/, 'only our prefixes are ours');
+    assert.match(out.stdout, /configuration is valid/);
+    const clean = run(['config', 'check'], { ...db, GATEHOUSE_PORT: '4001', AUTH_SERVER_URL: 'https://x.example.com/v1' });
+    assert.doesNotMatch(clean.stdout, /unknown variable/);
+  });
+
+  test('serve warns about it in the log at start (and the harness\'s own names are all known)', async () => {
+    const srv = new Server({ GATEHOUSE_PROT: '4001' }, { name: 'cli-unknown-env' });
+    await srv.start();
+    try {
+      const warned = srv.logs.filter((l) => l.line.includes('unknown variable'));
+      assert.equal(warned.length, 1, srv.logText());
+      assert.match(warned[0].line, /GATEHOUSE_PROT .*did you mean GATEHOUSE_PORT/);
+    } finally {
+      await srv.stop();
+      srv.cleanup();
+    }
+  });
+
+  test('a mysql:// database URL is a configuration error, also for config check and serve', () => {
+    for (const args of [['config', 'check'], ['serve'], ['migrate']]) {
+      const out = run(args, { GATEHOUSE_DATABASE_URL: 'mysql://app:hunter2@db.example.com/auth' });
+      assert.equal(out.status, 2, `${args.join(' ')}: ${out.stdout}${out.stderr}`);
+      assert.match(out.stderr, /invalid configuration:\n\s+database_url: unsupported database/);
+      assert.doesNotMatch(out.stderr + out.stdout, /hunter2/, 'the URL may carry a password');
+    }
+  });
+});

@@ -13,7 +13,8 @@ import { after, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { expectError, expectResponse } from './lib/schema.js';
 import { BIN, DATABASE, Server, useServer } from './lib/server.js';
-import { PASSWORD, bearer, signIn, signUp, uniqueEmail } from './lib/util.js';
+import { Authenticator } from './lib/totp.js';
+import { PASSWORD, bearer, jwtClaims, signIn, signUp, uniqueEmail } from './lib/util.js';
 
 const srv = useServer({ GATEHOUSE_ALLOWED_ROLES: 'user,me,editor' }, { name: `gatehouse-${DATABASE}` });
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'gh-e2e-import-'));
@@ -199,5 +200,89 @@ test(`export from SQLite, import into ${DATABASE}: sign in there with the same p
   } finally {
     await source.stop();
     source.cleanup();
+  }
+});
+
+/** Turns TOTP on for a signed-up user; returns {auth, totpSecret, recoveryCodes}. */
+async function enrolTotp(server, session) {
+  const gen = await server.api('GET', '/mfa/totp/generate', undefined, bearer(session.accessToken));
+  assert.equal(gen.status, 200, gen.text);
+  const { totpSecret } = expectResponse(gen, 'GET', '/mfa/totp/generate');
+  const auth = new Authenticator(totpSecret);
+  const on = await server.api('POST', '/user/mfa', { code: await auth.fresh(), activeMfaType: 'totp' }, bearer(session.accessToken));
+  assert.equal(on.status, 200, on.text);
+  const codes = await server.api('POST', '/user/mfa/recovery-codes', { code: await auth.fresh() }, bearer(session.accessToken));
+  assert.equal(codes.status, 200, codes.text);
+  return { auth, totpSecret, recoveryCodes: expectResponse(codes, 'POST', '/user/mfa/recovery-codes').recoveryCodes };
+}
+
+/** Password sign-in of a TOTP user, then the second step with `otp`: the response. */
+async function signInWithSecondFactor(server, email, otp) {
+  const first = await server.api('POST', '/signin/email-password', { email, password: PASSWORD });
+  assert.equal(first.status, 200, first.text);
+  const { mfa } = expectResponse(first, 'POST', '/signin/email-password');
+  assert.ok(mfa?.ticket, `an MFA ticket, not a session: ${first.text}`);
+  return server.api('POST', '/signin/mfa/totp', { ticket: mfa.ticket, otp });
+}
+
+test(`TOTP users move from SQLite to ${DATABASE}: password + TOTP code, and a recovery code, work there`, async () => {
+  // Each store seals TOTP secrets under its own generated key, so the export must carry
+  // the secret itself (and the recovery codes) for the target to seal again.
+  const dbFile = path.join(tmp, 'totp-source.db');
+  const source = new Server({ GATEHOUSE_DATABASE_URL: `sqlite://${dbFile}` }, { name: 'gatehouse-totp-source' });
+  await source.start();
+  let person;
+  let exported;
+  try {
+    const email = uniqueEmail('totp-move');
+    const up = await signUp(source, email, PASSWORD);
+    person = { email, id: up.user.id, ...(await enrolTotp(source, up)) };
+    const r = cli(source, ['users', 'export']);
+    assert.equal(r.status, 0, r.stderr);
+    exported = r.stdout;
+  } finally {
+    await source.stop();
+    source.cleanup();
+  }
+  const row = exported.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((x) => x.id === person.id);
+  assert.equal(row.activeMfaType, 'totp');
+  assert.equal(row.totpSecret, person.totpSecret, 'the secret travels in clear (the export file is a secret)');
+  assert.equal(row.totpSecretEncrypted, null, 'not sealed under the source key');
+  assert.equal(row.recoveryCodeHashes.length, person.recoveryCodes.length);
+
+  const imp = cli(srv, ['users', 'import'], exported);
+  assert.equal(imp.status, 0, imp.stderr);
+  const ok = await signInWithSecondFactor(srv, person.email, await person.auth.fresh());
+  assert.equal(ok.status, 200, ok.text);
+  const session = expectResponse(ok, 'POST', '/signin/mfa/totp').session;
+  assert.equal(session.user.id, person.id);
+  assert.equal(jwtClaims(session.accessToken).aal, 'aal2');
+  const recovery = await signInWithSecondFactor(srv, person.email, person.recoveryCodes[0]);
+  assert.equal(recovery.status, 200, recovery.text);
+  const claims = jwtClaims(expectResponse(recovery, 'POST', '/signin/mfa/totp').session.accessToken);
+  assert.deepEqual(claims.amr.map((a) => a.method ?? a), ['password', 'recovery']);
+  const twice = await signInWithSecondFactor(srv, person.email, person.recoveryCodes[0]);
+  expectError(twice, '/signin/mfa/totp', 'POST', [400, 401], 'invalid-totp');
+});
+
+test('a TOTP secret the server cannot decrypt is a 4xx for the user and an error in the log, never a 500', async () => {
+  let key = 'the first mfa encryption key, 32 characters or more';
+  const server = new Server(() => ({ GATEHOUSE_MFA_ENCRYPTION_KEY: key }), { name: 'gatehouse-rekeyed' });
+  await server.start();
+  try {
+    const email = uniqueEmail('rekeyed');
+    const up = await signUp(server, email, PASSWORD);
+    const { auth, recoveryCodes } = await enrolTotp(server, up);
+    key = 'another key, so the stored secret no longer opens';
+    await server.restart();
+    for (const otp of [await auth.fresh(), recoveryCodes[0]]) {
+      const res = await signInWithSecondFactor(server, email, otp);
+      expectError(res, '/signin/mfa/totp', 'POST', 400, 'no-totp-secret');
+      assert.match(res.json.message, /administrator/);
+    }
+    assert.match(server.logText(), /TOTP secret of user \S+ cannot be decrypted/);
+  } finally {
+    await server.stop();
+    server.cleanup();
   }
 });

@@ -45,7 +45,7 @@ describe('two instances on one PostgreSQL schema', { skip: DATABASE !== 'postgre
 
   test('both instances run on PostgreSQL', () => {
     for (const s of [a, b]) {
-      assert.ok(/database\s+postgres/.test(s.logText()), `${s.name} banner should name postgres:\n${s.logText(20)}`);
+      assert.ok(/database\s+PostgreSQL /.test(s.logText()), `${s.name} banner should name postgres:\n${s.logText(20)}`);
     }
   });
 

@@ -12,17 +12,19 @@ std::string ErrorRedirect(const std::string& target, const core::Error& error) {
 }  // namespace
 
 NativeLinks::NativeLinks(const std::string& public_url, std::string prefix)
-    : base_(auth::TrimTrailingSlashes(public_url) + prefix) {}
+    : public_url_(public_url), prefix_(std::move(prefix)) {}
+
+std::string NativeLinks::Base() const { return auth::TrimTrailingSlashes(public_url_) + prefix_; }
 
 std::string NativeLinks::VerifyLink(auth::LinkKind kind, std::string_view ticket,
                                     std::string_view redirect_to) const {
-  return auth::AppendQuery(base_ + "/verify", {{"ticket", std::string(ticket)},
-                                               {"type", std::string(TicketType(kind))},
-                                               {"redirectTo", std::string(redirect_to)}});
+  return auth::AppendQuery(Base() + "/verify", {{"ticket", std::string(ticket)},
+                                                {"type", std::string(TicketType(kind))},
+                                                {"redirectTo", std::string(redirect_to)}});
 }
 
 std::string NativeLinks::OAuthCallbackUrl(std::string_view provider) const {
-  return base_ + "/signin/provider/" + std::string(provider) + "/callback";
+  return Base() + "/signin/provider/" + std::string(provider) + "/callback";
 }
 
 std::string_view TicketType(auth::LinkKind kind) {

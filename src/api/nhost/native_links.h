@@ -3,7 +3,9 @@
 // callback route), and the redirects that carry a flow's outcome back to the
 // app in the query string, as Nhost clients read them.
 //
-// Immutable after construction; thread-safe.
+// Thread-safe: it only reads the public URL it was given, which the
+// composition root settles before serving (a free port is known only once
+// the server listens).
 #pragma once
 
 #include <string>
@@ -18,9 +20,11 @@ namespace gh::api::nhost {
 
 class NativeLinks final : public auth::LinkStyle {
  public:
-  // `public_url` is where clients reach this server; `prefix` the dialect's
-  // mount, as given to RegisterRoutes.
+  // `public_url` is where clients reach this server, read at each call (it
+  // must outlive this object); `prefix` the dialect's mount, as given to
+  // RegisterRoutes.
   explicit NativeLinks(const std::string& public_url, std::string prefix = "/v1");
+  NativeLinks(std::string&& public_url, std::string prefix = "/v1") = delete;  // would dangle
 
   // <public_url><prefix>/verify?ticket=..&type=<TicketType>&redirectTo=..
   std::string VerifyLink(auth::LinkKind kind, std::string_view ticket,
@@ -29,7 +33,10 @@ class NativeLinks final : public auth::LinkStyle {
   std::string OAuthCallbackUrl(std::string_view provider) const override;
 
  private:
-  const std::string base_;  // public_url without trailing slashes, then the prefix
+  std::string Base() const;  // public_url without trailing slashes, then the prefix
+
+  const std::string& public_url_;
+  const std::string prefix_;
 };
 
 // The spec's ticket type of a kind: emailVerify, signinPasswordless,

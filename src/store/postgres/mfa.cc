@@ -55,6 +55,18 @@ Result<int> PgMfa::CountRecoveryCodes(std::string_view user_id) {
   });
 }
 
+Result<std::vector<std::string>> PgMfa::ListRecoveryCodes(std::string_view user_id) {
+  return db_.Single("mfa.list_recovery", [&](Connection& conn) -> Result<std::vector<std::string>> {
+    PgResult r = conn.Run(
+        "SELECT code_hash FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL "
+        "ORDER BY code_hash",
+        Params().Add(user_id));
+    std::vector<std::string> hashes;
+    for (int i = 0; i < r.rows(); ++i) hashes.push_back(r.Text(i, 0));
+    return hashes;
+  });
+}
+
 Result<int> PgMfa::RecordFailure(std::string_view user_id, core::UnixMillis now,
                                  int64_t window_millis) {
   return db_.Single("mfa.record_failure", [&](Connection& conn) -> Result<int> {

@@ -161,6 +161,7 @@ class PgMfa final : public Mfa {
   Result<bool> UseRecoveryCode(std::string_view user_id, std::string_view hash,
                                core::UnixMillis now) override;
   Result<int> CountRecoveryCodes(std::string_view user_id) override;
+  Result<std::vector<std::string>> ListRecoveryCodes(std::string_view user_id) override;
   Result<int> RecordFailure(std::string_view user_id, core::UnixMillis now,
                             int64_t window_millis) override;
   Result<int> RecentFailures(std::string_view user_id, core::UnixMillis now,

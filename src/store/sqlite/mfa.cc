@@ -55,6 +55,18 @@ Result<int> SqliteMfa::CountRecoveryCodes(std::string_view user_id) {
   });
 }
 
+Result<std::vector<std::string>> SqliteMfa::ListRecoveryCodes(std::string_view user_id) {
+  return db_.Read("mfa.list_recovery", [&](Connection& conn) -> Result<std::vector<std::string>> {
+    std::vector<std::string> hashes;
+    Stmt st = conn.Prepare(
+        "SELECT code_hash FROM mfa_recovery_codes WHERE user_id = ? AND used_at IS NULL "
+        "ORDER BY code_hash");
+    st.Bind(1, user_id);
+    while (st.Step()) hashes.push_back(st.Text(0));
+    return hashes;
+  });
+}
+
 Result<int> SqliteMfa::RecordFailure(std::string_view user_id, core::UnixMillis now,
                                      int64_t window_millis) {
   return db_.Write("mfa.record_failure", [&](Connection& conn) -> Result<int> {

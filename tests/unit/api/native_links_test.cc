@@ -9,14 +9,16 @@ namespace gh::api::nhost {
 namespace {
 
 TEST(NativeLinks, VerifyLinkAndCallbackUnderThePrefix) {
-  NativeLinks links("https://auth.test//");
+  const std::string url1 = "https://auth.test//";
+  NativeLinks links(url1);
   EXPECT_EQ(
       links.VerifyLink(auth::LinkKind::kEmailVerify, "verifyEmail:abc-_", "https://app.test/x?a=1"),
       "https://auth.test/v1/verify?ticket=verifyEmail%3Aabc-_&type=emailVerify"
       "&redirectTo=https%3A%2F%2Fapp.test%2Fx%3Fa%3D1");
   EXPECT_EQ(links.OAuthCallbackUrl("google"),
             "https://auth.test/v1/signin/provider/google/callback");
-  NativeLinks mounted("http://localhost:4000", "/auth/native");
+  const std::string url2 = "http://localhost:4000";
+  NativeLinks mounted(url2, "/auth/native");
   EXPECT_EQ(mounted.OAuthCallbackUrl("apple"),
             "http://localhost:4000/auth/native/signin/provider/apple/callback");
 }
@@ -26,7 +28,8 @@ TEST(NativeLinks, TicketTypesOfTheSpec) {
   EXPECT_EQ(TicketType(auth::LinkKind::kMagicLink), "signinPasswordless");
   EXPECT_EQ(TicketType(auth::LinkKind::kPasswordReset), "passwordReset");
   EXPECT_EQ(TicketType(auth::LinkKind::kEmailChange), "emailConfirmChange");
-  NativeLinks links("https://auth.test");
+  const std::string url3 = "https://auth.test";
+  NativeLinks links(url3);
   EXPECT_NE(links.VerifyLink(auth::LinkKind::kEmailChange, "t", "https://app.test")
                 .find("&type=emailConfirmChange&"),
             std::string::npos);

@@ -6,10 +6,15 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
+#include "app/keys.h"
 #include "app/user_rows.h"
+#include "auth/mfa.h"
+#include "crypto/secretbox.h"
+#include "crypto/totp.h"
 
 namespace gh::app {
 namespace {
@@ -151,7 +156,7 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
     }
   }
   std::ostringstream out;
-  auto exported = ExportUsers(*from, out, TransferOutput{});
+  auto exported = ExportUsers(*from, config::Config{}, out, TransferOutput{});
   ASSERT_TRUE(exported.ok());
   EXPECT_EQ(exported->users, kUsers);
   EXPECT_EQ(exported->identities, 7);
@@ -165,7 +170,7 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
 
   // The second store exports to the very same lines.
   std::ostringstream again;
-  ASSERT_TRUE(ExportUsers(*to, again, TransferOutput{}).ok());
+  ASSERT_TRUE(ExportUsers(*to, config::Config{}, again, TransferOutput{}).ok());
   EXPECT_EQ(again.str(), out.str());
 
   // Importing the same file twice refuses every line and changes nothing.
@@ -173,6 +178,64 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
   EXPECT_EQ(twice.summary.imported, 0);
   EXPECT_EQ(twice.summary.failed, kUsers);
   EXPECT_EQ(*to->users().Count(), kUsers);
+}
+
+// Each store seals TOTP secrets under its own generated key: the export carries
+// the secret in clear and the recovery hashes, the import re-seals.
+TEST(ExportUsers, TotpSecretAndRecoveryCodesMoveToAStoreWithAnotherKey) {
+  TempDir dir;
+  auto from = OpenSqlite(dir.File("from.db"));
+  auto to = OpenSqlite(dir.File("to.db"));
+  auto from_key = MfaKeyMaterial(config::Config{}, *from);
+  auto to_key = MfaKeyMaterial(config::Config{}, *to);
+  ASSERT_TRUE(from_key.ok() && to_key.ok());
+  ASSERT_NE(*from_key, *to_key);
+  const std::string raw = "12345678901234567890";
+  core::User u;
+  u.id = "5b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+  u.created_at = u.updated_at = 1'700'000'000'000;
+  u.email = "totp@example.com";
+  u.password_hash = kHash;
+  u.default_role = "user";
+  u.roles = {"user"};
+  u.locale = "en";
+  u.active_mfa_type = "totp";
+  u.totp_secret_encrypted = crypto::SecretBox(*from_key).Seal(raw);
+  ASSERT_TRUE(from->users().Create(u).ok());
+  const std::vector<std::string> hashes = {auth::RecoveryCodeHash(raw, u.id, "aaaaa-bbbbb"),
+                                           auth::RecoveryCodeHash(raw, u.id, "ccccc-ddddd")};
+  ASSERT_TRUE(from->mfa().ReplaceRecoveryCodes(u.id, hashes, u.created_at).ok());
+
+  std::ostringstream out;
+  ASSERT_TRUE(ExportUsers(*from, config::Config{}, out, TransferOutput{}).ok());
+  EXPECT_NE(out.str().find("\"totpSecret\":\"" + crypto::Base32Encode(raw) + "\""),
+            std::string::npos)
+      << out.str();
+  ImportRun run = Import(*to, out.str());
+  ASSERT_EQ(run.summary.imported, 1) << run.report;
+  auto moved = to->users().FindById(u.id);
+  ASSERT_TRUE(moved.ok() && moved->has_value());
+  EXPECT_EQ((*moved)->active_mfa_type, "totp");
+  std::string opened;
+  ASSERT_TRUE((*moved)->totp_secret_encrypted.has_value());
+  EXPECT_TRUE(crypto::SecretBox(*to_key).Open(*(*moved)->totp_secret_encrypted, &opened));
+  EXPECT_EQ(opened, raw);
+  auto listed = to->mfa().ListRecoveryCodes(u.id);
+  ASSERT_TRUE(listed.ok());
+  std::vector<std::string> sorted = hashes;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(*listed, sorted);
+
+  // An old export's sealed secret is refused by a store with another key,
+  // saying what to do, instead of importing a user who cannot sign in.
+  core::User old = u;
+  old.id = "6b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+  old.email = "old@example.com";
+  ImportRun refused = Import(*to, FormatUserRow(old, {}));
+  EXPECT_EQ(refused.summary.failed, 1);
+  EXPECT_NE(refused.report.find("totpSecretEncrypted: sealed under another store's key"),
+            std::string::npos)
+      << refused.report;
 }
 
 TEST(ExportUsers, ProgressOnlyWhenAsked) {
@@ -183,7 +246,7 @@ TEST(ExportUsers, ProgressOnlyWhenAsked) {
   std::ostringstream out, progress;
   TransferOutput io;
   io.progress = &progress;
-  ASSERT_TRUE(ExportUsers(*store, out, io).ok());
+  ASSERT_TRUE(ExportUsers(*store, config::Config{}, out, io).ok());
   EXPECT_NE(progress.str().find("exporting users: 1 of 1"), std::string::npos) << progress.str();
   EXPECT_EQ(out.str().find('\r'), std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "crypto/secretbox.h"
 #include "crypto/totp.h"
 #include "flow_fixture.h"
 
@@ -172,6 +173,40 @@ TEST_F(MfaTest, RecoveryCodeWorksOnceNotTwice) {
   for (char& c : other) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_TRUE(mfa_->SignInTotp({Ticket(), other, client_}).ok());
   EXPECT_EQ(*store_->mfa().CountRecoveryCodes(user_id_), 8);
+}
+
+// Recovery codes are keyed by the TOTP secret, so a server with another
+// encryption key that holds the same secret (an imported user) accepts them.
+TEST_F(MfaTest, RecoveryCodesFollowTheSecretNotTheServerKey) {
+  auto codes = Enrol();
+  std::string key;
+  ASSERT_TRUE(crypto::Base32Decode(secret_, &key));
+  auto user = store_->users().FindById(user_id_);
+  ASSERT_TRUE(user.ok() && user->has_value());
+  core::User moved = **user;
+  moved.totp_secret_encrypted = crypto::SecretBox("another server's key, 32 characters+").Seal(key);
+  ASSERT_TRUE(store_->users().Update(moved).ok());
+  MfaFlow other(*store_, clock_, config_, *sessions_, "another server's key, 32 characters+");
+  auto grant = other.SignInTotp({Ticket(), codes[0], client_});
+  ASSERT_TRUE(grant.ok()) << grant.error().code;
+  EXPECT_EQ(grant->session.amr, "password,recovery");
+  EXPECT_TRUE(other.SignInTotp({Ticket(), Code(1), client_}).ok());
+  EXPECT_TRUE(IsPortableRecoveryHash(RecoveryCodeHash(key, user_id_, codes[1])));
+}
+
+// A secret sealed under a key this server does not have is the user's 4xx
+// (no-totp-secret), for TOTP and recovery codes alike; never a server error.
+TEST_F(MfaTest, SecretSealedUnderAnotherKeyIsNoTotpSecretNotInternal) {
+  auto codes = Enrol();
+  MfaFlow other(*store_, clock_, config_, *sessions_, "a key this secret was not sealed with!");
+  auto totp = other.SignInTotp({Ticket(), Code(), client_});
+  ASSERT_FALSE(totp.ok());
+  EXPECT_EQ(totp.error().code, core::errc::kNoTotpSecret);
+  auto recovery = other.SignInTotp({Ticket(), codes[0], client_});
+  ASSERT_FALSE(recovery.ok());
+  EXPECT_EQ(recovery.error().code, core::errc::kNoTotpSecret);
+  // The right server still signs the user in.
+  EXPECT_TRUE(mfa_->SignInTotp({Ticket(), Code(1), client_}).ok());
 }
 
 TEST_F(MfaTest, RegeneratingRecoveryCodesNeedsAal2OrCode) {

@@ -32,6 +32,48 @@ TEST(Settings, ReadsEnvironmentAndAliases) {
   EXPECT_TRUE(c->signup_disabled);
 }
 
+TEST(Settings, PublicUrlFollowsTheListenAddressUnlessGiven) {
+  auto d = Load({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->public_url, "http://localhost:4000");
+  EXPECT_TRUE(d->public_url_from_listen);
+  auto moved = Load({{"GATEHOUSE_PORT", "4100"}, {"GATEHOUSE_HOST", "127.0.0.1"}});
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->public_url, "http://127.0.0.1:4100");
+  auto v6 = Load({{"GATEHOUSE_PORT", "4100"}, {"GATEHOUSE_HOST", "::1"}});
+  EXPECT_EQ(v6->public_url, "http://[::1]:4100");
+  auto given =
+      Load({{"GATEHOUSE_PORT", "4100"}, {"GATEHOUSE_PUBLIC_URL", "https://auth.example.com"}});
+  EXPECT_EQ(given->public_url, "https://auth.example.com");
+  EXPECT_FALSE(given->public_url_from_listen);
+}
+
+TEST(Settings, NhostServerUrlLosesItsV1Suffix) {
+  EXPECT_EQ(Load({{"AUTH_SERVER_URL", "https://auth.example.com/v1"}})->public_url,
+            "https://auth.example.com");
+  EXPECT_EQ(Load({{"AUTH_SERVER_URL", "https://example.com/auth/v1/"}})->public_url,
+            "https://example.com/auth");
+  EXPECT_EQ(Load({{"AUTH_SERVER_URL", "https://auth.example.com"}})->public_url,
+            "https://auth.example.com");
+  // Our own name means the root above /v1, as documented.
+  EXPECT_EQ(Load({{"GATEHOUSE_PUBLIC_URL", "https://h.example.com/v1"}})->public_url,
+            "https://h.example.com/v1");
+}
+
+TEST(Settings, UnknownVariablesAreNamedWithTheNearestKnownOne) {
+  auto lines = UnknownEnvironment({{"GATEHOUSE_PROT", "1"},
+                                   {"GATEHOUSE_PORT", "1"},
+                                   {"AUTH_SERVER_URL", "x"},
+                                   {"AUTH_SMTP_WHATEVER_NHOST_HAS", "x"},
+                                   {"GATEHOUSE_OIDC_CORP_ISSUER", "x"},
+                                   {"PATH", "/bin"}});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("AUTH_SMTP_WHATEVER_NHOST_HAS is not a setting"), std::string::npos);
+  EXPECT_EQ(lines[0].find("did you mean"), std::string::npos);
+  EXPECT_NE(lines[1].find("GATEHOUSE_PROT"), std::string::npos);
+  EXPECT_NE(lines[1].find("(did you mean GATEHOUSE_PORT?)"), std::string::npos);
+}
+
 TEST(Settings, GatehouseNameWinsOverAlias) {
   auto c = Load({{"GATEHOUSE_PORT", "5000"}, {"AUTH_PORT", "6000"}});
   ASSERT_TRUE(c.ok());

@@ -277,5 +277,15 @@ TEST(MakeSmsSender, DefaultsToLogAndChecksSettings) {
   EXPECT_NE(unknown.error().message.find("carrier-pigeon"), std::string::npos);
 }
 
+// docs/api.md: only Twilio and the hook send WhatsApp; the development sender
+// refuses it like the other SMS-only providers, not pretending it was sent.
+TEST(LogSender, RefusesWhatsApp) {
+  auto log = MakeSmsSender({});
+  ASSERT_TRUE(log.ok());
+  auto r = (*log)->Send("+14155552671", "123456 is your code", SmsChannel::kWhatsApp);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, kCannotSendSms);
+}
+
 }  // namespace
 }  // namespace gh::notify
