@@ -284,7 +284,7 @@ TEST(LogSender, RefusesWhatsApp) {
   ASSERT_TRUE(log.ok());
   auto r = (*log)->Send("+14155552671", "123456 is your code", SmsChannel::kWhatsApp);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, kCannotSendSms);
+  EXPECT_EQ(r.error().code, core::errc::kCannotSendSms);
 }
 
 }  // namespace
