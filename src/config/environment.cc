@@ -3,7 +3,10 @@
 #include "config/environment.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -19,6 +22,50 @@ std::string StripApiVersionSuffix(std::string_view url) {
   constexpr std::string_view kSuffix = "/v1";
   if (u.size() > kSuffix.size() && u.ends_with(kSuffix)) u.resize(u.size() - kSuffix.size());
   return u;
+}
+
+std::vector<std::string> ApplyHasuraJwtSecret(Config& config,
+                                              const std::map<std::string, std::string>& env) {
+  constexpr const char* kName = "HASURA_GRAPHQL_JWT_SECRET";
+  auto it = env.find(kName);
+  if (it == env.end() || Trim(it->second).empty()) return {};
+  const std::string name(kName);
+  auto parsed = nlohmann::json::parse(it->second, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object())
+    return {name + ": not a JSON object like {\"type\":\"HS256\",\"key\":\"...\"}"};
+  auto text = [&](const char* member) -> std::optional<std::string> {
+    auto m = parsed.find(member);
+    if (m == parsed.end() || !m->is_string()) return std::nullopt;
+    return m->get<std::string>();
+  };
+  auto set_in_env = [&](std::initializer_list<const char*> names) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const char* n) { return env.count(n) != 0; });
+  };
+  std::optional<std::string> type = text("type");
+  std::optional<std::string> key = text("key");
+  if (!type || *type != "HS256")
+    return {name + ": type " + (type ? "\"" + *type + "\"" : std::string("(none)")) +
+            " is not supported: Gatehouse signs HS256 with a shared key (type HS256 with its "
+            "key), or ES256 / RS256 with keys of its own, which Hasura then reads from "
+            "<public_url>/v1/.well-known/jwks.json (its jwk_url); unset this variable then"};
+  if (!key || key->empty()) return {name + ": type HS256 needs its \"key\""};
+  std::vector<std::string> problems;
+  if (set_in_env({"GATEHOUSE_JWT_SECRET", "AUTH_JWT_SECRET"})) {
+    if (config.jwt_secret != *key)
+      problems.push_back(name +
+                         ": its key differs from GATEHOUSE_JWT_SECRET / AUTH_JWT_SECRET; "
+                         "Hasura would refuse the tokens, set one of them");
+  } else {
+    config.jwt_secret = *key;
+  }
+  if (auto ns = text("claims_namespace"); ns && !set_in_env({"GATEHOUSE_JWT_CLAIMS_NAMESPACE"}))
+    config.jwt_claims_namespace = *ns;
+  if (auto iss = text("issuer"); iss && !set_in_env({"GATEHOUSE_JWT_ISSUER"}))
+    config.jwt_issuer = *iss;
+  if (auto aud = text("audience"); aud && !set_in_env({"GATEHOUSE_JWT_AUDIENCE"}))
+    config.jwt_audience = *aud;
+  return problems;
 }
 
 }  // namespace internal

@@ -179,7 +179,10 @@ std::vector<Setting> BuildTable() {
   add("jwt_algorithm", {}, OneOf(&Config::jwt_algorithm, {"ES256", "RS256", "EdDSA", "HS256"}),
       "Access token signature algorithm (HS256 is implied by jwt_secret).");
   add("jwt_secret", {"AUTH_JWT_SECRET"}, Str(&Config::jwt_secret),
-      "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys.", true);
+      "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys. Hasura's "
+      "`HASURA_GRAPHQL_JWT_SECRET` (`{\"type\":\"HS256\",\"key\":...}`, as Nhost sets it) "
+      "is read too: its key, `claims_namespace`, `issuer` and `audience`.",
+      true);
   add("jwt_issuer", {}, Str(&Config::jwt_issuer), "The `iss` claim.");
   add("jwt_audience", {}, Str(&Config::jwt_audience), "The `aud` claim.");
   add("jwt_claims_namespace", {}, Str(&Config::jwt_claims_namespace),
@@ -487,6 +490,7 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
   if (!public_url_given) config.public_url = ListenUrl(config.host, config.port);
   // Generic OIDC providers are known only now, from the list just read.
   for (auto& p : internal::ApplyOidcEnvironment(config, env)) problems.push_back(std::move(p));
+  for (auto& p : internal::ApplyHasuraJwtSecret(config, env)) problems.push_back(std::move(p));
   // HS256 is what a shared secret means.
   if (!config.jwt_secret.empty()) config.jwt_algorithm = "HS256";
 

@@ -42,3 +42,22 @@ describe('HS256', () => {
     await jwtVerify(s1.accessToken, new TextEncoder().encode(secret));
   });
 });
+
+describe("Nhost's HASURA_GRAPHQL_JWT_SECRET", () => {
+  // As an Nhost deployment hands it to hasura-auth and Hasura alike: Hasura keeps
+  // verifying the tokens with the same JSON.
+  const key = 'nhost-hasura-shared-key-0123456789-abcdefghijklmnop';
+  const srv = useServer({
+    HASURA_GRAPHQL_JWT_SECRET: JSON.stringify({ type: 'HS256', key, claims_namespace: 'https://hasura.example/claims', issuer: 'hasura-auth' }),
+  }, { name: 'hasura-jwt-secret' });
+
+  test('tokens are HS256 under its key, with its claims namespace and issuer', async () => {
+    const s = await signUp(srv, uniqueEmail('hasura'));
+    assert.equal(jwtHeader(s.accessToken).alg, 'HS256');
+    const { payload } = await jwtVerify(s.accessToken, new TextEncoder().encode(key), { algorithms: ['HS256'], issuer: 'hasura-auth' });
+    assert.equal(payload['https://hasura.example/claims']['x-hasura-user-id'], s.user.id);
+    assert.equal(payload['https://hasura.io/jwt/claims'], undefined);
+    const me = await srv.api('GET', '/user', undefined, bearer(s.accessToken));
+    assert.equal(me.status, 200, me.text);
+  });
+});

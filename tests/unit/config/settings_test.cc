@@ -120,6 +120,39 @@ TEST(Settings, SecretImpliesHs256AndMustBeLongEnough) {
   EXPECT_EQ(c->jwt_algorithm, "HS256");
 }
 
+TEST(Settings, HasuraJwtSecretAsNhostSetsIt) {
+  const std::string key(40, 'h');
+  auto c = Load({{"HASURA_GRAPHQL_JWT_SECRET",
+                  R"({"type":"HS256","key":")" + key +
+                      R"(","claims_namespace":"https://x.io/claims","issuer":"nhost"})"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->jwt_secret, key);
+  EXPECT_EQ(c->jwt_algorithm, "HS256");
+  EXPECT_EQ(c->jwt_claims_namespace, "https://x.io/claims");
+  EXPECT_EQ(c->jwt_issuer, "nhost");
+  EXPECT_EQ(c->jwt_audience, "authenticated");  // not in the JSON: our default stays
+
+  // Our own names win; the same key given twice is fine, another one is a mistake.
+  auto ours = Load(
+      {{"HASURA_GRAPHQL_JWT_SECRET", R"({"type":"HS256","key":")" + key + R"(","issuer":"nhost"})"},
+       {"GATEHOUSE_JWT_ISSUER", "ours"},
+       {"AUTH_JWT_SECRET", key}});
+  ASSERT_TRUE(ours.ok()) << ours.error().message;
+  EXPECT_EQ(ours->jwt_issuer, "ours");
+  auto differ = Load({{"HASURA_GRAPHQL_JWT_SECRET", R"({"type":"HS256","key":")" + key + R"("})"},
+                      {"GATEHOUSE_JWT_SECRET", std::string(40, 'g')}});
+  ASSERT_FALSE(differ.ok());
+  EXPECT_NE(differ.error().message.find("differs"), std::string::npos);
+
+  for (const char* bad : {R"({"type":"RS256","key":"-----BEGIN PUBLIC KEY-----"})",
+                          R"({"type":"HS256"})", "HS256", "{"}) {
+    auto r = Load({{"HASURA_GRAPHQL_JWT_SECRET", bad}});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().message.find("HASURA_GRAPHQL_JWT_SECRET: "), std::string::npos) << bad;
+  }
+  EXPECT_TRUE(Load({{"HASURA_GRAPHQL_JWT_SECRET", ""}}).ok());
+}
+
 TEST(Settings, ReportsEveryProblemNamingTheVariable) {
   auto c = Load({{"GATEHOUSE_PORT", "http"},
                  {"GATEHOUSE_PASSWORD_MIN_LENGTH", "0"},
