@@ -1,23 +1,10 @@
 #include "auth/links.h"
 
-#include <cctype>
+#include "core/percent_encoding.h"
 
 namespace gh::auth {
 
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string UrlEncode(std::string_view s) { return core::PercentEncode(s); }
 
 std::string AppendQuery(const std::string& url,
                         const std::vector<std::pair<std::string, std::string>>& params) {

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "core/percent_encoding.h"
 #include "crypto/hash.h"
 
 namespace gh::crypto {
@@ -22,22 +23,8 @@ const EVP_MD* Md(TotpHash hash) {
   return EVP_sha1();
 }
 
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~' || c == '@';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+// otpauth labels keep '@' readable (authenticator apps show the label).
+std::string PercentEncode(std::string_view s) { return core::PercentEncode(s, "@"); }
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <mutex>
 
+#include "core/percent_encoding.h"
+
 namespace gh::net {
 namespace {
 
@@ -131,20 +133,7 @@ class CurlHttpClient final : public HttpClient {
   std::string unreachable_code_;
 };
 
-// RFC 3986 unreserved characters stay; everything else is percent-encoded
-// (space as %20, which both query strings and form bodies accept).
-void AppendEscaped(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out->push_back(static_cast<char>(ch));
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[ch >> 4]);
-      out->push_back(kHex[ch & 15]);
-    }
-  }
-}
+void AppendEscaped(std::string_view s, std::string* out) { *out += core::PercentEncode(s); }
 
 }  // namespace
 
