@@ -258,3 +258,13 @@ describe('sms sign-in disabled (default)', () => {
     expectError(res, '/signin/passwordless/sms', 'POST', 409, 'disabled-endpoint');
   });
 });
+
+describe('the log provider (development)', () => {
+  const srv = useServer({ GATEHOUSE_SMS_PASSWORDLESS_ENABLED: 'true', GATEHOUSE_SMS_PROVIDER: 'log' }, { name: 'sms-log' });
+  test('SMS codes go to the log; WhatsApp is refused, as docs/api.md says only Twilio and the hook send it', async () => {
+    const sms = await srv.api('POST', '/signin/passwordless/sms', { phoneNumber: uniquePhone() });
+    assert.equal(sms.status, 200, sms.text);
+    const wa = await srv.api('POST', '/signin/passwordless/sms', { phoneNumber: uniquePhone(), channel: 'whatsapp' });
+    expectError(wa, '/signin/passwordless/sms', 'POST', 400, 'cannot-send-sms');
+  });
+});
