@@ -6,31 +6,17 @@
 #include <sstream>
 #include <thread>
 
-#include "api/nhost/native_links.h"
-#include "api/nhost/nhost.h"
-#include "app/email.h"
+#include "api/nhost/errors.h"
+#include "app/flows.h"
 #include "app/housekeeping.h"
 #include "app/keys.h"
-#include "auth/account.h"
-#include "auth/anonymous.h"
-#include "auth/attempt_limiter.h"
-#include "auth/breached_passwords.h"
-#include "auth/mfa.h"
-#include "auth/oauth.h"
-#include "auth/password.h"
-#include "auth/sessions.h"
-#include "auth/sms.h"
-#include "auth/tokens.h"
+#include "app/native_dialect.h"
+#include "app/route_classes.h"
 #include "config/settings.h"
 #include "core/clock.h"
-#include "crypto/hash.h"
-#include "crypto/password.h"
-#include "crypto/random.h"
+#include "crypto/jwt.h"
 #include "http/server.h"
-#include "net/http_client.h"
 #include "net/url.h"
-#include "oauth/http_client.h"
-#include "oauth/provider.h"
 #include "store/store.h"
 
 namespace gh::app {
@@ -45,23 +31,8 @@ struct App::Parts {
   config::Config config;
   const core::Clock& clock = core::SystemClock::Instance();
   std::unique_ptr<store::Store> store;
-  crypto::PasswordHasher hasher;
-  std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
-  std::unique_ptr<auth::AttemptLimiter> attempts;     // guesses per account, for the flows below
-  std::unique_ptr<auth::TokenService> tokens;
-  std::unique_ptr<auth::SessionService> sessions;
-  std::unique_ptr<auth::PasswordFlow> password;
-  std::unique_ptr<auth::AccountService> accounts;
-  std::unique_ptr<auth::AnonymousFlow> anonymous;
-  std::unique_ptr<auth::MfaFlow> mfa;
-  std::unique_ptr<notify::SmsSender> sms_sender;
-  std::unique_ptr<auth::SmsFlow> sms;
-  std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled
-  std::unique_ptr<auth::OAuthFlow> oauth;
-  // The native dialect's URLs; its requests hand them to the flows.
-  std::unique_ptr<api::nhost::NativeLinks> native_links;
-  std::unique_ptr<api::nhost::Deps> nhost;
-  std::unique_ptr<EmailParts> email;
+  std::unique_ptr<Flows> flows;
+  std::unique_ptr<NativeDialect> native;
   std::unique_ptr<Housekeeper> housekeeper;
   std::shared_ptr<const http::Router> router;
   std::unique_ptr<http::Server> server;
@@ -109,26 +80,6 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   return o;
 }
 
-}  // namespace
-
-namespace {
-
-notify::SmsProviderSettings SmsSettingsFrom(const config::Config& c) {
-  notify::SmsProviderSettings s;
-  s.provider = c.sms_provider;
-  s.account_sid = c.sms_account_sid;
-  s.auth_token = c.sms_auth_token;
-  s.from = c.sms_from;
-  s.whatsapp_from = c.sms_whatsapp_from;
-  s.base_url = c.sms_base_url;
-  s.timeout_seconds = c.sms_timeout_seconds;
-  return s;
-}
-
-}  // namespace
-
-namespace {
-
 // A redirect rule that cannot be read would silently allow nothing (or, read
 // loosely, too much): refuse to start instead, naming it.
 core::Result<void> CheckRedirectRules(const config::Config& c) {
@@ -151,87 +102,23 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   auto store = OpenMigrated(p->config);
   if (!store) return store.error();
   p->store = std::move(*store);
-
   auto keys = LoadKeyRing(p->config, *p->store, p->clock);
   if (!keys) return core::Error(keys.error().code, "signing keys: " + keys.error().message);
-  auto derivation_key = p->store->GetOrInsertSecret("refresh-token-derivation",
-                                                    crypto::HexEncode(crypto::RandomBytes(32)));
-  if (!derivation_key) return derivation_key.error();
 
-  Parts* raw = p.get();
-  p->tokens = std::make_unique<auth::TokenService>(
-      p->config, p->clock, *keys, [raw] { return ReloadKeyRing(raw->config, *raw->store); });
-  p->sessions = std::make_unique<auth::SessionService>(*p->store, p->clock, p->config, *p->tokens,
-                                                       *derivation_key);
-  p->password =
-      std::make_unique<auth::PasswordFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions);
-  if (p->config.password_hibp_enabled) {
-    // Before the routes are registered: they pick their lane by it.
-    p->breached = std::make_unique<auth::BreachedPasswords>(
-        net::MakeCurlHttpClient(p->config.password_hibp_timeout_seconds, core::errc::kUnavailable),
-        p->config.password_hibp_url);
-    p->password->SetBreachedPasswords(p->breached.get());
-  }
-  if (p->config.account_guess_limit_per_hour > 0) {
-    auth::AttemptPolicy policy;
-    policy.max_failures_per_hour = p->config.account_guess_limit_per_hour;
-    policy.free_failures = p->config.account_guess_free_failures;
-    policy.max_backoff_seconds = p->config.account_guess_backoff_max_seconds;
-    p->attempts = std::make_unique<auth::InProcessAttemptLimiter>(p->clock, policy);
-    p->password->SetAttemptLimiter(p->attempts.get());
-  }
-  p->accounts = std::make_unique<auth::AccountService>(*p->store);
-  p->anonymous = std::make_unique<auth::AnonymousFlow>(*p->store, p->clock, p->config, p->hasher,
-                                                       *p->sessions, *p->password);
-  auto mfa_key = MfaKeyMaterial(p->config, *p->store);
-  if (!mfa_key) return mfa_key.error();
-  p->mfa = std::make_unique<auth::MfaFlow>(*p->store, p->clock, p->config, *p->sessions, *mfa_key);
-  p->native_links = std::make_unique<api::nhost::NativeLinks>(p->config.public_url);
-  p->nhost = std::make_unique<api::nhost::Deps>(
-      api::nhost::Deps{p->config, *p->password, *p->sessions, *p->tokens, *p->accounts,
-                       *p->anonymous, *p->mfa, *p->native_links});
-
-  auto email = BuildEmail(p->config, *p->store, p->clock, p->hasher, *p->sessions, *p->password,
-                          *p->anonymous);
-  if (!email) return email.error();
-  p->email = std::move(*email);
-
-  auto sms_sender = notify::MakeSmsSender(SmsSettingsFrom(p->config));
-  if (!sms_sender) return sms_sender.error();
-  if (auto numbers = auth::ParseTestNumbers(p->config); !numbers) return numbers.error();
-  p->sms_sender = std::move(*sms_sender);
-  auto sms_key =
-      p->store->GetOrInsertSecret("sms-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
-  if (!sms_key) return sms_key.error();
-  p->sms = std::make_unique<auth::SmsFlow>(*p->store, p->clock, p->config, p->hasher, *p->sessions,
-                                           *p->password, *p->sms_sender, *sms_key);
-  p->sms->SetAttemptLimiter(&p->password->attempt_limiter());
-  p->nhost->sms = p->sms.get();
-
-  // Social / OIDC sign-in. A provider whose settings cannot work is a start-up
-  // error, not a sign-in that fails later. Without any, the routes still answer
-  // (disabled-endpoint), as the spec's clients expect.
-  const bool any_provider =
-      std::any_of(p->config.oauth_providers.begin(), p->config.oauth_providers.end(),
-                  [](const config::OAuthProvider& o) { return o.enabled; });
-  if (any_provider) {
-    std::shared_ptr<oauth::HttpClient> http =
-        oauth::MakeCurlHttpClient(p->config.oauth_http_timeout_seconds);
-    auto catalogue = oauth::Catalogue::Create(p->config, p->clock, std::move(http));
-    if (!catalogue)
-      return core::Error(catalogue.error().code, "OAuth providers: " + catalogue.error().message);
-    p->catalogue = std::move(*catalogue);
-  }
-  // Provider tokens are sealed under the same key material as TOTP secrets.
-  p->oauth = std::make_unique<auth::OAuthFlow>(*p->store, p->clock, p->config, *p->tokens,
-                                               *p->sessions, p->catalogue.get(), *mfa_key);
-  p->nhost->oauth = p->oauth.get();
-
-  p->housekeeper = std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->anonymous);
+  auto flows = BuildFlows(p->config, *p->store, p->clock, std::move(*keys));
+  if (!flows) return flows.error();
+  p->flows = std::move(*flows);
+  // One table of route classes for every dialect: the same flow is limited
+  // alike whichever dialect serves it.
+  const http::RouteClasses classes =
+      RouteClassesFrom(p->config, p->flows->password->ScreensBreaches());
   auto router = std::make_shared<http::Router>();
-  api::nhost::RegisterRoutes(*router, *p->nhost, kNativeMount);
-  api::nhost::RegisterEmailRoutes(*router, *p->nhost, *p->email->deps, kNativeMount);
+  p->native = std::make_unique<NativeDialect>(p->config, *p->flows, kNativeMount);
+  p->native->Register(*router, classes);
   p->router = router;
+
+  p->housekeeper =
+      std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->flows->anonymous);
   p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -251,7 +138,7 @@ int App::port() const { return parts_->server->port(); }
 void App::Run() {
   parts_->housekeeper->Start();
   parts_->server->Run();
-  parts_->email->mail_queue->Stop();  // mails asked for before the drain still go out
+  parts_->flows->email->mail_queue->Stop();  // mails asked for before the drain still go out
   parts_->housekeeper->Stop();
 }
 void App::Stop() { parts_->server->Stop(); }
@@ -287,8 +174,8 @@ std::string App::Banner() const {
       << "  native API    " << base << "/v1\n"
       << "  client URL    " << c.client_url << "\n"
       << "  database      " << store::DescribeDatabase(c.database_url, c.database_schema) << "\n"
-      << "  signing       " << parts_->tokens->key_ring()->algorithm() << " (kid "
-      << parts_->tokens->key_ring()->active_kid() << ")\n"
+      << "  signing       " << parts_->flows->tokens->key_ring()->algorithm() << " (kid "
+      << parts_->flows->tokens->key_ring()->active_kid() << ")\n"
       << "  sign-in       email+password " << (c.email_signin_enabled ? "on" : "off")
       << ", anonymous " << (c.anonymous_signin_enabled ? "on" : "off") << ", sign-up "
       << (c.signup_disabled ? "off" : "on") << "\n"
@@ -296,8 +183,8 @@ std::string App::Banner() const {
       << ", phone+password " << (c.phone_password_enabled ? "on" : "off") << " (provider "
       << c.sms_provider << ")\n"
       << "  second factor TOTP " << (c.mfa_enabled ? "on" : "off") << "\n"
-      << "  social        " << SocialLine(parts_->oauth->ProviderNames()) << "\n"
-      << "  email         " << parts_->email->Describe(c) << "\n";
+      << "  social        " << SocialLine(parts_->flows->oauth->ProviderNames()) << "\n"
+      << "  email         " << parts_->flows->email->Describe(c) << "\n";
   return out.str();
 }
 

@@ -9,7 +9,7 @@
 
 namespace gh::app {
 
-std::string EmailParts::Describe(const config::Config& c) const {
+std::string EmailFlows::Describe(const config::Config& c) const {
   std::string mailer =
       c.smtp_host.empty()
           ? std::string("development (printed to the log)")
@@ -19,13 +19,11 @@ std::string EmailParts::Describe(const config::Config& c) const {
          (c.email_otp_enabled ? "on" : "off");
 }
 
-core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& config,
-                                                     store::Store& store, const core::Clock& clock,
-                                                     const crypto::PasswordHasher& hasher,
-                                                     auth::SessionService& sessions,
-                                                     auth::PasswordFlow& password,
-                                                     auth::AnonymousFlow& anonymous) {
-  auto e = std::make_unique<EmailParts>();
+core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
+    const config::Config& config, const auth::EmailOptions& options, store::Store& store,
+    const core::Clock& clock, const crypto::PasswordHasher& hasher, auth::SessionService& sessions,
+    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous) {
+  auto e = std::make_unique<EmailFlows>();
   if (config.smtp_host.empty()) {
     e->mailer = std::make_unique<notify::LogMailer>();
   } else {
@@ -46,7 +44,7 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
       store.GetOrInsertSecret("email-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
   if (!code_key) return code_key.error();
   e->kit =
-      std::make_unique<auth::EmailKit>(store, clock, config, *e->mailer, *e->templates, *code_key);
+      std::make_unique<auth::EmailKit>(store, clock, options, *e->mailer, *e->templates, *code_key);
   // Two threads: a mail waits on one SMTP round trip; the bound keeps a flood of
   // reset requests from queueing without end (beyond it: 503 for every address).
   e->mail_queue = std::make_unique<core::ThreadTaskQueue>(2, 1024);
@@ -58,8 +56,6 @@ core::Result<std::unique_ptr<EmailParts>> BuildEmail(const config::Config& confi
   e->change = std::make_unique<auth::EmailChangeFlow>(*e->kit);
   e->links = std::make_unique<auth::EmailLinkFlow>(*e->kit, *e->verification, *e->passwordless,
                                                    *e->reset, *e->change);
-  e->deps = std::make_unique<api::nhost::EmailDeps>(
-      api::nhost::EmailDeps{*e->verification, *e->passwordless, *e->reset, *e->change, *e->links});
   auth::EmailVerificationFlow* verification = e->verification.get();
   auto send_verification = [verification](const core::User& user,
                                           const std::optional<std::string>& redirect_to,

@@ -30,15 +30,12 @@ ProofEffect ApplyAddressProof(const ProofPolicy& policy, ProvenChannel channel, 
   return effect;
 }
 
-ProofPolicy ProofPolicyFrom(const config::Config& config) {
-  return ProofPolicy{config.email_verification_required, config.phone_verification_required};
-}
-
 core::Result<ProofEffect> ProveAddress(store::Store& store, const core::Clock& clock,
-                                       const config::Config& config, ProvenChannel channel,
-                                       ProofKind kind, core::User& user, std::string_view reason) {
-  ProofEffect effect = ApplyAddressProof(ProofPolicyFrom(config), channel, kind, user);
-  if (user.is_anonymous) PromoteAnonymous(config, user);
+                                       const ProofPolicy& proof, const NewUserPolicy& users,
+                                       ProvenChannel channel, ProofKind kind, core::User& user,
+                                       std::string_view reason) {
+  ProofEffect effect = ApplyAddressProof(proof, channel, kind, user);
+  if (user.is_anonymous) PromoteAnonymous(users, user);
   if (!effect.changed) return effect;
   const core::UnixMillis now = clock.NowMillis();
   user.updated_at = now;

@@ -24,7 +24,7 @@
 
 #include <string_view>
 
-#include "config/config.h"
+#include "auth/user_options.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/types.h"
@@ -39,9 +39,11 @@ enum class ProofKind {
   kPossessionOnly,    // magic link, email / SMS code, reset link, provider's verified email
 };
 
+// The email_verification_required and phone_verification_required settings.
 struct ProofPolicy {
   bool email_verification_required = true;
   bool phone_verification_required = true;
+  bool operator==(const ProofPolicy&) const = default;
 };
 
 // What ApplyAddressProof changed in the user.
@@ -57,16 +59,14 @@ struct ProofEffect {
 ProofEffect ApplyAddressProof(const ProofPolicy& policy, ProvenChannel channel, ProofKind kind,
                               core::User& user);
 
-// The policy the settings make.
-ProofPolicy ProofPolicyFrom(const config::Config& config);
-
-// ApplyAddressProof under the config's policy; an anonymous user becomes a real
-// one (PromoteAnonymous); then writes the user (when changed) and revokes the
+// ApplyAddressProof under `proof`; an anonymous user becomes a real one
+// (PromoteAnonymous under `users`); then writes the user (when changed) and revokes the
 // sessions the rule ends, with `reason` in the revocation and the audit log.
 // Call before starting the session the proof signs in to. On success `user`
 // holds what was written. Errors: the store's.
 core::Result<ProofEffect> ProveAddress(store::Store& store, const core::Clock& clock,
-                                       const config::Config& config, ProvenChannel channel,
-                                       ProofKind kind, core::User& user, std::string_view reason);
+                                       const ProofPolicy& proof, const NewUserPolicy& users,
+                                       ProvenChannel channel, ProofKind kind, core::User& user,
+                                       std::string_view reason);
 
 }  // namespace gh::auth

@@ -6,29 +6,29 @@
 namespace gh::auth {
 
 AnonymousFlow::AnonymousFlow(store::Store& store, const core::Clock& clock,
-                             const config::Config& config, const crypto::PasswordHasher& hasher,
+                             const AnonymousOptions& options, const crypto::PasswordHasher& hasher,
                              SessionService& sessions, const PasswordFlow& passwords)
     : store_(store),
       clock_(clock),
-      config_(config),
+      options_(options),
       hasher_(hasher),
       sessions_(sessions),
       passwords_(passwords) {}
 
 core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
-  if (!config_.anonymous_signin_enabled)
+  if (!options_.anonymous_signin_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Anonymous sign-in is disabled");
-  if (config_.signup_disabled)
+  if (options_.signup_disabled)
     return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
-  core::User user = NewUser(config_, clock_.NowMillis());
+  core::User user = NewUser(options_.users, clock_.NowMillis());
   user.is_anonymous = true;
-  user.default_role = config_.anonymous_role;
-  user.roles = {config_.anonymous_role};
+  user.default_role = options_.anonymous_role;
+  user.roles = {options_.anonymous_role};
   SignUpOptions options;  // only what the spec lets an anonymous caller choose
   options.display_name = req.display_name;
   options.locale = req.locale;
   options.metadata_json = req.metadata_json;
-  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options_.users, options, user); !r) return r.error();
   if (auto r = store_.users().Create(user); !r) return r.error();
 
   RecordAudit(store_, clock_.NowMillis(), "signin-anonymous", user.id, req.client);
@@ -46,11 +46,11 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   if (!passwordless && req.sign_in_method != "email-password")
     return core::Error(core::errc::kInvalidRequest,
                        "signInMethod must be \"email-password\" or \"passwordless\"");
-  if (passwordless && (!config_.email_passwordless_enabled || !send_magic_link_))
+  if (passwordless && (!options_.email_passwordless_enabled || !send_magic_link_))
     return core::Error(core::errc::kDisabledEndpoint,
                        "Passwordless email sign-in is disabled on this server");
   const bool needs_link =
-      passwordless || (config_.email_verification_required && send_verification_);
+      passwordless || (options_.email_verification_required && send_verification_);
   if (needs_link && req.links == nullptr) return NoLinkStyle();
   auto found = store_.users().FindById(req.user_id);
   if (!found) return found.error();
@@ -71,10 +71,10 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
 
   // The real user gets the roles a fresh sign-up would, then whatever the
   // options ask for within them; the anonymous role goes.
-  PromoteAnonymous(config_, user);
+  PromoteAnonymous(options_.users, user);
   SignUpOptions options = req.options;
   if (!options.metadata_json) options.metadata_json = user.metadata_json;  // keep what they had
-  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options_.users, options, user); !r) return r.error();
   auto taken = store_.users().FindByEmail(*email);
   if (!taken) return taken.error();
   if (taken->has_value())

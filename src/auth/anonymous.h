@@ -13,7 +13,6 @@
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/types.h"
 #include "crypto/password.h"
@@ -40,13 +39,25 @@ struct DeanonymizeRequest {
   const LinkStyle* links = nullptr;
 };
 
+// The settings AnonymousFlow reads. Defaults are the settings' defaults.
+struct AnonymousOptions {
+  bool anonymous_signin_enabled = false;
+  bool signup_disabled = false;
+  bool email_verification_required = true;
+  bool email_passwordless_enabled = false;
+  std::string anonymous_role = "anonymous";
+  NewUserPolicy users;
+  bool operator==(const AnonymousOptions&) const = default;
+};
+
 class AnonymousFlow {
  public:
-  AnonymousFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+  // `options` must outlive the flow (it is read at each call).
+  AnonymousFlow(store::Store& store, const core::Clock& clock, const AnonymousOptions& options,
                 const crypto::PasswordHasher& hasher, SessionService& sessions,
                 const PasswordFlow& passwords);
 
-  // A new anonymous user (role config.anonymous_role only) and a session.
+  // A new anonymous user (role options.anonymous_role only) and a session.
   // Errors: disabled-endpoint (anonymous sign-in off), signup-disabled,
   // locale-not-allowed, invalid-request (display name).
   core::Result<SignInOutcome> SignIn(const AnonymousSignIn& request);
@@ -77,7 +88,7 @@ class AnonymousFlow {
  private:
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const AnonymousOptions& options_;
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   const PasswordFlow& passwords_;

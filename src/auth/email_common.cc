@@ -38,11 +38,11 @@ const TicketKind* TicketKindOfTicket(std::string_view ticket) {
   return nullptr;
 }
 
-EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
+EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const EmailOptions& options,
                    notify::Mailer& mailer, const notify::Templates& templates, std::string code_key)
     : store_(store),
       clock_(clock),
-      config_(config),
+      options_(options),
       mailer_(mailer),
       templates_(templates),
       code_key_(std::move(code_key)) {}
@@ -55,7 +55,7 @@ core::Result<void> EmailKit::Throttle(const std::string& address) {
       it = now - it->second.last > kHourMillis ? sent_.erase(it) : std::next(it);
   }
   AddressWindow& w = sent_[address];
-  const int64_t cooldown = int64_t{config_.email_resend_cooldown_seconds} * 1000;
+  const int64_t cooldown = int64_t{options_.email_resend_cooldown_seconds} * 1000;
   if (w.last > 0 && now - w.last < cooldown) {
     int wait = static_cast<int>((cooldown - (now - w.last) + 999) / 1000);
     return core::Error(core::errc::kTooManyRequests, "Please wait before asking for another email",
@@ -65,7 +65,7 @@ core::Result<void> EmailKit::Throttle(const std::string& address) {
     w.window_start = now;
     w.count = 0;
   }
-  if (config_.email_per_address_per_hour > 0 && w.count >= config_.email_per_address_per_hour) {
+  if (options_.email_per_address_per_hour > 0 && w.count >= options_.email_per_address_per_hour) {
     int wait = static_cast<int>((w.window_start + kHourMillis - now + 999) / 1000);
     return core::Error(core::errc::kTooManyRequests, "Too many emails to this address",
                        std::max(wait, 1));
@@ -99,7 +99,7 @@ core::Result<std::string> EmailKit::IssueTicket(LinkKind kind, const core::User&
   c.code_hash = TicketHash(ticket);
   c.data_json = data_json;
   c.created_at = now;
-  c.expires_at = now + config_.email_code_ttl_seconds * 1000;
+  c.expires_at = now + options_.email_code_ttl_seconds * 1000;
   if (auto r = store_.codes().Insert(c); !r) return r.error();
   return ticket;
 }
@@ -124,7 +124,7 @@ core::Result<std::string> EmailKit::IssueCode(std::string_view purpose, const co
   c.recipient = recipient;
   c.code_hash = CodeHash(recipient, code);
   c.created_at = now;
-  c.expires_at = now + config_.email_code_ttl_seconds * 1000;
+  c.expires_at = now + options_.email_code_ttl_seconds * 1000;
   if (auto r = store_.codes().Insert(c); !r) return r.error();
   return code;
 }
@@ -136,8 +136,8 @@ void EmailKit::Withdraw(std::string_view purpose, const std::string& recipient) 
 
 core::Result<std::string> EmailKit::RedirectTarget(
     const std::optional<std::string>& requested) const {
-  if (!requested || requested->empty()) return config_.client_url;
-  if (!IsRedirectAllowed(config_, *requested))
+  if (!requested || requested->empty()) return options_.users.redirects.client_url;
+  if (!IsRedirectAllowed(options_.users.redirects, *requested))
     return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
   return *requested;
 }
@@ -196,8 +196,8 @@ core::Result<core::User> EmailKit::ProveMailbox(const core::OneTimeCode& code) {
   // Only the verification mail was sent for the password the account holds.
   const ProofKind kind = code.purpose == purpose::kEmailVerify ? ProofKind::kConfirmsPassword
                                                                : ProofKind::kPossessionOnly;
-  auto proven =
-      ProveAddress(store_, clock_, config_, ProvenChannel::kEmail, kind, user, "email-proven");
+  auto proven = ProveAddress(store_, clock_, options_.proof, options_.users, ProvenChannel::kEmail,
+                             kind, user, "email-proven");
   if (!proven) return proven.error();
   return user;
 }

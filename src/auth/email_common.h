@@ -22,8 +22,9 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/address_proof.h"
 #include "auth/links.h"
-#include "config/config.h"
+#include "auth/user_options.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/task_queue.h"
@@ -55,10 +56,27 @@ const TicketKind& TicketKindOf(LinkKind kind);
 // The kind `ticket` names by its prefix; null when it names none.
 const TicketKind* TicketKindOfTicket(std::string_view ticket);
 
+// The settings of the email flows, which they read through their EmailKit.
+// Defaults are the settings' defaults.
+struct EmailOptions {
+  int64_t email_code_ttl_seconds = 600;
+  int email_code_max_attempts = 5;
+  int email_resend_cooldown_seconds = 60;
+  int email_per_address_per_hour = 10;
+  bool email_passwordless_enabled = false;
+  bool email_otp_enabled = false;
+  bool signup_disabled = false;
+  bool password_change_signs_out = true;
+  ProofPolicy proof;
+  NewUserPolicy users;
+  bool operator==(const EmailOptions&) const = default;
+};
+
 class EmailKit {
  public:
   // `code_key` is the instance-shared HMAC key for short codes.
-  EmailKit(store::Store& store, const core::Clock& clock, const config::Config& config,
+  // `options` must outlive the kit and its flows (it is read at each call).
+  EmailKit(store::Store& store, const core::Clock& clock, const EmailOptions& options,
            notify::Mailer& mailer, const notify::Templates& templates, std::string code_key);
   EmailKit(const EmailKit&) = delete;
   EmailKit& operator=(const EmailKit&) = delete;
@@ -130,7 +148,7 @@ class EmailKit {
 
   store::Store& store() { return store_; }
   const core::Clock& clock() const { return clock_; }
-  const config::Config& config() const { return config_; }
+  const EmailOptions& options() const { return options_; }
 
  private:
   struct AddressWindow {
@@ -141,7 +159,7 @@ class EmailKit {
 
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const EmailOptions& options_;
   notify::Mailer& mailer_;
   const notify::Templates& templates_;
   const std::string code_key_;

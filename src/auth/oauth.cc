@@ -87,12 +87,12 @@ OAuthOutcome Failed(std::string redirect_to, core::Error error) {
 
 }  // namespace
 
-OAuthFlow::OAuthFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+OAuthFlow::OAuthFlow(store::Store& store, const core::Clock& clock, const OAuthOptions& options,
                      const TokenService& tokens, SessionService& sessions,
                      const oauth::Catalogue* catalogue, std::string_view key_material)
     : store_(store),
       clock_(clock),
-      config_(config),
+      options_(options),
       tokens_(tokens),
       sessions_(sessions),
       catalogue_(catalogue),
@@ -129,11 +129,11 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   const std::string redirect_to =
       request.options.redirect_to && !request.options.redirect_to->empty()
           ? *request.options.redirect_to
-          : config_.client_url;
-  if (!IsRedirectAllowed(config_, redirect_to))
+          : options_.users.redirects.client_url;
+  if (!IsRedirectAllowed(options_.users.redirects, redirect_to))
     return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
-  core::User scratch = NewUser(config_, clock_.NowMillis());
-  if (auto r = ApplySignUpOptions(config_, request.options, scratch); !r) return r.error();
+  core::User scratch = NewUser(options_.users, clock_.NowMillis());
+  if (auto r = ApplySignUpOptions(options_.users, request.options, scratch); !r) return r.error();
 
   store::OAuthRequest stored;
   if (request.connect) {
@@ -173,20 +173,21 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
   stored.redirect_to = redirect_to;
   stored.options_json = OptionsToJson(request.options, request.grant, params.redirect_uri);
   stored.created_at = now;
-  stored.expires_at = now + int64_t{config_.oauth_request_ttl_seconds} * 1000;
+  stored.expires_at = now + int64_t{options_.oauth_request_ttl_seconds} * 1000;
   if (auto r = store_.oauth().InsertRequest(stored); !r) return r.error();
   return std::move(*url);
 }
 
 OAuthOutcome OAuthFlow::Callback(const OAuthCallback& callback) {
-  if (callback.state.empty()) return Failed(config_.client_url, InvalidState());
+  if (callback.state.empty()) return Failed(options_.users.redirects.client_url, InvalidState());
   auto taken =
       store_.oauth().TakeRequest(RequestKey(callback.state, callback.binding), clock_.NowMillis());
-  if (!taken) return Failed(config_.client_url, taken.error());
-  if (!taken->has_value()) return Failed(config_.client_url, InvalidState());
+  if (!taken) return Failed(options_.users.redirects.client_url, taken.error());
+  if (!taken->has_value()) return Failed(options_.users.redirects.client_url, InvalidState());
   const store::OAuthRequest& request = **taken;
   // A state minted for another provider: someone is splicing flows together.
-  if (request.provider != callback.provider) return Failed(config_.client_url, InvalidState());
+  if (request.provider != callback.provider)
+    return Failed(options_.users.redirects.client_url, InvalidState());
   auto done = Finish(request, callback);
   if (!done) return Failed(request.redirect_to, done.error());
   return std::move(*done);
@@ -250,7 +251,7 @@ core::Result<OAuthOutcome> OAuthFlow::Finish(const store::OAuthRequest& request,
     g.amr = "oauth";
     g.provider = request.provider;
     g.created_at = now;
-    g.expires_at = now + int64_t{config_.oauth_grant_ttl_seconds} * 1000;
+    g.expires_at = now + int64_t{options_.oauth_grant_ttl_seconds} * 1000;
     if (auto r = store_.oauth().InsertGrant(g); !r) return r.error();
     out.kind = OAuthOutcome::Kind::kGrant;
     out.grant = code;
@@ -285,8 +286,8 @@ core::Result<SignInOutcome> OAuthFlow::RedeemGrant(std::string_view code,
 core::Result<SignInOutcome> OAuthFlow::SignInWithIdToken(const IdTokenSignIn& request) {
   auto provider = Find(request.provider, true);
   if (!provider) return provider.error();
-  core::User scratch = NewUser(config_, clock_.NowMillis());
-  if (auto r = ApplySignUpOptions(config_, request.options, scratch); !r) return r.error();
+  core::User scratch = NewUser(options_.users, clock_.NowMillis());
+  if (auto r = ApplySignUpOptions(options_.users, request.options, scratch); !r) return r.error();
   std::optional<std::string_view> nonce;
   if (request.nonce) nonce = *request.nonce;
   auto profile = (*provider)->VerifyIdToken(request.id_token, nonce);

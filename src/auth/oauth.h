@@ -31,11 +31,11 @@
 #include <utility>
 #include <vector>
 
+#include "auth/address_proof.h"
 #include "auth/links.h"
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "auth/user_options.h"
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/types.h"
 #include "crypto/secretbox.h"
@@ -101,11 +101,27 @@ struct IdTokenSignIn {
   core::ClientInfo client;
 };
 
+// The settings OAuthFlow reads. Defaults are the settings' defaults.
+struct OAuthOptions {
+  int oauth_request_ttl_seconds = 600;
+  int oauth_grant_ttl_seconds = 60;
+  bool oauth_link_verified_email = true;
+  bool signup_disabled = false;
+  // Whether an unlinked account still has a way in without a password.
+  bool email_passwordless_enabled = false;
+  bool email_otp_enabled = false;
+  bool sms_passwordless_enabled = false;
+  ProofPolicy proof;
+  NewUserPolicy users;  // users.redirects.client_url is where the browser returns by default
+  bool operator==(const OAuthOptions&) const = default;
+};
+
 class OAuthFlow {
  public:
   // `catalogue` may be null (no provider configured: every call answers
   // disabled-endpoint). `key_material` seals the providers' tokens.
-  OAuthFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+  // `options` must outlive the flow (it is read at each call).
+  OAuthFlow(store::Store& store, const core::Clock& clock, const OAuthOptions& options,
             const TokenService& tokens, SessionService& sessions, const oauth::Catalogue* catalogue,
             std::string_view key_material);
   OAuthFlow(const OAuthFlow&) = delete;
@@ -188,7 +204,7 @@ class OAuthFlow {
 
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const OAuthOptions& options_;
   const TokenService& tokens_;
   SessionService& sessions_;
   const oauth::Catalogue* catalogue_;

@@ -148,15 +148,16 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
     if (by_email->has_value()) {
       // Only the provider's word that the address is theirs lets a stranger's
       // sign-in join an existing account.
-      if (!profile.email_verified || !config_.oauth_link_verified_email)
+      if (!profile.email_verified || !options_.oauth_link_verified_email)
         return core::Error(core::errc::kEmailAlreadyInUse,
                            "An account with this email already exists: sign in to it, then link " +
                                std::string(provider));
       core::User user = std::move(**by_email);
       if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
       // The provider has proven the address; a password nobody proved goes.
-      auto proven = ProveAddress(store_, clock_, config_, ProvenChannel::kEmail,
-                                 ProofKind::kPossessionOnly, user, "oauth-email-proven");
+      auto proven =
+          ProveAddress(store_, clock_, options_.proof, options_.users, ProvenChannel::kEmail,
+                       ProofKind::kPossessionOnly, user, "oauth-email-proven");
       if (!proven) return proven.error();
       auto created = store_.identities().Create(MakeIdentity(user.id, provider, profile, tokens));
       if (!created && !linked_to(user.id)) {
@@ -168,13 +169,13 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
     }
   }
 
-  if (config_.signup_disabled)
+  if (options_.signup_disabled)
     return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
-  core::User user = NewUser(config_, now);
-  if (auto r = ApplySignUpOptions(config_, options, user); !r) return r.error();
+  core::User user = NewUser(options_.users, now);
+  if (auto r = ApplySignUpOptions(options_.users, options, user); !r) return r.error();
   if (!options.display_name) user.display_name = CleanDisplayName(profile.display_name);
   if (!options.locale && !profile.locale.empty() &&
-      Contains(config_.allowed_locales, profile.locale))
+      Contains(options_.users.allowed_locales, profile.locale))
     user.locale = profile.locale;
   user.avatar_url = profile.avatar_url;
   user.email = profile.email;
@@ -213,9 +214,9 @@ core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view 
                        "No " + std::string(provider) + " identity is linked to this account");
   const core::User& u = **user;
   const bool by_email = u.email && u.email_verified &&
-                        (config_.email_passwordless_enabled || config_.email_otp_enabled);
+                        (options_.email_passwordless_enabled || options_.email_otp_enabled);
   const bool by_phone =
-      u.phone_number && u.phone_number_verified && config_.sms_passwordless_enabled;
+      u.phone_number && u.phone_number_verified && options_.sms_passwordless_enabled;
   if (!other && !u.password_hash && !by_email && !by_phone)
     return core::Error(core::errc::kInvalidRequest,
                        "This is the account's last way to sign in: set a password or link "

@@ -14,23 +14,23 @@ core::Error InvalidEmailPassword() {
 }  // namespace
 
 PasswordFlow::PasswordFlow(store::Store& store, const core::Clock& clock,
-                           const config::Config& config, const crypto::PasswordHasher& hasher,
+                           const PasswordOptions& options, const crypto::PasswordHasher& hasher,
                            SessionService& sessions)
-    : store_(store), clock_(clock), config_(config), hasher_(hasher), sessions_(sessions) {}
+    : store_(store), clock_(clock), options_(options), hasher_(hasher), sessions_(sessions) {}
 
 core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password) const {
   if (!core::IsValidUtf8(password))
     return core::Error(core::errc::kInvalidRequest, "Password must be valid UTF-8");
-  if (core::Utf8Length(password) < static_cast<size_t>(config_.password_min_length))
-    return core::Error(
-        core::errc::kPasswordTooShort,
-        "Password must be at least " + std::to_string(config_.password_min_length) + " characters");
+  if (core::Utf8Length(password) < static_cast<size_t>(options_.password_min_length))
+    return core::Error(core::errc::kPasswordTooShort,
+                       "Password must be at least " + std::to_string(options_.password_min_length) +
+                           " characters");
   if (password.find('\0') != std::string::npos)
     return core::Error(core::errc::kInvalidRequest, "Password must not contain NUL characters");
-  if (core::Utf8Length(password) > static_cast<size_t>(config_.password_max_length))
+  if (core::Utf8Length(password) > static_cast<size_t>(options_.password_max_length))
     return core::Error(
         core::errc::kInvalidRequest,
-        "Password must be at most " + std::to_string(config_.password_max_length) + " characters");
+        "Password must be at most " + std::to_string(options_.password_max_length) + " characters");
   if (breached_) return breached_->Check(password);
   return core::Ok();
 }
@@ -41,20 +41,20 @@ void PasswordFlow::Audit(std::string type, const std::optional<std::string>& use
 }
 
 core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req) {
-  if (!config_.email_signin_enabled)
+  if (!options_.email_signin_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Email and password sign-up is disabled");
-  if (config_.signup_disabled)
+  if (options_.signup_disabled)
     return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   if (auto r = CheckPasswordPolicy(req.password); !r) return r.error();
 
-  const bool mails_link = config_.email_verification_required && send_verification_;
+  const bool mails_link = options_.email_verification_required && send_verification_;
   if (mails_link && req.links == nullptr) return NoLinkStyle();
 
-  core::User user = NewUser(config_, clock_.NowMillis());
+  core::User user = NewUser(options_.users, clock_.NowMillis());
   user.email = *email;
-  if (auto r = ApplySignUpOptions(config_, req.options, user); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options_.users, req.options, user); !r) return r.error();
   // A cheap pre-check spares the hash for an obvious duplicate; the unique index
   // below is what actually guarantees one account per address.
   auto existing = store_.users().FindByEmail(*email);
@@ -70,7 +70,7 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
 
   SignInOutcome out;
   out.user = user;
-  if (config_.email_verification_required && !user.email_verified) {
+  if (options_.email_verification_required && !user.email_verified) {
     // No session until the address is proven; nothing half-done if the mail fails.
     if (mails_link) {
       if (auto r = send_verification_(user, req.options.redirect_to, *req.links); !r) {
@@ -87,12 +87,12 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
 }
 
 core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
-  if (!config_.email_signin_enabled)
+  if (!options_.email_signin_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Email and password sign-in is disabled");
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   // Four bytes per character at most: bounds the work without decoding.
-  if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) {
+  if (req.password.size() > 4 * static_cast<size_t>(options_.password_max_length)) {
     return InvalidEmailPassword();  // never hash unbounded input
   }
   // Unknown addresses count too: the answer must not tell them apart.
@@ -114,7 +114,7 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
   }
   limiter_->Succeeded(attempt_key);
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (config_.email_verification_required && !user.email_verified)
+  if (options_.email_verification_required && !user.email_verified)
     return core::Error(core::errc::kUnverifiedUser, "Email is not verified");
   if (check.needs_rehash) {
     std::string upgraded = hasher_.Hash(req.password);

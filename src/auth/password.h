@@ -18,7 +18,6 @@
 #include "auth/links.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/types.h"
 #include "crypto/password.h"
@@ -42,9 +41,21 @@ struct PasswordSignIn {
   core::ClientInfo client;
 };
 
+// The settings PasswordFlow reads. Defaults are the settings' defaults.
+struct PasswordOptions {
+  bool email_signin_enabled = true;
+  bool signup_disabled = false;
+  bool email_verification_required = true;
+  int password_min_length = 9;
+  int password_max_length = 128;
+  NewUserPolicy users;
+  bool operator==(const PasswordOptions&) const = default;
+};
+
 class PasswordFlow {
  public:
-  PasswordFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+  // `options` must outlive the flow (it is read at each call).
+  PasswordFlow(store::Store& store, const core::Clock& clock, const PasswordOptions& options,
                const crypto::PasswordHasher& hasher, SessionService& sessions);
 
   // Errors: invalid-request (email), password-too-short, invalid-request (password too long,
@@ -92,7 +103,7 @@ class PasswordFlow {
 
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const PasswordOptions& options_;
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   VerificationSender send_verification_;

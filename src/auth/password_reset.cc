@@ -50,7 +50,7 @@ core::Result<void> PasswordResetFlow::SetPassword(core::User user, const std::st
   user.password_hash = std::move(hash);
   user.updated_at = now;
   if (auto r = kit_.store().users().Update(user); !r) return r.error();
-  if (kit_.config().password_change_signs_out) {
+  if (kit_.options().password_change_signs_out) {
     auto n =
         kit_.store().sessions().RevokeAllForUser(user.id, "password-changed", now, keep_session_id);
     if (!n)

@@ -22,12 +22,12 @@ core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
     return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
-  const config::Config& config = kit_.config();
+  const EmailOptions& options = kit_.options();
   const core::UnixMillis now = kit_.clock().NowMillis();
   // Validate the options for every address, known or not: same answers.
-  core::User fresh = NewUser(config, now);
+  core::User fresh = NewUser(options.users, now);
   fresh.email = *email;
-  if (auto r = ApplySignUpOptions(config, req.options, fresh); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options.users, req.options, fresh); !r) return r.error();
   auto redirect = kit_.RedirectTarget(req.options.redirect_to);
   if (!redirect) return redirect.error();
   if (auto r = kit_.Throttle(*email); !r) return r.error();
@@ -40,7 +40,7 @@ core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
     if (!(*found)->disabled) out.user = **found;
     return out;
   }
-  if (config.signup_disabled) return out;
+  if (options.signup_disabled) return out;
   if (auto r = kit_.store().users().Create(fresh); !r) {
     if (r.error().Is(core::errc::kEmailAlreadyInUse)) return out;  // a parallel request won
     return r.error();
@@ -61,7 +61,7 @@ void PasswordlessEmailFlow::Undo(const Recipient& r, std::string_view purpose) {
 
 core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailRequest& req) {
   if (req.links == nullptr) return NoLinkStyle();
-  auto r = Prepare(req, kit_.config().email_passwordless_enabled);
+  auto r = Prepare(req, kit_.options().email_passwordless_enabled);
   if (!r) return r.error();
   if (!r->user) return core::Ok();
   const core::User& user = *r->user;
@@ -81,7 +81,7 @@ core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailR
 }
 
 core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailRequest& req) {
-  auto r = Prepare(req, kit_.config().email_otp_enabled);
+  auto r = Prepare(req, kit_.options().email_otp_enabled);
   if (!r) return r.error();
   if (!r->user) return core::Ok();
   const core::User& user = *r->user;
@@ -101,7 +101,7 @@ core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailReques
 core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string& raw_email,
                                                               const std::string& otp,
                                                               const core::ClientInfo& client) {
-  if (!kit_.config().email_otp_enabled)
+  if (!kit_.options().email_otp_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "This sign-in method is disabled");
   auto email = core::NormalizeEmail(raw_email);
   if (!email) return InvalidOtp();
@@ -115,12 +115,12 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
   if (!latest) return latest.error();
   if (!latest->has_value()) return InvalidOtp();
   const core::OneTimeCode& code = **latest;
-  if (code.expires_at <= now || code.attempts >= kit_.config().email_code_max_attempts)
+  if (code.expires_at <= now || code.attempts >= kit_.options().email_code_max_attempts)
     return InvalidOtp();
   if (!crypto::ConstantTimeEquals(kit_.CodeHash(*email, otp), code.code_hash)) {
     auto tries = codes.RecordFailedAttempt(code.id);
     if (!tries) return tries.error();
-    if (*tries >= kit_.config().email_code_max_attempts) (void)codes.Consume(code.id, now);
+    if (*tries >= kit_.options().email_code_max_attempts) (void)codes.Consume(code.id, now);
     return InvalidOtp();
   }
   limiter_->Succeeded(attempt_key);
@@ -132,8 +132,9 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
   if (!found->has_value() || (*found)->email != *email) return InvalidOtp();
   core::User user = **found;
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  auto proven = ProveAddress(kit_.store(), kit_.clock(), kit_.config(), ProvenChannel::kEmail,
-                             ProofKind::kPossessionOnly, user, "email-proven");
+  auto proven =
+      ProveAddress(kit_.store(), kit_.clock(), kit_.options().proof, kit_.options().users,
+                   ProvenChannel::kEmail, ProofKind::kPossessionOnly, user, "email-proven");
   if (!proven) return proven.error();
   return sessions_.StartOrChallenge(user, client, "otp");
 }

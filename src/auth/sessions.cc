@@ -26,11 +26,12 @@ bool LooksLikeRefreshToken(std::string_view s) {
 }
 
 SessionService::SessionService(store::Store& store, const core::Clock& clock,
-                               const config::Config& config, const TokenService& tokens,
-                               std::string derivation_key)
+                               const SessionOptions& options, const config::Config& mfa_config,
+                               const TokenService& tokens, std::string derivation_key)
     : store_(store),
       clock_(clock),
-      config_(config),
+      options_(options),
+      mfa_config_(mfa_config),
       tokens_(tokens),
       derivation_key_(std::move(derivation_key)) {}
 
@@ -57,7 +58,7 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
                                                  const core::ClientInfo& client,
                                                  std::string_view amr, std::string_view aal) {
   const core::UnixMillis now = clock_.NowMillis();
-  const core::UnixMillis expires = now + config_.refresh_token_ttl_seconds * 1000;
+  const core::UnixMillis expires = now + options_.refresh_token_ttl_seconds * 1000;
   core::SessionRecord session;
   session.id = crypto::RandomUuid();
   session.user_id = user.id;
@@ -89,7 +90,7 @@ core::Result<SignInOutcome> SessionService::StartOrChallenge(const core::User& u
   SignInOutcome out;
   out.user = user;
   if (MfaRequired(user)) {
-    auto challenge = IssueMfaTicket(store_, clock_, config_, user, amr);
+    auto challenge = IssueMfaTicket(store_, clock_, mfa_config_, user, amr);
     if (!challenge) return challenge.error();
     out.mfa = std::move(*challenge);
     return out;
@@ -110,9 +111,9 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
   req.successor.id = crypto::RandomUuid();
   req.successor.token_hash = crypto::Sha256Hex(successor);
   req.successor.created_at = now;
-  req.successor.expires_at = now + config_.refresh_token_ttl_seconds * 1000;
+  req.successor.expires_at = now + options_.refresh_token_ttl_seconds * 1000;
   req.now = now;
-  req.grace_millis = config_.refresh_token_reuse_grace_seconds * 1000;
+  req.grace_millis = options_.refresh_token_reuse_grace_seconds * 1000;
 
   auto rotated = store_.sessions().Rotate(req);
   if (!rotated) return rotated.error();

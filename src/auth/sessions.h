@@ -48,11 +48,21 @@ struct SignInOutcome {
   std::optional<MfaChallenge> mfa;
 };
 
+// The refresh-token settings. Defaults are the settings' defaults.
+struct SessionOptions {
+  int64_t refresh_token_ttl_seconds = 30LL * 24 * 3600;
+  int64_t refresh_token_reuse_grace_seconds = 10;
+  bool operator==(const SessionOptions&) const = default;
+};
+
 class SessionService {
  public:
   // `derivation_key` is the instance-shared secret for successor tokens.
-  SessionService(store::Store& store, const core::Clock& clock, const config::Config& config,
-                 const TokenService& tokens, std::string derivation_key);
+  // `options` must outlive the service. `mfa_config` is only handed to
+  // IssueMfaTicket (auth/mfa.h), which still reads the MFA settings from it.
+  SessionService(store::Store& store, const core::Clock& clock, const SessionOptions& options,
+                 const config::Config& mfa_config, const TokenService& tokens,
+                 std::string derivation_key);
   SessionService(const SessionService&) = delete;
   SessionService& operator=(const SessionService&) = delete;
 
@@ -98,7 +108,8 @@ class SessionService {
 
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const SessionOptions& options_;
+  const config::Config& mfa_config_;
   const TokenService& tokens_;
   const std::string derivation_key_;
 };

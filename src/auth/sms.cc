@@ -35,9 +35,10 @@ std::string DigitsOnly(const std::string& s) {
 
 }  // namespace
 
-core::Result<std::map<std::string, std::string>> ParseTestNumbers(const config::Config& config) {
+core::Result<std::map<std::string, std::string>> ParseTestNumbers(
+    const std::vector<std::string>& entries) {
   std::map<std::string, std::string> out;
-  for (const std::string& entry : config.sms_test_numbers) {
+  for (const std::string& entry : entries) {
     size_t colon = entry.rfind(':');
     std::string phone = colon == std::string::npos ? "" : DigitsOnly(entry.substr(0, colon));
     std::string code = colon == std::string::npos ? "" : entry.substr(colon + 1);
@@ -50,18 +51,18 @@ core::Result<std::map<std::string, std::string>> ParseTestNumbers(const config::
   return out;
 }
 
-SmsFlow::SmsFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+SmsFlow::SmsFlow(store::Store& store, const core::Clock& clock, const SmsOptions& options,
                  const crypto::PasswordHasher& hasher, SessionService& sessions,
                  const PasswordFlow& passwords, notify::SmsSender& sender, std::string code_key)
     : store_(store),
       clock_(clock),
-      config_(config),
+      options_(options),
       hasher_(hasher),
       sessions_(sessions),
       passwords_(passwords),
       sender_(sender),
       code_key_(std::move(code_key)) {
-  auto numbers = ParseTestNumbers(config);
+  auto numbers = ParseTestNumbers(options.sms_test_numbers);
   if (numbers)
     test_numbers_ = std::move(*numbers);
   else
@@ -73,7 +74,7 @@ core::Result<std::string> SmsFlow::Normalize(const std::string& input) const {
     std::string digits = DigitsOnly(input);
     if (test_numbers_.count(digits)) return digits;
   }
-  return NormalizePhone(input, config_.sms_default_region);
+  return NormalizePhone(input, options_.sms_default_region);
 }
 
 std::string SmsFlow::HashCode(const std::string& purpose, const std::string& phone,
@@ -82,15 +83,15 @@ std::string SmsFlow::HashCode(const std::string& purpose, const std::string& pho
 }
 
 std::string SmsFlow::Render(const std::string& code) const {
-  std::string text = config_.sms_template;
+  std::string text = options_.sms_template;
   auto replace = [&text](const std::string& key, const std::string& value) {
     for (size_t at = text.find(key); at != std::string::npos;
          at = text.find(key, at + value.size()))
       text.replace(at, key.size(), value);
   };
   replace("{code}", code);
-  replace("{app}", config_.sms_app_name);
-  replace("{minutes}", std::to_string((config_.sms_code_ttl_seconds + 59) / 60));
+  replace("{app}", options_.sms_app_name);
+  replace("{minutes}", std::to_string((options_.sms_code_ttl_seconds + 59) / 60));
   if (text.find(code) == std::string::npos) text += " " + code;  // a template without {code}
   return text;
 }
@@ -106,8 +107,8 @@ core::Result<void> SmsFlow::Admit(const std::string& phone) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& sent = sent_per_number_[phone];
   while (!sent.empty() && sent.front() <= now - hour) sent.pop_front();
-  if (config_.sms_per_number_per_hour > 0 &&
-      static_cast<int>(sent.size()) >= config_.sms_per_number_per_hour) {
+  if (options_.sms_per_number_per_hour > 0 &&
+      static_cast<int>(sent.size()) >= options_.sms_per_number_per_hour) {
     int wait = static_cast<int>((sent.front() + hour - now + 999) / 1000);
     return core::Error(core::errc::kTooManyRequests,
                        "Too many codes sent to this number; try again later", std::max(wait, 1));
@@ -117,9 +118,9 @@ core::Result<void> SmsFlow::Admit(const std::string& phone) {
     budget_hour_ = this_hour;
     budget_used_ = 0;
   }
-  if (config_.sms_budget_per_hour > 0 && budget_used_ >= config_.sms_budget_per_hour) {
+  if (options_.sms_budget_per_hour > 0 && budget_used_ >= options_.sms_budget_per_hour) {
     spdlog::warn("sms: hourly budget of {} messages used up; refusing sends until the hour ends",
-                 config_.sms_budget_per_hour);
+                 options_.sms_budget_per_hour);
     int wait = static_cast<int>(((this_hour + 1) * hour - now + 999) / 1000);
     return core::Error(core::errc::kTooManyRequests,
                        "Too many text messages are being sent; try again later", std::max(wait, 1));
@@ -141,8 +142,8 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
   const core::UnixMillis now = clock_.NowMillis();
   auto latest = store_.codes().FindLatest(purpose, phone);
   if (!latest) return latest.error();
-  if (latest->has_value() && config_.sms_resend_cooldown_seconds > 0) {
-    core::UnixMillis ready = (*latest)->created_at + config_.sms_resend_cooldown_seconds * 1000LL;
+  if (latest->has_value() && options_.sms_resend_cooldown_seconds > 0) {
+    core::UnixMillis ready = (*latest)->created_at + options_.sms_resend_cooldown_seconds * 1000LL;
     if (now < ready)
       return core::Error(core::errc::kTooManyRequests,
                          "A code was just sent to this number; wait before asking again",
@@ -156,7 +157,7 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
   row.recipient = phone;
   row.data_json = std::move(data_json);
   row.created_at = now;
-  row.expires_at = now + config_.sms_code_ttl_seconds * 1000;
+  row.expires_at = now + options_.sms_code_ttl_seconds * 1000;
 
   auto test = test_numbers_.find(phone);
   if (test != test_numbers_.end()) {
@@ -171,7 +172,7 @@ core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string&
       if (auto r = sender_.StartVerification(phone, channel); !r) return r;
       row.code_hash = kProviderChecked;
     } else {
-      std::string code = crypto::RandomDigits(static_cast<size_t>(config_.sms_code_length));
+      std::string code = crypto::RandomDigits(static_cast<size_t>(options_.sms_code_length));
       if (auto r = sender_.Send(phone, Render(code), channel); !r) return r;
       row.code_hash = HashCode(purpose, phone, code);
     }
@@ -199,7 +200,7 @@ core::Result<core::OneTimeCode> SmsFlow::Check(const std::string& purpose, const
   if (!found) return found.error();
   if (!found->has_value()) return InvalidOtp();
   core::OneTimeCode row = **found;
-  if (row.expires_at <= now || row.attempts >= config_.sms_code_max_attempts) return InvalidOtp();
+  if (row.expires_at <= now || row.attempts >= options_.sms_code_max_attempts) return InvalidOtp();
 
   bool right = false;
   if (row.code_hash == kProviderChecked) {
@@ -222,15 +223,15 @@ core::Result<core::OneTimeCode> SmsFlow::Check(const std::string& purpose, const
 }
 
 core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
-  if (!config_.sms_passwordless_enabled)
+  if (!options_.sms_passwordless_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Sign-in by SMS is disabled");
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
   // Options are checked for every number, known or not: same answers.
-  core::User candidate = NewUser(config_, clock_.NowMillis());
+  core::User candidate = NewUser(options_.users, clock_.NowMillis());
   candidate.phone_number = *phone;
   candidate.display_name = *phone;
-  if (auto r = ApplySignUpOptions(config_, req.options, candidate); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options_.users, req.options, candidate); !r) return r.error();
   auto found = store_.users().FindByPhone(*phone);
   if (!found) return found.error();
   std::optional<core::User> fresh;
@@ -241,7 +242,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
   bool deliver = true;
   if (found->has_value()) {
     if ((*found)->disabled) deliver = false;
-  } else if (config_.signup_disabled) {
+  } else if (options_.signup_disabled) {
     deliver = false;
   } else {
     fresh = std::move(candidate);
@@ -260,7 +261,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
 }
 
 core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
-  if (!config_.sms_passwordless_enabled && !config_.phone_password_enabled)
+  if (!options_.sms_passwordless_enabled && !options_.phone_password_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Sign-in by SMS is disabled");
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
@@ -278,25 +279,25 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
   // Only the code a phone + password sign-up sent confirms the password it set.
   const ProofKind kind = code->data_json == kConfirmsPasswordData ? ProofKind::kConfirmsPassword
                                                                   : ProofKind::kPossessionOnly;
-  auto proven =
-      ProveAddress(store_, clock_, config_, ProvenChannel::kPhone, kind, user, "phone-proven");
+  auto proven = ProveAddress(store_, clock_, options_.proof, options_.users, ProvenChannel::kPhone,
+                             kind, user, "phone-proven");
   if (!proven) return proven.error();
   Audit("signin-sms", user.id, req.client);
   return sessions_.StartOrChallenge(user, req.client, "sms");
 }
 
 core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignUp& req) {
-  if (!config_.phone_password_enabled)
+  if (!options_.phone_password_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Phone + password sign-up is disabled");
-  if (config_.signup_disabled)
+  if (options_.signup_disabled)
     return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
   if (auto r = passwords_.CheckPasswordPolicy(req.password); !r) return r.error();
-  core::User user = NewUser(config_, clock_.NowMillis());
+  core::User user = NewUser(options_.users, clock_.NowMillis());
   user.phone_number = *phone;
   user.display_name = *phone;
-  if (auto r = ApplySignUpOptions(config_, req.options, user); !r) return r.error();
+  if (auto r = ApplySignUpOptions(options_.users, req.options, user); !r) return r.error();
   auto taken = store_.users().FindByPhone(*phone);
   if (!taken) return taken.error();
   if (taken->has_value())
@@ -306,7 +307,7 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
     return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);
 
   SignInOutcome out;
-  if (config_.phone_verification_required) {
+  if (options_.proof.phone_verification_required) {
     // The code row names no user: the user is written only after the send.
     if (auto r = Issue(kSignInPurpose, *phone, std::nullopt, req.channel, req.client.ip,
                        /*deliver=*/true, std::string(kConfirmsPasswordData));
@@ -327,14 +328,14 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
 }
 
 core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignIn& req) {
-  if (!config_.phone_password_enabled)
+  if (!options_.phone_password_enabled)
     return core::Error(core::errc::kDisabledEndpoint, "Phone + password sign-in is disabled");
   auto wrong = [] {
     return core::Error(core::errc::kInvalidEmailPassword, "Incorrect phone number or password");
   };
   auto phone = Normalize(req.phone_number);
   if (!phone) return phone.error();
-  if (req.password.size() > 4 * static_cast<size_t>(config_.password_max_length)) return wrong();
+  if (req.password.size() > 4 * static_cast<size_t>(options_.password_max_length)) return wrong();
   const std::string attempt_key = "password:" + *phone;
   if (auto admitted = limiter_->Begin(attempt_key); !admitted) return admitted.error();
   auto found = store_.users().FindByPhone(*phone);
@@ -351,7 +352,7 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
   }
   limiter_->Succeeded(attempt_key);
   if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (config_.phone_verification_required && !user.phone_number_verified)
+  if (options_.proof.phone_verification_required && !user.phone_number_verified)
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
   Audit("signin-phone-password", user.id, req.client);
   return sessions_.StartOrChallenge(user, req.client, "password");

@@ -24,11 +24,11 @@
 #include <optional>
 #include <string>
 
+#include "auth/address_proof.h"
 #include "auth/attempt_limiter.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/types.h"
 #include "crypto/password.h"
@@ -76,10 +76,33 @@ struct PhoneChangeVerify {
   std::string otp;
 };
 
+// The settings SmsFlow reads. Defaults are the settings' defaults.
+struct SmsOptions {
+  bool sms_passwordless_enabled = false;
+  bool phone_password_enabled = false;
+  bool signup_disabled = false;
+  std::string sms_template = "{code} is your {app} code. It expires in {minutes} minutes.";
+  std::string sms_app_name = "Gatehouse";
+  std::string sms_default_region;
+  int sms_code_length = 6;
+  int64_t sms_code_ttl_seconds = 300;
+  int sms_code_max_attempts = 5;
+  int sms_resend_cooldown_seconds = 60;
+  int sms_per_number_per_hour = 5;
+  int sms_budget_per_hour = 1000;
+  std::vector<std::string> sms_test_numbers;  // "+number:code"; see ParseTestNumbers
+  int password_max_length = 128;
+  ProofPolicy proof;  // phone_verification_required too
+  NewUserPolicy users;
+  bool operator==(const SmsOptions&) const = default;
+};
+
 class SmsFlow {
  public:
   // `code_key` keys the stored code hashes (an instance-shared secret).
-  SmsFlow(store::Store& store, const core::Clock& clock, const config::Config& config,
+  // `options` must outlive the flow (it is read at each call; the test numbers
+  // once, here).
+  SmsFlow(store::Store& store, const core::Clock& clock, const SmsOptions& options,
           const crypto::PasswordHasher& hasher, SessionService& sessions,
           const PasswordFlow& passwords, notify::SmsSender& sender, std::string code_key);
   SmsFlow(const SmsFlow&) = delete;
@@ -144,7 +167,7 @@ class SmsFlow {
 
   store::Store& store_;
   const core::Clock& clock_;
-  const config::Config& config_;
+  const SmsOptions& options_;
   const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
   const PasswordFlow& passwords_;
@@ -159,8 +182,9 @@ class SmsFlow {
   int budget_used_ = 0;
 };
 
-// Parses config sms_test_numbers ("+number:code" entries). Errors:
+// Parses the sms_test_numbers setting ("+number:code" entries). Errors:
 // invalid-request naming the bad entry.
-core::Result<std::map<std::string, std::string>> ParseTestNumbers(const config::Config& config);
+core::Result<std::map<std::string, std::string>> ParseTestNumbers(
+    const std::vector<std::string>& entries);
 
 }  // namespace gh::auth

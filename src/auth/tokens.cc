@@ -8,9 +8,9 @@ namespace gh::auth {
 
 using nlohmann::json;
 
-TokenService::TokenService(const config::Config& config, const core::Clock& clock,
+TokenService::TokenService(const TokenOptions& options, const core::Clock& clock,
                            std::shared_ptr<const crypto::KeyRing> keys, KeyLoader reload)
-    : config_(config),
+    : options_(options),
       clock_(clock),
       keys_(std::move(keys)),
       reload_(std::move(reload)),
@@ -70,9 +70,9 @@ std::string TokenService::Issue(const core::User& user, const core::SessionRecor
   json claims = {
       {"sub", user.id},
       {"iat", now},
-      {"exp", now + config_.access_token_ttl_seconds},
-      {"iss", config_.jwt_issuer},
-      {"aud", config_.jwt_audience},
+      {"exp", now + options_.access_token_ttl_seconds},
+      {"iss", options_.jwt_issuer},
+      {"aud", options_.jwt_audience},
       {"role", user.is_anonymous ? "anon" : "authenticated"},
       {"session_id", session.id},
       {"aal", session.aal},
@@ -80,7 +80,7 @@ std::string TokenService::Issue(const core::User& user, const core::SessionRecor
       {"is_anonymous", user.is_anonymous},
       {"email", user.email.value_or("")},
       {"phone", user.phone_number.value_or("")},
-      {config_.jwt_claims_namespace, hasura},
+      {options_.jwt_claims_namespace, hasura},
   };
   return key_ring()->Sign(claims.dump());
 }
@@ -111,16 +111,16 @@ core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
   AccessClaims claims;
   try {
     json payload = json::parse(verified->payload_json);
-    if (payload.value("iss", "") != config_.jwt_issuer)
+    if (payload.value("iss", "") != options_.jwt_issuer)
       return core::Error(core::errc::kInvalidToken, "access token has the wrong issuer");
     // Exactly the audience this server mints, as a string. A token for another
     // audience (another service holding the same HS256 secret, say), one
     // without `aud`, or one with a list (which we never mint) is not ours.
     auto aud = payload.find("aud");
     if (aud == payload.end() || !aud->is_string() ||
-        aud->get_ref<const std::string&>() != config_.jwt_audience)
+        aud->get_ref<const std::string&>() != options_.jwt_audience)
       return core::Error(core::errc::kInvalidToken, "access token has the wrong audience");
-    const json& hasura = payload.at(config_.jwt_claims_namespace);
+    const json& hasura = payload.at(options_.jwt_claims_namespace);
     claims.user_id = payload.at("sub").get<std::string>();
     claims.session_id = payload.value("session_id", "");
     claims.default_role = hasura.at("x-hasura-default-role").get<std::string>();

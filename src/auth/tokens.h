@@ -13,7 +13,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "config/config.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/types.h"
@@ -31,6 +30,16 @@ struct AccessClaims {
   int64_t exp = 0;
 };
 
+// The settings an access token is issued and checked with. Defaults are the
+// settings' defaults.
+struct TokenOptions {
+  std::string jwt_issuer = "gatehouse";
+  std::string jwt_audience = "authenticated";
+  std::string jwt_claims_namespace = "https://hasura.io/jwt/claims";
+  int64_t access_token_ttl_seconds = 900;
+  bool operator==(const TokenOptions&) const = default;
+};
+
 class TokenService {
  public:
   // Loads the current key ring (e.g. from the store); may be empty.
@@ -38,7 +47,8 @@ class TokenService {
 
   // `reload`, when given, is called (at most once a second) when a token names a
   // kid this ring lacks: another instance may have rotated keys since we loaded.
-  TokenService(const config::Config& config, const core::Clock& clock,
+  // `options` must outlive the service (it is read at each call).
+  TokenService(const TokenOptions& options, const core::Clock& clock,
                std::shared_ptr<const crypto::KeyRing> keys, KeyLoader reload = {});
   TokenService(const TokenService&) = delete;
   TokenService& operator=(const TokenService&) = delete;
@@ -55,10 +65,10 @@ class TokenService {
   void SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys);
   // Reloads through the KeyLoader now (no-op without one); false on failure.
   bool ReloadKeys() const;
-  int64_t access_ttl_seconds() const { return config_.access_token_ttl_seconds; }
+  int64_t access_ttl_seconds() const { return options_.access_token_ttl_seconds; }
 
  private:
-  const config::Config& config_;
+  const TokenOptions& options_;
   const core::Clock& clock_;
   mutable std::mutex mu_;                                // guards keys_ and cache_
   mutable std::shared_ptr<const crypto::KeyRing> keys_;  // swapped by reloads

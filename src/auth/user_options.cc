@@ -35,40 +35,40 @@ bool DisplayNameOk(const std::string& name) {
 
 }  // namespace
 
-bool IsRedirectAllowed(const config::Config& config, const std::string& url) {
+bool IsRedirectAllowed(const RedirectRules& rules, const std::string& url) {
   if (url.empty() || url.size() > 2048) return false;
   // Matched on the URL as a browser will read it, never on its text: a prefix
   // or wildcard over the text lets "https://evil%2ecom?.example.com" through.
   auto parsed = net::ParseUrl(url);
   if (!parsed) return false;
-  if (RuleAllows(config.client_url, *parsed)) return true;
-  for (const auto& allowed : config.allowed_redirect_urls)
+  if (RuleAllows(rules.client_url, *parsed)) return true;
+  for (const auto& allowed : rules.allowed_redirect_urls)
     if (RuleAllows(allowed, *parsed)) return true;
   return false;
 }
 
-void PromoteAnonymous(const config::Config& config, core::User& user) {
+void PromoteAnonymous(const NewUserPolicy& policy, core::User& user) {
   user.is_anonymous = false;
-  user.default_role = config.default_role;
-  user.roles = config.allowed_roles;
+  user.default_role = policy.default_role;
+  user.roles = policy.allowed_roles;
 }
 
-core::User NewUser(const config::Config& config, core::UnixMillis now) {
+core::User NewUser(const NewUserPolicy& policy, core::UnixMillis now) {
   core::User u;
   u.id = crypto::RandomUuid();
   u.created_at = now;
   u.updated_at = now;
-  u.locale = config.default_locale;
-  u.default_role = config.default_role;
-  u.roles = config.allowed_roles;
+  u.locale = policy.default_locale;
+  u.default_role = policy.default_role;
+  u.roles = policy.allowed_roles;
   return u;
 }
 
-core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUpOptions& options,
+core::Result<void> ApplySignUpOptions(const NewUserPolicy& policy, const SignUpOptions& options,
                                       core::User& user) {
   if (options.allowed_roles) {
     for (const auto& role : *options.allowed_roles)
-      if (!Contains(config.allowed_roles, role))
+      if (!Contains(policy.allowed_roles, role))
         return core::Error(core::errc::kRoleNotAllowed, "Role not allowed: " + role);
     user.roles = *options.allowed_roles;
   }
@@ -79,7 +79,7 @@ core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUp
     return core::Error(core::errc::kDefaultRoleNotAllowed, "Default role must be in allowed roles");
   }
   if (options.locale) {
-    if (!Contains(config.allowed_locales, *options.locale))
+    if (!Contains(policy.allowed_locales, *options.locale))
       return core::Error(core::errc::kLocaleNotAllowed, "Locale not allowed");
     user.locale = *options.locale;
   }
@@ -91,7 +91,7 @@ core::Result<void> ApplySignUpOptions(const config::Config& config, const SignUp
     user.display_name = *options.display_name;
   }
   if (options.metadata_json) user.metadata_json = *options.metadata_json;
-  if (options.redirect_to && !IsRedirectAllowed(config, *options.redirect_to))
+  if (options.redirect_to && !IsRedirectAllowed(policy.redirects, *options.redirect_to))
     return core::Error(core::errc::kRedirectNotAllowed, "The redirect URL is not allowed");
   return core::Ok();
 }

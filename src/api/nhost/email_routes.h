@@ -28,9 +28,9 @@ struct EmailDeps {
 };
 
 // Adds the email routes under `prefix` (normally "/v1"). Every endpoint that
-// sends mail is limited per client IP (rate_limit_email_per_hour).
+// sends mail is of class sending_email (rate_limit_email_per_hour per client IP).
 void RegisterEmailRoutes(http::Router& router, const Deps& deps, const EmailDeps& email,
-                         const std::string& prefix = "/v1");
+                         const http::RouteClasses& classes, const std::string& prefix = "/v1");
 
 // email_signin.cc
 http::Handler SignInPasswordlessEmail(const Deps& deps, const EmailDeps& email);

@@ -17,7 +17,9 @@
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
+#include "auth/user_options.h"
 #include "config/config.h"
+#include "http/route_classes.h"
 #include "http/server.h"
 
 namespace gh::api::nhost {
@@ -35,13 +37,17 @@ struct Deps {
   // How this dialect's links look (NativeLinks): every request that may mail a
   // link or start an OAuth sign-in hands it to the flow.
   const auth::LinkStyle& links;
+  // The redirect rules the flows check, for targets this dialect checks itself.
+  const auth::RedirectRules& redirects;
   // Phone sign-in and phone change (sms.cc); null = those routes are not served.
   auth::SmsFlow* sms = nullptr;
   // Social / OIDC sign-in and linking (provider*.cc); null = not served.
   auth::OAuthFlow* oauth = nullptr;
 };
 
-// Adds every native route under `prefix` (normally "/v1").
-void RegisterRoutes(http::Router& router, const Deps& deps, const std::string& prefix = "/v1");
+// Adds every native route under `prefix` (normally "/v1"), each with its class
+// from `classes` (lane and rate limit).
+void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteClasses& classes,
+                    const std::string& prefix = "/v1");
 
 }  // namespace gh::api::nhost

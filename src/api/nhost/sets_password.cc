@@ -7,11 +7,6 @@
 
 namespace gh::api::nhost {
 
-http::RouteOptions SetsPasswordRoute(const Deps& deps, http::RouteOptions hashing) {
-  hashing.lane = deps.password.ScreensBreaches() ? http::Lane::kRemote : http::Lane::kHashing;
-  return hashing;
-}
-
 void SetsPassword(const Deps& deps, http::Request& request, http::Responder respond,
                   std::string_view field, std::function<http::Response(const http::Request&)> run) {
   if (!deps.password.ScreensBreaches() || !request.continue_on) return respond(run(request));

@@ -16,10 +16,6 @@
 
 namespace gh::api::nhost {
 
-// The route options of a password-setting route: `hashing` (its rate limit),
-// on the remote lane when the breach check is on.
-http::RouteOptions SetsPasswordRoute(const Deps& deps, http::RouteOptions hashing);
-
 // Answers respond(run(request)): at once, or, when the breach check is on, after
 // asking about the body's string member `field` here, on the hash lane with a
 // copy of the request (429 server-overloaded when its queue is full).

@@ -48,8 +48,8 @@ http::Response Redirect(const std::string& location, int status) {
 // Redeems the ticket and redirects (302 after GET, 303 after POST).
 http::Response Finish(const Deps& deps, const EmailDeps& email, const http::Request& request,
                       const LinkParams& p, int status) {
-  std::string target = p.redirect_to.empty() ? deps.config.client_url : p.redirect_to;
-  if (!auth::IsRedirectAllowed(deps.config, target))
+  std::string target = p.redirect_to.empty() ? deps.redirects.client_url : p.redirect_to;
+  if (!auth::IsRedirectAllowed(deps.redirects, target))
     return ErrorResponse(core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed"));
   return Redirect(LinkRedirect(target, email.links.Redeem(p.ticket, ClientOf(request))), status);
 }
@@ -92,8 +92,8 @@ http::Handler VerifyLinkGet(const Deps& deps, const EmailDeps& email, std::strin
     LinkParams p = ReadParams(request.query);
     bool browser = request.Header("accept").find("text/html") != std::string_view::npos;
     if (deps.config.email_verify_confirm_page && browser) {
-      std::string target = p.redirect_to.empty() ? deps.config.client_url : p.redirect_to;
-      if (!auth::IsRedirectAllowed(deps.config, target))
+      std::string target = p.redirect_to.empty() ? deps.redirects.client_url : p.redirect_to;
+      if (!auth::IsRedirectAllowed(deps.redirects, target))
         return respond(ErrorResponse(
             core::Error(core::errc::kRedirectNotAllowed, "redirectTo is not allowed")));
       std::string base = deps.config.public_url;

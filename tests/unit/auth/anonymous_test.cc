@@ -9,7 +9,7 @@ class AnonymousTest : public FlowTest {
  protected:
   void SetUp() override {
     FlowTest::SetUp();
-    config_.anonymous_signin_enabled = true;
+    anonymous_options_.anonymous_signin_enabled = true;
   }
   SignInOutcome Anonymous(std::optional<std::string> metadata = std::nullopt) {
     AnonymousSignIn req;
@@ -33,7 +33,7 @@ class AnonymousTest : public FlowTest {
 };
 
 TEST_F(AnonymousTest, DisabledByDefault) {
-  config_.anonymous_signin_enabled = false;
+  anonymous_options_.anonymous_signin_enabled = false;
   auto r = anonymous_->SignIn({});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, core::errc::kDisabledEndpoint);

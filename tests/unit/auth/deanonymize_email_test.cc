@@ -10,7 +10,7 @@ class DeanonymizeByEmailTest : public EmailFlowTest {
  protected:
   void SetUp() override {
     EmailFlowTest::SetUp();
-    config_.anonymous_signin_enabled = true;
+    anonymous_options_.anonymous_signin_enabled = true;
     anonymous_->SetVerificationSender(
         [this](const core::User& u, const std::optional<std::string>& r, const LinkStyle& l) {
           return verification_->SendForNewUser(u, r, l);

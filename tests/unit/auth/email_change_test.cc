@@ -9,7 +9,7 @@ class EmailChangeTest : public EmailFlowTest {
  protected:
   void SetUp() override {
     EmailFlowTest::SetUp();
-    config_.email_verification_required = false;
+    RequireEmailVerification(false);
   }
 };
 

@@ -35,13 +35,13 @@ class EmailFlowTest : public FlowTest {
  protected:
   void SetUp() override {
     FlowTest::SetUp();
-    config_.email_verification_required = true;
-    config_.email_passwordless_enabled = true;
-    config_.email_otp_enabled = true;
-    config_.email_resend_cooldown_seconds = 0;
-    config_.public_url = "https://auth.example.com";
-    config_.client_url = "https://app.example.com";
-    kit_ = std::make_unique<EmailKit>(*store_, clock_, config_, mailer_, templates_,
+    RequireEmailVerification(true);
+    anonymous_options_.email_passwordless_enabled = true;
+    email_options_.email_passwordless_enabled = true;
+    email_options_.email_otp_enabled = true;
+    email_options_.email_resend_cooldown_seconds = 0;
+    SetClientUrl("https://app.example.com");
+    kit_ = std::make_unique<EmailKit>(*store_, clock_, email_options_, mailer_, templates_,
                                       std::string(32, 'k'));
     verification_ = std::make_unique<EmailVerificationFlow>(*kit_, *sessions_);
     passwordless_ = std::make_unique<PasswordlessEmailFlow>(*kit_, *sessions_);
@@ -74,6 +74,18 @@ class EmailFlowTest : public FlowTest {
     return m.size() > 1 ? m[1].str() : "";
   }
 
+  void RequireEmailVerification(bool on) {
+    FlowTest::RequireEmailVerification(on);
+    email_options_.proof.email_verification_required = on;
+  }
+  // The app the links send the browser back to, for every flow.
+  void SetClientUrl(const std::string& url) {
+    password_options_.users.redirects.client_url = url;
+    anonymous_options_.users.redirects.client_url = url;
+    email_options_.users.redirects.client_url = url;
+  }
+
+  EmailOptions email_options_;
   RecordingMailer mailer_;
   notify::Templates templates_;
   std::unique_ptr<EmailKit> kit_;

@@ -41,7 +41,7 @@ TEST_F(EmailVerificationTest, TicketIsSingleUseAndExpires) {
 
   ASSERT_TRUE(password_->SignUp({"b@example.com", "correct horse", {}, client_, &style_}).ok());
   ticket = LastTicket();
-  clock_.AdvanceSeconds(config_.email_code_ttl_seconds + 1);
+  clock_.AdvanceSeconds(email_options_.email_code_ttl_seconds + 1);
   EXPECT_EQ(links_->Redeem(ticket, client_).error().code, core::errc::kInvalidTicket);
   EXPECT_EQ(links_->Redeem("verifyEmail:forged", client_).error().code, core::errc::kInvalidTicket);
   EXPECT_EQ(links_->Redeem("nonsense", client_).error().code, core::errc::kInvalidTicket);
@@ -77,8 +77,8 @@ TEST_F(EmailVerificationTest, ResendAnswersTheSameForEveryAddress) {
 }
 
 TEST_F(EmailVerificationTest, CooldownAndHourlyCapPerAddress) {
-  config_.email_resend_cooldown_seconds = 60;
-  config_.email_per_address_per_hour = 3;
+  email_options_.email_resend_cooldown_seconds = 60;
+  email_options_.email_per_address_per_hour = 3;
   ASSERT_TRUE(verification_->Resend("x@example.com", std::nullopt, style_).ok());
   auto soon = verification_->Resend("x@example.com", std::nullopt, style_);
   ASSERT_FALSE(soon.ok());

@@ -1,5 +1,8 @@
 // A temporary, fully wired set of flows over an in-memory SQLite store and a
-// manual clock: what every auth test starts from.
+// manual clock: what every auth test starts from. Each flow reads its own
+// Options member here by reference: a test changes a setting by changing it
+// in the options of the flow it exercises (defaults are the settings'
+// defaults, as app::FlowOptionsFrom makes them from a default Config).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -24,7 +27,7 @@ class FlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Sign-up tests expect a session at once; email tests turn verification on.
-    config_.email_verification_required = false;
+    RequireEmailVerification(false);
     auto store = store::OpenStore("sqlite::memory:", 1);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
@@ -33,13 +36,20 @@ class FlowTest : public ::testing::Test {
     ASSERT_TRUE(key.ok());
     auto ring = crypto::KeyRing::Create({*key});
     ASSERT_TRUE(ring.ok());
-    tokens_ = std::make_unique<TokenService>(config_, clock_, *ring);
-    sessions_ =
-        std::make_unique<SessionService>(*store_, clock_, config_, *tokens_, std::string(32, 'd'));
-    password_ = std::make_unique<PasswordFlow>(*store_, clock_, config_, hasher_, *sessions_);
+    tokens_ = std::make_unique<TokenService>(token_options_, clock_, *ring);
+    sessions_ = std::make_unique<SessionService>(*store_, clock_, session_options_, config_,
+                                                 *tokens_, std::string(32, 'd'));
+    password_ =
+        std::make_unique<PasswordFlow>(*store_, clock_, password_options_, hasher_, *sessions_);
     accounts_ = std::make_unique<AccountService>(*store_);
-    anonymous_ =
-        std::make_unique<AnonymousFlow>(*store_, clock_, config_, hasher_, *sessions_, *password_);
+    anonymous_ = std::make_unique<AnonymousFlow>(*store_, clock_, anonymous_options_, hasher_,
+                                                 *sessions_, *password_);
+  }
+
+  // The email_verification_required setting, in every flow here that reads it.
+  void RequireEmailVerification(bool on) {
+    password_options_.email_verification_required = on;
+    anonymous_options_.email_verification_required = on;
   }
 
   SessionGrant SignUp(const std::string& email, const std::string& pw = "correct horse") {
@@ -48,7 +58,12 @@ class FlowTest : public ::testing::Test {
     return *out->session;
   }
 
+  // The MFA settings (MfaFlow and the tickets SessionService issues still read a Config).
   config::Config config_;
+  TokenOptions token_options_;
+  SessionOptions session_options_;
+  PasswordOptions password_options_;
+  AnonymousOptions anonymous_options_;
   core::ManualClock clock_;
   // The cheapest Argon2id libsodium allows: tests check behaviour, not cost.
   crypto::PasswordHasher hasher_{crypto::PasswordHashParams{1, 8192}};

@@ -59,7 +59,7 @@ TEST_F(LinkStyleTest, SignUpThatMustMailALinkNeedsAStyle) {
 }
 
 TEST_F(LinkStyleTest, DeferredResetMailKeepsTheStyleItWasAskedIn) {
-  config_.email_verification_required = false;
+  RequireEmailVerification(false);
   SignUp("first@example.com");
   SignUp("second@example.com");
   mailer_.sent.clear();
@@ -98,7 +98,7 @@ TEST_F(LinkStyleTest, DeferredResendAndOtherMailsFollowTheirStyle) {
   magic.links = nullptr;
   EXPECT_EQ(passwordless_->SendMagicLink(magic).error().code, core::errc::kInternal);
 
-  config_.email_verification_required = false;
+  RequireEmailVerification(false);
   SessionGrant s = SignUp("c@example.com");
   ASSERT_TRUE(change_->Request(s.user.id, "c2@example.com", std::nullopt, other_).ok());
   EXPECT_EQ(LastMail().to, "c2@example.com");

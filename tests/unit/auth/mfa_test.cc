@@ -246,7 +246,7 @@ TEST_F(MfaTest, DisableNeedsFreshCode) {
 }
 
 TEST_F(MfaTest, AnonymousUsersCannotEnrol) {
-  config_.anonymous_signin_enabled = true;
+  anonymous_options_.anonymous_signin_enabled = true;
   auto anon = anonymous_->SignIn({});
   ASSERT_TRUE(anon.ok());
   auto r = mfa_->GenerateTotp(anon->user.id);

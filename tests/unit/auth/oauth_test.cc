@@ -96,9 +96,9 @@ class OAuthFlowTest : public FlowTest {
  protected:
   void SetUp() override {
     FlowTest::SetUp();
-    config_.client_url = "https://app.test";
-    config_.public_url = "https://auth.test/";
-    config_.allowed_locales = {"en", "fr"};
+    options_.proof.email_verification_required = false;  // as FlowTest's flows
+    options_.users.redirects.client_url = "https://app.test";
+    options_.users.allowed_locales = {"en", "fr"};
     auto github = std::make_unique<FakeProvider>("github", true, false);
     auto google = std::make_unique<FakeProvider>("google", true, true);
     github_ = github.get();
@@ -107,7 +107,7 @@ class OAuthFlowTest : public FlowTest {
     providers.push_back(std::move(github));
     providers.push_back(std::move(google));
     catalogue_ = std::make_unique<oauth::Catalogue>(std::move(providers));
-    flow_ = std::make_unique<OAuthFlow>(*store_, clock_, config_, *tokens_, *sessions_,
+    flow_ = std::make_unique<OAuthFlow>(*store_, clock_, options_, *tokens_, *sessions_,
                                         catalogue_.get(), "test-key-material-0123456789abcdef");
   }
 
@@ -141,6 +141,7 @@ class OAuthFlowTest : public FlowTest {
   std::unique_ptr<oauth::Catalogue> catalogue_;
   FakeProvider* github_ = nullptr;
   FakeProvider* google_ = nullptr;
+  OAuthOptions options_;
   std::unique_ptr<OAuthFlow> flow_;
 };
 
@@ -158,7 +159,7 @@ TEST_F(OAuthFlowTest, StartRefusesUnknownProviderBadRedirectAndBadOptions) {
   s.options.allowed_roles = std::vector<std::string>{"admin"};
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kRoleNotAllowed);
 
-  OAuthFlow none(*store_, clock_, config_, *tokens_, *sessions_, nullptr, "k");
+  OAuthFlow none(*store_, clock_, options_, *tokens_, *sessions_, nullptr, "k");
   OAuthStart github;
   github.provider = "github";
   EXPECT_EQ(none.Start(github).error().code, core::errc::kDisabledEndpoint);
@@ -224,7 +225,7 @@ TEST_F(OAuthFlowTest, OptionsWinOverProfileAndUnverifiedEmailStaysUnverified) {
   Back(Begin(s));
   core::User u = UserByEmail("ann@example.com");
   EXPECT_EQ(u.display_name, "Annie");
-  EXPECT_EQ(u.locale, config_.default_locale);
+  EXPECT_EQ(u.locale, options_.users.default_locale);
   EXPECT_FALSE(u.email_verified);
 }
 
@@ -345,7 +346,7 @@ TEST_F(OAuthFlowTest, BoundStateWorksOnlyWithItsBrowsersBinding) {
 
 TEST_F(OAuthFlowTest, ExpiredRequestIsInvalidState) {
   const std::string state = Begin();
-  clock_.AdvanceSeconds(config_.oauth_request_ttl_seconds + 1);
+  clock_.AdvanceSeconds(options_.oauth_request_ttl_seconds + 1);
   EXPECT_EQ(ErrorOf(Back(state)), "invalid-state");
 }
 
@@ -385,7 +386,7 @@ TEST_F(OAuthFlowTest, VerifiedEmailLinksToExistingAccount) {
 
 TEST_F(OAuthFlowTest, WithVerificationRequiredAnUnprovenPasswordIsDropped) {
   SignUp("ann@example.com");  // unverified: the password was never usable
-  config_.email_verification_required = true;
+  options_.proof.email_verification_required = true;
   const OAuthOutcome url = Back(Begin());
   EXPECT_FALSE(RefreshOf(url).empty()) << url;
   core::User after = UserByEmail("ann@example.com");
@@ -404,19 +405,19 @@ TEST_F(OAuthFlowTest, VerifiedAccountKeepsItsPasswordWhenLinked) {
 
 TEST_F(OAuthFlowTest, LinkingOffOrUnverifiedProviderEmailDoesNotLink) {
   SignUp("ann@example.com");
-  config_.oauth_link_verified_email = false;
+  options_.oauth_link_verified_email = false;
   EXPECT_EQ(ErrorOf(Back(Begin())), "email-already-in-use");
 
-  config_.oauth_link_verified_email = true;
+  options_.oauth_link_verified_email = true;
   github_->profile.email_verified = false;
   EXPECT_EQ(ErrorOf(Back(Begin())), "email-already-in-use");
   EXPECT_TRUE(flow_->ListIdentities(UserByEmail("ann@example.com").id)->empty());
 }
 
 TEST_F(OAuthFlowTest, SignupDisabledAndDisabledUser) {
-  config_.signup_disabled = true;
+  options_.signup_disabled = true;
   EXPECT_EQ(ErrorOf(Back(Begin())), "signup-disabled");
-  config_.signup_disabled = false;
+  options_.signup_disabled = false;
   Back(Begin());
   core::User u = UserByEmail("ann@example.com");
   u.disabled = true;
@@ -455,7 +456,7 @@ TEST_F(OAuthFlowTest, GrantIsSingleUseAndExpires) {
   EXPECT_EQ(flow_->RedeemGrant("", client_).error().code, core::errc::kInvalidTicket);
 
   const std::string late = GrantOf(Back(Begin(s)));
-  clock_.AdvanceSeconds(config_.oauth_grant_ttl_seconds);
+  clock_.AdvanceSeconds(options_.oauth_grant_ttl_seconds);
   EXPECT_EQ(flow_->RedeemGrant(late, client_).error().code, core::errc::kInvalidTicket);
 }
 
@@ -481,7 +482,7 @@ TEST_F(OAuthFlowTest, ConnectLinksToTheSignedInUser) {
 
   s.connect = "not-a-token";
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidToken);
-  config_.anonymous_signin_enabled = true;
+  anonymous_options_.anonymous_signin_enabled = true;
   auto anon = anonymous_->SignIn({});
   ASSERT_TRUE(anon.ok()) << anon.error().message;
   s.connect = anon->session->access_token;
@@ -539,7 +540,7 @@ TEST_F(OAuthFlowTest, UnlinkNeverRemovesTheLastWayIn) {
   EXPECT_EQ(flow_->Unlink(id, "google").error().code, core::errc::kInvalidRequest);
 
   // A verified email with magic links on is a way in.
-  config_.email_passwordless_enabled = true;
+  options_.email_passwordless_enabled = true;
   ASSERT_TRUE(flow_->Unlink(id, "google").ok());
   EXPECT_TRUE(flow_->ListIdentities(id)->empty());
 }

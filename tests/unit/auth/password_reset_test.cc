@@ -9,7 +9,7 @@ class PasswordResetTest : public EmailFlowTest {
  protected:
   void SetUp() override {
     EmailFlowTest::SetUp();
-    config_.email_verification_required = false;
+    RequireEmailVerification(false);
   }
 };
 
@@ -40,7 +40,7 @@ TEST_F(PasswordResetTest, SignedInChangeKeepsOnlyTheCallersSession) {
   ASSERT_TRUE(reset_->Change(a.user.id, a.session.id, "brand new password").ok());
   EXPECT_TRUE(sessions_->Refresh(a.refresh_token).ok());
   EXPECT_FALSE(sessions_->Refresh(b->session->refresh_token).ok());
-  config_.password_change_signs_out = false;
+  email_options_.password_change_signs_out = false;
   auto d = password_->SignIn({"c@example.com", "brand new password", client_});
   ASSERT_TRUE(d.ok());
   ASSERT_TRUE(reset_->Change(a.user.id, a.session.id, "third new password").ok());

@@ -59,10 +59,10 @@ TEST_F(PasswordFlowTest, PasswordPolicy) {
 }
 
 TEST_F(PasswordFlowTest, SignUpDisabledAndBadEmail) {
-  config_.signup_disabled = true;
+  password_options_.signup_disabled = true;
   auto r = password_->SignUp({"h@example.com", "correct horse", {}, client_});
   EXPECT_EQ(r.error().code, core::errc::kSignupDisabled);
-  config_.signup_disabled = false;
+  password_options_.signup_disabled = false;
   auto bad = password_->SignUp({"not-an-email", "correct horse", {}, client_});
   EXPECT_EQ(bad.error().code, core::errc::kInvalidRequest);
 }
@@ -134,7 +134,7 @@ TEST_F(PasswordFlowTest, ImportedBcryptHashVerifiesAndIsUpgraded) {
   crypt_data data{};
   const char* bcrypt = crypt_r("imported secret", salt, &data);
   ASSERT_NE(bcrypt, nullptr);
-  core::User u = NewUser(config_, clock_.NowMillis());
+  core::User u = NewUser(password_options_.users, clock_.NowMillis());
   u.email = "erin@example.com";
   u.password_hash = bcrypt;
   ASSERT_TRUE(store_->users().Create(u).ok());

@@ -24,11 +24,11 @@ TEST_F(PasswordlessEmailTest, MagicLinkCreatesUserAndSignsIn) {
 }
 
 TEST_F(PasswordlessEmailTest, DisabledAndSignupOffAndRedirect) {
-  config_.email_passwordless_enabled = false;
+  email_options_.email_passwordless_enabled = false;
   EXPECT_EQ(passwordless_->SendMagicLink(Req("a@example.com")).error().code,
             core::errc::kDisabledEndpoint);
-  config_.email_passwordless_enabled = true;
-  config_.signup_disabled = true;
+  email_options_.email_passwordless_enabled = true;
+  email_options_.signup_disabled = true;
   EXPECT_TRUE(passwordless_->SendMagicLink(Req("new@example.com")).ok());  // same answer
   EXPECT_TRUE(mailer_.sent.empty());
   PasswordlessEmailRequest bad = Req("a@example.com");
@@ -76,7 +76,7 @@ TEST_F(PasswordlessEmailTest, FiveWrongCodesBurnIt) {
 TEST_F(PasswordlessEmailTest, ExpiredCodeIsRefused) {
   ASSERT_TRUE(passwordless_->SendCode(Req("otp@example.com")).ok());
   std::string code = LastCode();
-  clock_.AdvanceSeconds(config_.email_code_ttl_seconds);
+  clock_.AdvanceSeconds(email_options_.email_code_ttl_seconds);
   EXPECT_EQ(passwordless_->VerifyCode("otp@example.com", code, client_).error().code,
             core::errc::kInvalidOtp);
 }

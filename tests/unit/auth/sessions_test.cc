@@ -24,7 +24,7 @@ TEST_F(SessionsTest, RefreshRotatesTheToken) {
 TEST_F(SessionsTest, SecondTabWithinGraceGetsTheSameSuccessor) {
   auto first = SignUp("b@example.com");
   auto tab1 = sessions_->Refresh(first.refresh_token);
-  clock_.AdvanceSeconds(config_.refresh_token_reuse_grace_seconds - 1);
+  clock_.AdvanceSeconds(session_options_.refresh_token_reuse_grace_seconds - 1);
   auto tab2 = sessions_->Refresh(first.refresh_token);
   ASSERT_TRUE(tab1.ok() && tab2.ok());
   EXPECT_EQ(tab1->refresh_token, tab2->refresh_token);
@@ -36,7 +36,7 @@ TEST_F(SessionsTest, ReuseAfterGraceRevokesTheWholeSession) {
   auto first = SignUp("c@example.com");
   auto second = sessions_->Refresh(first.refresh_token);
   ASSERT_TRUE(second.ok());
-  clock_.AdvanceSeconds(config_.refresh_token_reuse_grace_seconds + 1);
+  clock_.AdvanceSeconds(session_options_.refresh_token_reuse_grace_seconds + 1);
   auto replay = sessions_->Refresh(first.refresh_token);
   ASSERT_FALSE(replay.ok());
   EXPECT_EQ(replay.error().code, core::errc::kInvalidRefreshToken);
@@ -59,7 +59,7 @@ TEST_F(SessionsTest, MalformedUnknownAndExpiredTokensAreRefused) {
     EXPECT_EQ(r.error().code, core::errc::kInvalidRefreshToken);
   }
   auto g = SignUp("d@example.com");
-  clock_.AdvanceSeconds(config_.refresh_token_ttl_seconds + 1);
+  clock_.AdvanceSeconds(session_options_.refresh_token_ttl_seconds + 1);
   EXPECT_EQ(sessions_->Refresh(g.refresh_token).error().code, core::errc::kInvalidRefreshToken);
 }
 
@@ -107,7 +107,7 @@ TEST_F(SessionsTest, AccessTokenExpiresAndCarriesClaims) {
   EXPECT_EQ(claims->default_role, "user");
   EXPECT_FALSE(claims->is_anonymous);
   EXPECT_EQ(claims->aal, "aal1");
-  clock_.AdvanceSeconds(config_.access_token_ttl_seconds + 1);
+  clock_.AdvanceSeconds(token_options_.access_token_ttl_seconds + 1);
   auto expired = tokens_->Verify(g.access_token);  // served from the cache, still refused
   ASSERT_FALSE(expired.ok());
   EXPECT_EQ(expired.error().code, core::errc::kInvalidToken);
@@ -116,7 +116,7 @@ TEST_F(SessionsTest, AccessTokenExpiresAndCarriesClaims) {
 
 TEST_F(SessionsTest, TokenFromAnotherIssuerIsRefused) {
   auto g = SignUp("i@example.com");
-  config::Config other = config_;
+  TokenOptions other = token_options_;
   other.jwt_issuer = "someone-else";
   TokenService foreign(other, clock_, tokens_->key_ring());
   auto r = foreign.Verify(g.access_token);
@@ -136,8 +136,8 @@ TEST_F(SessionsTest, AnotherInstancesKeyRotationIsPickedUp) {
   auto old_key = crypto::GenerateSigningKey("ES256", clock_.NowMillis());
   ASSERT_TRUE(store_->keys().Insert(*old_key).ok());
   auto loader = [this]() { return crypto::KeyRing::Create(*store_->keys().List()); };
-  TokenService a(config_, clock_, *loader(), loader);
-  TokenService b(config_, clock_, *loader(), loader);
+  TokenService a(token_options_, clock_, *loader(), loader);
+  TokenService b(token_options_, clock_, *loader(), loader);
   auto g = SignUp("rot@example.com");
 
   clock_.AdvanceSeconds(2);
@@ -150,7 +150,7 @@ TEST_F(SessionsTest, AnotherInstancesKeyRotationIsPickedUp) {
   ASSERT_TRUE(b.Verify(token).ok());  // b had never seen the new kid
   EXPECT_EQ(b.key_ring()->active_kid(), new_key->kid);
 
-  TokenService c(config_, clock_, crypto::KeyRing::Create({*old_key}).value(), loader);
+  TokenService c(token_options_, clock_, crypto::KeyRing::Create({*old_key}).value(), loader);
   clock_.AdvanceSeconds(61);
   (void)c.Issue(g.user, g.session);
   EXPECT_EQ(c.key_ring()->active_kid(), new_key->kid);

@@ -49,12 +49,13 @@ class SmsTest : public FlowTest {
  protected:
   void SetUp() override {
     FlowTest::SetUp();
-    config_.sms_passwordless_enabled = true;
-    config_.phone_password_enabled = true;
+    options_.proof.email_verification_required = false;  // as FlowTest's flows
+    options_.sms_passwordless_enabled = true;
+    options_.phone_password_enabled = true;
     Rebuild();
   }
   void Rebuild() {
-    sms_ = std::make_unique<SmsFlow>(*store_, clock_, config_, hasher_, *sessions_, *password_,
+    sms_ = std::make_unique<SmsFlow>(*store_, clock_, options_, hasher_, *sessions_, *password_,
                                      sender_, std::string(32, 'k'));
   }
   core::Result<void> Send(const std::string& phone,
@@ -69,6 +70,7 @@ class SmsTest : public FlowTest {
     return sms_->SignIn({phone, otp, client_});
   }
 
+  SmsOptions options_;
   RecordingSmsSender sender_;
   std::unique_ptr<SmsFlow> sms_;
   const std::string phone_ = "+14155552671";
@@ -122,14 +124,14 @@ TEST_F(SmsTest, SecondFactorDueGivesMfaTicketInsteadOfSession) {
 }
 
 TEST_F(SmsTest, CodeLengthIsConfigurable) {
-  config_.sms_code_length = 8;
+  options_.sms_code_length = 8;
   ASSERT_TRUE(Send(phone_).ok());
   EXPECT_EQ(sender_.LastCode().size(), 8u);
 }
 
 TEST_F(SmsTest, ExpiresAfterTtl) {
   ASSERT_TRUE(Send(phone_).ok());
-  clock_.AdvanceSeconds(config_.sms_code_ttl_seconds + 1);
+  clock_.AdvanceSeconds(options_.sms_code_ttl_seconds + 1);
   EXPECT_EQ(Verify(phone_, sender_.LastCode()).error().code, core::errc::kInvalidOtp);
 }
 
@@ -137,7 +139,7 @@ TEST_F(SmsTest, BurntAfterMaxWrongTries) {
   ASSERT_TRUE(Send(phone_).ok());
   std::string code = sender_.LastCode();
   std::string wrong = code == "000000" ? "111111" : "000000";
-  for (int i = 0; i < config_.sms_code_max_attempts; ++i)
+  for (int i = 0; i < options_.sms_code_max_attempts; ++i)
     EXPECT_EQ(Verify(phone_, wrong).error().code, core::errc::kInvalidOtp);
   EXPECT_EQ(Verify(phone_, code).error().code, core::errc::kInvalidOtp);
 }
@@ -160,13 +162,13 @@ TEST_F(SmsTest, ResendCooldownAndNewCodeReplacesOld) {
 }
 
 TEST_F(SmsTest, PerNumberHourlyCapAndGlobalBudget) {
-  config_.sms_resend_cooldown_seconds = 0;
-  config_.sms_per_number_per_hour = 2;
+  options_.sms_resend_cooldown_seconds = 0;
+  options_.sms_per_number_per_hour = 2;
   Rebuild();
   EXPECT_TRUE(Send(phone_).ok());
   EXPECT_TRUE(Send(phone_).ok());
   EXPECT_EQ(Send(phone_).error().code, core::errc::kTooManyRequests);
-  config_.sms_budget_per_hour = 3;
+  options_.sms_budget_per_hour = 3;
   EXPECT_TRUE(Send("+447911123456").ok());  // the third message this hour
   auto over = Send("+33612345678");
   ASSERT_FALSE(over.ok());
@@ -188,18 +190,13 @@ TEST_F(SmsTest, ProviderFailureStoresNothing) {
 }
 
 TEST_F(SmsTest, TestNumbersSendNothing) {
-  config_.sms_test_numbers = {"+15550001111:424242"};
+  options_.sms_test_numbers = {"+15550001111:424242"};
   Rebuild();
   ASSERT_TRUE(Send("+1 555 000 1111").ok());
   EXPECT_TRUE(sender_.sent.empty());
   EXPECT_EQ(Verify("+15550001111", "000000").error().code, core::errc::kInvalidOtp);
   EXPECT_TRUE(Verify("+15550001111", "424242").ok());
-  EXPECT_FALSE(ParseTestNumbers([] {
-                 config::Config c;
-                 c.sms_test_numbers = {"+1555:abc"};
-                 return c;
-               }())
-                   .ok());
+  EXPECT_FALSE(ParseTestNumbers({"+1555:abc"}).ok());
 }
 
 TEST_F(SmsTest, ProviderCheckedCodes) {
@@ -216,12 +213,12 @@ TEST_F(SmsTest, DisabledAndSignupDisabledAndInvalidNumber) {
   EXPECT_TRUE(sender_.sent.empty());
   // Sign-up off: a new number gets the same OK as a known one, and no message
   // (and no account).
-  config_.signup_disabled = true;
+  options_.signup_disabled = true;
   EXPECT_TRUE(Send(phone_).ok());
   EXPECT_TRUE(sender_.sent.empty());
   EXPECT_FALSE(store_->users().FindByPhone(phone_)->has_value());
-  config_.signup_disabled = false;
-  config_.sms_passwordless_enabled = false;
+  options_.signup_disabled = false;
+  options_.sms_passwordless_enabled = false;
   EXPECT_EQ(Send(phone_).error().code, core::errc::kDisabledEndpoint);
 }
 
@@ -233,10 +230,10 @@ TEST_F(SmsTest, DisabledUserGetsTheSameAnswerAndNoCode) {
   core::User user = **store_->users().FindByPhone(phone_);
   user.disabled = true;
   ASSERT_TRUE(store_->users().Update(user).ok());
-  clock_.AdvanceSeconds(config_.sms_resend_cooldown_seconds + 1);
+  clock_.AdvanceSeconds(options_.sms_resend_cooldown_seconds + 1);
   EXPECT_TRUE(Send(phone_).ok());
   EXPECT_EQ(sender_.sent.size(), 1u);
-  if (config_.sms_resend_cooldown_seconds > 0) {
+  if (options_.sms_resend_cooldown_seconds > 0) {
     EXPECT_EQ(Send(phone_).error().code, core::errc::kTooManyRequests);
   }
   EXPECT_EQ(Verify(phone_, sender_.LastCode()).error().code, core::errc::kInvalidOtp);

@@ -66,7 +66,7 @@ TEST_F(TokensTest, RequireLiveFollowsTheSession) {
   EXPECT_TRUE(tokens_->Verify(s.access_token).ok());
 
   SessionGrant t = SignUp("expired@example.com");
-  clock_.AdvanceSeconds(config_.refresh_token_ttl_seconds + 1);
+  clock_.AdvanceSeconds(session_options_.refresh_token_ttl_seconds + 1);
   EXPECT_EQ(sessions_->RequireLive(t.session.id).error().code, core::errc::kInvalidToken);
 }
 

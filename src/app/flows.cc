@@ -1,0 +1,115 @@
+#include "app/flows.h"
+
+#include <algorithm>
+
+#include "app/keys.h"
+#include "crypto/hash.h"
+#include "crypto/random.h"
+#include "net/http_client.h"
+#include "oauth/http_client.h"
+
+namespace gh::app {
+namespace {
+
+notify::SmsProviderSettings SmsSettingsFrom(const config::Config& c) {
+  notify::SmsProviderSettings s;
+  s.provider = c.sms_provider;
+  s.account_sid = c.sms_account_sid;
+  s.auth_token = c.sms_auth_token;
+  s.from = c.sms_from;
+  s.whatsapp_from = c.sms_whatsapp_from;
+  s.base_url = c.sms_base_url;
+  s.timeout_seconds = c.sms_timeout_seconds;
+  return s;
+}
+
+// The password corner: hashing, the breach check and the per-account guess
+// budget the other guessable flows share.
+void BuildPassword(const config::Config& config, store::Store& store, const core::Clock& clock,
+                   Flows& f) {
+  f.password =
+      std::make_unique<auth::PasswordFlow>(store, clock, f.options.password, f.hasher, *f.sessions);
+  if (config.password_hibp_enabled) {
+    f.breached = std::make_unique<auth::BreachedPasswords>(
+        net::MakeCurlHttpClient(config.password_hibp_timeout_seconds, core::errc::kUnavailable),
+        config.password_hibp_url);
+    f.password->SetBreachedPasswords(f.breached.get());
+  }
+  if (config.account_guess_limit_per_hour > 0) {
+    auth::AttemptPolicy policy;
+    policy.max_failures_per_hour = config.account_guess_limit_per_hour;
+    policy.free_failures = config.account_guess_free_failures;
+    policy.max_backoff_seconds = config.account_guess_backoff_max_seconds;
+    f.attempts = std::make_unique<auth::InProcessAttemptLimiter>(clock, policy);
+    f.password->SetAttemptLimiter(f.attempts.get());
+  }
+}
+
+core::Result<void> BuildSms(const config::Config& config, store::Store& store,
+                            const core::Clock& clock, Flows& f) {
+  auto sender = notify::MakeSmsSender(SmsSettingsFrom(config));
+  if (!sender) return sender.error();
+  if (auto numbers = auth::ParseTestNumbers(config.sms_test_numbers); !numbers)
+    return numbers.error();
+  f.sms_sender = std::move(*sender);
+  auto key = store.GetOrInsertSecret("sms-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
+  if (!key) return key.error();
+  f.sms = std::make_unique<auth::SmsFlow>(store, clock, f.options.sms, f.hasher, *f.sessions,
+                                          *f.password, *f.sms_sender, *key);
+  f.sms->SetAttemptLimiter(&f.password->attempt_limiter());
+  return core::Ok();
+}
+
+// Social / OIDC sign-in. A provider whose settings cannot work is a start-up
+// error, not a sign-in that fails later. Without any, the flow still answers
+// (disabled-endpoint), as the spec's clients expect. Provider tokens are sealed
+// under the same key material as TOTP secrets.
+core::Result<void> BuildOAuth(const config::Config& config, store::Store& store,
+                              const core::Clock& clock, const std::string& seal_key, Flows& f) {
+  const bool any_provider =
+      std::any_of(config.oauth_providers.begin(), config.oauth_providers.end(),
+                  [](const config::OAuthProvider& o) { return o.enabled; });
+  if (any_provider) {
+    auto catalogue = oauth::Catalogue::Create(
+        config, clock, oauth::MakeCurlHttpClient(config.oauth_http_timeout_seconds));
+    if (!catalogue)
+      return core::Error(catalogue.error().code, "OAuth providers: " + catalogue.error().message);
+    f.catalogue = std::move(*catalogue);
+  }
+  f.oauth = std::make_unique<auth::OAuthFlow>(store, clock, f.options.oauth, *f.tokens, *f.sessions,
+                                              f.catalogue.get(), seal_key);
+  return core::Ok();
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, store::Store& store,
+                                                const core::Clock& clock,
+                                                std::shared_ptr<const crypto::KeyRing> keys) {
+  auto f = std::make_unique<Flows>();
+  f->options = FlowOptionsFrom(config);
+  auto derivation_key = store.GetOrInsertSecret("refresh-token-derivation",
+                                                crypto::HexEncode(crypto::RandomBytes(32)));
+  if (!derivation_key) return derivation_key.error();
+  f->tokens = std::make_unique<auth::TokenService>(
+      f->options.tokens, clock, std::move(keys),
+      [&config, &store] { return ReloadKeyRing(config, store); });
+  f->sessions = std::make_unique<auth::SessionService>(store, clock, f->options.sessions, config,
+                                                       *f->tokens, *derivation_key);
+  BuildPassword(config, store, clock, *f);
+  f->accounts = std::make_unique<auth::AccountService>(store);
+  f->anonymous = std::make_unique<auth::AnonymousFlow>(store, clock, f->options.anonymous,
+                                                       f->hasher, *f->sessions, *f->password);
+  auto mfa_key = MfaKeyMaterial(config, store);
+  if (!mfa_key) return mfa_key.error();
+  f->mfa = std::make_unique<auth::MfaFlow>(store, clock, config, *f->sessions, *mfa_key);
+  auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
+                          *f->password, *f->anonymous);
+  if (!email) return email.error();
+  f->email = std::move(*email);
+  if (auto r = BuildSms(config, store, clock, *f); !r) return r.error();
+  if (auto r = BuildOAuth(config, store, clock, *mfa_key, *f); !r) return r.error();
+  return f;
+}
+
+}  // namespace gh::app

@@ -1,0 +1,43 @@
+#include "app/route_classes.h"
+
+#include <algorithm>
+
+namespace gh::app {
+
+http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breaches) {
+  http::RouteClasses r;
+  // Everything guessable shares the sign-in budget per IP: a client cannot
+  // double its guesses by spreading them over passwords, codes and tickets.
+  r.guessing.rate_limit_per_minute = c.rate_limit_signin_per_minute;
+  r.guessing.rate_limit_burst = c.rate_limit_signin_burst;
+  r.hashing = r.guessing;
+  r.hashing.lane = http::Lane::kHashing;
+  r.sets_password = r.hashing;
+  if (screens_breaches) r.sets_password.lane = http::Lane::kRemote;
+  // Calls to a provider may block for up to oauth_http_timeout_seconds and must
+  // not hold the workers token refresh needs.
+  r.remote = r.guessing;
+  r.remote.lane = http::Lane::kRemote;
+
+  r.token.rate_limit_per_minute = c.rate_limit_token_per_minute;
+  r.token.rate_limit_burst = c.rate_limit_token_burst;
+
+  // Each call creates a user: an hourly budget, at most 10 at once.
+  r.anonymous.rate_limit_per_minute = c.rate_limit_anonymous_per_hour / 60.0;
+  r.anonymous.rate_limit_burst = std::min(c.rate_limit_anonymous_per_hour, 10);
+
+  // Each call may send a mail (waits on the SMTP server): an hourly budget.
+  r.sending_email.lane = http::Lane::kRemote;
+  r.sending_email.rate_limit_per_minute = c.rate_limit_email_per_hour / 60.0;
+  r.sending_email.rate_limit_burst = std::min(c.rate_limit_email_per_hour, 10);
+
+  // Each call may cost a text message (waits on the provider): an hourly
+  // budget, with a burst of a minute's worth, at least 5.
+  r.sending_sms.lane = http::Lane::kRemote;
+  r.sending_sms.rate_limit_per_minute = c.rate_limit_sms_per_hour / 60.0;
+  r.sending_sms.rate_limit_burst =
+      std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
+  return r;
+}
+
+}  // namespace gh::app
