@@ -2,8 +2,8 @@
 // store, whatever dialects serve them. A dialect takes the flows it needs from
 // here (by reference) for its handlers; none builds or wires a flow itself.
 //
-// Declaration order is construction order (and the reverse is destruction
-// order): each part only refers to parts above it. Not thread-safe to build;
+// Each part only refers to parts declared above it, so the reverse of the
+// declaration order is a safe destruction order. Not thread-safe to build;
 // the flows themselves are safe to share between handler threads once built.
 #pragma once
 
