@@ -1,10 +1,6 @@
 #include "app/app.h"
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <sstream>
-#include <thread>
 
 #include "api/nhost/errors.h"
 #include "app/flows.h"
