@@ -1,4 +1,4 @@
-// The gatehouse command line: serve | migrate | keys (rotate, list) | users
+// The gatehouse command line: serve | migrate | keys (rotate, list, retire, remove) | users
 // (prune-anonymous, export, import) | config (check, docs). Settings come from
 // the environment and an optional TOML file (see docs/configuration.md).
 #include <signal.h>
@@ -162,6 +162,16 @@ int main(int argc, char** argv) {
   auto* keys_rotate =
       keys->add_subcommand("rotate", "Add a new signing key; retire the current one");
   auto* keys_list = keys->add_subcommand("list", "List signing keys");
+  std::string key_id;
+  auto* keys_retire = keys->add_subcommand(
+      "retire", "Stop signing with a key that does not sign new tokens; it still verifies");
+  keys_retire->add_option("kid", key_id, "The key's kid (see keys list)")->required();
+  bool force_remove = false;
+  auto* keys_remove =
+      keys->add_subcommand("remove", "Delete a retired key once the tokens it signed have expired");
+  keys_remove->add_option("kid", key_id, "The key's kid (see keys list)")->required();
+  keys_remove->add_flag("--force", force_remove,
+                        "Remove it now: the unexpired tokens it signed are refused");
   auto* users = cli.add_subcommand("users", "Manage users");
   users->require_subcommand(1);
   auto* prune = users->add_subcommand("prune-anonymous", "Delete anonymous users never converted");
@@ -181,8 +191,8 @@ int main(int argc, char** argv) {
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
   auto* cfg_docs = cfg->add_subcommand("docs", "Print docs/configuration.md");
 
-  for (CLI::App* app : {serve, migrate, keys, keys_rotate, keys_list, users, prune, users_export,
-                        users_import, cfg, cfg_check})
+  for (CLI::App* app : {serve, migrate, keys, keys_rotate, keys_list, keys_retire, keys_remove,
+                        users, prune, users_export, users_import, cfg, cfg_check})
     takes_config(app);
 
   CLI11_PARSE(cli, argc, argv);
@@ -207,7 +217,17 @@ int main(int argc, char** argv) {
   if (*keys_rotate) {
     auto kid = gh::app::RotateKeys(config);
     if (!kid) Fail(kid.error());
-    std::printf("new signing key %s; running instances pick it up on restart\n", kid->c_str());
+    std::printf(
+        "new signing key %s; running instances publish it and sign with it within %lld s "
+        "(signing_keys_reload_seconds)\n",
+        kid->c_str(), static_cast<long long>(config.signing_keys_reload_seconds));
+    return 0;
+  }
+  if (*keys_retire || *keys_remove) {
+    auto said = *keys_retire ? gh::app::RetireKey(config, key_id)
+                             : gh::app::RemoveKey(config, key_id, force_remove);
+    if (!said) Fail(said.error());
+    std::fputs(said->c_str(), stdout);
     return 0;
   }
   if (*keys_list) {

@@ -6,6 +6,7 @@
 #include "app/flows.h"
 #include "app/housekeeping.h"
 #include "app/keys.h"
+#include "app/migrated_store.h"
 #include "app/native_dialect.h"
 #include "app/route_classes.h"
 #include "config/settings.h"
@@ -35,15 +36,6 @@ struct App::Parts {
 };
 
 namespace {
-
-core::Result<std::unique_ptr<store::Store>> OpenMigrated(const config::Config& config) {
-  auto store =
-      store::OpenStore(config.database_url, config.database_pool_size, config.database_schema);
-  if (!store) return store.error();
-  if (auto r = (*store)->Migrate(); !r)
-    return core::Error(r.error().code, "database migration failed: " + r.error().message);
-  return std::move(*store);
-}
 
 http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   http::ServerOptions o;
@@ -195,37 +187,6 @@ core::Result<void> Migrate(const config::Config& config) {
   auto store = OpenMigrated(config);
   if (!store) return store.error();
   return core::Ok();
-}
-
-core::Result<std::string> RotateKeys(const config::Config& config) {
-  if (!config.jwt_secret.empty())
-    return core::Error(core::errc::kInvalidRequest,
-                       "jwt_secret is set: HS256 keys come from configuration; change the secret "
-                       "instead");
-  auto store = OpenMigrated(config);
-  if (!store) return store.error();
-  const core::Clock& clock = core::SystemClock::Instance();
-  auto keys = (*store)->keys().List();
-  if (!keys) return keys.error();
-  auto fresh = crypto::GenerateSigningKey(config.jwt_algorithm, clock.NowMillis());
-  if (!fresh) return fresh.error();
-  if (auto r = (*store)->keys().Insert(*fresh); !r) return r.error();
-  for (const auto& k : *keys)
-    if (!k.retired_at)
-      if (auto r = (*store)->keys().Retire(k.kid, clock.NowMillis()); !r) return r.error();
-  return fresh->kid;
-}
-
-core::Result<std::string> ListKeys(const config::Config& config) {
-  auto store = OpenMigrated(config);
-  if (!store) return store.error();
-  auto keys = (*store)->keys().List();
-  if (!keys) return keys.error();
-  std::ostringstream out;
-  for (const auto& k : *keys)
-    out << k.kid << "  " << k.algorithm << "  created " << core::FormatRfc3339(k.created_at)
-        << (k.retired_at ? "  retired " + core::FormatRfc3339(*k.retired_at) : "  active") << "\n";
-  return out.str();
 }
 
 }  // namespace gh::app

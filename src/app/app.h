@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "core/error.h"
@@ -45,11 +46,24 @@ class App {
 core::Result<int> PruneAnonymous(const config::Config& config, int64_t older_than_seconds);
 // `gatehouse migrate`: applies pending migrations and returns.
 core::Result<void> Migrate(const config::Config& config);
-// `gatehouse keys rotate`: adds a new signing key of the configured algorithm and
-// retires the current one (it keeps verifying tokens until they expire).
-// Returns the new kid.
+// The `gatehouse keys` commands. They change the keys in the store; running
+// instances pick the change up within config signing_keys_reload_seconds. The
+// safe order of a key's life: `rotate` (a new key signs; the old one is retired
+// and still verifies), then, once every token it signed has expired, `remove`.
+//
+// `keys rotate`: adds a new signing key of the configured algorithm and retires
+// the current one. Returns the new kid.
 core::Result<std::string> RotateKeys(const config::Config& config);
-// `gatehouse keys list`: one line per key.
+// `keys list`: one line per key (signing, active or retired since when).
 core::Result<std::string> ListKeys(const config::Config& config);
+// `keys retire KID`: the key stops signing and keeps verifying. Refused for the
+// key that signs (rotate instead, so that something signs) and unknown kids.
+// Returns what happened, for the operator.
+core::Result<std::string> RetireKey(const config::Config& config, std::string_view kid);
+// `keys remove KID`: deletes a retired key; tokens it signed stop verifying.
+// Refused for an active key, and until access_token_ttl_seconds plus
+// signing_keys_reload_seconds have passed since its retirement (tokens it signed
+// may still be valid) unless `force`.
+core::Result<std::string> RemoveKey(const config::Config& config, std::string_view kid, bool force);
 
 }  // namespace gh::app

@@ -34,6 +34,7 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   o.tokens.jwt_audience = c.jwt_audience;
   o.tokens.jwt_claims_namespace = c.jwt_claims_namespace;
   o.tokens.access_token_ttl_seconds = c.access_token_ttl_seconds;
+  o.tokens.signing_keys_reload_seconds = c.signing_keys_reload_seconds;
 
   o.sessions.refresh_token_ttl_seconds = c.refresh_token_ttl_seconds;
   o.sessions.refresh_token_reuse_grace_seconds = c.refresh_token_reuse_grace_seconds;

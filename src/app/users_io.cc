@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/keys.h"
+#include "app/migrated_store.h"
 #include "app/user_rows.h"
 #include "auth/mfa.h"
 #include "crypto/secretbox.h"
@@ -54,15 +55,6 @@ void Report(const TransferOutput& io, Progress& progress, const std::string& tex
 }
 
 bool StoreDown(const core::Error& e) { return e.Is(core::errc::kUnavailable); }
-
-core::Result<std::unique_ptr<store::Store>> OpenMigrated(const config::Config& config) {
-  auto store =
-      store::OpenStore(config.database_url, config.database_pool_size, config.database_schema);
-  if (!store) return store.error();
-  if (auto r = (*store)->Migrate(); !r)
-    return core::Error(r.error().code, "database migration failed: " + r.error().message);
-  return std::move(*store);
-}
 
 // Creates one parsed user with its identities. Identities are separate store
 // calls; if one fails the user is removed again so that a retry of the line

@@ -26,7 +26,23 @@ bool TokenService::ReloadKeys() const {
   if (!ring) return false;
   std::lock_guard lock(mu_);
   keys_ = std::move(*ring);
+  cache_.clear();  // a removed key's tokens must not stay verified
   return true;
+}
+
+void TokenService::ReloadIfDue() const {
+  if (!reload_) return;
+  bool due;
+  {
+    std::lock_guard guard(reload_mu_);
+    due = clock_.NowMillis() - last_reload_millis_ >= options_.signing_keys_reload_seconds * 1000;
+  }
+  if (due) ReloadKeys();
+}
+
+std::shared_ptr<const crypto::KeyRing> TokenService::CurrentKeyRing() const {
+  ReloadIfDue();
+  return key_ring();
 }
 
 std::shared_ptr<const crypto::KeyRing> TokenService::key_ring() const {
@@ -41,16 +57,9 @@ void TokenService::SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys) {
 
 std::string TokenService::Issue(const core::User& user, const core::SessionRecord& session) const {
   const int64_t now = clock_.NowSeconds();
-  if (reload_) {
-    // Pick up a rotation done elsewhere (`gatehouse keys rotate`, another
-    // instance) within a minute, so every instance moves to the new signing key.
-    bool due;
-    {
-      std::lock_guard guard(reload_mu_);
-      due = clock_.NowMillis() - last_reload_millis_ >= kSigningKeyRefreshMillis;
-    }
-    if (due) ReloadKeys();
-  }
+  // Pick up a rotation done elsewhere (`gatehouse keys rotate`, another
+  // instance), so every instance moves to the new signing key.
+  ReloadIfDue();
   json roles = user.roles;
   json hasura = {
       {"x-hasura-user-id", user.id},
@@ -87,6 +96,7 @@ std::string TokenService::Issue(const core::User& user, const core::SessionRecor
 
 core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
   const int64_t now = clock_.NowSeconds();
+  ReloadIfDue();  // a key removed elsewhere stops verifying within the interval
   std::string cache_key = crypto::Sha256(token);
   {
     std::lock_guard lock(mu_);

@@ -37,6 +37,7 @@ struct TokenOptions {
   std::string jwt_audience = "authenticated";
   std::string jwt_claims_namespace = "https://hasura.io/jwt/claims";
   int64_t access_token_ttl_seconds = 900;
+  int64_t signing_keys_reload_seconds = 60;
   bool operator==(const TokenOptions&) const = default;
 };
 
@@ -45,8 +46,11 @@ class TokenService {
   // Loads the current key ring (e.g. from the store); may be empty.
   using KeyLoader = std::function<core::Result<std::shared_ptr<const crypto::KeyRing>>()>;
 
-  // `reload`, when given, is called (at most once a second) when a token names a
-  // kid this ring lacks: another instance may have rotated keys since we loaded.
+  // `reload`, when given, is called every config signing_keys_reload_seconds (on
+  // the next issue, verify or JWKS read after that), and at most once a second
+  // when a token names a kid this ring lacks: another instance or `gatehouse
+  // keys` may have changed the keys since we loaded. A reload forgets the
+  // verified-token cache, so a removed key's tokens stop verifying at once.
   // `options` must outlive the service (it is read at each call).
   TokenService(const TokenOptions& options, const core::Clock& clock,
                std::shared_ptr<const crypto::KeyRing> keys, KeyLoader reload = {});
@@ -62,6 +66,8 @@ class TokenService {
   core::Result<AccessClaims> Verify(std::string_view token) const;
 
   std::shared_ptr<const crypto::KeyRing> key_ring() const;
+  // The key ring after a reload when one is due: what the JWKS publishes.
+  std::shared_ptr<const crypto::KeyRing> CurrentKeyRing() const;
   void SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys);
   // Reloads through the KeyLoader now (no-op without one); false on failure.
   bool ReloadKeys() const;
@@ -72,10 +78,11 @@ class TokenService {
   const core::Clock& clock_;
   mutable std::mutex mu_;                                // guards keys_ and cache_
   mutable std::shared_ptr<const crypto::KeyRing> keys_;  // swapped by reloads
-  static constexpr int64_t kSigningKeyRefreshMillis = 60'000;
   KeyLoader reload_;
   mutable std::mutex reload_mu_;        // one reload at a time
   mutable int64_t last_reload_millis_;  // guarded by reload_mu_
+  // Reloads when the last reload is older than signing_keys_reload_seconds.
+  void ReloadIfDue() const;
   // SHA-256 of a token -> its claims; entries dropped at exp, whole cache
   // cleared when it reaches kCacheLimit (cheap, and refills at once).
   static constexpr size_t kCacheLimit = 16384;

@@ -78,6 +78,9 @@ struct Config {
   std::string jwt_issuer = "gatehouse";
   std::string jwt_audience = "authenticated";
   std::string jwt_claims_namespace = "https://hasura.io/jwt/claims";
+  // How often a running server rereads the signing keys from the store (rotations,
+  // retirements and removals done by `gatehouse keys` or another instance).
+  int64_t signing_keys_reload_seconds = 60;
   int64_t access_token_ttl_seconds = 900;
   int64_t refresh_token_ttl_seconds = 30LL * 24 * 3600;
   int64_t refresh_token_reuse_grace_seconds = 10;

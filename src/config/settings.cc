@@ -178,6 +178,10 @@ std::vector<Setting> BuildTable() {
   // --- tokens
   add("jwt_algorithm", {}, OneOf(&Config::jwt_algorithm, {"ES256", "RS256", "EdDSA", "HS256"}),
       "Access token signature algorithm (HS256 is implied by jwt_secret).");
+  add("signing_keys_reload_seconds", {}, Num(&Config::signing_keys_reload_seconds, 1, 3600),
+      "How often a running server rereads the signing keys from the database, so that "
+      "`gatehouse keys rotate|retire|remove` (or another instance) takes effect without a "
+      "restart.");
   add("jwt_secret", {"AUTH_JWT_SECRET"}, Str(&Config::jwt_secret),
       "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys. Hasura's "
       "`HASURA_GRAPHQL_JWT_SECRET` (`{\"type\":\"HS256\",\"key\":...}`, as Nhost sets it) "

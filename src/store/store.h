@@ -231,6 +231,9 @@ class SigningKeys {
   virtual Result<std::vector<core::SigningKeyRecord>> List() = 0;
   virtual Result<void> Insert(const core::SigningKeyRecord& key) = 0;
   virtual Result<void> Retire(std::string_view kid, core::UnixMillis at) = 0;
+  // Deletes the key if it is retired; returns whether a row went. An active key
+  // is never deleted here (it may be the one signing).
+  virtual Result<bool> DeleteRetired(std::string_view kid) = 0;
 };
 
 class AuditLog {

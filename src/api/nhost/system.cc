@@ -20,7 +20,7 @@ http::Handler Version(const Deps&) {
 
 http::Handler Jwks(const Deps& deps) {
   return [&deps](http::Request&, http::Responder respond) {
-    http::Response r = http::Response::Json(200, deps.tokens.key_ring()->JwksJson());
+    http::Response r = http::Response::Json(200, deps.tokens.CurrentKeyRing()->JwksJson());
     r.headers.emplace_back("Cache-Control", "public, max-age=300");
     respond(std::move(r));
   };

@@ -21,6 +21,8 @@ inline constexpr char kInsertKey[] =
 // life. ?1 at, ?2 kid.
 inline constexpr char kRetireKey[] =
     "UPDATE signing_keys SET retired_at = ?1 WHERE kid = ?2 AND retired_at IS NULL";
+inline constexpr char kDeleteRetiredKey[] =
+    "DELETE FROM signing_keys WHERE kid = ?1 AND retired_at IS NOT NULL";
 
 inline constexpr char kInsertAuditEvent[] =
     "INSERT INTO audit_log (" GH_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";

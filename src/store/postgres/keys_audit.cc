@@ -11,6 +11,7 @@ namespace {
 
 constexpr PgSql kInsertKey(codec::kInsertKey);
 constexpr PgSql kRetireKey(codec::kRetireKey);
+constexpr PgSql kDeleteRetiredKey(codec::kDeleteRetiredKey);
 constexpr PgSql kInsertAuditEvent(codec::kInsertAuditEvent);
 constexpr PgSql kSelectAuditForUser(codec::kSelectAuditForUser);
 
@@ -41,6 +42,12 @@ Result<void> PgKeys::Retire(std::string_view kid, core::UnixMillis at) {
   return db_.Single("keys.retire", [&](Connection& conn) -> Result<void> {
     conn.Run(kRetireKey, Params().Add(at).Add(kid));
     return core::Ok();
+  });
+}
+
+Result<bool> PgKeys::DeleteRetired(std::string_view kid) {
+  return db_.Single("keys.delete", [&](Connection& conn) -> Result<bool> {
+    return conn.Run(kDeleteRetiredKey, Params().Add(kid)).affected() > 0;
   });
 }
 

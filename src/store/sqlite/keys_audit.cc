@@ -33,6 +33,12 @@ Result<void> SqliteKeys::Retire(std::string_view kid, core::UnixMillis at) {
   });
 }
 
+Result<bool> SqliteKeys::DeleteRetired(std::string_view kid) {
+  return db_.Write("keys.delete", [&](Connection& conn) -> Result<bool> {
+    return conn.Prepare(codec::kDeleteRetiredKey).Bind(1, kid).Run() > 0;
+  });
+}
+
 // --- SqliteAudit ---
 
 Result<void> SqliteAudit::Append(const core::AuditEvent& e) {

@@ -126,6 +126,7 @@ class SqliteKeys final : public SigningKeys {
   Result<std::vector<core::SigningKeyRecord>> List() override;
   Result<void> Insert(const core::SigningKeyRecord& key) override;
   Result<void> Retire(std::string_view kid, core::UnixMillis at) override;
+  Result<bool> DeleteRetired(std::string_view kid) override;
 
  private:
   Db& db_;

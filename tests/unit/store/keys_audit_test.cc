@@ -55,6 +55,24 @@ TEST_P(KeysTest, RetireKeepsKeyAndFirstRetirementTime) {
   EXPECT_FALSE(store_->keys().Insert(MakeKey("k1", kT0)).ok());  // kid is unique
 }
 
+TEST_P(KeysTest, DeleteRetiredRemovesOnlyRetiredKeys) {
+  ASSERT_TRUE(store_->keys().Insert(MakeKey("old", kT0)).ok());
+  ASSERT_TRUE(store_->keys().Insert(MakeKey("new", kT0 + 10)).ok());
+  auto active = store_->keys().DeleteRetired("new");
+  ASSERT_TRUE(active.ok());
+  EXPECT_FALSE(*active);  // an active key stays, whoever asks
+  ASSERT_TRUE(store_->keys().Retire("old", kT0 + 20).ok());
+  auto removed = store_->keys().DeleteRetired("old");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_TRUE(*removed);
+  auto again = store_->keys().DeleteRetired("old");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  auto keys = store_->keys().List();
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].kid, "new");
+}
+
 TEST_P(AuditTest, AppendThenListNewestFirstWithLimit) {
   for (int i = 0; i < 5; ++i) {
     core::AuditEvent e;
