@@ -45,7 +45,7 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   const bool passwordless = req.sign_in_method == "passwordless";
   if (!passwordless && req.sign_in_method != "email-password")
     return core::Error(core::errc::kInvalidRequest,
-                       "signInMethod must be \"email-password\" or \"passwordless\"");
+                       "the sign-in method must be \"email-password\" or \"passwordless\"");
   if (passwordless && (!options_.email_passwordless_enabled || !send_magic_link_))
     return core::Error(core::errc::kDisabledEndpoint,
                        "Passwordless email sign-in is disabled on this server");

@@ -27,16 +27,19 @@ struct StoredOptions {
   std::string callback_url;  // empty in requests stored before it was kept
 };
 
+// Our own key names (snake_case, no dialect's). Requests stored by 0.1.0 used
+// the native request's names; a start before an upgrade may be finished after
+// it, so those are still read.
 std::string OptionsToJson(const SignUpOptions& o, bool grant, const std::string& callback_url) {
   Json j = Json::object();
-  if (o.display_name) j["displayName"] = *o.display_name;
+  if (o.display_name) j["display_name"] = *o.display_name;
   if (o.locale) j["locale"] = *o.locale;
-  if (o.default_role) j["defaultRole"] = *o.default_role;
-  if (o.allowed_roles) j["allowedRoles"] = *o.allowed_roles;
+  if (o.default_role) j["default_role"] = *o.default_role;
+  if (o.allowed_roles) j["allowed_roles"] = *o.allowed_roles;
   // Kept as text so the metadata reaches the user byte for byte.
   if (o.metadata_json) j["metadata"] = *o.metadata_json;
   if (grant) j["grant"] = true;
-  j["callbackUrl"] = callback_url;
+  j["callback_url"] = callback_url;
   return j.dump();
 }
 
@@ -45,23 +48,30 @@ StoredOptions OptionsFromJson(const std::string& text) {
   SignUpOptions& o = stored.options;
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return stored;
-  auto str = [&j](const char* key) -> std::optional<std::string> {
+  // The member named `key`, or `legacy_key` in a request stored by 0.1.0.
+  auto member = [&j](const char* key, const char* legacy_key) -> const Json* {
     auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
+    if (it == j.end()) it = j.find(legacy_key);
+    return it == j.end() ? nullptr : &*it;
   };
-  o.display_name = str("displayName");
-  o.locale = str("locale");
-  o.default_role = str("defaultRole");
-  o.metadata_json = str("metadata");
-  if (auto it = j.find("allowedRoles"); it != j.end() && it->is_array()) {
+  auto str = [&member](const char* key, const char* legacy_key) -> std::optional<std::string> {
+    const Json* v = member(key, legacy_key);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return v->get<std::string>();
+  };
+  o.display_name = str("display_name", "displayName");
+  o.locale = str("locale", "locale");
+  o.default_role = str("default_role", "defaultRole");
+  o.metadata_json = str("metadata", "metadata");
+  if (const Json* roles_json = member("allowed_roles", "allowedRoles");
+      roles_json != nullptr && roles_json->is_array()) {
     std::vector<std::string> roles;
-    for (const auto& r : *it)
+    for (const auto& r : *roles_json)
       if (r.is_string()) roles.push_back(r.get<std::string>());
     o.allowed_roles = std::move(roles);
   }
   if (auto it = j.find("grant"); it != j.end() && it->is_boolean()) stored.grant = it->get<bool>();
-  if (auto url = str("callbackUrl")) stored.callback_url = std::move(*url);
+  if (auto url = str("callback_url", "callbackUrl")) stored.callback_url = std::move(*url);
   return stored;
 }
 

@@ -85,9 +85,10 @@ core::Result<void> ApplySignUpOptions(const NewUserPolicy& policy, const SignUpO
   }
   if (options.display_name) {
     if (!DisplayNameOk(*options.display_name))
-      return core::Error(core::errc::kInvalidRequest,
-                         "displayName must be at most 32 characters, without & / : < > \" ; = or "
-                         "control characters");
+      return core::Error(
+          core::errc::kInvalidRequest,
+          "the display name must be at most 32 characters, without & / : < > \" ; = or "
+          "control characters");
     user.display_name = *options.display_name;
   }
   if (options.metadata_json) user.metadata_json = *options.metadata_json;

@@ -637,5 +637,31 @@ TEST_F(OAuthFlowTest, RequestWithoutStoredCallbackUrlUsesTheCallbacksStyle) {
   EXPECT_EQ(lost.redirect_to, "https://app.test");
 }
 
+// A request stored by 0.1.0 named its options as the native request does; one
+// started before an upgrade and finished after it keeps them.
+TEST_F(OAuthFlowTest, RequestStoredWithTheOldOptionNamesKeepsItsOptions) {
+  store::OAuthRequest old;
+  old.state_hash = crypto::Sha256Hex("old-names");
+  old.provider = "github";
+  old.redirect_to = "https://app.test";
+  old.options_json = R"({"displayName":"Old Name","metadata":"{\"plan\":\"pro\"}",)"
+                     R"("callbackUrl":"https://other.example.net/alt/callback/github"})";
+  old.created_at = clock_.NowMillis();
+  old.expires_at = old.created_at + 60'000;
+  ASSERT_TRUE(store_->oauth().InsertRequest(old).ok());
+  OAuthCallback cb;
+  cb.provider = "github";
+  cb.state = "old-names";
+  cb.code = "good-code";
+  cb.client = client_;
+  cb.links = &style_;
+  const OAuthOutcome out = flow_->Callback(cb);
+  ASSERT_EQ(out.kind, OAuthOutcome::Kind::kSession) << out;
+  EXPECT_EQ(github_->exchanged.redirect_uri, "https://other.example.net/alt/callback/github");
+  core::User u = UserByEmail("ann@example.com");
+  EXPECT_EQ(u.display_name, "Old Name");
+  EXPECT_EQ(u.metadata_json, R"({"plan":"pro"})");
+}
+
 }  // namespace
 }  // namespace gh::auth
