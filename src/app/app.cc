@@ -202,6 +202,10 @@ core::Result<std::string> RotateKeys(const config::Config& config) {
     return core::Error(core::errc::kInvalidRequest,
                        "jwt_secret is set: HS256 keys come from configuration; change the secret "
                        "instead");
+  if (!config.jwt_keys.empty())
+    return core::Error(core::errc::kInvalidRequest,
+                       "jwt_keys is set: the signing keys come from configuration; add the new "
+                       "key first in jwt_keys instead");
   auto store = OpenMigrated(config);
   if (!store) return store.error();
   const core::Clock& clock = core::SystemClock::Instance();

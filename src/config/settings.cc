@@ -1,6 +1,8 @@
 #include "config/settings.h"
 
 #include "config/environment.h"
+#include "config/gotrue_env.h"
+#include "config/jwt_keys.h"
 #include "config/provider_settings.h"
 
 #include <unistd.h>
@@ -127,7 +129,7 @@ std::vector<Setting> BuildTable() {
   add("trusted_proxy_hops", {}, Num(&Config::trusted_proxy_hops, 0, 16),
       "Number of proxies in front of Gatehouse, each appending one hop: the client IP is the "
       "hop this far from the right (0 = 1 when trust_proxy is on). Implies trust_proxy.");
-  add("client_ip_header", {"GOTRUE_RATE_LIMIT_HEADER"}, Str(&Config::client_ip_header),
+  add("client_ip_header", {}, Str(&Config::client_ip_header),
       "Header your proxy writes the client IP into, e.g. `X-Real-IP` or `CF-Connecting-IP` "
       "(empty = X-Forwarded-For). Setting it implies trust_proxy, as GoTrue does.");
   add("io_threads", {}, Num(&Config::io_threads, 1, 64), "Threads doing socket work only.");
@@ -182,6 +184,11 @@ std::vector<Setting> BuildTable() {
       "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys. Hasura's "
       "`HASURA_GRAPHQL_JWT_SECRET` (`{\"type\":\"HS256\",\"key\":...}`, as Nhost sets it) "
       "is read too: its key, `claims_namespace`, `issuer` and `audience`.",
+      true);
+  add("jwt_keys", {}, Str(&Config::jwt_keys),
+      "JSON array of JWKs (RSA, P-256 EC, Ed25519 OKP or oct; GoTrue's `GOTRUE_JWT_KEYS`) that "
+      "replace the database's keys: the first private key whose key_ops (if any) allow `sign` "
+      "signs, under its kid; every key verifies. With jwt_secret too, its HS256 key verifies.",
       true);
   add("jwt_issuer", {}, Str(&Config::jwt_issuer), "The `iss` claim.");
   add("jwt_audience", {}, Str(&Config::jwt_audience), "The `aud` claim.");
@@ -411,7 +418,13 @@ const std::vector<Setting>& Settings() {
 
 core::Result<Config> Load(const std::map<std::string, std::string>& env,
                           const std::string& toml_path) {
+  return Load(env, toml_path, nullptr);
+}
+
+core::Result<Config> Load(const std::map<std::string, std::string>& env,
+                          const std::string& toml_path, ForeignReport* report) {
   Config config;
+  std::map<std::string, std::string> file_names, file_sources;  // a Supabase config.toml's
   std::vector<std::string> problems;
   const auto& table = Settings();
   bool public_url_given = false;
@@ -424,6 +437,12 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       std::ostringstream msg;
       msg << toml_path << ": " << e.description() << " (line " << e.source().begin.line << ")";
       return core::Error(core::errc::kInvalidRequest, msg.str());
+    }
+    if (internal::IsSupabaseToml(doc)) {
+      for (auto& p : internal::SupabaseTomlEnvironment(doc, toml_path, env, &file_names,
+                                                       &file_sources, report))
+        problems.push_back(std::move(p));
+      doc = toml::table();  // read as GoTrue names below, not as our keys
     }
     // Tables flatten to dotted keys: [provider.google] client_id = ... is
     // "provider.google.client_id", as is the dotted key itself.
@@ -484,6 +503,10 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       break;
     }
   }
+  std::vector<std::string> gotrue_keys;
+  for (auto& p : internal::ApplyGotrue(config, env, file_names, file_sources, report, &gotrue_keys))
+    problems.push_back(std::move(p));
+  if (std::count(gotrue_keys.begin(), gotrue_keys.end(), "public_url")) public_url_given = true;
   // Without a public_url, links point where this server listens (a wildcard
   // host means this machine), not at the default port's.
   config.public_url_from_listen = !public_url_given;
@@ -491,8 +514,7 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
   // Generic OIDC providers are known only now, from the list just read.
   for (auto& p : internal::ApplyOidcEnvironment(config, env)) problems.push_back(std::move(p));
   for (auto& p : internal::ApplyHasuraJwtSecret(config, env)) problems.push_back(std::move(p));
-  // HS256 is what a shared secret means.
-  if (!config.jwt_secret.empty()) config.jwt_algorithm = "HS256";
+  if (auto p = ApplyJwtKeys(config)) problems.push_back(std::move(*p));
 
   for (auto& p : Validate(config)) problems.push_back(std::move(p));
   if (!problems.empty()) {
@@ -510,7 +532,8 @@ std::vector<std::string> Validate(const Config& c) {
   };
   if (!is_url(c.public_url)) p.push_back("public_url must start with http:// or https://");
   if (!is_url(c.client_url)) p.push_back("client_url must start with http:// or https://");
-  if (c.jwt_algorithm == "HS256" && c.jwt_secret.size() < 32)
+  if ((c.jwt_keys.empty() ? c.jwt_algorithm == "HS256" : !c.jwt_secret.empty()) &&
+      c.jwt_secret.size() < 32)
     p.push_back("jwt_secret must be at least 32 bytes for HS256");
   if (c.allowed_roles.empty()) p.push_back("allowed_roles must name at least one role");
   if (std::find(c.allowed_roles.begin(), c.allowed_roles.end(), c.default_role) ==
@@ -558,7 +581,7 @@ std::string RenderMarkdown() {
       out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
     out << " | " << (def.empty() ? "" : "`" + def + "`") << " | " << s.doc << " |\n";
   }
-  out << internal::RenderOidcMarkdown();
+  out << internal::RenderOidcMarkdown() << internal::RenderGotrueMarkdown();
   return out.str();
 }
 
