@@ -564,8 +564,8 @@ std::string RenderMarkdown() {
   Config defaults;
   out << "# Configuration\n\n"
          "Every setting has a default that works on a laptop. Set it in the environment\n"
-         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` or GoTrue `GOTRUE_*` alias where one is\n"
-         "listed) or in a TOML file passed with `gatehouse serve --config file.toml`\n"
+         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` alias where one is listed, or a GoTrue\n"
+         "name: see the last section) or in a TOML file passed with `gatehouse serve --config file.toml`\n"
          "(`key = value` lines; a dotted key\n"
          "such as `provider.google.client_id` may also be written in a `[provider.google]`\n"
          "table; lists are TOML arrays or comma-separated strings). The environment wins over\n"
