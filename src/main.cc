@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "app/app.h"
+#include "app/keys.h"
 #include "app/users_io.h"
+#include "config/gotrue.h"
 #include "config/settings.h"
 #include "store/store.h"
 
@@ -22,9 +24,12 @@ namespace {
 
 using gh::config::Config;
 
+// What Load read and ignored of GoTrue's names (config check, start log).
+gh::config::ForeignReport g_gotrue;
+
 // Loads the config or prints every problem and exits with status 2.
 Config LoadOrExit(const std::string& toml_path) {
-  auto config = gh::config::Load(gh::config::ProcessEnvironment(), toml_path);
+  auto config = gh::config::Load(gh::config::ProcessEnvironment(), toml_path, &g_gotrue);
   if (!config) {
     std::fprintf(stderr, "%s\n", config.error().message.c_str());
     std::exit(2);
@@ -36,6 +41,14 @@ Config LoadOrExit(const std::string& toml_path) {
                  "invalid configuration:\n  database_url: unsupported database (expected "
                  "sqlite://FILE, a path ending in .db, postgres:// or postgresql://)\n");
     std::exit(2);
+  }
+  // Configured JWKs are checked as the key ring will load them, so a bad key
+  // fails every command, `config check` included, not only `serve`.
+  if (!config->jwt_keys.empty()) {
+    if (auto ring = gh::app::ConfiguredKeyRing(*config, 0); !ring) {
+      std::fprintf(stderr, "invalid configuration:\n  %s\n", ring.error().message.c_str());
+      std::exit(2);
+    }
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   return *config;
@@ -84,6 +97,8 @@ int Serve(const Config& config) {
   for (const std::string& unknown :
        gh::config::UnknownEnvironment(gh::config::ProcessEnvironment()))
     spdlog::warn("unknown variable: {}", unknown);
+  for (const std::string& line : g_gotrue.read) spdlog::info("GoTrue setting read: {}", line);
+  for (const std::string& line : g_gotrue.ignored) spdlog::warn("GoTrue setting {}", line);
   auto app = gh::app::App::Create(config);
   if (!app) Fail(app.error());
   if (auto r = (*app)->Listen(); !r) Fail(r.error());
@@ -256,6 +271,8 @@ int main(int argc, char** argv) {
     for (const std::string& unknown :
          gh::config::UnknownEnvironment(gh::config::ProcessEnvironment()))
       std::printf("warning: unknown variable: %s\n", unknown.c_str());
+    for (const std::string& line : g_gotrue.read) std::printf("gotrue: read %s\n", line.c_str());
+    for (const std::string& line : g_gotrue.ignored) std::printf("gotrue: %s\n", line.c_str());
     std::printf("configuration is valid\n%s", gh::config::Describe(config).c_str());
     return 0;
   }

@@ -2,6 +2,7 @@
 // remove. They only change rows; running servers reread the keys on their own
 // (auth::TokenService, every signing_keys_reload_seconds).
 
+#include <optional>
 #include <sstream>
 
 #include "app/app.h"
@@ -13,10 +14,18 @@ namespace gh::app {
 
 namespace {
 
-core::Error KeysFromConfig() {
-  return core::Error(core::errc::kInvalidRequest,
-                     "jwt_secret is set: HS256 keys come from configuration; change the secret "
-                     "instead");
+// The keys come from configuration (jwt_secret or jwt_keys), not the store: the
+// commands would change rows nothing reads.
+std::optional<core::Error> KeysFromConfig(const config::Config& config) {
+  if (!config.jwt_secret.empty())
+    return core::Error(core::errc::kInvalidRequest,
+                       "jwt_secret is set: HS256 keys come from configuration; change the secret "
+                       "instead");
+  if (!config.jwt_keys.empty())
+    return core::Error(core::errc::kInvalidRequest,
+                       "jwt_keys is set: the signing keys come from configuration; add the new "
+                       "key first in jwt_keys instead");
+  return std::nullopt;
 }
 
 // The key that signs: the newest one not retired (crypto::KeyRing's rule).
@@ -46,7 +55,7 @@ struct NamedKey {
 };
 
 core::Result<NamedKey> OpenNamedKey(const config::Config& config, std::string_view kid) {
-  if (!config.jwt_secret.empty()) return KeysFromConfig();
+  if (auto e = KeysFromConfig(config)) return *e;
   NamedKey named;
   auto store = OpenMigrated(config);
   if (!store) return store.error();
@@ -62,7 +71,7 @@ core::Result<NamedKey> OpenNamedKey(const config::Config& config, std::string_vi
 }  // namespace
 
 core::Result<std::string> RotateKeys(const config::Config& config) {
-  if (!config.jwt_secret.empty()) return KeysFromConfig();
+  if (auto e = KeysFromConfig(config)) return *e;
   auto store = OpenMigrated(config);
   if (!store) return store.error();
   const core::Clock& clock = core::SystemClock::Instance();

@@ -75,6 +75,8 @@ struct Config {
   // --- tokens
   std::string jwt_algorithm = "ES256";  // HS256 when jwt_secret is set
   std::string jwt_secret;               // shared secret for HS256 (>= 32 bytes)
+  std::string
+      jwt_keys;  // JSON array of JWKs (GoTrue's JWT_KEYS): they sign and verify, not the store's
   std::string jwt_issuer = "gatehouse";
   std::string jwt_audience = "authenticated";
   std::string jwt_claims_namespace = "https://hasura.io/jwt/claims";

@@ -51,10 +51,11 @@ std::vector<std::string> ApplyHasuraJwtSecret(Config& config,
             "<public_url>/v1/.well-known/jwks.json (its jwk_url); unset this variable then"};
   if (!key || key->empty()) return {name + ": type HS256 needs its \"key\""};
   std::vector<std::string> problems;
-  if (set_in_env({"GATEHOUSE_JWT_SECRET", "AUTH_JWT_SECRET"})) {
+  if (set_in_env({"GATEHOUSE_JWT_SECRET", "AUTH_JWT_SECRET", "GOTRUE_JWT_SECRET"})) {
     if (config.jwt_secret != *key)
       problems.push_back(name +
-                         ": its key differs from GATEHOUSE_JWT_SECRET / AUTH_JWT_SECRET; "
+                         ": its key differs from GATEHOUSE_JWT_SECRET / AUTH_JWT_SECRET / "
+                         "GOTRUE_JWT_SECRET; "
                          "Hasura would refuse the tokens, set one of them");
   } else {
     config.jwt_secret = *key;

@@ -1,6 +1,8 @@
 #include "config/settings.h"
 
 #include "config/environment.h"
+#include "config/gotrue_env.h"
+#include "config/jwt_keys.h"
 #include "config/provider_settings.h"
 
 #include <unistd.h>
@@ -127,7 +129,7 @@ std::vector<Setting> BuildTable() {
   add("trusted_proxy_hops", {}, Num(&Config::trusted_proxy_hops, 0, 16),
       "Number of proxies in front of Gatehouse, each appending one hop: the client IP is the "
       "hop this far from the right (0 = 1 when trust_proxy is on). Implies trust_proxy.");
-  add("client_ip_header", {"GOTRUE_RATE_LIMIT_HEADER"}, Str(&Config::client_ip_header),
+  add("client_ip_header", {}, Str(&Config::client_ip_header),
       "Header your proxy writes the client IP into, e.g. `X-Real-IP` or `CF-Connecting-IP` "
       "(empty = X-Forwarded-For). Setting it implies trust_proxy, as GoTrue does.");
   add("io_threads", {}, Num(&Config::io_threads, 1, 64), "Threads doing socket work only.");
@@ -186,6 +188,11 @@ std::vector<Setting> BuildTable() {
       "Shared secret for HS256 (at least 32 bytes). Leave empty for asymmetric keys. Hasura's "
       "`HASURA_GRAPHQL_JWT_SECRET` (`{\"type\":\"HS256\",\"key\":...}`, as Nhost sets it) "
       "is read too: its key, `claims_namespace`, `issuer` and `audience`.",
+      true);
+  add("jwt_keys", {}, Str(&Config::jwt_keys),
+      "JSON array of JWKs (RSA, P-256 EC, Ed25519 OKP or oct; GoTrue's `GOTRUE_JWT_KEYS`) that "
+      "replace the database's keys: the first private key whose key_ops (if any) allow `sign` "
+      "signs, under its kid; every key verifies. With jwt_secret too, its HS256 key verifies.",
       true);
   add("jwt_issuer", {}, Str(&Config::jwt_issuer), "The `iss` claim.");
   add("jwt_audience", {}, Str(&Config::jwt_audience), "The `aud` claim.");
@@ -415,7 +422,13 @@ const std::vector<Setting>& Settings() {
 
 core::Result<Config> Load(const std::map<std::string, std::string>& env,
                           const std::string& toml_path) {
+  return Load(env, toml_path, nullptr);
+}
+
+core::Result<Config> Load(const std::map<std::string, std::string>& env,
+                          const std::string& toml_path, ForeignReport* report) {
   Config config;
+  std::map<std::string, std::string> file_names, file_sources;  // a Supabase config.toml's
   std::vector<std::string> problems;
   const auto& table = Settings();
   bool public_url_given = false;
@@ -428,6 +441,12 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       std::ostringstream msg;
       msg << toml_path << ": " << e.description() << " (line " << e.source().begin.line << ")";
       return core::Error(core::errc::kInvalidRequest, msg.str());
+    }
+    if (internal::IsSupabaseToml(doc)) {
+      for (auto& p : internal::SupabaseTomlEnvironment(doc, toml_path, env, &file_names,
+                                                       &file_sources, report))
+        problems.push_back(std::move(p));
+      doc = toml::table();  // read as GoTrue names below, not as our keys
     }
     // Tables flatten to dotted keys: [provider.google] client_id = ... is
     // "provider.google.client_id", as is the dotted key itself.
@@ -488,6 +507,10 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
       break;
     }
   }
+  std::vector<std::string> gotrue_keys;
+  for (auto& p : internal::ApplyGotrue(config, env, file_names, file_sources, report, &gotrue_keys))
+    problems.push_back(std::move(p));
+  if (std::count(gotrue_keys.begin(), gotrue_keys.end(), "public_url")) public_url_given = true;
   // Without a public_url, links point where this server listens (a wildcard
   // host means this machine), not at the default port's.
   config.public_url_from_listen = !public_url_given;
@@ -495,8 +518,7 @@ core::Result<Config> Load(const std::map<std::string, std::string>& env,
   // Generic OIDC providers are known only now, from the list just read.
   for (auto& p : internal::ApplyOidcEnvironment(config, env)) problems.push_back(std::move(p));
   for (auto& p : internal::ApplyHasuraJwtSecret(config, env)) problems.push_back(std::move(p));
-  // HS256 is what a shared secret means.
-  if (!config.jwt_secret.empty()) config.jwt_algorithm = "HS256";
+  if (auto p = ApplyJwtKeys(config)) problems.push_back(std::move(*p));
 
   for (auto& p : Validate(config)) problems.push_back(std::move(p));
   if (!problems.empty()) {
@@ -514,7 +536,8 @@ std::vector<std::string> Validate(const Config& c) {
   };
   if (!is_url(c.public_url)) p.push_back("public_url must start with http:// or https://");
   if (!is_url(c.client_url)) p.push_back("client_url must start with http:// or https://");
-  if (c.jwt_algorithm == "HS256" && c.jwt_secret.size() < 32)
+  if ((c.jwt_keys.empty() ? c.jwt_algorithm == "HS256" : !c.jwt_secret.empty()) &&
+      c.jwt_secret.size() < 32)
     p.push_back("jwt_secret must be at least 32 bytes for HS256");
   if (c.allowed_roles.empty()) p.push_back("allowed_roles must name at least one role");
   if (std::find(c.allowed_roles.begin(), c.allowed_roles.end(), c.default_role) ==
@@ -538,43 +561,6 @@ std::vector<std::string> Validate(const Config& c) {
     for (auto& unsafe : UnsafeSettings(c)) p.push_back("production = true: " + unsafe);
   }
   return p;
-}
-
-std::string RenderMarkdown() {
-  std::ostringstream out;
-  Config defaults;
-  out << "# Configuration\n\n"
-         "Every setting has a default that works on a laptop. Set it in the environment\n"
-         "(`GATEHOUSE_*`, or the Nhost `AUTH_*` or GoTrue `GOTRUE_*` alias where one is\n"
-         "listed) or in a TOML file passed with `gatehouse serve --config file.toml`\n"
-         "(`key = value` lines; a dotted key\n"
-         "such as `provider.google.client_id` may also be written in a `[provider.google]`\n"
-         "table; lists are TOML arrays or comma-separated strings). The environment wins over\n"
-         "the file.\n"
-         "`gatehouse config check` validates the result and prints it, secrets masked.\n\n"
-         "This file is generated by `gatehouse config docs`; edit `src/config/settings.cc`.\n\n"
-         "| TOML key | environment | aliases | default | meaning |\n"
-         "|---|---|---|---|---|\n";
-  for (const Setting& s : Settings()) {
-    std::string def = s.get(defaults);
-    out << "| `" << s.key << "` | `" << s.env << "` | ";
-    for (size_t i = 0; i < s.aliases.size(); ++i)
-      out << (i ? ", " : "") << "`" << s.aliases[i] << "`";
-    out << " | " << (def.empty() ? "" : "`" + def + "`") << " | " << s.doc << " |\n";
-  }
-  out << internal::RenderOidcMarkdown();
-  return out.str();
-}
-
-std::string Describe(const Config& config) {
-  std::ostringstream out;
-  for (const Setting& s : Settings()) {
-    std::string v = s.get(config);
-    if (s.secret && !v.empty()) v = "(set, " + std::to_string(v.size()) + " bytes)";
-    out << s.key << " = " << v << "\n";
-  }
-  out << internal::DescribeOidc(config);
-  return out.str();
 }
 
 }  // namespace gh::config

@@ -17,18 +17,10 @@ namespace {
 constexpr size_t kEs256CoordinateBytes = 32;
 constexpr int kMinRsaBits = 2048;
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioFree>;
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 struct EcdsaSigFree {
   void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
 };
@@ -46,12 +38,6 @@ const EVP_MD* DigestFor(JwsAlg alg) { return alg == JwsAlg::kEdDSA ? nullptr : S
 
 BioPtr MemBio(std::string_view pem) {
   return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
-std::string BioContents(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
 }
 
 bool KeyFitsAlg(JwsAlg alg, EVP_PKEY* key, std::string* why) {
@@ -133,6 +119,12 @@ bool BnParam(EVP_PKEY* key, const char* name, int pad, std::string* out) {
 }
 
 }  // namespace
+
+std::string BioContents(BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
 
 bool ParseJwsAlg(std::string_view name, JwsAlg* alg) {
   if (name == "HS256") {

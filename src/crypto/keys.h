@@ -6,6 +6,8 @@
 // as long as nobody mutates it, because each call makes its own EVP_MD_CTX.
 #pragma once
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 
 #include <memory>
@@ -27,6 +29,17 @@ struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+struct BnFree {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+
+// The bytes written to a memory BIO (a PEM, say).
+std::string BioContents(BIO* bio);
 
 // HS256 secrets shorter than the hash output are refused (RFC 7518 3.2).
 inline constexpr size_t kMinHmacSecretBytes = 32;
