@@ -97,7 +97,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->sessions = std::make_unique<auth::SessionService>(store, clock, f->options.sessions, config,
                                                        *f->tokens, *derivation_key);
   BuildPassword(config, store, clock, *f);
-  f->accounts = std::make_unique<auth::AccountService>(store);
+  f->accounts = std::make_unique<auth::AccountService>(store, clock);
   f->anonymous = std::make_unique<auth::AnonymousFlow>(store, clock, f->options.anonymous,
                                                        f->hasher, *f->sessions, *f->password);
   auto mfa_key = MfaKeyMaterial(config, store);

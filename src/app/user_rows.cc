@@ -6,6 +6,7 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "auth/app_metadata.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "crypto/totp.h"
@@ -37,6 +38,24 @@ constexpr std::initializer_list<const char*> kNhostKeys = {
 constexpr std::initializer_list<const char*> kNativeKeys = {
     "passwordHash", "createdAt",   "defaultRole", "emailVerified", "displayName",
     "isAnonymous",  "phoneNumber", "avatarUrl",   "identities"};
+
+// The times a native row and a Supabase row both keep, under their names there
+// (ours camelCase, Supabase's its auth.users columns), meaning the same.
+struct TimeField {
+  const char* native;
+  const char* supabase;
+  std::optional<core::UnixMillis> core::User::*member;
+};
+constexpr TimeField kTimeFields[] = {
+    {"bannedUntil", "banned_until", &core::User::banned_until},
+    {"lastSignInAt", "last_sign_in_at", &core::User::last_sign_in_at},
+    {"invitedAt", "invited_at", &core::User::invited_at},
+    {"confirmationSentAt", "confirmation_sent_at", &core::User::confirmation_sent_at},
+    {"recoverySentAt", "recovery_sent_at", &core::User::recovery_sent_at},
+    {"emailChangeSentAt", "email_change_sent_at", &core::User::email_change_sent_at},
+    {"phoneChangeSentAt", "phone_change_sent_at", &core::User::phone_change_sent_at},
+    {"reauthenticationSentAt", "reauthentication_sent_at", &core::User::reauthentication_sent_at},
+};
 
 // Reads typed fields of one row. Absent and null fields read as nullopt; the
 // first field of a wrong type or format is remembered as the row's error.
@@ -163,6 +182,14 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {  // H. Hinnant's algo
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// A row that says only verified or not (Nhost, our exports before migration
+// 4) gets updated_at as the confirmation time, as migration 4 gives the rows
+// it finds: the verification happened no later than the row's last change.
+void ConfirmedFromFlags(core::User& u, bool email_verified, bool phone_verified) {
+  if (email_verified && !u.email_confirmed_at) u.email_confirmed_at = u.updated_at;
+  if (phone_verified && !u.phone_confirmed_at) u.phone_confirmed_at = u.updated_at;
+}
+
 // Checks and defaults shared by every shape, after the shape's own mapping.
 core::Result<void> Finish(Fields& f, const config::Config& config, UserRow& row) {
   core::User& u = row.user;
@@ -206,16 +233,19 @@ core::Result<UserRow> FromSupabase(const Json& j, const config::Config& config) 
   u.id = f.Str("id").value_or("");
   u.email = f.NonEmptyStr("email");
   u.password_hash = f.NonEmptyStr("encrypted_password");
-  u.email_verified = f.Time("email_confirmed_at").has_value() || f.Time("confirmed_at").has_value();
+  u.email_confirmed_at = f.Time("email_confirmed_at");
   u.phone_number = f.NonEmptyStr("phone");
-  u.phone_number_verified = f.Time("phone_confirmed_at").has_value();
+  u.phone_confirmed_at = f.Time("phone_confirmed_at");
+  // confirmed_at is the earlier of the two in Supabase: a row with only it
+  // (older exports) confirmed its email.
+  if (!u.email_confirmed_at && !u.phone_confirmed_at) u.email_confirmed_at = f.Time("confirmed_at");
   u.metadata_json = f.ObjectText("raw_user_meta_data");
+  u.app_metadata_json = f.ObjectText("raw_app_meta_data");
   u.created_at = f.Time("created_at").value_or(0);
   u.updated_at = f.Time("updated_at").value_or(0);
-  u.last_seen = f.Time("last_sign_in_at");
+  for (const TimeField& t : kTimeFields) u.*t.member = f.Time(t.supabase);
+  u.last_seen = u.last_sign_in_at;
   u.is_anonymous = f.Bool("is_anonymous").value_or(false);
-  if (auto until = f.Time("banned_until"))
-    u.disabled = *until > core::SystemClock::Instance().NowMillis();
   if (auto change = f.NonEmptyStr("email_change")) u.new_email = change;
   if (auto deleted = f.Time("deleted_at"))
     row.skip_reason = "deleted in Supabase at " + core::FormatRfc3339(*deleted);
@@ -230,6 +260,8 @@ core::Result<UserRow> FromSupabase(const Json& j, const config::Config& config) 
         u.avatar_url = meta[k].get<std::string>();
   }
   if (auto r = Finish(f, config, row); !r) return r.error();
+  if (!j.contains("raw_app_meta_data") || j["raw_app_meta_data"].is_null())
+    auth::DeriveProviders(u, row.identities);
   return row;
 }
 
@@ -245,9 +277,9 @@ core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
   u.avatar_url = f.Str("avatar_url").value_or("");
   u.locale = f.Str("locale").value_or("");
   u.default_role = f.Str("default_role").value_or("");
-  u.email_verified = f.Bool("email_verified").value_or(false);
+  const bool email_verified = f.Bool("email_verified").value_or(false);
   u.phone_number = f.NonEmptyStr("phone_number");
-  u.phone_number_verified = f.Bool("phone_number_verified").value_or(false);
+  const bool phone_verified = f.Bool("phone_number_verified").value_or(false);
   u.new_email = f.NonEmptyStr("new_email");
   u.metadata_json = f.ObjectText("metadata");
   u.created_at = f.Time("created_at").value_or(0);
@@ -259,6 +291,8 @@ core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
   if (f.NonEmptyStr("active_mfa_type") || f.NonEmptyStr("totp_secret"))
     row.warnings.push_back("TOTP second factor not imported; the user must enrol again");
   if (auto r = Finish(f, config, row); !r) return r.error();
+  ConfirmedFromFlags(u, email_verified, phone_verified);
+  auth::DeriveProviders(u, row.identities);
   return row;
 }
 
@@ -275,16 +309,21 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   u.avatar_url = f.Str("avatarUrl").value_or("");
   u.locale = f.Str("locale").value_or("");
   u.email = f.Str("email");
-  u.email_verified = f.Bool("emailVerified").value_or(false);
+  const bool email_verified = f.Bool("emailVerified").value_or(false);
+  u.email_confirmed_at = f.Time("emailConfirmedAt");
   u.new_email = f.Str("newEmail");
   u.phone_number = f.Str("phoneNumber");
-  u.phone_number_verified = f.Bool("phoneNumberVerified").value_or(false);
+  const bool phone_verified = f.Bool("phoneNumberVerified").value_or(false);
+  u.phone_confirmed_at = f.Time("phoneConfirmedAt");
   u.password_hash = f.NonEmptyStr("passwordHash");
   u.default_role = f.Str("defaultRole").value_or("");
   u.roles = f.Roles("roles").value_or(std::vector<std::string>{});
   u.is_anonymous = f.Bool("isAnonymous").value_or(false);
   u.disabled = f.Bool("disabled").value_or(false);
   u.metadata_json = f.ObjectText("metadata");
+  const bool has_app_metadata = j.contains("appMetadata") && !j["appMetadata"].is_null();
+  u.app_metadata_json = f.ObjectText("appMetadata");
+  for (const TimeField& t : kTimeFields) u.*t.member = f.Time(t.native);
   u.active_mfa_type = f.NonEmptyStr("activeMfaType");
   u.totp_secret_encrypted = f.NonEmptyStr("totpSecretEncrypted");
   if (auto secret = f.NonEmptyStr("totpSecret")) {
@@ -324,6 +363,9 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
     }
   }
   if (auto r = Finish(f, config, row); !r) return r.error();
+  // An export from before migration 4 has the booleans only.
+  ConfirmedFromFlags(u, email_verified, phone_verified);
+  if (!has_app_metadata) auth::DeriveProviders(u, row.identities);
   return row;
 }
 
@@ -387,20 +429,24 @@ std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>
       {"avatarUrl", u.avatar_url},
       {"locale", u.locale},
       {"email", JsonOrNull(u.email)},
-      {"emailVerified", u.email_verified},
+      {"emailVerified", u.email_verified()},
+      {"emailConfirmedAt", TimeOrNull(u.email_confirmed_at)},
       {"newEmail", JsonOrNull(u.new_email)},
       {"phoneNumber", JsonOrNull(u.phone_number)},
-      {"phoneNumberVerified", u.phone_number_verified},
+      {"phoneNumberVerified", u.phone_number_verified()},
+      {"phoneConfirmedAt", TimeOrNull(u.phone_confirmed_at)},
       {"passwordHash", JsonOrNull(u.password_hash)},
       {"defaultRole", u.default_role},
       {"roles", u.roles},
       {"isAnonymous", u.is_anonymous},
       {"disabled", u.disabled},
       {"metadata", ObjectOf(u.metadata_json)},
+      {"appMetadata", ObjectOf(u.app_metadata_json)},
       {"activeMfaType", JsonOrNull(u.active_mfa_type)},
       {"totpSecretEncrypted", JsonOrNull(u.totp_secret_encrypted)},
       {"identities", std::move(ids)},
   };
+  for (const TimeField& t : kTimeFields) j[t.native] = TimeOrNull(u.*t.member);
   if (mfa.totp_key) j["totpSecret"] = crypto::Base32Encode(*mfa.totp_key);
   if (!mfa.recovery_code_hashes.empty()) j["recoveryCodeHashes"] = mfa.recovery_code_hashes;
   // Stored text is ours and valid UTF-8; replace rather than throw if it is not.

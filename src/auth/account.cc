@@ -2,11 +2,16 @@
 
 namespace gh::auth {
 
+core::Result<void> RequireActive(const core::User& user, core::UnixMillis now) {
+  if (user.blocked(now)) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  return core::Ok();
+}
+
 core::Result<core::User> AccountService::Get(std::string_view user_id) {
   auto found = store_.users().FindById(user_id);
   if (!found) return found.error();
   if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
-  if ((*found)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(**found, clock_.NowMillis()); !active) return active.error();
   return std::move(**found);
 }
 

@@ -1,18 +1,25 @@
 // auth::AccountService: reading and (in later flows) changing a signed-in user's
-// own account. Thread-safe; blocking store calls.
+// own account, and RequireActive, the one rule for whether an account may be
+// used at all. Thread-safe; blocking store calls.
 #pragma once
 
 #include <string_view>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/types.h"
 #include "store/store.h"
 
 namespace gh::auth {
 
+// Ok while `user` may sign in and use its sessions at `now`; disabled-user
+// when an operator disabled it or banned it until a later time (the two are
+// refused alike, in every dialect). Every flow checks an account through here.
+core::Result<void> RequireActive(const core::User& user, core::UnixMillis now);
+
 class AccountService {
  public:
-  explicit AccountService(store::Store& store) : store_(store) {}
+  AccountService(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
 
   // The user with this id. Errors: invalid-token when no such user (the token
   // outlived its user), disabled-user.
@@ -22,6 +29,7 @@ class AccountService {
 
  private:
   store::Store& store_;
+  const core::Clock& clock_;
 };
 
 }  // namespace gh::auth

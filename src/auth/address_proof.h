@@ -53,11 +53,12 @@ struct ProofEffect {
   bool end_sessions = false;      // every session the account already had must end
 };
 
-// Marks `channel` of `user` proven and applies the rule above to `user` in
-// memory. Does not promote an anonymous user, but reports that its sessions
-// must end. Pure.
+// Marks `channel` of `user` proven at `now` (an address already proven keeps
+// its first confirmation time) and applies the rule above to `user` in memory.
+// Does not promote an anonymous user, but reports that its sessions must end.
+// Pure.
 ProofEffect ApplyAddressProof(const ProofPolicy& policy, ProvenChannel channel, ProofKind kind,
-                              core::User& user);
+                              core::User& user, core::UnixMillis now);
 
 // ApplyAddressProof under `proof`; an anonymous user becomes a real one
 // (PromoteAnonymous under `users`); then writes the user (when changed) and revokes the

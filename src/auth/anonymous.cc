@@ -1,5 +1,6 @@
 #include "auth/anonymous.h"
 
+#include "auth/app_metadata.h"
 #include "auth/audit.h"
 #include "core/text.h"
 
@@ -21,6 +22,7 @@ core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
   if (options_.signup_disabled)
     return core::Error(core::errc::kSignupDisabled, "Sign up is disabled");
   core::User user = NewUser(options_.users, clock_.NowMillis());
+  SetSignUpProvider(user, kProviderAnonymous);
   user.is_anonymous = true;
   user.default_role = options_.anonymous_role;
   user.roles = {options_.anonymous_role};
@@ -71,7 +73,7 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
 
   // The real user gets the roles a fresh sign-up would, then whatever the
   // options ask for within them; the anonymous role goes.
-  PromoteAnonymous(options_.users, user);
+  PromoteAnonymous(options_.users, user, kProviderEmail);
   SignUpOptions options = req.options;
   if (!options.metadata_json) options.metadata_json = user.metadata_json;  // keep what they had
   if (auto r = ApplySignUpOptions(options_.users, options, user); !r) return r.error();
@@ -81,7 +83,7 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
     return core::Error(core::errc::kEmailAlreadyInUse, "Email already in use");
 
   user.email = *email;
-  user.email_verified = false;
+  user.email_confirmed_at.reset();
   if (!passwordless) {
     user.password_hash = hasher_.Hash(*req.password);
     if (user.password_hash->empty())
@@ -94,6 +96,7 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
     user.is_anonymous = true;
     user.default_role = before.default_role;
     user.roles = before.roles;
+    user.app_metadata_json = before.app_metadata_json;
   }
   user.updated_at = clock_.NowMillis();
   // The unique index settles a race with a sign-up of the same address.

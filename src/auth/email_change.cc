@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/account.h"
+#include "auth/app_metadata.h"
 #include "auth/audit.h"
 #include "core/text.h"
 
@@ -22,7 +24,7 @@ core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
   if (!found) return found.error();
   if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User not found");
   core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(user, kit_.clock().NowMillis()); !active) return active.error();
   if (user.is_anonymous)
     return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot change email");
   auto taken = users.FindByEmail(*email);
@@ -60,9 +62,10 @@ core::Result<core::User> EmailChangeFlow::Complete(const core::OneTimeCode& code
   core::User user = **found;
   const std::optional<std::string> old_email = user.email;
   user.email = code.recipient;
-  user.email_verified = true;
   user.new_email.reset();
   user.updated_at = kit_.clock().NowMillis();
+  user.email_confirmed_at = user.updated_at;  // the link proved the new address just now
+  AddProvider(user, kProviderEmail);
   if (auto r = users.Update(user); !r) return r.error();
   RecordAudit(kit_.store(), user.updated_at, "email-change", user.id);
   if (old_email && *old_email != *user.email) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/account.h"
 #include "auth/address_proof.h"
 #include "auth/user_options.h"
 #include "core/text.h"
@@ -174,6 +175,18 @@ core::Result<void> EmailKit::MailAccountLater(AddressedMail mail, std::string_vi
   return core::Ok();
 }
 
+namespace {
+
+// The user's *_sent_at that a mail template sets (User, core/types.h).
+std::optional<core::SentMessage> SentMessageOf(std::string_view kind) {
+  if (kind == "email-verify") return core::SentMessage::kConfirmation;
+  if (kind == "password-reset") return core::SentMessage::kRecovery;
+  if (kind == "email-confirm-change") return core::SentMessage::kEmailChange;
+  return std::nullopt;
+}
+
+}  // namespace
+
 core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
                                   const core::User& user, notify::TemplateVars vars) {
   vars.emplace(notify::placeholder::kDisplayName,
@@ -182,7 +195,14 @@ core::Result<void> EmailKit::Send(std::string_view kind, const std::string& to,
   notify::RenderedMail r = templates_.Render(kind, user.locale, vars);
   notify::MailMessage m{to, std::move(r.subject), std::move(r.text), std::move(r.html),
                         std::string(kind)};
-  return mailer_.Send(m);
+  if (auto sent = mailer_.Send(m); !sent) return sent;
+  if (auto stamp = SentMessageOf(kind); stamp && !user.id.empty()) {
+    // The mail is out whatever happens here: a failed stamp fails nothing.
+    if (auto r = store_.users().MarkSent(user.id, *stamp, clock_.NowMillis()); !r)
+      spdlog::warn("mail {} to user {} sent; recording when failed: {}", kind, user.id,
+                   r.error().message);
+  }
+  return core::Ok();
 }
 
 core::Result<core::User> EmailKit::ProveMailbox(const core::OneTimeCode& code) {
@@ -192,7 +212,7 @@ core::Result<core::User> EmailKit::ProveMailbox(const core::OneTimeCode& code) {
   if (!found) return found.error();
   if (!found->has_value() || (*found)->email != code.recipient) return invalid;
   core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(user, clock_.NowMillis()); !active) return active.error();
   // Only the verification mail was sent for the password the account holds.
   const ProofKind kind = code.purpose == purpose::kEmailVerify ? ProofKind::kConfirmsPassword
                                                                : ProofKind::kPossessionOnly;

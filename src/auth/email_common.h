@@ -142,7 +142,9 @@ class EmailKit {
   void SetDeferredQueue(core::TaskQueue* queue) { deferred_ = queue; }
 
   // Renders template `kind` for `user` (locale, display name) plus `vars` and
-  // sends it to `to`. Errors: those of Mailer::Send.
+  // sends it to `to`; a verification, reset or email-change mail then sets the
+  // user's confirmation_sent_at, recovery_sent_at or email_change_sent_at.
+  // Errors: those of Mailer::Send.
   core::Result<void> Send(std::string_view kind, const std::string& to, const core::User& user,
                           notify::TemplateVars vars);
 

@@ -1,5 +1,6 @@
 #include "auth/email_verification.h"
 
+#include "auth/account.h"
 #include "core/text.h"
 
 namespace gh::auth {
@@ -40,7 +41,7 @@ core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
   return kit_.MailAccountLater(
       std::move(*mail), "email-verify",
       [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
-        if (user.email_verified || user.disabled) return core::Ok();
+        if (user.email_verified() || user.blocked(kit_.clock().NowMillis())) return core::Ok();
         return Mail(user, m.redirect, *m.links);
       });
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/account.h"
 #include "auth/audit.h"
 #include "crypto/hash.h"
 #include "crypto/qr_png.h"
@@ -252,7 +253,7 @@ core::Result<SessionGrant> MfaFlow::SignInTotp(const MfaTotpSignIn& req) {
 
   auto user = LoadUser(*ticket.user_id);
   if (!user) return user.error().Is(core::errc::kUserNotFound) ? InvalidTicket() : user.error();
-  if (user->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(*user, clock_.NowMillis()); !active) return active.error();
   if (!MfaRequired(*user)) return InvalidTicket();  // TOTP was turned off meanwhile
 
   auto factor = CheckCode(*user, req.otp, /*allow_recovery=*/true);

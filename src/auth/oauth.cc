@@ -2,6 +2,7 @@
 // ID-token sign-in. Who a profile is, linking and unlinking live in
 // oauth_identities.cc.
 #include "auth/oauth.h"
+#include "auth/account.h"
 
 #include <nlohmann/json.hpp>
 
@@ -157,7 +158,7 @@ core::Result<std::string> OAuthFlow::Start(const OAuthStart& request) {
     auto user = store_.users().FindById(claims->user_id);
     if (!user) return user.error();
     if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
-    if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+    if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
     stored.connect_user_id = claims->user_id;
   }
 
@@ -289,7 +290,7 @@ core::Result<SignInOutcome> OAuthFlow::RedeemGrant(std::string_view code,
   auto user = store_.users().FindById((*taken)->user_id);
   if (!user) return user.error();
   if (!user->has_value()) return invalid;
-  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
   return sessions_.StartOrChallenge(**user, client, (*taken)->amr);
 }
 

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/account.h"
 #include "auth/address_proof.h"
+#include "auth/app_metadata.h"
 #include "auth/audit.h"
 #include "auth/oauth.h"
 #include "core/text.h"
@@ -44,6 +46,20 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 
 core::Error LinkedElsewhere() {
   return core::Error(core::errc::kInvalidRequest, "This identity is linked to another account");
+}
+
+// Keeps app_metadata.providers in step with the user's identities once one was
+// linked (`linked`) or unlinked. Re-reads the user, so what another request
+// wrote since is kept; writes only when the list changed.
+core::Result<void> NoteProvider(store::Store& store, const core::Clock& clock,
+                                std::string_view user_id, std::string_view provider, bool linked) {
+  auto found = store.users().FindById(user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Ok();  // deleted meanwhile: nothing to keep
+  core::User user = std::move(**found);
+  if (!(linked ? AddProvider(user, provider) : RemoveProvider(user, provider))) return core::Ok();
+  user.updated_at = clock.NowMillis();
+  return store.users().Update(user);
 }
 
 }  // namespace
@@ -104,7 +120,7 @@ core::Result<void> OAuthFlow::Link(std::string_view user_id, std::string_view pr
     return created;
   }
   Audit("oauth-linked", std::string(user_id), provider, {});
-  return created;
+  return NoteProvider(store_, clock_, user_id, provider, /*linked=*/true);
 }
 
 core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
@@ -133,7 +149,7 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
     auto user = store_.users().FindById(i.user_id);
     if (!user) return user.error();
     if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
-    if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+    if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
     i.email = profile.email;
     i.data_json = profile.raw_json.empty() ? "{}" : profile.raw_json;
     i.updated_at = now;
@@ -153,7 +169,7 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
                            "An account with this email already exists: sign in to it, then link " +
                                std::string(provider));
       core::User user = std::move(**by_email);
-      if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+      if (auto active = RequireActive(user, clock_.NowMillis()); !active) return active.error();
       // The provider has proven the address; a password nobody proved goes.
       auto proven =
           ProveAddress(store_, clock_, options_.proof, options_.users, ProvenChannel::kEmail,
@@ -165,6 +181,9 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
         return created.error();
       }
       Audit("oauth-linked-by-email", user.id, provider, client);
+      if (auto r = NoteProvider(store_, clock_, user.id, provider, /*linked=*/true); !r)
+        return r.error();
+      AddProvider(user, provider);  // what NoteProvider wrote, for the session's claims
       return user;
     }
   }
@@ -179,7 +198,8 @@ core::Result<core::User> OAuthFlow::ResolveUser(std::string_view provider,
     user.locale = profile.locale;
   user.avatar_url = profile.avatar_url;
   user.email = profile.email;
-  user.email_verified = profile.email && profile.email_verified;
+  if (profile.email && profile.email_verified) user.email_confirmed_at = now;
+  SetSignUpProvider(user, provider);
   if (auto r = store_.users().Create(user); !r) {
     if (auto again = settle_again()) return std::move(*again);
     return r.error();
@@ -213,10 +233,10 @@ core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view 
     return core::Error(core::errc::kInvalidRequest,
                        "No " + std::string(provider) + " identity is linked to this account");
   const core::User& u = **user;
-  const bool by_email = u.email && u.email_verified &&
+  const bool by_email = u.email && u.email_verified() &&
                         (options_.email_passwordless_enabled || options_.email_otp_enabled);
   const bool by_phone =
-      u.phone_number && u.phone_number_verified && options_.sms_passwordless_enabled;
+      u.phone_number && u.phone_number_verified() && options_.sms_passwordless_enabled;
   if (!other && !u.password_hash && !by_email && !by_phone)
     return core::Error(core::errc::kInvalidRequest,
                        "This is the account's last way to sign in: set a password or link "
@@ -224,7 +244,7 @@ core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view 
   auto removed = store_.identities().DeleteForUser(user_id, provider);
   if (!removed) return removed.error();
   Audit("oauth-unlinked", std::string(user_id), provider, {});
-  return core::Ok();
+  return NoteProvider(store_, clock_, user_id, provider, /*linked=*/false);
 }
 
 }  // namespace gh::auth

@@ -1,5 +1,7 @@
 #include "auth/password.h"
 
+#include "auth/account.h"
+#include "auth/app_metadata.h"
 #include "auth/audit.h"
 #include "auth/mfa.h"
 #include "core/text.h"
@@ -53,6 +55,7 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
   if (mails_link && req.links == nullptr) return NoLinkStyle();
 
   core::User user = NewUser(options_.users, clock_.NowMillis());
+  SetSignUpProvider(user, kProviderEmail);
   user.email = *email;
   if (auto r = ApplySignUpOptions(options_.users, req.options, user); !r) return r.error();
   // A cheap pre-check spares the hash for an obvious duplicate; the unique index
@@ -70,7 +73,7 @@ core::Result<SignInOutcome> PasswordFlow::SignUp(const EmailPasswordSignUp& req)
 
   SignInOutcome out;
   out.user = user;
-  if (options_.email_verification_required && !user.email_verified) {
+  if (options_.email_verification_required && !user.email_verified()) {
     // No session until the address is proven; nothing half-done if the mail fails.
     if (mails_link) {
       if (auto r = send_verification_(user, req.options.redirect_to, *req.links); !r) {
@@ -113,8 +116,8 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     return InvalidEmailPassword();
   }
   limiter_->Succeeded(attempt_key);
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (options_.email_verification_required && !user.email_verified)
+  if (auto active = RequireActive(user, clock_.NowMillis()); !active) return active.error();
+  if (options_.email_verification_required && !user.email_verified())
     return core::Error(core::errc::kUnverifiedUser, "Email is not verified");
   if (check.needs_rehash) {
     std::string upgraded = hasher_.Hash(req.password);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/account.h"
 #include "auth/audit.h"
 #include "core/text.h"
 
@@ -27,7 +28,7 @@ core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
   return kit_.MailAccountLater(
       std::move(*mail), "password-reset",
       [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
-        if (user.disabled) return core::Ok();
+        if (user.blocked(kit_.clock().NowMillis())) return core::Ok();
         auto link = kit_.IssueLink(LinkKind::kPasswordReset, *m.links, user, m.email, m.redirect);
         if (!link) return link.error();
         namespace ph = notify::placeholder;
@@ -75,12 +76,12 @@ core::Result<void> PasswordResetFlow::ResetWithTicket(const std::string& ticket,
   auto user = kit_.store().users().FindById(*code.user_id);
   if (!user) return user.error();
   if (!user->has_value() || (*user)->email != code.recipient) return InvalidTicket();
-  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(**user, now); !active) return active.error();
   auto won = codes.Consume(code.id, now);
   if (!won) return won.error();
   if (!*won) return InvalidTicket();
   core::User u = **user;
-  u.email_verified = true;  // the ticket came through the mailbox
+  if (!u.email_confirmed_at) u.email_confirmed_at = now;  // the ticket came through the mailbox
   return SetPassword(std::move(u), new_password, "");
 }
 
@@ -91,7 +92,7 @@ core::Result<void> PasswordResetFlow::Change(const std::string& user_id,
   auto user = kit_.store().users().FindById(user_id);
   if (!user) return user.error();
   if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User not found");
-  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(**user, kit_.clock().NowMillis()); !active) return active.error();
   if ((*user)->is_anonymous)
     return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot set a password");
   // A token without a session id still keeps nothing else alive: fall back to

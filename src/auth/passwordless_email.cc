@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/account.h"
 #include "auth/address_proof.h"
+#include "auth/app_metadata.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -26,6 +28,7 @@ core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
   const core::UnixMillis now = kit_.clock().NowMillis();
   // Validate the options for every address, known or not: same answers.
   core::User fresh = NewUser(options.users, now);
+  SetSignUpProvider(fresh, kProviderEmail);
   fresh.email = *email;
   if (auto r = ApplySignUpOptions(options.users, req.options, fresh); !r) return r.error();
   auto redirect = kit_.RedirectTarget(req.options.redirect_to);
@@ -37,7 +40,7 @@ core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
   auto found = kit_.store().users().FindByEmail(*email);
   if (!found) return found.error();
   if (found->has_value()) {
-    if (!(*found)->disabled) out.user = **found;
+    if (!(*found)->blocked(now)) out.user = **found;
     return out;
   }
   if (options.signup_disabled) return out;
@@ -131,7 +134,7 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
   if (!found) return found.error();
   if (!found->has_value() || (*found)->email != *email) return InvalidOtp();
   core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(user, kit_.clock().NowMillis()); !active) return active.error();
   auto proven =
       ProveAddress(kit_.store(), kit_.clock(), kit_.options().proof, kit_.options().users,
                    ProvenChannel::kEmail, ProofKind::kPossessionOnly, user, "email-proven");

@@ -1,5 +1,6 @@
 #include "auth/sessions.h"
 
+#include "auth/account.h"
 #include "auth/audit.h"
 #include "auth/mfa.h"
 #include "core/text.h"
@@ -141,9 +142,9 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
     user = std::move(*found);
   }
   if (!user) return InvalidRefreshToken();
-  if (user->disabled) {
+  if (auto active = RequireActive(*user, now); !active) {
     (void)store_.sessions().Revoke(rotated->session.id, "user-disabled", now);
-    return core::Error(core::errc::kDisabledUser, "User is disabled");
+    return active.error();
   }
   return Grant(*user, rotated->session, std::move(successor), rotated->current);
 }
@@ -188,7 +189,7 @@ core::Result<core::User> SessionService::LiveSessionUser(std::string_view sessio
   // A token whose sub is not its session's user was not minted by us.
   if (!user->has_value() || (*user)->id != user_id)
     return core::Error(core::errc::kInvalidToken, "the session of this access token has ended");
-  if ((*user)->disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
   return std::move(**user);
 }
 

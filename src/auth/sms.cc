@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "auth/account.h"
 #include "auth/address_proof.h"
+#include "auth/app_metadata.h"
 #include "auth/audit.h"
 #include "auth/mfa.h"
 #include "auth/phone.h"
@@ -229,6 +231,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
   if (!phone) return phone.error();
   // Options are checked for every number, known or not: same answers.
   core::User candidate = NewUser(options_.users, clock_.NowMillis());
+  SetSignUpProvider(candidate, kProviderPhone);
   candidate.phone_number = *phone;
   candidate.display_name = *phone;
   if (auto r = ApplySignUpOptions(options_.users, req.options, candidate); !r) return r.error();
@@ -241,7 +244,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
   // (disabled) accounts.
   bool deliver = true;
   if (found->has_value()) {
-    if ((*found)->disabled) deliver = false;
+    if ((*found)->blocked(clock_.NowMillis())) deliver = false;
   } else if (options_.signup_disabled) {
     deliver = false;
   } else {
@@ -275,7 +278,7 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
   if (!found) return found.error();
   if (!found->has_value()) return InvalidOtp();  // deleted since the code was sent
   core::User user = **found;
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
+  if (auto active = RequireActive(user, clock_.NowMillis()); !active) return active.error();
   // Only the code a phone + password sign-up sent confirms the password it set.
   const ProofKind kind = code->data_json == kConfirmsPasswordData ? ProofKind::kConfirmsPassword
                                                                   : ProofKind::kPossessionOnly;
@@ -295,6 +298,7 @@ core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignU
   if (!phone) return phone.error();
   if (auto r = passwords_.CheckPasswordPolicy(req.password); !r) return r.error();
   core::User user = NewUser(options_.users, clock_.NowMillis());
+  SetSignUpProvider(user, kProviderPhone);
   user.phone_number = *phone;
   user.display_name = *phone;
   if (auto r = ApplySignUpOptions(options_.users, req.options, user); !r) return r.error();
@@ -351,8 +355,8 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
     return wrong();
   }
   limiter_->Succeeded(attempt_key);
-  if (user.disabled) return core::Error(core::errc::kDisabledUser, "User is disabled");
-  if (options_.proof.phone_verification_required && !user.phone_number_verified)
+  if (auto active = RequireActive(user, clock_.NowMillis()); !active) return active.error();
+  if (options_.proof.phone_verification_required && !user.phone_number_verified())
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
   Audit("signin-phone-password", user.id, req.client);
   return sessions_.StartOrChallenge(user, req.client, "password");
@@ -364,13 +368,14 @@ core::Result<void> SmsFlow::RequestPhoneChange(const PhoneChangeRequest& req) {
   auto user = store_.users().FindById(req.user_id);
   if (!user) return user.error();
   if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
-  if ((*user)->phone_number == *phone && (*user)->phone_number_verified)
+  if ((*user)->phone_number == *phone && (*user)->phone_number_verified())
     return core::Error(core::errc::kInvalidRequest, "This is already the user's phone number");
   auto taken = store_.users().FindByPhone(*phone);
   if (!taken) return taken.error();
   if (taken->has_value() && (*taken)->id != req.user_id)
     return core::Error(core::errc::kPhoneAlreadyInUse, "Phone number already in use");
-  return Issue(kChangePurpose, *phone, req.user_id, req.channel, "");
+  if (auto r = Issue(kChangePurpose, *phone, req.user_id, req.channel, ""); !r) return r;
+  return store_.users().MarkSent(req.user_id, core::SentMessage::kPhoneChange, clock_.NowMillis());
 }
 
 core::Result<core::User> SmsFlow::VerifyPhoneChange(const PhoneChangeVerify& req) {
@@ -389,8 +394,9 @@ core::Result<core::User> SmsFlow::VerifyPhoneChange(const PhoneChangeVerify& req
   if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
   core::User u = **user;
   u.phone_number = *phone;
-  u.phone_number_verified = true;
   u.updated_at = clock_.NowMillis();
+  u.phone_confirmed_at = u.updated_at;  // the code proved the new number just now
+  AddProvider(u, kProviderPhone);
   if (auto r = store_.users().Update(u); !r) return r.error();  // unique index settles races
   RecordAudit(store_, u.updated_at, "phone-change", u.id);
   return u;

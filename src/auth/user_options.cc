@@ -1,5 +1,7 @@
 #include "auth/user_options.h"
 
+#include "auth/app_metadata.h"
+
 #include <algorithm>
 
 #include "core/text.h"
@@ -47,8 +49,10 @@ bool IsRedirectAllowed(const RedirectRules& rules, const std::string& url) {
   return false;
 }
 
-void PromoteAnonymous(const NewUserPolicy& policy, core::User& user) {
+void PromoteAnonymous(const NewUserPolicy& policy, core::User& user, std::string_view method) {
   user.is_anonymous = false;
+  RemoveProvider(user, kProviderAnonymous);
+  AddProvider(user, method);
   user.default_role = policy.default_role;
   user.roles = policy.allowed_roles;
 }

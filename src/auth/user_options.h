@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -57,8 +58,10 @@ bool IsRedirectAllowed(const RedirectRules& rules, const std::string& url);
 
 // Turns an anonymous user into a real one: the anonymous role goes, the roles a
 // fresh sign-up gets come. Used when deanonymizing completes (at once, or when
-// the mailed verification or magic link is followed).
-void PromoteAnonymous(const NewUserPolicy& policy, core::User& user);
+// the mailed verification or magic link is followed). `method` ("email" or
+// "phone", auth/app_metadata.h) takes the place of "anonymous" among the
+// user's providers.
+void PromoteAnonymous(const NewUserPolicy& policy, core::User& user, std::string_view method);
 
 // A new user's skeleton: fresh id, times, defaults from the policy.
 core::User NewUser(const NewUserPolicy& policy, core::UnixMillis now);

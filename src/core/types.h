@@ -15,6 +15,9 @@
 
 namespace gh::core {
 
+// A person's account. What both dialects show is kept once: a confirmation is
+// the time it happened (email_confirmed_at), and the booleans the native
+// dialect shows (emailVerified) are derived from it.
 struct User {
   std::string id;  // UUID v4, lower-case
   UnixMillis created_at = 0;
@@ -23,20 +26,46 @@ struct User {
   std::string display_name;
   std::string avatar_url;
   std::string locale;
-  std::optional<std::string> email;  // normalised (trimmed, lower-cased)
-  bool email_verified = false;
-  std::optional<std::string> new_email;  // pending email change
-  std::optional<std::string> phone_number;  // E.164
-  bool phone_number_verified = false;
+  std::optional<std::string> email;              // normalised (trimmed, lower-cased)
+  std::optional<UnixMillis> email_confirmed_at;  // when the address was last proven
+  std::optional<std::string> new_email;          // pending email change
+  std::optional<std::string> phone_number;       // E.164
+  std::optional<UnixMillis> phone_confirmed_at;
   std::optional<std::string> password_hash;  // Argon2id ($argon2id$...) or bcrypt ($2a$/$2b$/$2y$)
   std::string default_role;
   std::vector<std::string> roles;  // allowed roles; always contains default_role
   bool is_anonymous = false;
-  bool disabled = false;
-  std::string metadata_json = "{}";  // a JSON object, as text
-  std::optional<std::string> active_mfa_type;  // "totp" or none
+  bool disabled = false;                   // by an operator, until undone
+  std::optional<UnixMillis> banned_until;  // refused like `disabled` while in the future
+  std::string metadata_json = "{}";        // the user's own metadata: a JSON object, as text
+  // What the server and operators keep about the user, which the user cannot
+  // change: "provider" (how they signed up: "email", "phone", "anonymous" or an
+  // identity provider), "providers" (every sign-in method, sorted) and whatever
+  // an operator adds. A JSON object, as text.
+  std::string app_metadata_json = "{}";
+  std::optional<UnixMillis> last_sign_in_at;  // when the last session started
+  std::optional<UnixMillis> invited_at;
+  // When the last message of each kind went out.
+  std::optional<UnixMillis> confirmation_sent_at;      // email verification
+  std::optional<UnixMillis> recovery_sent_at;          // password reset
+  std::optional<UnixMillis> email_change_sent_at;      // confirm a new address
+  std::optional<UnixMillis> phone_change_sent_at;      // code for a new number
+  std::optional<UnixMillis> reauthentication_sent_at;  // code before a sensitive change
+  std::optional<std::string> active_mfa_type;          // "totp" or none
   std::optional<std::string> totp_secret_encrypted;
+
+  bool email_verified() const { return email_confirmed_at.has_value(); }
+  bool phone_number_verified() const { return phone_confirmed_at.has_value(); }
+  // True while the account may not sign in or use a session: disabled, or
+  // banned until a time after `now`. Every check of the account's standing
+  // goes through here (auth::RequireActive), so the two are one rule.
+  bool blocked(UnixMillis now) const {
+    return disabled || (banned_until.has_value() && *banned_until > now);
+  }
 };
+
+// The messages whose last sending time a user row keeps (User::*_sent_at).
+enum class SentMessage { kConfirmation, kRecovery, kEmailChange, kPhoneChange, kReauthentication };
 
 // Who is calling: recorded on sessions and audit events.
 struct ClientInfo {
@@ -93,9 +122,9 @@ struct Identity {
 struct OneTimeCode {
   std::string id;
   std::optional<std::string> user_id;
-  std::string purpose;    // "email-verify", "magic-link", "email-otp", "password-reset", ...
-  std::string recipient;  // normalised email or E.164 phone the code went to
-  std::string code_hash;  // hex SHA-256 (keyed where the code is short)
+  std::string purpose;           // "email-verify", "magic-link", "email-otp", "password-reset", ...
+  std::string recipient;         // normalised email or E.164 phone the code went to
+  std::string code_hash;         // hex SHA-256 (keyed where the code is short)
   std::string data_json = "{}";  // e.g. redirectTo, newEmail
   UnixMillis created_at = 0;
   UnixMillis expires_at = 0;

@@ -53,6 +53,11 @@ class Users {
   // Deletes anonymous users created before `before` (with everything of
   // theirs, as Delete does); returns how many.
   virtual Result<int> DeleteAnonymousCreatedBefore(core::UnixMillis before) = 0;
+  // Records that a message of `kind` went out to the user at `at`, touching
+  // that one column (a flow may be rewriting the rest of the row meanwhile).
+  // An unknown id is not an error: the mail went out all the same.
+  virtual Result<void> MarkSent(std::string_view user_id, core::SentMessage kind,
+                                core::UnixMillis at) = 0;
 };
 
 // What happened when a refresh token was presented.
@@ -87,7 +92,9 @@ struct RotateResult {
 class Sessions {
  public:
   virtual ~Sessions() = default;
-  // Creates the session and its first refresh token in one transaction.
+  // Creates the session and its first refresh token in one transaction, and
+  // sets the user's last_sign_in_at to the session's created_at in it: every
+  // sign-in starts a session, and a refresh (Rotate) is not a sign-in.
   virtual Result<void> Create(const core::SessionRecord& session,
                               const core::RefreshTokenRecord& first_token) = 0;
   // The whole rotation in one transaction; two callers rotating the same token

@@ -7,8 +7,9 @@
 // Thread safety: stateless functions and constants.
 //
 // Adding a column: add it to GH_USER_DATA_COLUMNS_OF, one placeholder to
-// kInsertUser and kUpdateUser, one line each to BindUser and ReadUser, and a
-// migration to each backend (sqlite/migrations.cc, postgres/migrations.cc).
+// GH_USER_DATA_PARAMS (kInsertUser and kUpdateUser), one to kUserColumnCount, one line each to
+// BindUser and ReadUser, and a migration to each backend (sqlite/migrations.cc,
+// postgres/migrations.cc).
 #pragma once
 
 #include "core/types.h"
@@ -20,7 +21,13 @@
   t "created_at, " t "updated_at, " t "last_seen, " t "display_name, " t "avatar_url, " t \
     "locale, " t "email, " t "email_verified, " t "new_email, " t "phone_number, " t      \
     "phone_number_verified, " t "password_hash, " t "default_role, " t "is_anonymous, " t \
-    "disabled, " t "metadata, " t "active_mfa_type, " t "totp_secret_encrypted"
+    "disabled, " t "metadata, " t "active_mfa_type, " t                                   \
+    "totp_secret_encrypted, " GH_USER_V4_COLUMNS_OF(t)
+// The columns of migration 4: confirmations, sign-in, ban, messages sent, app metadata.
+#define GH_USER_V4_COLUMNS_OF(t)                                                             \
+  t "email_confirmed_at, " t "phone_confirmed_at, " t "banned_until, " t "app_metadata, " t  \
+    "last_sign_in_at, " t "invited_at, " t "confirmation_sent_at, " t "recovery_sent_at, " t \
+    "email_change_sent_at, " t "phone_change_sent_at, " t "reauthentication_sent_at"
 // Every column of the row, the id first: the order BindUser binds and ReadUser reads.
 #define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t)
 #define GH_USER_COLUMNS GH_USER_COLUMNS_OF("")
@@ -40,18 +47,18 @@
 
 namespace gh::store::codec {
 
-inline constexpr int kUserColumnCount = 19;  // GH_USER_COLUMNS
+inline constexpr int kUserColumnCount = 30;  // GH_USER_COLUMNS
 
-// ?1 .. ?19 are BindUser's parameters.
+// ?1 .. ?30 are BindUser's parameters: the id ?1, the data columns ?2 on.
+#define GH_USER_DATA_PARAMS                                                                      \
+  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, " \
+  "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30"
 inline constexpr char kInsertUser[] =
-    "INSERT INTO users (" GH_USER_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19)";
+    "INSERT INTO users (" GH_USER_COLUMNS ") VALUES (?1, " GH_USER_DATA_PARAMS ")";
 // Every column but the id, which selects the row.
 inline constexpr char kUpdateUser[] =
-    "UPDATE users SET (" GH_USER_DATA_COLUMNS_OF(
-        "") ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-            "?19) WHERE id = ?1";
+    "UPDATE users SET (" GH_USER_DATA_COLUMNS_OF("") ") = (" GH_USER_DATA_PARAMS ") WHERE id = ?1";
+#undef GH_USER_DATA_PARAMS
 
 // Sessions, tokens, identities, codes and roles go with the user (ON DELETE CASCADE).
 inline constexpr char kDeleteUser[] = "DELETE FROM users WHERE id = ?1";
@@ -60,10 +67,30 @@ inline constexpr char kDeleteAnonymousUsers[] =
     "DELETE FROM users WHERE is_anonymous AND created_at < ?1";
 inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users";
 inline constexpr char kDeleteUserRoles[] = "DELETE FROM user_roles WHERE user_id = ?1";
+// Sets one "*_sent_at" column and no other, so a mail sent while a flow
+// rewrites the row loses neither write: ?1 the time, ?2 the user id, ?3
+// SentMessageName. One statement for every kind, prepared once.
+inline constexpr char kMarkSent[] =
+    "UPDATE users SET "
+    "confirmation_sent_at = CASE ?3 WHEN 'confirmation' THEN ?1 ELSE confirmation_sent_at END, "
+    "recovery_sent_at = CASE ?3 WHEN 'recovery' THEN ?1 ELSE recovery_sent_at END, "
+    "email_change_sent_at = CASE ?3 WHEN 'email-change' THEN ?1 ELSE email_change_sent_at END, "
+    "phone_change_sent_at = CASE ?3 WHEN 'phone-change' THEN ?1 ELSE phone_change_sent_at END, "
+    "reauthentication_sent_at = CASE ?3 WHEN 'reauthentication' THEN ?1 "
+    "ELSE reauthentication_sent_at END WHERE id = ?2";
+// A session started (Sessions::Create, in its transaction): ?1 the time, ?2 the user id.
+inline constexpr char kMarkSignedIn[] = "UPDATE users SET last_sign_in_at = ?1 WHERE id = ?2";
 
-// Binds every column of `user` in the order of GH_USER_COLUMNS.
+// Binds every column of `user` in the order of GH_USER_COLUMNS. The
+// email_verified and phone_number_verified columns are written as what the
+// confirmation times say (see migration 4: the release before reads them).
 void BindUser(ParamSink& sink, const core::User& user);
-// Reads kUserColumnCount columns in the order of GH_USER_COLUMNS; roles stay empty.
+// Reads kUserColumnCount columns in the order of GH_USER_COLUMNS; roles stay
+// empty. A row whose boolean says verified but whose time is NULL (written by
+// the release before, after a rollback) reads as confirmed at updated_at.
 core::User ReadUser(RowReader& row);
+
+// The name MarkSent binds as ?3 for `kind` ("confirmation", "recovery", ...).
+const char* SentMessageName(core::SentMessage kind);
 
 }  // namespace gh::store::codec

@@ -220,10 +220,92 @@ ALTER TABLE identities ADD COLUMN access_token_encrypted TEXT NOT NULL DEFAULT '
 ALTER TABLE identities ADD COLUMN refresh_token_encrypted TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 4: what both dialects keep about a user (core::User). Times instead
+// of booleans: when the email and the phone were confirmed, the last sign-in,
+// an invitation, a ban, and when the last message of each kind was sent; and
+// app metadata (what the server and operators keep, apart from the user's own
+// metadata).
+//
+// Filling the rows already there:
+// - A verified address gets updated_at as its confirmation time. The release
+//   before kept no time; every verification rewrote the row with updated_at,
+//   so that is the latest the proof can have happened (and exactly when, for a
+//   row not changed since). created_at would claim a proof before there was one.
+// - last_sign_in_at is the start of the user's newest session still kept
+//   (every sign-in starts one; purged sessions are gone, so older users may
+//   keep NULL).
+// - app_metadata.provider is how the user signed up: "anonymous" for an
+//   anonymous user; else the provider of an identity linked within a minute of
+//   the user's creation (an OAuth sign-up creates both in one request); else
+//   "email" or "phone" by the address the row has; else its first identity.
+//   app_metadata.providers is every sign-in method, sorted, each once: the
+//   sign-up method, "email" for an email with a password, "phone" for a
+//   verified phone, and each linked identity's provider. The flows keep both
+//   from here on (auth/app_metadata.h).
+// - The email_verified and phone_number_verified columns stay, and every write
+//   keeps them equal to what the times say (codec::BindUser): the release
+//   before reads them, so a rollback to it still sees who is verified. It does
+//   not know banned_until: after a rollback a banned user is not refused
+//   until this release runs again. Rows it writes leave the new columns as they
+//   were; a verification it records shows as a true boolean with a NULL time,
+//   which codec::ReadUser reads as confirmed at updated_at.
+constexpr const char* kV4 = R"sql(
+ALTER TABLE users
+  ADD COLUMN email_confirmed_at BIGINT,
+  ADD COLUMN phone_confirmed_at BIGINT,
+  ADD COLUMN banned_until BIGINT,
+  ADD COLUMN app_metadata TEXT NOT NULL DEFAULT '{}',
+  ADD COLUMN last_sign_in_at BIGINT,
+  ADD COLUMN invited_at BIGINT,
+  ADD COLUMN confirmation_sent_at BIGINT,
+  ADD COLUMN recovery_sent_at BIGINT,
+  ADD COLUMN email_change_sent_at BIGINT,
+  ADD COLUMN phone_change_sent_at BIGINT,
+  ADD COLUMN reauthentication_sent_at BIGINT;
+
+UPDATE users SET email_confirmed_at = updated_at WHERE email_verified;
+UPDATE users SET phone_confirmed_at = updated_at WHERE phone_number_verified;
+UPDATE users SET last_sign_in_at =
+  (SELECT MAX(s.created_at) FROM sessions s WHERE s.user_id = users.id);
+
+WITH signup AS (
+  SELECT u.id AS user_id, CASE
+    WHEN u.is_anonymous THEN 'anonymous'
+    WHEN EXISTS (SELECT 1 FROM identities i
+                 WHERE i.user_id = u.id AND i.created_at <= u.created_at + 60000)
+      THEN (SELECT i.provider FROM identities i WHERE i.user_id = u.id
+            ORDER BY i.created_at, i.id LIMIT 1)
+    WHEN u.email IS NOT NULL THEN 'email'
+    WHEN u.phone_number IS NOT NULL THEN 'phone'
+    ELSE (SELECT i.provider FROM identities i WHERE i.user_id = u.id
+          ORDER BY i.created_at, i.id LIMIT 1)
+    END AS provider
+  FROM users u
+),
+-- UNION keeps each method once.
+methods AS (
+  SELECT user_id, provider AS method FROM signup WHERE provider IS NOT NULL
+  UNION SELECT id, 'email' FROM users WHERE email IS NOT NULL AND password_hash IS NOT NULL
+  UNION SELECT id, 'phone' FROM users WHERE phone_number IS NOT NULL AND phone_number_verified
+  UNION SELECT user_id, provider FROM identities
+),
+lists AS (
+  SELECT s.user_id, s.provider,
+         COALESCE((SELECT json_agg(m.method ORDER BY m.method COLLATE "C")
+                   FROM methods m WHERE m.user_id = s.user_id), '[]'::json) AS providers
+  FROM signup s
+)
+UPDATE users u SET app_metadata = (CASE
+    WHEN l.provider IS NULL THEN json_build_object('providers', l.providers)
+    ELSE json_build_object('provider', l.provider, 'providers', l.providers) END)::jsonb::text
+FROM lists l WHERE l.user_id = u.id;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kV1},
     {2, kV2},
     {3, kV3},
+    {4, kV4},
 };
 
 // The advisory lock's first key: "GhMi". The second is the schema name's hash,
@@ -231,6 +313,12 @@ constexpr Migration kMigrations[] = {
 constexpr int kAdvisoryLockClass = 0x47684d69;
 
 }  // namespace
+
+const char* MigrationSql(int version) {
+  for (const Migration& m : kMigrations)
+    if (m.version == version) return m.sql;
+  return nullptr;
+}
 
 std::vector<int> KnownMigrationVersions() {
   std::vector<int> versions;

@@ -33,6 +33,9 @@ Result<std::unique_ptr<Store>> OpenPgStore(std::string_view url, int pool_size,
 
 // The migration versions this binary knows, in order (for tests and `migrate`).
 std::vector<int> KnownMigrationVersions();
+// The SQL of migration `version` (null when there is none), for tests that
+// build a database as an older release left it.
+const char* MigrationSql(int version);
 
 // Creates the schema when missing and applies every migration not yet
 // recorded in its schema_migrations table, all in one transaction under an
@@ -56,6 +59,8 @@ class PgUsers final : public Users {
   Result<std::vector<core::User>> List(std::string_view after_id, int limit) override;
   Result<int64_t> Count() override;
   Result<int> DeleteAnonymousCreatedBefore(core::UnixMillis before) override;
+  Result<void> MarkSent(std::string_view user_id, core::SentMessage kind,
+                        core::UnixMillis at) override;
 
  private:
   Db& db_;

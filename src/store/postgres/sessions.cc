@@ -17,11 +17,9 @@ namespace {
 constexpr PgSql kSelectSession(codec::kSelectSession);
 constexpr PgSql kSelectSessionByTokenHash(codec::kSelectSessionByTokenHash);
 constexpr PgSql kSelectLiveSessions(codec::kSelectLiveSessions);
-constexpr PgSql kInsertSession(codec::kInsertSession);
 constexpr PgSql kRevokeSession(codec::kRevokeSession);
 constexpr PgSql kRevokeAllForUser(codec::kRevokeAllForUser);
 constexpr PgSql kPurgeSessions(codec::kPurgeSessions);
-constexpr PgSql kInsertToken(codec::kInsertToken);
 constexpr PgSql kSelectTokenByParent(codec::kSelectTokenByParent);
 
 // Rotation, step 1: lock the session the presented token belongs to. Every
@@ -70,6 +68,17 @@ constexpr const char* kRotateCurrent =
     "WHERE sessions.id = rotated.session_id RETURNING sessions.*) "
     "SELECT " GH_SESSION_COLUMNS_OF("s.") ", rotated.id, " GH_USER_COLUMNS_OF("u.") ", " GH_PG_USER_ROLES("u")
     " FROM upd s JOIN rotated ON rotated.session_id = s.id LEFT JOIN users u ON u.id = s.user_id";
+
+// A sign-in in ONE statement (no BEGIN/COMMIT, one round trip): the session
+// ($1..$11, BindSession), its first token ($12..$19, BindToken) and the user's
+// last_sign_in_at (the session's created_at, $3). The token's foreign key is
+// checked at the end of the statement, when the session row is there.
+constexpr const char* kCreateSession =
+    "WITH s AS (INSERT INTO sessions (" GH_SESSION_COLUMNS_OF(
+        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)), "
+            "t AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
+    ") VALUES ($12, $13, $14, $15, $16, $17, $18, $19)) "
+    "UPDATE users SET last_sign_in_at = $3 WHERE id = $2";
 
 std::optional<core::SessionRecord> FindSession(Connection& conn, const char* sql,
                                                std::string_view key) {
@@ -130,12 +139,14 @@ class Steps final : public RotationSteps {
 
 Result<void> PgSessions::Create(const core::SessionRecord& s,
                                 const core::RefreshTokenRecord& first_token) {
-  return db_.Transaction("sessions.create", [&](Connection& conn) -> Result<void> {
-    conn.Run(kInsertSession, BoundParams(codec::BindSession, s));
-    core::RefreshTokenRecord token = first_token;
-    token.session_id = s.id;
-    token.user_id = s.user_id;
-    conn.Run(kInsertToken, BoundParams(codec::BindToken, token));
+  core::RefreshTokenRecord token = first_token;
+  token.session_id = s.id;
+  token.user_id = s.user_id;
+  Params params = BoundParams(codec::BindSession, s);
+  ParamsSink rest(params);
+  codec::BindToken(rest, token);
+  return db_.Single("sessions.create", [&](Connection& conn) -> Result<void> {
+    conn.Run(kCreateSession, params);
     return core::Ok();
   });
 }

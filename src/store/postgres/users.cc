@@ -16,6 +16,7 @@ constexpr PgSql kUpdateUser(codec::kUpdateUser);
 constexpr PgSql kDeleteUser(codec::kDeleteUser);
 constexpr PgSql kDeleteUserRoles(codec::kDeleteUserRoles);
 constexpr PgSql kDeleteAnonymousUsers(codec::kDeleteAnonymousUsers);
+constexpr PgSql kMarkSent(codec::kMarkSent);
 constexpr PgSql kSelectById(GH_SELECT_USER GH_USERS_BY_ID);
 constexpr PgSql kSelectByEmail(GH_SELECT_USER GH_USERS_BY_EMAIL);
 constexpr PgSql kSelectByPhone(GH_SELECT_USER GH_USERS_BY_PHONE);
@@ -106,6 +107,14 @@ Result<std::vector<core::User>> PgUsers::List(std::string_view after_id, int lim
     users.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) users.push_back(ReadUserColumns(r, i));
     return users;
+  });
+}
+
+Result<void> PgUsers::MarkSent(std::string_view user_id, core::SentMessage kind,
+                               core::UnixMillis at) {
+  return db_.Single("users.mark_sent", [&](Connection& conn) -> Result<void> {
+    conn.Run(kMarkSent, Params().Add(at).Add(user_id).Add(codec::SentMessageName(kind)));
+    return core::Ok();
   });
 }
 

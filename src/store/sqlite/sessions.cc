@@ -4,6 +4,7 @@
 // supplies the steps under SQLite's serialised writers.
 
 #include "store/codec/sessions.h"
+#include "store/codec/users.h"
 #include "store/rotation.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_store.h"
@@ -92,6 +93,8 @@ Result<void> SqliteSessions::Create(const core::SessionRecord& s,
     token.session_id = s.id;
     token.user_id = s.user_id;
     InsertToken(conn, token);
+    // In the same write transaction: a sign-in costs no extra commit.
+    conn.Prepare(codec::kMarkSignedIn).Bind(1, s.created_at).Bind(2, s.user_id).Run();
     return core::Ok();
   });
 }

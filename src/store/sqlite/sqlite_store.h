@@ -26,6 +26,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, int pool
 
 // The migration versions this binary knows, in order (for tests and `migrate`).
 std::vector<int> KnownMigrationVersions();
+// The SQL of migration `version` (null when there is none), for tests that
+// build a database as an older release left it.
+const char* MigrationSql(int version);
 
 // Applies every migration not yet recorded in schema_migrations, each in its
 // own write transaction. Idempotent; see Store::Migrate.
@@ -47,6 +50,8 @@ class SqliteUsers final : public Users {
   Result<std::vector<core::User>> List(std::string_view after_id, int limit) override;
   Result<int64_t> Count() override;
   Result<int> DeleteAnonymousCreatedBefore(core::UnixMillis before) override;
+  Result<void> MarkSent(std::string_view user_id, core::SentMessage kind,
+                        core::UnixMillis at) override;
 
  private:
   Db& db_;

@@ -129,6 +129,18 @@ Result<std::vector<core::User>> SqliteUsers::List(std::string_view after_id, int
   });
 }
 
+Result<void> SqliteUsers::MarkSent(std::string_view user_id, core::SentMessage kind,
+                                   core::UnixMillis at) {
+  return db_.Write("users.mark_sent", [&](Connection& conn) -> Result<void> {
+    conn.Prepare(codec::kMarkSent)
+        .Bind(1, at)
+        .Bind(2, user_id)
+        .Bind(3, codec::SentMessageName(kind))
+        .Run();
+    return core::Ok();
+  });
+}
+
 Result<int64_t> SqliteUsers::Count() {
   return db_.Read("users.count", [](Connection& conn) -> Result<int64_t> {
     Stmt st = conn.Prepare(codec::kCountUsers);

@@ -76,12 +76,15 @@ TEST(ParseUserRow, SupabaseRow) {
   EXPECT_EQ(u.id, "6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f30");
   EXPECT_EQ(u.email, "alice@example.com");
   EXPECT_EQ(u.password_hash, kBcrypt);
-  EXPECT_TRUE(u.email_verified);
+  EXPECT_EQ(u.email_confirmed_at, 1673786096789);
   EXPECT_EQ(u.phone_number, "+15551234567");
-  EXPECT_FALSE(u.phone_number_verified);
+  EXPECT_FALSE(u.phone_number_verified());
   EXPECT_EQ(u.created_at, 1673784000000);
   EXPECT_EQ(u.updated_at, 1673870400000);
   EXPECT_EQ(u.last_seen, 1675209600000);
+  EXPECT_EQ(u.last_sign_in_at, 1675209600000);
+  EXPECT_EQ(nlohmann::json::parse(u.app_metadata_json),
+            nlohmann::json::parse(R"({"provider": "email", "providers": ["email"]})"));
   EXPECT_EQ(u.display_name, "Alice A");
   EXPECT_EQ(u.avatar_url, "https://example.com/a.png");
   EXPECT_EQ(nlohmann::json::parse(u.metadata_json)["plan"], "pro");
@@ -100,7 +103,7 @@ TEST(ParseUserRow, SupabaseWithoutPasswordOrEmailAndDeletedOrBanned) {
       R"("raw_user_meta_data":null,"created_at":"2023-01-15T00:00:00Z"})");
   EXPECT_FALSE(phone_only.user.email.has_value());
   EXPECT_FALSE(phone_only.user.password_hash.has_value());
-  EXPECT_TRUE(phone_only.user.phone_number_verified);
+  EXPECT_TRUE(phone_only.user.phone_number_verified());
   EXPECT_EQ(phone_only.user.metadata_json, "{}");
 
   UserRow deleted = MustParse(
@@ -112,11 +115,15 @@ TEST(ParseUserRow, SupabaseWithoutPasswordOrEmailAndDeletedOrBanned) {
   UserRow banned = MustParse(
       R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f33","aud":"authenticated","email":"b@example.com",)"
       R"("created_at":"2023-01-15T00:00:00Z","banned_until":"2999-01-01T00:00:00Z"})");
-  EXPECT_TRUE(banned.user.disabled);
+  // A ban is kept as the time it ends: it runs out by itself, as in Supabase.
+  EXPECT_FALSE(banned.user.disabled);
+  EXPECT_EQ(banned.user.banned_until, 32472144000000);
+  EXPECT_TRUE(banned.user.blocked(1673740800000));
   UserRow unbanned = MustParse(
       R"({"id":"6f1c2b9e-8e0a-4e43-9a3b-0c4d7a1e2f34","aud":"authenticated","email":"u@example.com",)"
       R"("created_at":"2023-01-15T00:00:00Z","banned_until":"2001-01-01T00:00:00Z"})");
   EXPECT_FALSE(unbanned.user.disabled);
+  EXPECT_FALSE(unbanned.user.blocked(1673740800000));
 }
 
 TEST(ParseUserRow, NhostRow) {
@@ -139,7 +146,10 @@ TEST(ParseUserRow, NhostRow) {
   EXPECT_EQ(u.display_name, "Bob");
   EXPECT_EQ(u.locale, "fr");
   EXPECT_EQ(u.phone_number, "+33612345678");
-  EXPECT_TRUE(u.email_verified);
+  EXPECT_EQ(u.email_confirmed_at, u.updated_at);  // Nhost keeps no time: the row's last change
+  EXPECT_FALSE(u.phone_number_verified());
+  EXPECT_EQ(nlohmann::json::parse(u.app_metadata_json),
+            nlohmann::json::parse(R"({"provider": "email", "providers": ["email"]})"));
   EXPECT_EQ(u.default_role, "editor");
   EXPECT_EQ(u.roles, (std::vector<std::string>{"editor", "user"}));
   EXPECT_EQ(u.created_at, 1651399200123);
@@ -173,10 +183,19 @@ TEST(ParseUserRow, NativeRoundTrip) {
   u.avatar_url = "https://example.com/z.png";
   u.locale = "de";
   u.email = "zoe@example.com";
-  u.email_verified = true;
+  u.email_confirmed_at = 1673786096001;
   u.new_email = "zoe2@example.com";
   u.phone_number = "+4915112345678";
-  u.phone_number_verified = true;
+  u.phone_confirmed_at = 1673786096002;
+  u.banned_until = 1673786096003;
+  u.app_metadata_json = R"({"provider":"github","providers":["github"],"plan":"gold"})";
+  u.last_sign_in_at = 1673786096004;
+  u.invited_at = 1673786096005;
+  u.confirmation_sent_at = 1673786096006;
+  u.recovery_sent_at = 1673786096007;
+  u.email_change_sent_at = 1673786096008;
+  u.phone_change_sent_at = 1673786096009;
+  u.reauthentication_sent_at = 1673786096010;
   u.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA";
   u.default_role = "me";
   u.roles = {"user", "me"};
@@ -208,10 +227,19 @@ TEST(ParseUserRow, NativeRoundTrip) {
   EXPECT_EQ(v.avatar_url, u.avatar_url);
   EXPECT_EQ(v.locale, u.locale);
   EXPECT_EQ(v.email, u.email);
-  EXPECT_EQ(v.email_verified, u.email_verified);
+  EXPECT_EQ(v.email_confirmed_at, u.email_confirmed_at);
   EXPECT_EQ(v.new_email, u.new_email);
   EXPECT_EQ(v.phone_number, u.phone_number);
-  EXPECT_EQ(v.phone_number_verified, u.phone_number_verified);
+  EXPECT_EQ(v.phone_confirmed_at, u.phone_confirmed_at);
+  EXPECT_EQ(v.banned_until, u.banned_until);
+  EXPECT_EQ(nlohmann::json::parse(v.app_metadata_json), nlohmann::json::parse(u.app_metadata_json));
+  EXPECT_EQ(v.last_sign_in_at, u.last_sign_in_at);
+  EXPECT_EQ(v.invited_at, u.invited_at);
+  EXPECT_EQ(v.confirmation_sent_at, u.confirmation_sent_at);
+  EXPECT_EQ(v.recovery_sent_at, u.recovery_sent_at);
+  EXPECT_EQ(v.email_change_sent_at, u.email_change_sent_at);
+  EXPECT_EQ(v.phone_change_sent_at, u.phone_change_sent_at);
+  EXPECT_EQ(v.reauthentication_sent_at, u.reauthentication_sent_at);
   EXPECT_EQ(v.password_hash, u.password_hash);
   EXPECT_EQ(v.default_role, u.default_role);
   EXPECT_EQ(v.roles, u.roles);
@@ -230,6 +258,25 @@ TEST(ParseUserRow, NativeRoundTrip) {
   EXPECT_EQ(nlohmann::json::parse(w.data_json), nlohmann::json::parse(id.data_json));
   EXPECT_EQ(w.created_at, id.created_at);
   EXPECT_EQ(w.updated_at, id.updated_at);
+}
+
+// An export written before migration 4 has the booleans only, and no app
+// metadata: the times and providers come as migration 4 gives the rows it finds.
+TEST(ParseUserRow, NativeExportFromBeforeTheConfirmationTimes) {
+  UserRow row = MustParse(
+      R"({"id":"0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2e","createdAt":"2023-01-15T12:00:00Z",)"
+      R"("updatedAt":"2023-01-16T12:00:00Z","email":"old@example.com","emailVerified":true,)"
+      R"("phoneNumber":"+4915112345679","phoneNumberVerified":false,"defaultRole":"user",)"
+      R"("passwordHash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",)"
+      R"("identities":[{"id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6e","provider":"github",)"
+      R"("providerUserId":"7","createdAt":"2023-02-01T00:00:00Z"}]})");
+  EXPECT_EQ(row.format, UserRowFormat::kNative);
+  EXPECT_EQ(row.user.email_confirmed_at, 1673870400000);  // updatedAt
+  EXPECT_FALSE(row.user.phone_confirmed_at.has_value());
+  EXPECT_FALSE(row.user.banned_until.has_value());
+  EXPECT_FALSE(row.user.last_sign_in_at.has_value());
+  EXPECT_EQ(nlohmann::json::parse(row.user.app_metadata_json),
+            nlohmann::json::parse(R"({"provider":"email","providers":["email","github"]})"));
 }
 
 TEST(ParseUserRow, NativeAnonymousWithoutEmailOrPassword) {

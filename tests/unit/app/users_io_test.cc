@@ -116,7 +116,7 @@ TEST(ImportUsers, MixedInputReportsBadLinesByNumberAndGoesOn) {
   ASSERT_TRUE(sb.ok() && sb->has_value());
   EXPECT_EQ((*sb)->id, "11111111-1111-4111-8111-111111111111");
   EXPECT_EQ((*sb)->password_hash, kHash);
-  EXPECT_TRUE((*sb)->email_verified);
+  EXPECT_TRUE((*sb)->email_verified());
   auto nh = store->users().FindById("22222222-2222-4222-8222-222222222222");
   ASSERT_TRUE(nh.ok() && nh->has_value());
   EXPECT_EQ((*nh)->email, "nh@example.com");  // not replaced by line 6

@@ -48,6 +48,7 @@ TEST_F(DeanonymizeByEmailTest, EmailPasswordWaitsForTheVerificationLink) {
   EXPECT_TRUE(pending->is_anonymous);
   EXPECT_EQ(pending->default_role, "anonymous");
   EXPECT_EQ(pending->email, "later@example.com");
+  EXPECT_EQ(pending->app_metadata_json, R"({"provider":"anonymous","providers":["anonymous"]})");
   auto early = password_->SignIn({"later@example.com", "correct horse", client_});
   EXPECT_EQ(early.error().code, core::errc::kUnverifiedUser);
 
@@ -55,8 +56,9 @@ TEST_F(DeanonymizeByEmailTest, EmailPasswordWaitsForTheVerificationLink) {
   ASSERT_TRUE(link.ok()) << link.error().message;
   auto real = accounts_->Get(anon.user.id);
   EXPECT_FALSE(real->is_anonymous);
-  EXPECT_TRUE(real->email_verified);
+  EXPECT_TRUE(real->email_verified());
   EXPECT_EQ(real->default_role, "user");
+  EXPECT_EQ(real->app_metadata_json, R"({"provider":"anonymous","providers":["email"]})");
   EXPECT_TRUE(password_->SignIn({"later@example.com", "correct horse", client_}).ok());
 }
 

@@ -22,6 +22,8 @@ TEST_F(EmailChangeTest, ChangesOnlyWhenLinkFollowedAndTellsOldAddress) {
   ASSERT_TRUE(before.ok() && before->has_value());
   EXPECT_EQ((*before)->email, "old@example.com");
   EXPECT_EQ((*before)->new_email, "new@example.com");
+  EXPECT_EQ((*before)->email_change_sent_at, clock_.NowMillis());
+  clock_.AdvanceSeconds(5);
 
   auto link = links_->Redeem(LastTicket(), client_);
   ASSERT_TRUE(link.ok()) << link.error().message;
@@ -30,6 +32,7 @@ TEST_F(EmailChangeTest, ChangesOnlyWhenLinkFollowedAndTellsOldAddress) {
   auto after = store_->users().FindById(s.user.id);
   EXPECT_EQ((*after)->email, "new@example.com");
   EXPECT_FALSE((*after)->new_email);
+  EXPECT_EQ((*after)->email_confirmed_at, clock_.NowMillis());  // the new address, proven now
   ASSERT_EQ(mailer_.sent.size(), 2u);
   EXPECT_EQ(LastMail().to, "old@example.com");
   EXPECT_EQ(LastMail().kind, "email-changed-notice");

@@ -14,6 +14,14 @@ TEST_F(EmailVerificationTest, SignUpMailsLinkAndWithholdsSession) {
   ASSERT_EQ(mailer_.sent.size(), 1u);
   EXPECT_EQ(LastMail().to, "new@example.com");
   EXPECT_EQ(LastMail().kind, "email-verify");
+  const core::UnixMillis mailed = clock_.NowMillis();
+  {
+    core::User pending = store_->users().FindByEmail("new@example.com")->value();
+    EXPECT_EQ(pending.confirmation_sent_at, mailed);
+    EXPECT_FALSE(pending.email_confirmed_at.has_value());
+    EXPECT_FALSE(pending.last_sign_in_at.has_value());  // no session yet
+  }
+  clock_.AdvanceSeconds(30);
   // The link is written in the style the request named.
   EXPECT_NE(LastMail().text.find("https://auth.example.com/alt/verify?token=verifyEmail%3A"),
             std::string::npos);
@@ -27,7 +35,11 @@ TEST_F(EmailVerificationTest, SignUpMailsLinkAndWithholdsSession) {
   ASSERT_TRUE(link.ok()) << link.error().message;
   EXPECT_EQ(link->kind, LinkKind::kEmailVerify);
   ASSERT_TRUE(link->session);
-  EXPECT_TRUE(link->session->user.email_verified);
+  EXPECT_TRUE(link->session->user.email_verified());
+  core::User proven = store_->users().FindByEmail("new@example.com")->value();
+  EXPECT_EQ(proven.email_confirmed_at, mailed + 30'000);
+  EXPECT_EQ(proven.last_sign_in_at, mailed + 30'000);
+  EXPECT_EQ(proven.confirmation_sent_at, mailed);
   EXPECT_TRUE(password_->SignIn({"new@example.com", "correct horse", client_}).ok());
 }
 

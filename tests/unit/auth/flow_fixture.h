@@ -41,7 +41,7 @@ class FlowTest : public ::testing::Test {
                                                  *tokens_, std::string(32, 'd'));
     password_ =
         std::make_unique<PasswordFlow>(*store_, clock_, password_options_, hasher_, *sessions_);
-    accounts_ = std::make_unique<AccountService>(*store_);
+    accounts_ = std::make_unique<AccountService>(*store_, clock_);
     anonymous_ = std::make_unique<AnonymousFlow>(*store_, clock_, anonymous_options_, hasher_,
                                                  *sessions_, *password_);
   }

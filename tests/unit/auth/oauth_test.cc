@@ -202,12 +202,14 @@ TEST_F(OAuthFlowTest, NewUserFromProfileGetsSessionOnRedirect) {
   EXPECT_TRUE(LooksLikeRefreshToken(RefreshOf(url)));
 
   core::User u = UserByEmail("ann@example.com");
-  EXPECT_TRUE(u.email_verified);
+  EXPECT_TRUE(u.email_verified());
   EXPECT_EQ(u.display_name, "Ann Admin");  // characters a display name refuses dropped
   EXPECT_EQ(u.avatar_url, "https://img.test/ann.png");
   EXPECT_EQ(u.locale, "fr");
   EXPECT_EQ(u.metadata_json, R"({"plan":"pro"})");
   EXPECT_FALSE(u.password_hash.has_value());
+  EXPECT_EQ(u.app_metadata_json, R"({"provider":"github","providers":["github"]})");
+  EXPECT_TRUE(u.last_sign_in_at.has_value());
   auto ids = flow_->ListIdentities(u.id);
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 1u);
@@ -226,7 +228,7 @@ TEST_F(OAuthFlowTest, OptionsWinOverProfileAndUnverifiedEmailStaysUnverified) {
   core::User u = UserByEmail("ann@example.com");
   EXPECT_EQ(u.display_name, "Annie");
   EXPECT_EQ(u.locale, options_.users.default_locale);
-  EXPECT_FALSE(u.email_verified);
+  EXPECT_FALSE(u.email_verified());
 }
 
 TEST_F(OAuthFlowTest, ProviderTokensAreSealedAtRest) {
@@ -377,7 +379,7 @@ TEST_F(OAuthFlowTest, VerifiedEmailLinksToExistingAccount) {
   EXPECT_EQ(store_->users().Count().value(), 1);
   core::User after = UserByEmail("ann@example.com");
   EXPECT_EQ(after.id, before.id);
-  EXPECT_TRUE(after.email_verified);
+  EXPECT_TRUE(after.email_verified());
   // Verification is not required here: the operator accepts unproven
   // addresses, and the password keeps working.
   EXPECT_TRUE(after.password_hash.has_value());
@@ -390,14 +392,14 @@ TEST_F(OAuthFlowTest, WithVerificationRequiredAnUnprovenPasswordIsDropped) {
   const OAuthOutcome url = Back(Begin());
   EXPECT_FALSE(RefreshOf(url).empty()) << url;
   core::User after = UserByEmail("ann@example.com");
-  EXPECT_TRUE(after.email_verified);
+  EXPECT_TRUE(after.email_verified());
   EXPECT_FALSE(after.password_hash.has_value());
 }
 
 TEST_F(OAuthFlowTest, VerifiedAccountKeepsItsPasswordWhenLinked) {
   SignUp("ann@example.com");
   core::User u = UserByEmail("ann@example.com");
-  u.email_verified = true;
+  u.email_confirmed_at = clock_.NowMillis();
   ASSERT_TRUE(store_->users().Update(u).ok());
   Back(Begin());
   EXPECT_TRUE(UserByEmail("ann@example.com").password_hash.has_value());
@@ -560,9 +562,15 @@ TEST_F(OAuthFlowTest, SignUpLinkAndUnlinkAreAudited) {
 
 TEST_F(OAuthFlowTest, UnlinkWithPassword) {
   SessionGrant me = SignUp("me@example.com");
+  auto app_metadata = [&] {
+    return store_->users().FindById(me.user.id)->value().app_metadata_json;
+  };
+  EXPECT_EQ(app_metadata(), R"({"provider":"email","providers":["email"]})");
   ASSERT_TRUE(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).ok());
+  EXPECT_EQ(app_metadata(), R"({"provider":"email","providers":["email","google"]})");
   ASSERT_TRUE(flow_->Unlink(me.user.id, "google").ok());
   EXPECT_TRUE(flow_->ListIdentities(me.user.id)->empty());
+  EXPECT_EQ(app_metadata(), R"({"provider":"email","providers":["email"]})");
 }
 
 // The redirect_uri is written by the style of the request that started the

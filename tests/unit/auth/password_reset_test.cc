@@ -17,6 +17,7 @@ TEST_F(PasswordResetTest, TicketSetsPasswordAndSignsOutEverywhere) {
   SessionGrant s = SignUp("r@example.com");
   ASSERT_TRUE(reset_->RequestReset("R@example.com", std::nullopt, style_).ok());
   ASSERT_EQ(LastMail().kind, "password-reset");
+  EXPECT_EQ(store_->users().FindById(s.user.id)->value().recovery_sent_at, clock_.NowMillis());
   std::string ticket = LastTicket();
   EXPECT_EQ(ticket.rfind("passwordReset:", 0), 0u);
   EXPECT_EQ(reset_->ResetWithTicket(ticket, "short").error().code, core::errc::kPasswordTooShort);

@@ -128,6 +128,41 @@ TEST_F(PasswordFlowTest, DisabledUserCannotSignIn) {
   EXPECT_EQ(r.error().code, core::errc::kDisabledUser);
 }
 
+// A ban is refused exactly as a disabled account, until it runs out.
+TEST_F(PasswordFlowTest, BannedUserCannotSignInUntilTheBanEnds) {
+  auto g = SignUp("dora@example.com");
+  core::User u = g.user;
+  u.banned_until = clock_.NowMillis() + 3600'000;
+  ASSERT_TRUE(store_->users().Update(u).ok());
+  auto r = password_->SignIn({"dora@example.com", "correct horse", client_});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::errc::kDisabledUser);
+  // Sessions it already had end with it: refresh and GET /user refuse.
+  EXPECT_EQ(sessions_->Refresh(g.refresh_token).error().code, core::errc::kDisabledUser);
+  EXPECT_EQ(accounts_->Get(u.id).error().code, core::errc::kDisabledUser);
+
+  clock_.AdvanceSeconds(3600);  // banned_until is the first instant it no longer holds
+  auto after = password_->SignIn({"dora@example.com", "correct horse", client_});
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(after->session.has_value());
+}
+
+TEST_F(PasswordFlowTest, SignUpAndSignInRecordTheSignInAndTheProvider) {
+  auto g = SignUp("lea@example.com");
+  const core::UnixMillis signed_up = clock_.NowMillis();
+  core::User stored = store_->users().FindById(g.user.id)->value();
+  EXPECT_EQ(stored.last_sign_in_at, signed_up);
+  EXPECT_EQ(stored.app_metadata_json, R"({"provider":"email","providers":["email"]})");
+
+  clock_.AdvanceSeconds(60);
+  ASSERT_TRUE(password_->SignIn({"lea@example.com", "correct horse", client_}).ok());
+  EXPECT_EQ(store_->users().FindById(g.user.id)->value().last_sign_in_at, signed_up + 60'000);
+  // A refresh is not a sign-in.
+  clock_.AdvanceSeconds(60);
+  ASSERT_TRUE(sessions_->Refresh(g.refresh_token).ok());
+  EXPECT_EQ(store_->users().FindById(g.user.id)->value().last_sign_in_at, signed_up + 60'000);
+}
+
 TEST_F(PasswordFlowTest, ImportedBcryptHashVerifiesAndIsUpgraded) {
   char salt[CRYPT_GENSALT_OUTPUT_SIZE];
   ASSERT_NE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt), nullptr);

@@ -20,7 +20,7 @@ TEST_F(PasswordlessEmailTest, MagicLinkCreatesUserAndSignsIn) {
   EXPECT_EQ(link->kind, LinkKind::kMagicLink);
   ASSERT_TRUE(link->session);
   EXPECT_EQ(link->session->user.email, "magic@example.com");
-  EXPECT_TRUE(link->session->user.email_verified);
+  EXPECT_TRUE(link->session->user.email_verified());
 }
 
 TEST_F(PasswordlessEmailTest, DisabledAndSignupOffAndRedirect) {
@@ -57,7 +57,7 @@ TEST_F(PasswordlessEmailTest, CodeSignsInOnceAndIsStoredKeyed) {
   EXPECT_NE((*stored)->code_hash, crypto::Sha256Hex(code));  // keyed, not a plain hash
   auto s = passwordless_->VerifyCode("OTP@example.com", code, client_);
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_TRUE(s->user.email_verified);
+  EXPECT_TRUE(s->user.email_verified());
   EXPECT_EQ(passwordless_->VerifyCode("otp@example.com", code, client_).error().code,
             core::errc::kInvalidOtp);
 }

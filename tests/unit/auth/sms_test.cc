@@ -96,7 +96,7 @@ TEST_F(SmsTest, SignInCreatesUserAndVerifiesNumber) {
   EXPECT_EQ(code.size(), 6u);
   auto user = store_->users().FindByPhone(phone_);
   ASSERT_TRUE(user.ok() && user->has_value());
-  EXPECT_FALSE((*user)->phone_number_verified);
+  EXPECT_FALSE((*user)->phone_number_verified());
   // The code is stored only as a keyed hash.
   auto row = store_->codes().FindLatest("sms-otp", phone_);
   ASSERT_TRUE(row.ok() && row->has_value());
@@ -105,7 +105,7 @@ TEST_F(SmsTest, SignInCreatesUserAndVerifiesNumber) {
   auto out = Verify(phone_, code);
   ASSERT_TRUE(out.ok()) << out.error().message;
   ASSERT_TRUE(out->session.has_value());
-  EXPECT_TRUE(out->user.phone_number_verified);
+  EXPECT_TRUE(out->user.phone_number_verified());
   EXPECT_EQ(out->session->session.amr, "sms");
   // Single use.
   EXPECT_EQ(Verify(phone_, code).error().code, core::errc::kInvalidOtp);
@@ -262,13 +262,16 @@ TEST_F(SmsTest, PhoneChange) {
   SessionGrant me = SignUp("phone-change@example.com");
   const std::string next = "+447911123456";
   ASSERT_TRUE(sms_->RequestPhoneChange({me.user.id, next, notify::SmsChannel::kSms}).ok());
+  EXPECT_EQ(store_->users().FindById(me.user.id)->value().phone_change_sent_at, clock_.NowMillis());
   std::string code = sender_.LastCode();
+  clock_.AdvanceSeconds(5);
   EXPECT_EQ(sms_->VerifyPhoneChange({"someone-else", next, code}).error().code,
             core::errc::kInvalidOtp);
   auto user = sms_->VerifyPhoneChange({me.user.id, next, code});
   ASSERT_TRUE(user.ok()) << user.error().message;
   EXPECT_EQ(user->phone_number, next);
-  EXPECT_TRUE(user->phone_number_verified);
+  EXPECT_EQ(user->phone_confirmed_at, clock_.NowMillis());
+  EXPECT_EQ(user->app_metadata_json, R"({"provider":"email","providers":["email","phone"]})");
   // Another user cannot take the number now.
   SessionGrant other = SignUp("other@example.com");
   EXPECT_EQ(sms_->RequestPhoneChange({other.user.id, next, notify::SmsChannel::kSms}).error().code,

@@ -116,6 +116,26 @@ TEST_P(SessionsTest, FindByLiveSession) {
   EXPECT_EQ(store_->users().FindByLiveSession("s2", kT0 + 3000)->value().id, "u1");
 }
 
+// Every sign-in starts a session, and the session's start is the user's last
+// sign-in, written with it; a refresh is no sign-in.
+TEST_P(SessionsTest, CreateSetsTheUsersLastSignInAndRotateLeavesIt) {
+  EXPECT_EQ(store_->users().FindById("u1")->value().last_sign_in_at, kT0);
+  EXPECT_FALSE(store_->users().FindById("u2")->value().last_sign_in_at.has_value());
+  ASSERT_TRUE(
+      store_->sessions().Create(MakeSession("s2", "u1", kT0 + 500), MakeToken("t2", "h2")).ok());
+  EXPECT_EQ(store_->users().FindById("u1")->value().last_sign_in_at, kT0 + 500);
+  EXPECT_FALSE(store_->users().FindById("u2")->value().last_sign_in_at.has_value());
+
+  RotateRequest req;
+  req.presented_hash = "h1";
+  req.successor = MakeToken("t1b", "h1b", kT0 + 900);
+  req.now = kT0 + 900;
+  auto r = store_->sessions().Rotate(req);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, RotateStatus::kRotated);
+  EXPECT_EQ(store_->users().FindById("u1")->value().last_sign_in_at, kT0 + 500);
+}
+
 TEST_P(SessionsTest, SessionForUnknownUserFails) {
   auto r = store_->sessions().Create(MakeSession("s9", "ghost"), MakeToken("t9", "h9"));
   EXPECT_FALSE(r.ok());

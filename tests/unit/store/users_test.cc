@@ -1,11 +1,102 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "store_test_util.h"
 
 namespace gh::store::testing {
 namespace {
 
-class UsersTest : public StoreTest {};
+class UsersTest : public StoreTest {
+ protected:
+  // One column of one users row, read past the store as text ("1"/"t" for
+  // true, "" for NULL), to see what an older release would read.
+  std::string RawColumn(const std::string& column, const std::string& id) {
+    const std::string where = " WHERE id = '" + id + "'";
+    if (postgres()) {
+      auto rows = PgQuery(
+          url_, "SELECT COALESCE(" + column + "::text, '') FROM " + schema_ + ".users" + where);
+      return rows.empty() ? "<no row>" : rows[0];
+    }
+    std::string out = "<no row>";
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(dir_.File("test.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      const std::string sql = "SELECT COALESCE(" + column + ", '') FROM users" + where;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW)
+        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+  }
+  bool RawTrue(const std::string& column, const std::string& id) {
+    const std::string v = RawColumn(column, id);
+    return v == "1" || v == "t" || v == "true";
+  }
+};
+
+// Every field with a value of its own, so a column read into the wrong field shows.
+core::User FullUser(const std::string& id, const std::string& email) {
+  core::User u = MakeUser(id, email);
+  u.last_seen = kT0 + 5;
+  u.avatar_url = "https://example.com/a.png";
+  u.email_confirmed_at = kT0 + 6;
+  u.new_email = "new-" + email;
+  u.phone_number = "+1555000" + id.substr(1);
+  u.phone_confirmed_at = kT0 + 7;
+  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def";
+  u.default_role = "editor";
+  u.roles = {"editor", "user", "me"};
+  u.is_anonymous = true;
+  u.disabled = true;
+  u.banned_until = kT0 + 8;
+  u.metadata_json = R"({"plan":"pro"})";
+  u.app_metadata_json = R"({"provider":"email","providers":["email","github"],"tier":3})";
+  u.last_sign_in_at = kT0 + 9;
+  u.invited_at = kT0 + 10;
+  u.confirmation_sent_at = kT0 + 11;
+  u.recovery_sent_at = kT0 + 12;
+  u.email_change_sent_at = kT0 + 13;
+  u.phone_change_sent_at = kT0 + 14;
+  u.reauthentication_sent_at = kT0 + 15;
+  u.active_mfa_type = "totp";
+  u.totp_secret_encrypted = "ciphertext";
+  return u;
+}
+
+void ExpectSameUser(const core::User& got, const core::User& u) {
+  EXPECT_EQ(got.id, u.id);
+  EXPECT_EQ(got.created_at, u.created_at);
+  EXPECT_EQ(got.updated_at, u.updated_at);
+  EXPECT_EQ(got.last_seen, u.last_seen);
+  EXPECT_EQ(got.display_name, u.display_name);
+  EXPECT_EQ(got.avatar_url, u.avatar_url);
+  EXPECT_EQ(got.locale, u.locale);
+  EXPECT_EQ(got.email, u.email);
+  EXPECT_EQ(got.email_confirmed_at, u.email_confirmed_at);
+  EXPECT_EQ(got.new_email, u.new_email);
+  EXPECT_EQ(got.phone_number, u.phone_number);
+  EXPECT_EQ(got.phone_confirmed_at, u.phone_confirmed_at);
+  EXPECT_EQ(got.password_hash, u.password_hash);
+  EXPECT_EQ(got.default_role, u.default_role);
+  EXPECT_EQ(got.roles, u.roles);
+  EXPECT_EQ(got.is_anonymous, u.is_anonymous);
+  EXPECT_EQ(got.disabled, u.disabled);
+  EXPECT_EQ(got.banned_until, u.banned_until);
+  EXPECT_EQ(got.metadata_json, u.metadata_json);
+  EXPECT_EQ(got.app_metadata_json, u.app_metadata_json);
+  EXPECT_EQ(got.last_sign_in_at, u.last_sign_in_at);
+  EXPECT_EQ(got.invited_at, u.invited_at);
+  EXPECT_EQ(got.confirmation_sent_at, u.confirmation_sent_at);
+  EXPECT_EQ(got.recovery_sent_at, u.recovery_sent_at);
+  EXPECT_EQ(got.email_change_sent_at, u.email_change_sent_at);
+  EXPECT_EQ(got.phone_change_sent_at, u.phone_change_sent_at);
+  EXPECT_EQ(got.reauthentication_sent_at, u.reauthentication_sent_at);
+  EXPECT_EQ(got.active_mfa_type, u.active_mfa_type);
+  EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
+}
 
 TEST_P(UsersTest, CreateThenFindByIdEmailAndPhone) {
   core::User u = MakeUser("u1", "a@example.com");
@@ -32,43 +123,89 @@ TEST_P(UsersTest, CreateThenFindByIdEmailAndPhone) {
 }
 
 TEST_P(UsersTest, EveryFieldRoundTripsWithValues) {
-  core::User u = MakeUser("u1", "a@example.com");
-  u.last_seen = kT0 + 5;
-  u.avatar_url = "https://example.com/a.png";
-  u.email_verified = true;
-  u.new_email = "new@example.com";
-  u.phone_number = "+15550001";
-  u.phone_number_verified = true;
-  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$abc$def";
-  u.default_role = "editor";
-  u.roles = {"editor", "user", "me"};
-  u.is_anonymous = true;
-  u.disabled = true;
-  u.metadata_json = R"({"plan":"pro"})";
-  u.active_mfa_type = "totp";
-  u.totp_secret_encrypted = "ciphertext";
+  core::User u = FullUser("u1", "a@example.com");
   ASSERT_TRUE(store_->users().Create(u).ok());
+  ExpectSameUser(store_->users().FindById("u1")->value(), u);
+  // Every lookup reads through the same codec.
+  ExpectSameUser(store_->users().FindByEmail("a@example.com")->value(), u);
+  ExpectSameUser(store_->users().List("", 10)->at(0), u);
 
+  // Update writes every column too: change each one.
+  core::User v = FullUser("u1", "b@example.com");
+  v.updated_at = kT0 + 100;
+  v.email_confirmed_at.reset();
+  v.phone_confirmed_at = kT0 + 107;
+  v.banned_until.reset();
+  v.app_metadata_json = R"({"provider":"phone","providers":["phone"]})";
+  v.last_sign_in_at = kT0 + 109;
+  v.invited_at.reset();
+  v.confirmation_sent_at = kT0 + 111;
+  v.recovery_sent_at.reset();
+  v.email_change_sent_at = kT0 + 113;
+  v.phone_change_sent_at.reset();
+  v.reauthentication_sent_at = kT0 + 115;
+  ASSERT_TRUE(store_->users().Update(v).ok());
+  ExpectSameUser(store_->users().FindById("u1")->value(), v);
+}
+
+TEST_P(UsersTest, TheBooleanColumnsFollowTheConfirmationTimes) {
+  // The release before reads email_verified / phone_number_verified: every
+  // write keeps them what the times say, so a rollback sees who is verified.
+  core::User u = MakeUser("u1", "a@example.com");
+  u.phone_number = "+15550001";
+  u.email_confirmed_at = kT0 + 1;
+  ASSERT_TRUE(store_->users().Create(u).ok());
+  EXPECT_TRUE(RawTrue("email_verified", "u1"));
+  EXPECT_FALSE(RawTrue("phone_number_verified", "u1"));
+  u.email_confirmed_at.reset();
+  u.phone_confirmed_at = kT0 + 2;
+  ASSERT_TRUE(store_->users().Update(u).ok());
+  EXPECT_FALSE(RawTrue("email_verified", "u1"));
+  EXPECT_TRUE(RawTrue("phone_number_verified", "u1"));
+
+  // A verification the release before wrote (boolean set, no time) reads as
+  // confirmed at the row's updated_at.
+  if (postgres()) {
+    PgQuery(url_, "UPDATE " + schema_ +
+                      ".users SET email_verified = TRUE, updated_at = " + std::to_string(kT0 + 50));
+  } else {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir_.File("test.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(
+                  db,
+                  ("UPDATE users SET email_verified = 1, updated_at = " + std::to_string(kT0 + 50))
+                      .c_str(),
+                  nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
   core::User got = store_->users().FindById("u1")->value();
-  EXPECT_EQ(got.created_at, u.created_at);
-  EXPECT_EQ(got.updated_at, u.updated_at);
-  EXPECT_EQ(got.last_seen, u.last_seen);
-  EXPECT_EQ(got.display_name, u.display_name);
-  EXPECT_EQ(got.avatar_url, u.avatar_url);
-  EXPECT_EQ(got.locale, u.locale);
-  EXPECT_EQ(got.email, u.email);
-  EXPECT_TRUE(got.email_verified);
-  EXPECT_EQ(got.new_email, u.new_email);
-  EXPECT_EQ(got.phone_number, u.phone_number);
-  EXPECT_TRUE(got.phone_number_verified);
-  EXPECT_EQ(got.password_hash, u.password_hash);
-  EXPECT_EQ(got.default_role, "editor");
-  EXPECT_EQ(got.roles, (std::vector<std::string>{"editor", "user", "me"}));
-  EXPECT_TRUE(got.is_anonymous);
-  EXPECT_TRUE(got.disabled);
-  EXPECT_EQ(got.metadata_json, u.metadata_json);
-  EXPECT_EQ(got.active_mfa_type, u.active_mfa_type);
-  EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
+  EXPECT_EQ(got.email_confirmed_at, kT0 + 50);
+  EXPECT_TRUE(got.email_verified());
+  EXPECT_EQ(got.phone_confirmed_at, kT0 + 2);
+}
+
+TEST_P(UsersTest, MarkSentSetsOneColumnAndNothingElse) {
+  core::User u = FullUser("u1", "a@example.com");
+  ASSERT_TRUE(store_->users().Create(u).ok());
+  struct Case {
+    core::SentMessage kind;
+    std::optional<core::UnixMillis> core::User::*field;
+  };
+  const Case cases[] = {
+      {core::SentMessage::kConfirmation, &core::User::confirmation_sent_at},
+      {core::SentMessage::kRecovery, &core::User::recovery_sent_at},
+      {core::SentMessage::kEmailChange, &core::User::email_change_sent_at},
+      {core::SentMessage::kPhoneChange, &core::User::phone_change_sent_at},
+      {core::SentMessage::kReauthentication, &core::User::reauthentication_sent_at},
+  };
+  core::UnixMillis at = kT0 + 1000;
+  for (const Case& c : cases) {
+    ASSERT_TRUE(store_->users().MarkSent("u1", c.kind, ++at).ok());
+    u.*c.field = at;
+    ExpectSameUser(store_->users().FindById("u1")->value(), u);
+  }
+  EXPECT_TRUE(store_->users().MarkSent("nobody", core::SentMessage::kRecovery, at).ok());
 }
 
 TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
@@ -84,7 +221,18 @@ TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
   EXPECT_FALSE(got.password_hash.has_value());
   EXPECT_FALSE(got.active_mfa_type.has_value());
   EXPECT_FALSE(got.totp_secret_encrypted.has_value());
-  EXPECT_FALSE(got.email_verified);
+  EXPECT_FALSE(got.email_verified());
+  EXPECT_FALSE(got.email_confirmed_at.has_value());
+  EXPECT_FALSE(got.phone_confirmed_at.has_value());
+  EXPECT_FALSE(got.banned_until.has_value());
+  EXPECT_FALSE(got.last_sign_in_at.has_value());
+  EXPECT_FALSE(got.invited_at.has_value());
+  EXPECT_FALSE(got.confirmation_sent_at.has_value());
+  EXPECT_FALSE(got.recovery_sent_at.has_value());
+  EXPECT_FALSE(got.email_change_sent_at.has_value());
+  EXPECT_FALSE(got.phone_change_sent_at.has_value());
+  EXPECT_FALSE(got.reauthentication_sent_at.has_value());
+  EXPECT_EQ(got.app_metadata_json, "{}");
   EXPECT_FALSE(got.disabled);
   EXPECT_TRUE(got.roles.empty());
   EXPECT_EQ(got.metadata_json, "{}");
