@@ -25,7 +25,7 @@ struct User {
   std::string locale;
   std::optional<std::string> email;  // normalised (trimmed, lower-cased)
   bool email_verified = false;
-  std::optional<std::string> new_email;  // pending email change
+  std::optional<std::string> new_email;     // pending email change
   std::optional<std::string> phone_number;  // E.164
   bool phone_number_verified = false;
   std::optional<std::string> password_hash;  // Argon2id ($argon2id$...) or bcrypt ($2a$/$2b$/$2y$)
@@ -34,8 +34,10 @@ struct User {
   bool is_anonymous = false;
   bool disabled = false;
   std::string metadata_json = "{}";  // a JSON object, as text
-  std::optional<std::string> active_mfa_type;  // "totp" or none
-  std::optional<std::string> totp_secret_encrypted;
+  // Read-only summary kept by the store from the user's factors (MfaFactor):
+  // the type of a verified second factor ("totp"), none without one. Users::Create
+  // and Update never write it; factors are written through store::Factors.
+  std::optional<std::string> verified_mfa_type;
 };
 
 // Who is calling: recorded on sessions and audit events.
@@ -88,14 +90,32 @@ struct Identity {
   std::string refresh_token_encrypted;
 };
 
+// One second factor of a user. A user may have several (TOTP today; phone and
+// WebAuthn are the next kinds). A factor is unverified from enrolment until a
+// first correct code proves the user holds it; only verified factors are asked
+// for at sign-in.
+struct MfaFactor {
+  std::string id;  // UUID
+  std::string user_id;
+  std::string type;                             // "totp"
+  std::string friendly_name;                    // the user's label; may be empty
+  std::optional<std::string> secret_encrypted;  // TOTP: the raw key sealed with crypto/secretbox
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+  std::optional<UnixMillis> verified_at;  // set once: the factor is verified
+  std::optional<UnixMillis> last_challenged_at;
+
+  bool verified() const { return verified_at.has_value(); }
+};
+
 // A single-use secret sent to a person (email code, magic link, reset ticket,
 // SMS code, MFA ticket). Only its hash is stored.
 struct OneTimeCode {
   std::string id;
   std::optional<std::string> user_id;
-  std::string purpose;    // "email-verify", "magic-link", "email-otp", "password-reset", ...
-  std::string recipient;  // normalised email or E.164 phone the code went to
-  std::string code_hash;  // hex SHA-256 (keyed where the code is short)
+  std::string purpose;           // "email-verify", "magic-link", "email-otp", "password-reset", ...
+  std::string recipient;         // normalised email or E.164 phone the code went to
+  std::string code_hash;         // hex SHA-256 (keyed where the code is short)
   std::string data_json = "{}";  // e.g. redirectTo, newEmail
   UnixMillis created_at = 0;
   UnixMillis expires_at = 0;

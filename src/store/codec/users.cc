@@ -22,8 +22,6 @@ void BindUser(ParamSink& p, const core::User& u) {
   p.Bool(u.is_anonymous);
   p.Bool(u.disabled);
   p.Text(u.metadata_json);
-  p.OptText(u.active_mfa_type);
-  p.OptText(u.totp_secret_encrypted);
 }
 
 core::User ReadUser(RowReader& r) {
@@ -45,8 +43,7 @@ core::User ReadUser(RowReader& r) {
   u.is_anonymous = r.Bool();
   u.disabled = r.Bool();
   u.metadata_json = r.Text();
-  u.active_mfa_type = r.OptText();
-  u.totp_secret_encrypted = r.OptText();
+  u.verified_mfa_type = r.OptText();
   return u;
 }
 

@@ -16,13 +16,16 @@
 
 // Macros keep every statement one string literal (statements are cached by the
 // literal's address). `t` qualifies each column ("" for none, "u." for a join).
+// The columns a user write sets, all but the id:
 #define GH_USER_DATA_COLUMNS_OF(t)                                                        \
   t "created_at, " t "updated_at, " t "last_seen, " t "display_name, " t "avatar_url, " t \
     "locale, " t "email, " t "email_verified, " t "new_email, " t "phone_number, " t      \
     "phone_number_verified, " t "password_hash, " t "default_role, " t "is_anonymous, " t \
-    "disabled, " t "metadata, " t "active_mfa_type, " t "totp_secret_encrypted"
-// Every column of the row, the id first: the order BindUser binds and ReadUser reads.
-#define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t)
+    "disabled, " t "metadata"
+// Every column a read returns, the id first: the written ones, then the
+// second-factor summary, which only the factors store writes
+// (codec/mfa_factors.h). The order BindUser binds and ReadUser reads.
+#define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t) ", " t "active_mfa_type"
 #define GH_USER_COLUMNS GH_USER_COLUMNS_OF("")
 
 // The lookups, from FROM on: each store puts its own select list in front
@@ -40,18 +43,16 @@
 
 namespace gh::store::codec {
 
-inline constexpr int kUserColumnCount = 19;  // GH_USER_COLUMNS
+inline constexpr int kUserColumnCount = 18;  // GH_USER_COLUMNS
 
-// ?1 .. ?19 are BindUser's parameters.
-inline constexpr char kInsertUser[] =
-    "INSERT INTO users (" GH_USER_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19)";
-// Every column but the id, which selects the row.
+// ?1 .. ?17 are BindUser's parameters.
+inline constexpr char kInsertUser[] = "INSERT INTO users (id, " GH_USER_DATA_COLUMNS_OF(
+    "") ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+// Every written column but the id, which selects the row.
 inline constexpr char kUpdateUser[] =
     "UPDATE users SET (" GH_USER_DATA_COLUMNS_OF(
-        "") ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-            "?19) WHERE id = ?1";
+        "") ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+            "WHERE id = ?1";
 
 // Sessions, tokens, identities, codes and roles go with the user (ON DELETE CASCADE).
 inline constexpr char kDeleteUser[] = "DELETE FROM users WHERE id = ?1";
@@ -61,7 +62,8 @@ inline constexpr char kDeleteAnonymousUsers[] =
 inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users";
 inline constexpr char kDeleteUserRoles[] = "DELETE FROM user_roles WHERE user_id = ?1";
 
-// Binds every column of `user` in the order of GH_USER_COLUMNS.
+// Binds the id and the written columns of `user` (GH_USER_COLUMNS without the
+// trailing summary).
 void BindUser(ParamSink& sink, const core::User& user);
 // Reads kUserColumnCount columns in the order of GH_USER_COLUMNS; roles stay empty.
 core::User ReadUser(RowReader& row);

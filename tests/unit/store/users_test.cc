@@ -45,8 +45,7 @@ TEST_P(UsersTest, EveryFieldRoundTripsWithValues) {
   u.is_anonymous = true;
   u.disabled = true;
   u.metadata_json = R"({"plan":"pro"})";
-  u.active_mfa_type = "totp";
-  u.totp_secret_encrypted = "ciphertext";
+  u.verified_mfa_type = "totp";  // read-only: a user write does not set it
   ASSERT_TRUE(store_->users().Create(u).ok());
 
   core::User got = store_->users().FindById("u1")->value();
@@ -67,8 +66,7 @@ TEST_P(UsersTest, EveryFieldRoundTripsWithValues) {
   EXPECT_TRUE(got.is_anonymous);
   EXPECT_TRUE(got.disabled);
   EXPECT_EQ(got.metadata_json, u.metadata_json);
-  EXPECT_EQ(got.active_mfa_type, u.active_mfa_type);
-  EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
+  EXPECT_FALSE(got.verified_mfa_type.has_value());
 }
 
 TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
@@ -82,8 +80,7 @@ TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
   EXPECT_FALSE(got.new_email.has_value());
   EXPECT_FALSE(got.phone_number.has_value());
   EXPECT_FALSE(got.password_hash.has_value());
-  EXPECT_FALSE(got.active_mfa_type.has_value());
-  EXPECT_FALSE(got.totp_secret_encrypted.has_value());
+  EXPECT_FALSE(got.verified_mfa_type.has_value());
   EXPECT_FALSE(got.email_verified);
   EXPECT_FALSE(got.disabled);
   EXPECT_TRUE(got.roles.empty());
