@@ -55,6 +55,13 @@ MfaOptions MfaOptions::From(const config::Config& config) {
   return o;
 }
 
+std::vector<const core::MfaFactor*> VerifiedTotp(const std::vector<core::MfaFactor>& factors) {
+  std::vector<const core::MfaFactor*> out;
+  for (const core::MfaFactor& f : factors)
+    if (f.type == kTotp && f.verified()) out.push_back(&f);
+  return out;
+}
+
 const core::MfaFactor* PrimaryTotp(const std::vector<core::MfaFactor>& factors) {
   for (const core::MfaFactor& f : factors)  // oldest first
     if (f.type == kTotp && f.verified()) return &f;
@@ -240,13 +247,19 @@ core::Result<FactorEnrolment> MfaFlow::CreateTotpFactor(const core::User& user,
   return out;
 }
 
-core::Result<TotpEnrolment> MfaFlow::GenerateTotp(std::string_view user_id) {
+core::Result<core::User> MfaFlow::LoadEnrollingUser(std::string_view user_id) {
   auto user = LoadUser(user_id);
   if (!user) return user.error();
   if (user->is_anonymous)
     return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot use MFA");
   if (!options_.enabled)
     return core::Error(core::errc::kDisabledMfaTotp, "TOTP second factor is disabled");
+  return user;
+}
+
+core::Result<TotpEnrolment> MfaFlow::GenerateTotp(std::string_view user_id) {
+  auto user = LoadEnrollingUser(user_id);
+  if (!user) return user.error();
   auto factors = LoadFactors(user->id);
   if (!factors) return factors.error();
   if (PrimaryTotp(*factors) != nullptr)
@@ -296,10 +309,7 @@ core::Result<std::vector<std::string>> MfaFlow::ChangeMfa(const ChangeMfaRequest
   if (req.active_mfa_type.empty()) {
     if (primary == nullptr)
       return core::Error(core::errc::kMfaTypeNotFound, "No second factor is active");
-    std::vector<const core::MfaFactor*> verified;
-    for (const core::MfaFactor& f : *factors)
-      if (f.type == kTotp && f.verified()) verified.push_back(&f);
-    auto factor = CheckCode(user->id, verified, req.code, nullptr);
+    auto factor = CheckCode(user->id, VerifiedTotp(*factors), req.code, nullptr);
     if (!factor) return factor.error();
     for (const core::MfaFactor& f : *factors) {
       if (f.type != kTotp) continue;
@@ -328,11 +338,7 @@ core::Result<SessionGrant> MfaFlow::SignInTotp(const MfaTotpSignIn& req) {
   if (!factors) return factors.error();
   const core::MfaFactor* primary = PrimaryTotp(*factors);
   if (primary == nullptr) return InvalidTicket();  // TOTP was turned off meanwhile
-  std::vector<const core::MfaFactor*> verified;
-  for (const core::MfaFactor& f : *factors)
-    if (f.type == kTotp && f.verified()) verified.push_back(&f);
-
-  auto factor = CheckCode(user->id, verified, req.otp, primary);
+  auto factor = CheckCode(user->id, VerifiedTotp(*factors), req.otp, primary);
   if (!factor) {
     if (factor.error().Is(core::errc::kInvalidTotp)) {
       auto attempts = store_.codes().RecordFailedAttempt(ticket.id);
@@ -369,10 +375,7 @@ core::Result<std::vector<std::string>> MfaFlow::RegenerateRecoveryCodes(
     if (req.code.empty())
       return core::Error(core::errc::kInvalidTotp,
                          "A current TOTP code is required without a two-factor session");
-    std::vector<const core::MfaFactor*> verified;
-    for (const core::MfaFactor& f : *factors)
-      if (f.type == kTotp && f.verified()) verified.push_back(&f);
-    auto factor = CheckCode(user->id, verified, req.code, nullptr);
+    auto factor = CheckCode(user->id, VerifiedTotp(*factors), req.code, nullptr);
     if (!factor) return factor.error();
   }
   Audit("mfa-recovery-codes", user->id, {});

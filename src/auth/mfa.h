@@ -229,6 +229,9 @@ class MfaFlow {
   enum class Factor { kTotp, kRecovery };
   core::Result<core::User> LoadUser(std::string_view user_id);
   core::Result<std::vector<core::MfaFactor>> LoadFactors(std::string_view user_id);
+  // The user, when they may enrol a factor: errors user-not-found,
+  // forbidden-anonymous, disabled-mfa-totp.
+  core::Result<core::User> LoadEnrollingUser(std::string_view user_id);
   core::Result<void> CheckLockout(const std::string& user_id);
   // Checks `code` against the TOTP factors `candidates` (and, when
   // `recovery_key_factor` is set, the user's recovery codes), consuming what it
@@ -256,7 +259,8 @@ class MfaFlow {
 };
 
 // The user's first verified TOTP factor (the one recovery codes are keyed
-// by), or null.
+// by), or null; and all of the verified ones. Pointers into `factors`.
 const core::MfaFactor* PrimaryTotp(const std::vector<core::MfaFactor>& factors);
+std::vector<const core::MfaFactor*> VerifiedTotp(const std::vector<core::MfaFactor>& factors);
 
 }  // namespace gh::auth

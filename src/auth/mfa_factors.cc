@@ -38,12 +38,8 @@ std::string StringMember(const nlohmann::json& j, const char* key) {
 }  // namespace
 
 core::Result<FactorEnrolment> MfaFlow::EnrollTotp(const EnrollTotpRequest& req) {
-  auto user = LoadUser(req.caller.user_id);
+  auto user = LoadEnrollingUser(req.caller.user_id);
   if (!user) return user.error();
-  if (user->is_anonymous)
-    return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot use MFA");
-  if (!options_.enabled)
-    return core::Error(core::errc::kDisabledMfaTotp, "TOTP second factor is disabled");
   auto factors = LoadFactors(user->id);
   if (!factors) return factors.error();
   if (AnyVerified(*factors) && req.caller.aal != "aal2")
