@@ -7,6 +7,7 @@
 
 #include "auth/anonymous.h"
 #include "auth/email_common.h"
+#include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
@@ -25,6 +26,7 @@ struct FlowOptions {
   auth::EmailOptions email;  // the EmailKit's, for every email flow
   auth::SmsOptions sms;
   auth::OAuthOptions oauth;
+  auth::MfaOptions mfa;
   // The redirect rules, for a dialect that checks a target itself (the native
   // /verify link).
   auth::RedirectRules redirects;

@@ -102,7 +102,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
                                                        f->hasher, *f->sessions, *f->password);
   auto mfa_key = MfaKeyMaterial(config, store);
   if (!mfa_key) return mfa_key.error();
-  f->mfa = std::make_unique<auth::MfaFlow>(store, clock, config, *f->sessions, *mfa_key);
+  f->mfa = std::make_unique<auth::MfaFlow>(store, clock, f->options.mfa, *f->sessions, *mfa_key);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
                           *f->password, *f->anonymous);
   if (!email) return email.error();

@@ -296,6 +296,66 @@ core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
   return row;
 }
 
+// A base32 TOTP secret -> the raw key.
+core::Result<std::string> DecodeSecret(const std::string& secret, const std::string& where) {
+  std::string key;
+  if (!crypto::Base32Decode(secret, &key) || key.empty())
+    return Bad(where + ": not a base32 TOTP secret");
+  return key;
+}
+
+// `mfaFactors`, or the one TOTP secret of a line written before factors had ids.
+core::Result<void> ReadFactors(const Json& j, Fields& f, UserRow& row) {
+  if (auto it = j.find("mfaFactors"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Bad("mfaFactors: expected an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& o = (*it)[i];
+      const std::string at = "mfaFactors[" + std::to_string(i) + "]";
+      if (!o.is_object()) return Bad(at + ": expected an object");
+      Fields g(o);
+      ExportedFactor e;
+      core::MfaFactor& m = e.factor;
+      m.id = Lower(g.Str("id").value_or(""));
+      m.type = g.Str("type").value_or("");
+      m.friendly_name = g.Str("friendlyName").value_or("");
+      m.created_at = g.Time("createdAt").value_or(0);
+      m.updated_at = g.Time("updatedAt").value_or(m.created_at);
+      m.verified_at = g.Time("verifiedAt");
+      m.last_challenged_at = g.Time("lastChallengedAt");
+      m.secret_encrypted = g.NonEmptyStr("secretEncrypted");
+      const auto secret = g.NonEmptyStr("secret");
+      if (!g.ok()) return Bad(at + "." + g.error().message);
+      if (!IsUuid(m.id)) return Bad(at + ".id: not a UUID");
+      if (m.type.empty()) return Bad(at + ".type: missing");
+      if (secret) {
+        auto key = DecodeSecret(*secret, at + ".secret");
+        if (!key) return key.error();
+        e.key = std::move(*key);
+        m.secret_encrypted.reset();  // sealed under the source's key: the clear one wins
+      }
+      row.mfa.factors.push_back(std::move(e));
+    }
+    return core::Ok();
+  }
+  const auto active = f.NonEmptyStr("activeMfaType");
+  const auto sealed = f.NonEmptyStr("totpSecretEncrypted");
+  const auto secret = f.NonEmptyStr("totpSecret");
+  if (!active && !sealed && !secret) return core::Ok();
+  ExportedFactor e;
+  e.factor.type = "totp";
+  e.factor.created_at = e.factor.updated_at = f.Time("updatedAt").value_or(0);
+  if (active == "totp") e.factor.verified_at = e.factor.updated_at;
+  e.factor.secret_encrypted = sealed;
+  if (secret) {
+    auto key = DecodeSecret(*secret, "totpSecret");
+    if (!key) return key.error();
+    e.key = std::move(*key);
+    e.factor.secret_encrypted.reset();
+  }
+  row.mfa.factors.push_back(std::move(e));
+  return core::Ok();
+}
+
 core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   UserRow row;
   row.format = UserRowFormat::kNative;
@@ -324,15 +384,7 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   const bool has_app_metadata = j.contains("appMetadata") && !j["appMetadata"].is_null();
   u.app_metadata_json = f.ObjectText("appMetadata");
   for (const TimeField& t : kTimeFields) u.*t.member = f.Time(t.native);
-  u.active_mfa_type = f.NonEmptyStr("activeMfaType");
-  u.totp_secret_encrypted = f.NonEmptyStr("totpSecretEncrypted");
-  if (auto secret = f.NonEmptyStr("totpSecret")) {
-    std::string key;
-    if (!crypto::Base32Decode(*secret, &key) || key.empty())
-      return Bad("totpSecret: not a base32 TOTP secret");
-    row.mfa.totp_key = std::move(key);
-    u.totp_secret_encrypted.reset();  // sealed under the source's key: the clear one wins
-  }
+  if (auto r = ReadFactors(j, f, row); !r) return r.error();
   if (auto it = j.find("recoveryCodeHashes"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return Bad("recoveryCodeHashes: expected an array of strings");
     for (const Json& h : *it) {
@@ -442,12 +494,28 @@ std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>
       {"disabled", u.disabled},
       {"metadata", ObjectOf(u.metadata_json)},
       {"appMetadata", ObjectOf(u.app_metadata_json)},
-      {"activeMfaType", JsonOrNull(u.active_mfa_type)},
-      {"totpSecretEncrypted", JsonOrNull(u.totp_secret_encrypted)},
       {"identities", std::move(ids)},
   };
+  OrderedJson factors = OrderedJson::array();
+  for (const auto& e : mfa.factors) {
+    const core::MfaFactor& m = e.factor;
+    OrderedJson o{
+        {"id", m.id},
+        {"type", m.type},
+        {"friendlyName", m.friendly_name},
+        {"createdAt", core::FormatRfc3339(m.created_at)},
+        {"updatedAt", core::FormatRfc3339(m.updated_at)},
+        {"verifiedAt", TimeOrNull(m.verified_at)},
+        {"lastChallengedAt", TimeOrNull(m.last_challenged_at)},
+    };
+    if (e.key)
+      o["secret"] = crypto::Base32Encode(*e.key);
+    else
+      o["secretEncrypted"] = JsonOrNull(m.secret_encrypted);
+    factors.push_back(std::move(o));
+  }
+  j["mfaFactors"] = std::move(factors);
   for (const TimeField& t : kTimeFields) j[t.native] = TimeOrNull(u.*t.member);
-  if (mfa.totp_key) j["totpSecret"] = crypto::Base32Encode(*mfa.totp_key);
   if (!mfa.recovery_code_hashes.empty()) j["recoveryCodeHashes"] = mfa.recovery_code_hashes;
   // Stored text is ours and valid UTF-8; replace rather than throw if it is not.
   return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);

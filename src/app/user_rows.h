@@ -3,10 +3,13 @@
 //
 // Three row shapes are read, recognised per line by their keys:
 //  - native: what export writes. camelCase, every field of core::User
-//    (passwordHash, roles, metadata, ...), the user's identities and what the
-//    second factor needs: the TOTP secret in clear (base32 `totpSecret`; the
-//    target seals it under its own key) and the recovery codes' hashes. Times
-//    are RFC 3339 strings. A line with a TOTP secret is a secret itself.
+//    (passwordHash, roles, metadata, ...), the user's identities and second
+//    factors (`mfaFactors`, each with its secret in clear, base32 `secret`;
+//    the target seals it under its own key) and the recovery codes' hashes.
+//    Times are RFC 3339 strings. A line with a secret is a secret itself.
+//    Lines of releases before factors had ids carry one TOTP secret instead
+//    (`activeMfaType`, `totpSecret` or `totpSecretEncrypted`): read as one
+//    factor, verified when activeMfaType is "totp".
 //  - Supabase: a row of auth.users as `row_to_json` gives it (encrypted_password,
 //    email_confirmed_at, phone, raw_user_meta_data, raw_app_meta_data, ...).
 //  - Nhost: a row of auth.users (password_hash, display_name, default_role,
@@ -34,10 +37,19 @@ enum class UserRowFormat { kNative, kSupabase, kNhost };
 // "native", "supabase" or "nhost".
 const char* UserRowFormatName(UserRowFormat format);
 
-// The second factor of one user as it moves between stores: not sealed, since
-// each store seals under its own key.
+// One second factor as it moves between stores. Its secret travels unsealed
+// in `key`, since each store seals under its own key; a secret the source
+// could not open stays sealed in factor.secret_encrypted (it works only where
+// that key is). factor.id is empty for a factor of an old line (the importer
+// gives it one); factor.user_id is the row's user.
+struct ExportedFactor {
+  core::MfaFactor factor;
+  std::optional<std::string> key;  // the raw TOTP key (base32 in the line)
+};
+
+// The second factors of one user and their recovery codes.
 struct MfaSecrets {
-  std::optional<std::string> totp_key;            // the raw key (base32 in the line)
+  std::vector<ExportedFactor> factors;
   std::vector<std::string> recovery_code_hashes;  // unused codes, as auth::RecoveryCodeHash
 };
 

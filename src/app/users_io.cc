@@ -12,6 +12,7 @@
 #include "app/migrated_store.h"
 #include "app/user_rows.h"
 #include "auth/mfa.h"
+#include "crypto/random.h"
 #include "crypto/secretbox.h"
 
 namespace gh::app {
@@ -56,23 +57,29 @@ void Report(const TransferOutput& io, Progress& progress, const std::string& tex
 
 bool StoreDown(const core::Error& e) { return e.Is(core::errc::kUnavailable); }
 
-// Creates one parsed user with its identities. Identities are separate store
-// calls; if one fails the user is removed again so that a retry of the line
-// starts clean.
+// Creates one parsed user with its identities, second factors and recovery
+// codes. These are separate store calls; if one fails the user (and with it
+// everything of theirs) is removed again so that a retry of the line starts clean.
 core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
-                              const UserRow& original) {
-  UserRow row = original;
-  core::User& u = row.user;
-  if (row.mfa.totp_key) {
-    u.totp_secret_encrypted = box.Seal(*row.mfa.totp_key);
-  } else if (u.totp_secret_encrypted) {
-    // An older export's sealed secret works only where the same key is.
-    std::string ignored;
-    if (!box.Open(*u.totp_secret_encrypted, &ignored))
-      return core::Error(core::errc::kInvalidRequest,
-                         "totpSecretEncrypted: sealed under another store's key; export again "
-                         "with this version (it writes totpSecret), or set mfa_encryption_key "
-                         "to the source's key");
+                              const UserRow& row) {
+  const core::User& u = row.user;
+  std::vector<core::MfaFactor> factors;
+  for (const ExportedFactor& e : row.mfa.factors) {
+    core::MfaFactor f = e.factor;
+    f.user_id = u.id;
+    if (f.id.empty()) f.id = crypto::RandomUuid();  // a line from before factors had ids
+    if (e.key) {
+      f.secret_encrypted = box.Seal(*e.key);
+    } else if (f.secret_encrypted) {
+      // An older export's sealed secret works only where the same key is.
+      std::string ignored;
+      if (!box.Open(*f.secret_encrypted, &ignored))
+        return core::Error(core::errc::kInvalidRequest,
+                           "totpSecretEncrypted: sealed under another store's key; export again "
+                           "with this version (it writes the secret in clear), or set "
+                           "mfa_encryption_key to the source's key");
+    }
+    factors.push_back(std::move(f));
   }
   auto existing = store.users().FindById(u.id);
   if (!existing) return existing.error();
@@ -83,19 +90,21 @@ core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
       return core::Error(r.error().code, "email " + u.email.value_or("") + " is already in use");
     return r.error();
   }
+  auto undo = [&](const std::string& what, const core::Error& e) {
+    (void)store.users().Delete(u.id);
+    return core::Error(e.code, what + ": " + e.message);
+  };
   for (const auto& identity : row.identities) {
-    if (auto r = store.identities().Create(identity); !r) {
-      (void)store.users().Delete(u.id);
-      return core::Error(r.error().code, "identity " + identity.provider + "/" +
-                                             identity.provider_user_id + ": " + r.error().message);
-    }
+    if (auto r = store.identities().Create(identity); !r)
+      return undo("identity " + identity.provider + "/" + identity.provider_user_id, r.error());
+  }
+  for (const auto& f : factors) {
+    if (auto r = store.factors().Create(f); !r) return undo("second factor " + f.id, r.error());
   }
   if (!row.mfa.recovery_code_hashes.empty()) {
     if (auto r = store.mfa().ReplaceRecoveryCodes(u.id, row.mfa.recovery_code_hashes, u.updated_at);
-        !r) {
-      (void)store.users().Delete(u.id);
-      return core::Error(r.error().code, "recovery codes: " + r.error().message);
-    }
+        !r)
+      return undo("recovery codes", r.error());
   }
   return core::Ok();
 }
@@ -122,20 +131,25 @@ core::Result<ExportSummary> ExportUsers(store::Store& store, const config::Confi
     for (const core::User& stored : *page) {
       auto identities = store.identities().ListForUser(stored.id);
       if (!identities) return identities.error();
-      // The second factor travels in clear: the target seals it under its own key.
-      core::User u = stored;
+      // Second factors travel in clear: the target seals them under its own key.
+      const core::User& u = stored;
       MfaSecrets mfa;
-      if (u.totp_secret_encrypted) {
-        std::string totp_key;
-        if (box.Open(*u.totp_secret_encrypted, &totp_key)) {
-          mfa.totp_key = std::move(totp_key);
-          u.totp_secret_encrypted.reset();
-        } else {
+      auto factors = store.factors().ListForUser(u.id);
+      if (!factors) return factors.error();
+      for (core::MfaFactor& f : *factors) {
+        ExportedFactor e;
+        std::string key;
+        if (f.secret_encrypted && box.Open(*f.secret_encrypted, &key)) {
+          e.key = std::move(key);
+          f.secret_encrypted.reset();
+        } else if (f.secret_encrypted) {
           Report(io, progress,
-                 "user " + u.id +
-                     ": the TOTP secret cannot be decrypted with this store's key; exported "
-                     "sealed, it works only where that key is");
+                 "user " + u.id + ": the secret of factor " + f.id +
+                     " cannot be decrypted with this store's key; exported sealed, it works "
+                     "only where that key is");
         }
+        e.factor = std::move(f);
+        mfa.factors.push_back(std::move(e));
       }
       auto hashes = store.mfa().ListRecoveryCodes(u.id);
       if (!hashes) return hashes.error();

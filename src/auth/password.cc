@@ -128,7 +128,7 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
     }
   }
   Audit("signin", user.id, req.client);
-  return sessions_.StartOrChallenge(user, req.client, "password");
+  return sessions_.StartOrChallenge(user, req.client, "password", req.second_factor);
 }
 
 }  // namespace gh::auth

@@ -39,6 +39,9 @@ struct PasswordSignIn {
   std::string email;
   std::string password;
   core::ClientInfo client;
+  // What a user with a second factor gets (the requesting dialect's policy);
+  // null = the SessionService's default.
+  const SecondFactorPolicy* second_factor = nullptr;
 };
 
 // The settings PasswordFlow reads. Defaults are the settings' defaults.

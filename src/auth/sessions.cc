@@ -28,13 +28,15 @@ bool LooksLikeRefreshToken(std::string_view s) {
 
 SessionService::SessionService(store::Store& store, const core::Clock& clock,
                                const SessionOptions& options, const config::Config& mfa_config,
-                               const TokenService& tokens, std::string derivation_key)
+                               const TokenService& tokens, std::string derivation_key,
+                               SecondFactorPolicy second_factor)
     : store_(store),
       clock_(clock),
       options_(options),
       mfa_config_(mfa_config),
       tokens_(tokens),
-      derivation_key_(std::move(derivation_key)) {}
+      derivation_key_(std::move(derivation_key)),
+      second_factor_(second_factor) {}
 
 std::string SessionService::DeriveSuccessor(std::string_view token) const {
   return crypto::FormatUuidV4(crypto::HmacSha256(derivation_key_, token));
@@ -87,19 +89,62 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
 
 core::Result<SignInOutcome> SessionService::StartOrChallenge(const core::User& user,
                                                              const core::ClientInfo& client,
-                                                             std::string_view amr) {
+                                                             std::string_view amr,
+                                                             const SecondFactorPolicy* policy) {
   SignInOutcome out;
   out.user = user;
-  if (MfaRequired(user)) {
-    auto challenge = IssueMfaTicket(store_, clock_, mfa_config_, user, amr);
+  const SecondFactorPolicy chosen = policy != nullptr ? *policy : second_factor_;
+  if (MfaRequired(user) && chosen == SecondFactorPolicy::kTicket) {
+    auto challenge = IssueMfaTicket(store_, clock_, mfa_config_.mfa_ticket_ttl_seconds, user, amr);
     if (!challenge) return challenge.error();
     out.mfa = std::move(*challenge);
     return out;
+  }
+  if (MfaRequired(user)) {
+    auto factors = store_.factors().ListForUser(user.id);
+    if (!factors) return factors.error();
+    StepUpOffer offer;
+    for (core::MfaFactor& f : *factors) {
+      if (!f.verified()) continue;
+      f.secret_encrypted.reset();
+      offer.factors.push_back(std::move(f));
+    }
+    out.step_up = std::move(offer);
   }
   auto session = Start(user, client, amr);
   if (!session) return session.error();
   out.session = std::move(*session);
   return out;
+}
+
+core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
+                                                  std::string_view session_id,
+                                                  std::string_view method) {
+  const core::Error ended(core::errc::kInvalidToken, "the session of this access token has ended");
+  auto found = store_.sessions().Find(session_id);
+  if (!found) return found.error();
+  const core::UnixMillis now = clock_.NowMillis();
+  if (!found->has_value() || (*found)->user_id != user.id || (*found)->revoked_at ||
+      (*found)->expires_at <= now)
+    return ended;
+  core::SessionRecord session = **found;
+  bool listed = false;
+  for (std::string_view rest = session.amr; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    if (rest.substr(0, comma) == method) listed = true;
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  if (!listed) session.amr += (session.amr.empty() ? "" : ",") + std::string(method);
+  session.aal = "aal2";
+  auto elevated = store_.sessions().Elevate(session.id, session.aal, session.amr, now);
+  if (!elevated) return elevated.error();
+  if (!*elevated) return ended;  // revoked meanwhile
+  SessionGrant g;
+  g.access_token = tokens_.Issue(user, session);
+  g.access_token_expires_in = tokens_.access_ttl_seconds();
+  g.user = user;
+  g.session = std::move(session);
+  return g;
 }
 
 core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/tokens.h"
 #include "config/config.h"
@@ -40,12 +41,34 @@ struct MfaChallenge {
   std::string ticket;
 };
 
+// What a first-factor sign-in of a user with a verified second factor ends
+// in: the dialect's choice, not the flow's. Dialects keep one for the life of
+// the process (a constant) and hand it to the flows.
+enum class SecondFactorPolicy {
+  // No session yet: an MFA ticket that MfaFlow::SignInTotp trades, with a code,
+  // for an aal2 session.
+  kTicket,
+  // An aal1 session at once, and the outcome says that aal2 is reachable
+  // through the user's factors (MfaFlow::Challenge, then Verify).
+  kStepUp,
+};
+
+// With kStepUp: the assurance the session has, the next it can reach, and the
+// verified factors that reach it (without secrets).
+struct StepUpOffer {
+  std::string current_level = "aal1";
+  std::string next_level = "aal2";
+  std::vector<core::MfaFactor> factors;
+};
+
 // Either a session, an MFA challenge, or neither (sign-up awaiting email
-// verification); `user` is always set.
+// verification); `user` is always set. `step_up` comes with an aal1 session
+// when the policy is kStepUp and the user has a verified factor.
 struct SignInOutcome {
   core::User user;
   std::optional<SessionGrant> session;
   std::optional<MfaChallenge> mfa;
+  std::optional<StepUpOffer> step_up;
 };
 
 // The refresh-token settings. Defaults are the settings' defaults.
@@ -58,11 +81,14 @@ struct SessionOptions {
 class SessionService {
  public:
   // `derivation_key` is the instance-shared secret for successor tokens.
-  // `options` must outlive the service. `mfa_config` is only handed to
-  // IssueMfaTicket (auth/mfa.h), which still reads the MFA settings from it.
+  // `options` must outlive the service. `mfa_config` is only read for the MFA
+  // ticket lifetime (mfa_ticket_ttl_seconds). `second_factor` is the policy of
+  // sign-ins whose request names none; kTicket, the safe one (no session before
+  // the second factor), is also the native dialect's.
   SessionService(store::Store& store, const core::Clock& clock, const SessionOptions& options,
                  const config::Config& mfa_config, const TokenService& tokens,
-                 std::string derivation_key);
+                 std::string derivation_key,
+                 SecondFactorPolicy second_factor = SecondFactorPolicy::kTicket);
   SessionService(const SessionService&) = delete;
   SessionService& operator=(const SessionService&) = delete;
 
@@ -71,10 +97,18 @@ class SessionService {
   core::Result<SessionGrant> Start(const core::User& user, const core::ClientInfo& client,
                                    std::string_view amr, std::string_view aal = "aal1");
   // The end of every first-factor sign-in: a session, or, when the user has a
-  // second factor on, an MFA ticket instead (see auth/mfa.h).
+  // verified second factor, what `policy` says (the service's default when
+  // null): an MFA ticket instead of a session, or an aal1 session with a
+  // StepUpOffer (see auth/mfa.h).
   core::Result<SignInOutcome> StartOrChallenge(const core::User& user,
-                                               const core::ClientInfo& client,
-                                               std::string_view amr);
+                                               const core::ClientInfo& client, std::string_view amr,
+                                               const SecondFactorPolicy* policy = nullptr);
+  // Raises the live session `session_id` of `user` to aal2 after a second
+  // factor `method` ("totp") and returns a new access token for it; the
+  // session keeps its id and refresh token (refresh_token is empty here).
+  // Errors: invalid-token (no such live session of this user).
+  core::Result<SessionGrant> StepUp(const core::User& user, std::string_view session_id,
+                                    std::string_view method);
   // Rotates the refresh token. Errors: invalid-refresh-token (unknown, expired,
   // revoked, or reused after the grace window, which also revokes the session),
   // disabled-user.
@@ -112,6 +146,7 @@ class SessionService {
   const config::Config& mfa_config_;
   const TokenService& tokens_;
   const std::string derivation_key_;
+  const SecondFactorPolicy second_factor_;
 };
 
 // True when `s` has the native spec's refresh-token shape (lower-case UUID).

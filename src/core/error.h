@@ -47,6 +47,13 @@ inline constexpr std::string_view kDisabledMfaTotp = "disabled-mfa-totp";
 inline constexpr std::string_view kNoTotpSecret = "no-totp-secret";
 inline constexpr std::string_view kMfaTypeNotFound = "mfa-type-not-found";
 inline constexpr std::string_view kTotpAlreadyActive = "totp-already-active";
+// Second factors as records with ids (enrol, challenge, verify, unenrol).
+inline constexpr std::string_view kMfaFactorNotFound = "mfa-factor-not-found";
+inline constexpr std::string_view kMfaFactorNameConflict = "mfa-factor-name-conflict";
+inline constexpr std::string_view kTooManyMfaFactors = "too-many-enrolled-mfa-factors";
+inline constexpr std::string_view kMfaChallengeExpired = "mfa-challenge-expired";
+// The session must have passed a second factor (aal2) for this.
+inline constexpr std::string_view kInsufficientAal = "insufficient-aal";
 // The SMS provider did not take the message (unreachable, refused the number).
 inline constexpr std::string_view kCannotSendSms = "cannot-send-sms";
 // OAuth / OIDC sign-in (the spec spells the exchange failure "echange").

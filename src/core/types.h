@@ -51,8 +51,10 @@ struct User {
   std::optional<UnixMillis> email_change_sent_at;      // confirm a new address
   std::optional<UnixMillis> phone_change_sent_at;      // code for a new number
   std::optional<UnixMillis> reauthentication_sent_at;  // code before a sensitive change
-  std::optional<std::string> active_mfa_type;          // "totp" or none
-  std::optional<std::string> totp_secret_encrypted;
+  // Read-only summary kept by the store from the user's factors (MfaFactor):
+  // the type of a verified second factor ("totp"), none without one. Users::Create
+  // and Update never write it; factors are written through store::Factors.
+  std::optional<std::string> verified_mfa_type;
 
   bool email_verified() const { return email_confirmed_at.has_value(); }
   bool phone_number_verified() const { return phone_confirmed_at.has_value(); }
@@ -115,6 +117,24 @@ struct Identity {
   // (never plaintext at rest); empty when the provider gave none.
   std::string access_token_encrypted;
   std::string refresh_token_encrypted;
+};
+
+// One second factor of a user. A user may have several (TOTP today; phone and
+// WebAuthn are the next kinds). A factor is unverified from enrolment until a
+// first correct code proves the user holds it; only verified factors are asked
+// for at sign-in.
+struct MfaFactor {
+  std::string id;  // UUID
+  std::string user_id;
+  std::string type;                             // "totp"
+  std::string friendly_name;                    // the user's label; may be empty
+  std::optional<std::string> secret_encrypted;  // TOTP: the raw key sealed with crypto/secretbox
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+  std::optional<UnixMillis> verified_at;  // set once: the factor is verified
+  std::optional<UnixMillis> last_challenged_at;
+
+  bool verified() const { return verified_at.has_value(); }
 };
 
 // A single-use secret sent to a person (email code, magic link, reset ticket,

@@ -103,6 +103,11 @@ class Sessions {
   virtual Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) = 0;
   // The session whose token chain contains this token hash (current or past).
   virtual Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) = 0;
+  // Sets the assurance level and methods of a live session (a step-up after a
+  // second factor); later access tokens of the session carry them. Returns
+  // false when the session is unknown, revoked or expired.
+  virtual Result<bool> Elevate(std::string_view session_id, std::string_view aal,
+                               std::string_view amr, core::UnixMillis now) = 0;
   // Revokes one session; a no-op when already revoked.
   virtual Result<void> Revoke(std::string_view session_id, std::string_view reason,
                               core::UnixMillis now) = 0;
@@ -196,7 +201,28 @@ class OneTimeCodes {
   virtual Result<int> Purge(core::UnixMillis before) = 0;
 };
 
-// Second-factor state beyond the TOTP secret on the user row: recovery codes
+// The second factors of users (core::MfaFactor), one row each. Every write
+// also sets the user's summary (core::User::verified_mfa_type) in the same
+// transaction, and, for rollback to a release that read them, the users
+// columns active_mfa_type and totp_secret_encrypted (see migration 5).
+class Factors {
+ public:
+  virtual ~Factors() = default;
+  // Inserts a new factor (id and every field as given). A missing user is
+  // Error{user-not-found}.
+  virtual Result<void> Create(const core::MfaFactor& factor) = 0;
+  // The user's factors, oldest first (created_at, then id).
+  virtual Result<std::vector<core::MfaFactor>> ListForUser(std::string_view user_id) = 0;
+  virtual Result<std::optional<core::MfaFactor>> Find(std::string_view id) = 0;
+  // Replaces friendly_name, secret_encrypted, updated_at, verified_at and
+  // last_challenged_at of the factor with this id (id, user and type never
+  // change). Returns false when there is no such factor.
+  virtual Result<bool> Update(const core::MfaFactor& factor) = 0;
+  // Deletes the factor; returns false when there was none.
+  virtual Result<bool> Delete(std::string_view id) = 0;
+};
+
+// Second-factor state beside the factors themselves: recovery codes
 // (stored only as keyed hashes), TOTP time steps already accepted (so a code
 // works once) and recent failed second-factor attempts (for the lock-out).
 class Mfa {
@@ -273,6 +299,7 @@ class Store {
   virtual SigningKeys& keys() = 0;
   virtual AuditLog& audit() = 0;
   virtual Mfa& mfa() = 0;
+  virtual Factors& factors() = 0;
   virtual OAuthState& oauth() = 0;
 };
 

@@ -248,9 +248,14 @@ test(`TOTP users move from SQLite to ${DATABASE}: password + TOTP code, and a re
     source.cleanup();
   }
   const row = exported.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((x) => x.id === person.id);
-  assert.equal(row.activeMfaType, 'totp');
-  assert.equal(row.totpSecret, person.totpSecret, 'the secret travels in clear (the export file is a secret)');
-  assert.equal(row.totpSecretEncrypted, null, 'not sealed under the source key');
+  assert.equal(row.mfaFactors.length, 1, 'the one TOTP factor');
+  const [factor] = row.mfaFactors;
+  assert.equal(factor.type, 'totp');
+  assert.match(factor.id, /^[0-9a-f-]{36}$/);
+  assert.ok(factor.verifiedAt, 'verified');
+  assert.equal(factor.secret, person.totpSecret, 'the secret travels in clear (the export file is a secret)');
+  assert.equal(factor.secretEncrypted, undefined, 'not sealed under the source key');
+  assert.equal(row.totpSecret, undefined, 'no second copy of the secret on the user');
   assert.equal(row.recoveryCodeHashes.length, person.recoveryCodes.length);
 
   const imp = cli(srv, ['users', 'import'], exported);

@@ -29,6 +29,11 @@ constexpr Row kTable[] = {
     {core::errc::kNoTotpSecret, 400},
     {core::errc::kMfaTypeNotFound, 400},
     {core::errc::kTotpAlreadyActive, 400},
+    // Factor records: no native route raises these yet (ours).
+    {core::errc::kMfaFactorNotFound, 400},
+    {core::errc::kMfaFactorNameConflict, 400},
+    {core::errc::kTooManyMfaFactors, 400},
+    {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
     // OAuth sign-in. These mostly travel in the callback redirect; as JSON (the
     // start of a sign-in whose provider cannot be reached) hasura-auth says 400.
@@ -50,6 +55,7 @@ constexpr Row kTable[] = {
     // Allowed to nobody, or not to this kind of user.
     {core::errc::kSignupDisabled, 403},
     {core::errc::kForbiddenAnonymous, 403},
+    {core::errc::kInsufficientAal, 403},  // ours
     // A state the request conflicts with.
     {core::errc::kEmailAlreadyInUse, 409},
     {core::errc::kPhoneAlreadyInUse, 409},  // ours; the same status as a taken email

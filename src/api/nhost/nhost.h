@@ -24,6 +24,11 @@
 
 namespace gh::api::nhost {
 
+// The native dialect's second factor: a first-factor sign-in of a user with a
+// verified factor answers an MFA ticket instead of a session, which
+// POST /mfa/totp (MfaFlow::SignInTotp) trades for an aal2 session.
+inline constexpr auth::SecondFactorPolicy kSecondFactorPolicy = auth::SecondFactorPolicy::kTicket;
+
 // Everything the native endpoints call. Owned by the composition root, which
 // outlives the router.
 struct Deps {

@@ -21,7 +21,7 @@ Json UserJson(const core::User& u) {
       {"roles", u.roles},
       {"isAnonymous", u.is_anonymous},
       {"metadata", metadata},
-      {"activeMfaType", u.active_mfa_type ? Json(*u.active_mfa_type) : Json(nullptr)},
+      {"activeMfaType", u.verified_mfa_type ? Json(*u.verified_mfa_type) : Json(nullptr)},
   };
   if (u.email) j["email"] = *u.email;
   if (u.phone_number) j["phoneNumber"] = *u.phone_number;

@@ -12,7 +12,8 @@ core::Result<auth::SignInOutcome> Run(const Deps& deps, const http::Request& req
   if (!email) return email.error();
   auto password = ReqString(*body, "password");
   if (!password) return password.error();
-  auth::PasswordSignIn req{std::move(*email), std::move(*password), ClientOf(request)};
+  auth::PasswordSignIn req{std::move(*email), std::move(*password), ClientOf(request),
+                           &kSecondFactorPolicy};
   return deps.password.SignIn(req);
 }
 

@@ -45,6 +45,10 @@ inline constexpr char kRevokeSession[] =
 inline constexpr char kRevokeAllForUser[] =
     "UPDATE sessions SET revoked_at = ?1, revoked_reason = ?2 "
     "WHERE user_id = ?3 AND revoked_at IS NULL AND expires_at > ?1 AND id <> ?4";
+// ?1 aal, ?2 amr, ?3 session id, ?4 now: a step-up of a live session only.
+inline constexpr char kElevateSession[] =
+    "UPDATE sessions SET aal = ?1, amr = ?2 "
+    "WHERE id = ?3 AND revoked_at IS NULL AND expires_at > ?4";
 // Refresh tokens go with their session (ON DELETE CASCADE).
 inline constexpr char kPurgeSessions[] =
     "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1";

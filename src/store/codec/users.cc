@@ -22,8 +22,6 @@ void BindUser(ParamSink& p, const core::User& u) {
   p.Bool(u.is_anonymous);
   p.Bool(u.disabled);
   p.Text(u.metadata_json);
-  p.OptText(u.active_mfa_type);
-  p.OptText(u.totp_secret_encrypted);
   p.OptTime(u.email_confirmed_at);
   p.OptTime(u.phone_confirmed_at);
   p.OptTime(u.banned_until);
@@ -56,8 +54,6 @@ core::User ReadUser(RowReader& r) {
   u.is_anonymous = r.Bool();
   u.disabled = r.Bool();
   u.metadata_json = r.Text();
-  u.active_mfa_type = r.OptText();
-  u.totp_secret_encrypted = r.OptText();
   u.email_confirmed_at = r.OptTime();
   u.phone_confirmed_at = r.OptTime();
   u.banned_until = r.OptTime();
@@ -71,6 +67,7 @@ core::User ReadUser(RowReader& r) {
   u.reauthentication_sent_at = r.OptTime();
   // Only the release before writes a boolean without its time (after a
   // rollback): its verification happened no later than the row's last change.
+  u.verified_mfa_type = r.OptText();  // the read-only summary comes last
   if (email_verified && !u.email_confirmed_at) u.email_confirmed_at = u.updated_at;
   if (phone_number_verified && !u.phone_confirmed_at) u.phone_confirmed_at = u.updated_at;
   return u;

@@ -17,19 +17,21 @@
 
 // Macros keep every statement one string literal (statements are cached by the
 // literal's address). `t` qualifies each column ("" for none, "u." for a join).
+// The columns a user write sets, all but the id:
 #define GH_USER_DATA_COLUMNS_OF(t)                                                        \
   t "created_at, " t "updated_at, " t "last_seen, " t "display_name, " t "avatar_url, " t \
     "locale, " t "email, " t "email_verified, " t "new_email, " t "phone_number, " t      \
     "phone_number_verified, " t "password_hash, " t "default_role, " t "is_anonymous, " t \
-    "disabled, " t "metadata, " t "active_mfa_type, " t                                   \
-    "totp_secret_encrypted, " GH_USER_V4_COLUMNS_OF(t)
+    "disabled, " t "metadata, " GH_USER_V4_COLUMNS_OF(t)
 // The columns of migration 4: confirmations, sign-in, ban, messages sent, app metadata.
 #define GH_USER_V4_COLUMNS_OF(t)                                                             \
   t "email_confirmed_at, " t "phone_confirmed_at, " t "banned_until, " t "app_metadata, " t  \
     "last_sign_in_at, " t "invited_at, " t "confirmation_sent_at, " t "recovery_sent_at, " t \
     "email_change_sent_at, " t "phone_change_sent_at, " t "reauthentication_sent_at"
-// Every column of the row, the id first: the order BindUser binds and ReadUser reads.
-#define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t)
+// Every column a read returns, the id first: the written ones, then the
+// second-factor summary, which only the factors store writes
+// (codec/mfa_factors.h). The order BindUser binds and ReadUser reads.
+#define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t) ", " t "active_mfa_type"
 #define GH_USER_COLUMNS GH_USER_COLUMNS_OF("")
 
 // The lookups, from FROM on: each store puts its own select list in front
@@ -47,15 +49,15 @@
 
 namespace gh::store::codec {
 
-inline constexpr int kUserColumnCount = 30;  // GH_USER_COLUMNS
+inline constexpr int kUserColumnCount = 29;  // GH_USER_COLUMNS
 
-// ?1 .. ?30 are BindUser's parameters: the id ?1, the data columns ?2 on.
+// ?1 .. ?28 are BindUser's parameters: the id ?1, the written data columns ?2 on.
 #define GH_USER_DATA_PARAMS                                                                      \
   "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, " \
-  "?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30"
+  "?22, ?23, ?24, ?25, ?26, ?27, ?28"
 inline constexpr char kInsertUser[] =
-    "INSERT INTO users (" GH_USER_COLUMNS ") VALUES (?1, " GH_USER_DATA_PARAMS ")";
-// Every column but the id, which selects the row.
+    "INSERT INTO users (id, " GH_USER_DATA_COLUMNS_OF("") ") VALUES (?1, " GH_USER_DATA_PARAMS ")";
+// Every written column but the id, which selects the row.
 inline constexpr char kUpdateUser[] =
     "UPDATE users SET (" GH_USER_DATA_COLUMNS_OF("") ") = (" GH_USER_DATA_PARAMS ") WHERE id = ?1";
 #undef GH_USER_DATA_PARAMS
@@ -81,9 +83,10 @@ inline constexpr char kMarkSent[] =
 // A session started (Sessions::Create, in its transaction): ?1 the time, ?2 the user id.
 inline constexpr char kMarkSignedIn[] = "UPDATE users SET last_sign_in_at = ?1 WHERE id = ?2";
 
-// Binds every column of `user` in the order of GH_USER_COLUMNS. The
-// email_verified and phone_number_verified columns are written as what the
-// confirmation times say (see migration 4: the release before reads them).
+// Binds the id and the written columns of `user` (GH_USER_COLUMNS without the
+// trailing summary). The email_verified and phone_number_verified columns are
+// written as what the confirmation times say (see migration 4: the release
+// before reads them).
 void BindUser(ParamSink& sink, const core::User& user);
 // Reads kUserColumnCount columns in the order of GH_USER_COLUMNS; roles stay
 // empty. A row whose boolean says verified but whose time is NULL (written by

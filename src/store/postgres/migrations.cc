@@ -301,11 +301,40 @@ UPDATE users u SET app_metadata = (CASE
 FROM lists l WHERE l.user_id = u.id;
 )sql";
 
+// Version 5: second factors become rows of their own (mfa_factors, unused
+// until now, gains a label, an update time and the last challenge), so that a
+// user can hold several (TOTP now, phone and WebAuthn later). Every user is
+// carried forward: active_mfa_type 'totp' becomes one verified TOTP factor
+// with the same sealed secret (recovery codes stay as they are: they are keyed
+// by that secret and the user), and a secret without an active type (an
+// enrolment in progress) becomes an unverified factor. A user marked 'totp'
+// without a secret gets a verified factor without one, so that sign-in still
+// asks for a second factor it cannot check, as before.
+//
+// users.active_mfa_type and users.totp_secret_encrypted stay, and stay
+// written: every factor write sets them from the factors in the same
+// transaction (codec::kSyncUserMfaColumns). The release before this one reads
+// them, so after a rollback to it each user still has the second factor they
+// have now, not the one they had at the upgrade (a TOTP switched off since
+// would lock them out; one switched on since would silently stop being asked
+// for). active_mfa_type also serves as the summary core::User reads without a
+// join. Factors a rolled-back binary changes are not carried forward again.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE mfa_factors ADD COLUMN friendly_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE mfa_factors ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE mfa_factors ADD COLUMN last_challenged_at BIGINT;
+
+INSERT INTO mfa_factors (id, user_id, type, friendly_name, secret_encrypted, created_at,
+                         updated_at, verified_at)
+SELECT gen_random_uuid()::text, u.id, 'totp', '', u.totp_secret_encrypted, u.updated_at,
+       u.updated_at, CASE WHEN u.active_mfa_type = 'totp' THEN u.updated_at END
+FROM users u
+WHERE (u.active_mfa_type = 'totp' OR u.totp_secret_encrypted IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = u.id);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1},
-    {2, kV2},
-    {3, kV3},
-    {4, kV4},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
 };
 
 // The advisory lock's first key: "GhMi". The second is the schema name's hash,
@@ -326,7 +355,7 @@ std::vector<int> KnownMigrationVersions() {
   return versions;
 }
 
-Result<void> ApplyMigrations(Db& db, const std::string& schema) {
+Result<void> ApplyMigrations(Db& db, const std::string& schema, int up_to_version) {
   if (!ValidSchemaName(schema)) {  // spliced into SQL below; checked by OpenPgStore too
     return core::Error(core::errc::kInvalidRequest, "Invalid PostgreSQL schema name");
   }
@@ -338,6 +367,7 @@ Result<void> ApplyMigrations(Db& db, const std::string& schema) {
     conn.Exec(create_schema.c_str());
     conn.Exec(kCreateMigrationsTable);
     for (const Migration& m : kMigrations) {
+      if (m.version > up_to_version) break;
       PgResult applied =
           conn.Run("SELECT 1 FROM schema_migrations WHERE version = $1", Params().Add(m.version));
       if (applied.rows() > 0) continue;

@@ -39,6 +39,7 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       keys_(*db_),
       audit_(*db_),
       mfa_(*db_),
+      factors_(*db_),
       oauth_(*db_) {}
 
 PgStore::~PgStore() = default;

@@ -13,6 +13,7 @@
 // milliseconds, TEXT JSON (kept byte for byte), BOOLEAN booleans.
 #pragma once
 
+#include <climits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,7 +42,7 @@ const char* MigrationSql(int version);
 // recorded in its schema_migrations table, all in one transaction under an
 // advisory lock keyed by the schema name: a second process migrating at the
 // same time waits, then finds nothing left to do. Idempotent.
-Result<void> ApplyMigrations(Db& db, const std::string& schema);
+Result<void> ApplyMigrations(Db& db, const std::string& schema, int up_to_version = INT_MAX);
 
 // --- The implementation classes; one .cc file each (see OpenPgStore). ---
 
@@ -74,6 +75,8 @@ class PgSessions final : public Sessions {
   Result<RotateResult> Rotate(const RotateRequest& request) override;
   Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) override;
   Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) override;
+  Result<bool> Elevate(std::string_view session_id, std::string_view aal, std::string_view amr,
+                       core::UnixMillis now) override;
   Result<void> Revoke(std::string_view session_id, std::string_view reason,
                       core::UnixMillis now) override;
   Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,
@@ -179,6 +182,19 @@ class PgMfa final : public Mfa {
   Db& db_;
 };
 
+class PgFactors final : public Factors {
+ public:
+  explicit PgFactors(Db& db) : db_(db) {}
+  Result<void> Create(const core::MfaFactor& factor) override;
+  Result<std::vector<core::MfaFactor>> ListForUser(std::string_view user_id) override;
+  Result<std::optional<core::MfaFactor>> Find(std::string_view id) override;
+  Result<bool> Update(const core::MfaFactor& factor) override;
+  Result<bool> Delete(std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
 class PgStore final : public Store {
  public:
   // See OpenPgStore. REQUIRES: schema is a valid schema name.
@@ -188,6 +204,9 @@ class PgStore final : public Store {
   PgStore& operator=(const PgStore&) = delete;
 
   Result<void> Migrate() override;
+  // Applies the migrations numbered up to `version` only: how tests build a
+  // database as an older release left it.
+  Result<void> MigrateUpTo(int version) { return ApplyMigrations(*db_, schema_, version); }
   Result<void> Ping() override;
   Result<std::string> GetOrInsertSecret(std::string_view name, std::string_view candidate) override;
 
@@ -198,6 +217,7 @@ class PgStore final : public Store {
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
+  Factors& factors() override { return factors_; }
   OAuthState& oauth() override { return oauth_; }
 
  private:
@@ -210,6 +230,7 @@ class PgStore final : public Store {
   PgKeys keys_;
   PgAudit audit_;
   PgMfa mfa_;
+  PgFactors factors_;
   PgOAuthState oauth_;
 };
 

@@ -18,6 +18,7 @@ constexpr PgSql kSelectSession(codec::kSelectSession);
 constexpr PgSql kSelectSessionByTokenHash(codec::kSelectSessionByTokenHash);
 constexpr PgSql kSelectLiveSessions(codec::kSelectLiveSessions);
 constexpr PgSql kRevokeSession(codec::kRevokeSession);
+constexpr PgSql kElevateSession(codec::kElevateSession);
 constexpr PgSql kRevokeAllForUser(codec::kRevokeAllForUser);
 constexpr PgSql kPurgeSessions(codec::kPurgeSessions);
 constexpr PgSql kSelectTokenByParent(codec::kSelectTokenByParent);
@@ -192,6 +193,14 @@ Result<std::optional<core::SessionRecord>> PgSessions::FindByTokenHash(std::stri
                     [&](Connection& conn) -> Result<std::optional<core::SessionRecord>> {
                       return FindSession(conn, kSelectSessionByTokenHash, hash);
                     });
+}
+
+Result<bool> PgSessions::Elevate(std::string_view session_id, std::string_view aal,
+                                 std::string_view amr, core::UnixMillis now) {
+  return db_.Single("sessions.elevate", [&](Connection& conn) -> Result<bool> {
+    return conn.Run(kElevateSession, Params().Add(aal).Add(amr).Add(session_id).Add(now))
+               .affected() == 1;
+  });
 }
 
 Result<void> PgSessions::Revoke(std::string_view session_id, std::string_view reason,

@@ -120,6 +120,18 @@ Result<std::optional<core::SessionRecord>> SqliteSessions::FindByTokenHash(std::
                   });
 }
 
+Result<bool> SqliteSessions::Elevate(std::string_view session_id, std::string_view aal,
+                                     std::string_view amr, core::UnixMillis now) {
+  return db_.Write("sessions.elevate", [&](Connection& conn) -> Result<bool> {
+    return conn.Prepare(codec::kElevateSession)
+               .Bind(1, aal)
+               .Bind(2, amr)
+               .Bind(3, session_id)
+               .Bind(4, now)
+               .Run() == 1;
+  });
+}
+
 Result<void> SqliteSessions::Revoke(std::string_view session_id, std::string_view reason,
                                     core::UnixMillis now) {
   return db_.Write("sessions.revoke", [&](Connection& conn) -> Result<void> {

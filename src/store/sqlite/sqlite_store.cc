@@ -23,6 +23,7 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       keys_(*db_),
       audit_(*db_),
       mfa_(*db_),
+      factors_(*db_),
       oauth_(*db_) {}
 
 SqliteStore::~SqliteStore() = default;

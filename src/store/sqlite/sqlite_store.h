@@ -10,6 +10,7 @@
 // booleans are 0/1 integers read back as bool.
 #pragma once
 
+#include <climits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +33,7 @@ const char* MigrationSql(int version);
 
 // Applies every migration not yet recorded in schema_migrations, each in its
 // own write transaction. Idempotent; see Store::Migrate.
-Result<void> ApplyMigrations(Db& db);
+Result<void> ApplyMigrations(Db& db, int up_to_version = INT_MAX);
 
 // --- The implementation classes; one .cc file each (see OpenSqliteStore). ---
 
@@ -65,6 +66,8 @@ class SqliteSessions final : public Sessions {
   Result<RotateResult> Rotate(const RotateRequest& request) override;
   Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) override;
   Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) override;
+  Result<bool> Elevate(std::string_view session_id, std::string_view aal, std::string_view amr,
+                       core::UnixMillis now) override;
   Result<void> Revoke(std::string_view session_id, std::string_view reason,
                       core::UnixMillis now) override;
   Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,
@@ -170,6 +173,19 @@ class SqliteMfa final : public Mfa {
   Db& db_;
 };
 
+class SqliteFactors final : public Factors {
+ public:
+  explicit SqliteFactors(Db& db) : db_(db) {}
+  Result<void> Create(const core::MfaFactor& factor) override;
+  Result<std::vector<core::MfaFactor>> ListForUser(std::string_view user_id) override;
+  Result<std::optional<core::MfaFactor>> Find(std::string_view id) override;
+  Result<bool> Update(const core::MfaFactor& factor) override;
+  Result<bool> Delete(std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   // Takes ownership of an open Db. See OpenSqliteStore.
@@ -179,6 +195,9 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Result<void> Migrate() override;
+  // Applies the migrations numbered up to `version` only: how tests build a
+  // database as an older release left it.
+  Result<void> MigrateUpTo(int version) { return ApplyMigrations(*db_, version); }
   Result<void> Ping() override;
   Result<std::string> GetOrInsertSecret(std::string_view name, std::string_view candidate) override;
 
@@ -189,6 +208,7 @@ class SqliteStore final : public Store {
   SigningKeys& keys() override { return keys_; }
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
+  Factors& factors() override { return factors_; }
   OAuthState& oauth() override { return oauth_; }
 
  private:
@@ -200,6 +220,7 @@ class SqliteStore final : public Store {
   SqliteKeys keys_;
   SqliteAudit audit_;
   SqliteMfa mfa_;
+  SqliteFactors factors_;
   SqliteOAuthState oauth_;
 };
 

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/totp.h"
+
 namespace gh::app {
 namespace {
 
@@ -163,7 +165,7 @@ TEST(ParseUserRow, NhostRolesAsStringsDefaultRoleAddedAndTotpWarned) {
       R"("roles":["user"],"created_at":"2022-05-01T10:00:00Z","active_mfa_type":"totp","totp_secret":"JBSWY3DPEHPK3PXP"})");
   EXPECT_EQ(row.user.default_role, "admin");
   EXPECT_EQ(row.user.roles, (std::vector<std::string>{"user", "admin"}));
-  EXPECT_FALSE(row.user.active_mfa_type.has_value());
+  EXPECT_TRUE(row.mfa.factors.empty());
   ASSERT_EQ(row.warnings.size(), 1u);
   EXPECT_NE(row.warnings[0].find("TOTP"), std::string::npos);
 
@@ -202,8 +204,6 @@ TEST(ParseUserRow, NativeRoundTrip) {
   u.is_anonymous = false;
   u.disabled = true;
   u.metadata_json = R"({"a":[1,2,{"b":null}],"s":"x\ny"})";
-  u.active_mfa_type = "totp";
-  u.totp_secret_encrypted = "v1.bm9uY2U.Y2lwaGVy";
   core::Identity id;
   id.id = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
   id.user_id = u.id;
@@ -214,7 +214,27 @@ TEST(ParseUserRow, NativeRoundTrip) {
   id.created_at = 1673786096000;
   id.updated_at = 1673786097000;
 
-  std::string line = FormatUserRow(u, {id});
+  MfaSecrets mfa;
+  ExportedFactor clear;
+  clear.factor.id = "1b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  clear.factor.user_id = u.id;
+  clear.factor.type = "totp";
+  clear.factor.friendly_name = "phone";
+  clear.factor.created_at = 1673786096100;
+  clear.factor.updated_at = 1673786096200;
+  clear.factor.verified_at = 1673786096200;
+  clear.factor.last_challenged_at = 1673786096150;
+  clear.key = std::string("\x01\x02raw key bytes\xff", 16);
+  ExportedFactor sealed;
+  sealed.factor.id = "2b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  sealed.factor.user_id = u.id;
+  sealed.factor.type = "totp";
+  sealed.factor.created_at = sealed.factor.updated_at = 1673786097000;
+  sealed.factor.secret_encrypted = "v1.bm9uY2U.Y2lwaGVy";
+  mfa.factors = {clear, sealed};
+  mfa.recovery_code_hashes = {"t1:aa", "t1:bb"};
+
+  std::string line = FormatUserRow(u, {id}, mfa);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   UserRow row = MustParse(line);
   EXPECT_EQ(row.format, UserRowFormat::kNative);
@@ -246,8 +266,22 @@ TEST(ParseUserRow, NativeRoundTrip) {
   EXPECT_EQ(v.is_anonymous, u.is_anonymous);
   EXPECT_EQ(v.disabled, u.disabled);
   EXPECT_EQ(nlohmann::json::parse(v.metadata_json), nlohmann::json::parse(u.metadata_json));
-  EXPECT_EQ(v.active_mfa_type, u.active_mfa_type);
-  EXPECT_EQ(v.totp_secret_encrypted, u.totp_secret_encrypted);
+  ASSERT_EQ(row.mfa.factors.size(), 2u);
+  const ExportedFactor& c = row.mfa.factors[0];
+  EXPECT_EQ(c.factor.id, clear.factor.id);
+  EXPECT_EQ(c.factor.type, "totp");
+  EXPECT_EQ(c.factor.friendly_name, "phone");
+  EXPECT_EQ(c.factor.created_at, clear.factor.created_at);
+  EXPECT_EQ(c.factor.updated_at, clear.factor.updated_at);
+  EXPECT_EQ(c.factor.verified_at, clear.factor.verified_at);
+  EXPECT_EQ(c.factor.last_challenged_at, clear.factor.last_challenged_at);
+  EXPECT_EQ(c.key, clear.key);
+  EXPECT_FALSE(c.factor.secret_encrypted.has_value());
+  const ExportedFactor& d = row.mfa.factors[1];
+  EXPECT_FALSE(d.key.has_value());
+  EXPECT_EQ(d.factor.secret_encrypted, sealed.factor.secret_encrypted);
+  EXPECT_FALSE(d.factor.verified_at.has_value());
+  EXPECT_EQ(row.mfa.recovery_code_hashes, mfa.recovery_code_hashes);
   ASSERT_EQ(row.identities.size(), 1u);
   const core::Identity& w = row.identities[0];
   EXPECT_EQ(w.id, id.id);
@@ -277,6 +311,38 @@ TEST(ParseUserRow, NativeExportFromBeforeTheConfirmationTimes) {
   EXPECT_FALSE(row.user.last_sign_in_at.has_value());
   EXPECT_EQ(nlohmann::json::parse(row.user.app_metadata_json),
             nlohmann::json::parse(R"({"provider":"email","providers":["email","github"]})"));
+}
+
+// Lines written before factors had ids carry one TOTP secret on the user.
+TEST(ParseUserRow, OldNativeLinesGiveOneTotpFactor) {
+  const std::string head =
+      R"({"id":"0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2e","createdAt":"2023-01-15T00:00:00Z",)"
+      R"("updatedAt":"2023-01-16T00:00:00Z","email":"old@example.com","defaultRole":"user",)";
+  UserRow on = MustParse(head + R"("activeMfaType":"totp","totpSecret":"JBSWY3DPEHPK3PXP",)"
+                                R"("totpSecretEncrypted":null,"recoveryCodeHashes":["t1:aa"]})");
+  ASSERT_EQ(on.mfa.factors.size(), 1u);
+  EXPECT_TRUE(on.mfa.factors[0].factor.id.empty());  // the importer gives it one
+  EXPECT_EQ(on.mfa.factors[0].factor.type, "totp");
+  EXPECT_EQ(on.mfa.factors[0].factor.verified_at, 1673827200000);
+  ASSERT_TRUE(on.mfa.factors[0].key.has_value());
+  EXPECT_EQ(crypto::Base32Encode(*on.mfa.factors[0].key), "JBSWY3DPEHPK3PXP");
+  EXPECT_EQ(on.mfa.recovery_code_hashes, std::vector<std::string>{"t1:aa"});
+
+  UserRow pending = MustParse(head + R"("activeMfaType":null,"totpSecret":"JBSWY3DPEHPK3PXP"})");
+  ASSERT_EQ(pending.mfa.factors.size(), 1u);
+  EXPECT_FALSE(pending.mfa.factors[0].factor.verified());
+
+  UserRow sealed = MustParse(head + R"("activeMfaType":"totp","totpSecretEncrypted":"v1.x.y"})");
+  ASSERT_EQ(sealed.mfa.factors.size(), 1u);
+  EXPECT_EQ(sealed.mfa.factors[0].factor.secret_encrypted, "v1.x.y");
+  EXPECT_FALSE(sealed.mfa.factors[0].key.has_value());
+
+  UserRow none = MustParse(head + R"("activeMfaType":null,"totpSecretEncrypted":null})");
+  EXPECT_TRUE(none.mfa.factors.empty());
+  EXPECT_EQ(ErrorOf(head + R"("totpSecret":"not base32!"})"),
+            "totpSecret: not a base32 TOTP secret");
+  EXPECT_EQ(ErrorOf(head + R"("mfaFactors":[{"id":"x","type":"totp"}]})"),
+            "mfaFactors[0].id: not a UUID");
 }
 
 TEST(ParseUserRow, NativeAnonymousWithoutEmailOrPassword) {

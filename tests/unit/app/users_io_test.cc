@@ -199,27 +199,49 @@ TEST(ExportUsers, TotpSecretAndRecoveryCodesMoveToAStoreWithAnotherKey) {
   u.default_role = "user";
   u.roles = {"user"};
   u.locale = "en";
-  u.active_mfa_type = "totp";
-  u.totp_secret_encrypted = crypto::SecretBox(*from_key).Seal(raw);
   ASSERT_TRUE(from->users().Create(u).ok());
+  core::MfaFactor factor;
+  factor.id = "7c1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+  factor.user_id = u.id;
+  factor.type = "totp";
+  factor.friendly_name = "work phone";
+  factor.secret_encrypted = crypto::SecretBox(*from_key).Seal(raw);
+  factor.created_at = factor.updated_at = u.created_at;
+  factor.verified_at = u.created_at + 1;
+  ASSERT_TRUE(from->factors().Create(factor).ok());
+  core::MfaFactor pending = factor;  // an enrolment in progress moves too
+  pending.id = "8c1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+  pending.friendly_name = "";
+  pending.created_at = pending.updated_at = u.created_at + 2;
+  pending.verified_at.reset();
+  ASSERT_TRUE(from->factors().Create(pending).ok());
   const std::vector<std::string> hashes = {auth::RecoveryCodeHash(raw, u.id, "aaaaa-bbbbb"),
                                            auth::RecoveryCodeHash(raw, u.id, "ccccc-ddddd")};
   ASSERT_TRUE(from->mfa().ReplaceRecoveryCodes(u.id, hashes, u.created_at).ok());
 
   std::ostringstream out;
   ASSERT_TRUE(ExportUsers(*from, config::Config{}, out, TransferOutput{}).ok());
-  EXPECT_NE(out.str().find("\"totpSecret\":\"" + crypto::Base32Encode(raw) + "\""),
-            std::string::npos)
+  EXPECT_NE(out.str().find("\"secret\":\"" + crypto::Base32Encode(raw) + "\""), std::string::npos)
       << out.str();
   ImportRun run = Import(*to, out.str());
   ASSERT_EQ(run.summary.imported, 1) << run.report;
   auto moved = to->users().FindById(u.id);
   ASSERT_TRUE(moved.ok() && moved->has_value());
-  EXPECT_EQ((*moved)->active_mfa_type, "totp");
+  EXPECT_EQ((*moved)->verified_mfa_type, "totp");
+  auto factors = to->factors().ListForUser(u.id);
+  ASSERT_TRUE(factors.ok());
+  ASSERT_EQ(factors->size(), 2u);
+  const core::MfaFactor& f = (*factors)[0];
+  EXPECT_EQ(f.id, factor.id);
+  EXPECT_EQ(f.friendly_name, "work phone");
+  EXPECT_EQ(f.verified_at, factor.verified_at);
   std::string opened;
-  ASSERT_TRUE((*moved)->totp_secret_encrypted.has_value());
-  EXPECT_TRUE(crypto::SecretBox(*to_key).Open(*(*moved)->totp_secret_encrypted, &opened));
+  ASSERT_TRUE(f.secret_encrypted.has_value());
+  EXPECT_TRUE(crypto::SecretBox(*to_key).Open(*f.secret_encrypted, &opened));
   EXPECT_EQ(opened, raw);
+  EXPECT_EQ((*factors)[1].id, pending.id);
+  EXPECT_FALSE((*factors)[1].verified());
+  EXPECT_TRUE(crypto::SecretBox(*to_key).Open(*(*factors)[1].secret_encrypted, &opened));
   auto listed = to->mfa().ListRecoveryCodes(u.id);
   ASSERT_TRUE(listed.ok());
   std::vector<std::string> sorted = hashes;
@@ -228,14 +250,28 @@ TEST(ExportUsers, TotpSecretAndRecoveryCodesMoveToAStoreWithAnotherKey) {
 
   // An old export's sealed secret is refused by a store with another key,
   // saying what to do, instead of importing a user who cannot sign in.
-  core::User old = u;
-  old.id = "6b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
-  old.email = "old@example.com";
-  ImportRun refused = Import(*to, FormatUserRow(old, {}));
+  const std::string head =
+      R"({"id":"6b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b","createdAt":"2023-11-14T22:13:20Z",)"
+      R"("email":"old@example.com","passwordHash":")" +
+      std::string(kHash) + R"(","defaultRole":"user","roles":["user"],"activeMfaType":"totp",)";
+  ImportRun refused = Import(
+      *to, head + R"("totpSecretEncrypted":")" + crypto::SecretBox(*from_key).Seal(raw) + "\"}");
   EXPECT_EQ(refused.summary.failed, 1);
   EXPECT_NE(refused.report.find("totpSecretEncrypted: sealed under another store's key"),
             std::string::npos)
       << refused.report;
+  EXPECT_FALSE(to->users().FindById("6b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b")->has_value());
+
+  // An old export with the secret in clear imports as one verified factor.
+  ImportRun old = Import(*to, head + R"("totpSecret":")" + crypto::Base32Encode(raw) + "\"}");
+  ASSERT_EQ(old.summary.imported, 1) << old.report;
+  auto carried = to->factors().ListForUser("6b1f0a8e-2c3d-4e5f-8a9b-0c1d2e3f4a5b");
+  ASSERT_TRUE(carried.ok());
+  ASSERT_EQ(carried->size(), 1u);
+  EXPECT_TRUE((*carried)[0].verified());
+  EXPECT_EQ((*carried)[0].id.size(), 36u);
+  EXPECT_TRUE(crypto::SecretBox(*to_key).Open(*(*carried)[0].secret_encrypted, &opened));
+  EXPECT_EQ(opened, raw);
 }
 
 TEST(ExportUsers, ProgressOnlyWhenAsked) {

@@ -58,7 +58,20 @@ class FlowTest : public ::testing::Test {
     return *out->session;
   }
 
-  // The MFA settings (MfaFlow and the tickets SessionService issues still read a Config).
+  // Gives the user a verified TOTP factor (its secret opens nowhere): enough
+  // for sign-ins to ask for a second factor.
+  void GiveVerifiedFactor(const std::string& user_id) {
+    core::MfaFactor f;
+    f.id = "f-" + user_id;
+    f.user_id = user_id;
+    f.type = "totp";
+    f.secret_encrypted = "sealed elsewhere";
+    f.created_at = f.updated_at = clock_.NowMillis();
+    f.verified_at = f.created_at;
+    ASSERT_TRUE(store_->factors().Create(f).ok());
+  }
+
+  // The MFA settings (MfaOptions::From, and the tickets SessionService issues).
   config::Config config_;
   TokenOptions token_options_;
   SessionOptions session_options_;

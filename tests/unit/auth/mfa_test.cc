@@ -13,7 +13,11 @@ class MfaTest : public FlowTest {
  protected:
   void SetUp() override {
     FlowTest::SetUp();
-    mfa_ = std::make_unique<MfaFlow>(*store_, clock_, config_, *sessions_,
+    Rebuild();
+  }
+  // A flow with the settings config_ has now (MfaFlow copies its options).
+  void Rebuild() {
+    mfa_ = std::make_unique<MfaFlow>(*store_, clock_, MfaOptions::From(config_), *sessions_,
                                      "test key material, 32 characters or more");
   }
 
@@ -64,9 +68,17 @@ TEST_F(MfaTest, GenerateGivesSecretUriAndQrButDoesNotActivate) {
   EXPECT_EQ(setup->image_url.rfind("data:image/png;base64,", 0), 0u);
   auto user = store_->users().FindById(grant.user.id);
   ASSERT_TRUE(user.ok() && user->has_value());
-  EXPECT_FALSE((*user)->active_mfa_type.has_value());
-  ASSERT_TRUE((*user)->totp_secret_encrypted.has_value());
-  EXPECT_EQ((*user)->totp_secret_encrypted->find(setup->secret), std::string::npos);  // encrypted
+  EXPECT_FALSE((*user)->verified_mfa_type.has_value());
+  auto factors = store_->factors().ListForUser(grant.user.id);
+  ASSERT_TRUE(factors.ok());
+  ASSERT_EQ(factors->size(), 1u);
+  EXPECT_FALSE((*factors)[0].verified());
+  ASSERT_TRUE((*factors)[0].secret_encrypted.has_value());
+  EXPECT_EQ((*factors)[0].secret_encrypted->find(setup->secret), std::string::npos);  // encrypted
+  // A second generate replaces the pending enrolment.
+  ASSERT_TRUE(mfa_->GenerateTotp(grant.user.id).ok());
+  ASSERT_EQ(store_->factors().ListForUser(grant.user.id)->size(), 1u);
+  EXPECT_NE((*store_->factors().ListForUser(grant.user.id))[0].id, (*factors)[0].id);
   // Still a plain password sign-in.
   auto out = password_->SignIn({"a@example.com", "correct horse", client_});
   ASSERT_TRUE(out.ok());
@@ -181,12 +193,11 @@ TEST_F(MfaTest, RecoveryCodesFollowTheSecretNotTheServerKey) {
   auto codes = Enrol();
   std::string key;
   ASSERT_TRUE(crypto::Base32Decode(secret_, &key));
-  auto user = store_->users().FindById(user_id_);
-  ASSERT_TRUE(user.ok() && user->has_value());
-  core::User moved = **user;
-  moved.totp_secret_encrypted = crypto::SecretBox("another server's key, 32 characters+").Seal(key);
-  ASSERT_TRUE(store_->users().Update(moved).ok());
-  MfaFlow other(*store_, clock_, config_, *sessions_, "another server's key, 32 characters+");
+  core::MfaFactor moved = (*store_->factors().ListForUser(user_id_))[0];
+  moved.secret_encrypted = crypto::SecretBox("another server's key, 32 characters+").Seal(key);
+  ASSERT_TRUE(store_->factors().Update(moved).value());
+  MfaFlow other(*store_, clock_, MfaOptions::From(config_), *sessions_,
+                "another server's key, 32 characters+");
   auto grant = other.SignInTotp({Ticket(), codes[0], client_});
   ASSERT_TRUE(grant.ok()) << grant.error().code;
   EXPECT_EQ(grant->session.amr, "password,recovery");
@@ -198,7 +209,8 @@ TEST_F(MfaTest, RecoveryCodesFollowTheSecretNotTheServerKey) {
 // (no-totp-secret), for TOTP and recovery codes alike; never a server error.
 TEST_F(MfaTest, SecretSealedUnderAnotherKeyIsNoTotpSecretNotInternal) {
   auto codes = Enrol();
-  MfaFlow other(*store_, clock_, config_, *sessions_, "a key this secret was not sealed with!");
+  MfaFlow other(*store_, clock_, MfaOptions::From(config_), *sessions_,
+                "a key this secret was not sealed with!");
   auto totp = other.SignInTotp({Ticket(), Code(), client_});
   ASSERT_FALSE(totp.ok());
   EXPECT_EQ(totp.error().code, core::errc::kNoTotpSecret);
@@ -234,8 +246,8 @@ TEST_F(MfaTest, DisableNeedsFreshCode) {
   EXPECT_EQ(recovery.error().code, core::errc::kInvalidTotp);
   ASSERT_TRUE(mfa_->ChangeMfa({user_id_, Code(1), ""}).ok());
   auto user = store_->users().FindById(user_id_);
-  EXPECT_FALSE((*user)->active_mfa_type.has_value());
-  EXPECT_FALSE((*user)->totp_secret_encrypted.has_value());
+  EXPECT_FALSE((*user)->verified_mfa_type.has_value());
+  EXPECT_TRUE(store_->factors().ListForUser(user_id_)->empty());
   EXPECT_EQ(*store_->mfa().CountRecoveryCodes(user_id_), 0);
   auto out = password_->SignIn({"mfa@example.com", "correct horse", client_});
   ASSERT_TRUE(out.ok());
@@ -259,6 +271,7 @@ TEST_F(MfaTest, AnonymousUsersCannotEnrol) {
 
 TEST_F(MfaTest, UserLockOutAfterTooManyWrongCodes) {
   config_.mfa_max_failures = 3;
+  Rebuild();
   Enrol();
   for (int i = 0; i < 3; ++i) EXPECT_FALSE(mfa_->SignInTotp({Ticket(), WrongCode(), client_}).ok());
   auto locked = mfa_->SignInTotp({Ticket(), Code(1), client_});
@@ -271,6 +284,7 @@ TEST_F(MfaTest, UserLockOutAfterTooManyWrongCodes) {
 
 TEST_F(MfaTest, DisabledByConfig) {
   config_.mfa_enabled = false;
+  Rebuild();
   auto grant = SignUp("a@example.com");
   auto r = mfa_->GenerateTotp(grant.user.id);
   ASSERT_FALSE(r.ok());

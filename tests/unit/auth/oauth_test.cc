@@ -429,9 +429,7 @@ TEST_F(OAuthFlowTest, SignupDisabledAndDisabledUser) {
 
 TEST_F(OAuthFlowTest, TotpUserGetsMfaTicket) {
   Back(Begin());
-  core::User u = UserByEmail("ann@example.com");
-  u.active_mfa_type = "totp";
-  ASSERT_TRUE(store_->users().Update(u).ok());
+  GiveVerifiedFactor(UserByEmail("ann@example.com").id);
   const OAuthOutcome url = Back(Begin());
   EXPECT_TRUE(RefreshOf(url).empty());
   EXPECT_TRUE(StartsWith(MfaOf(url), "mfaTotp:")) << url;

@@ -88,9 +88,7 @@ TEST_F(PasswordlessEmailTest, SecondFactorDueGivesATicketNotASession) {
   std::string code = LastCode();
   auto user = store_->users().FindByEmail("mfa@example.com");
   ASSERT_TRUE(user.ok() && user->has_value());
-  core::User u = **user;
-  u.active_mfa_type = "totp";
-  ASSERT_TRUE(store_->users().Update(u).ok());
+  GiveVerifiedFactor((*user)->id);
   auto s = passwordless_->VerifyCode("mfa@example.com", code, client_);
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_FALSE(s->session.has_value());

@@ -113,9 +113,7 @@ TEST_F(SmsTest, SignInCreatesUserAndVerifiesNumber) {
 
 TEST_F(SmsTest, SecondFactorDueGivesMfaTicketInsteadOfSession) {
   ASSERT_TRUE(Send(phone_).ok());
-  core::User user = **store_->users().FindByPhone(phone_);
-  user.active_mfa_type = "totp";
-  ASSERT_TRUE(store_->users().Update(user).ok());
+  GiveVerifiedFactor((*store_->users().FindByPhone(phone_))->id);
   auto out = Verify(phone_, sender_.LastCode());
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_FALSE(out->session.has_value());

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -100,6 +101,38 @@ inline std::vector<std::string> PgQuery(const std::string& url, const std::strin
   }
   PQclear(res);
   PQfinish(conn);
+  return out;
+}
+
+// Runs `sql` on a SQLite file of its own connection (outside any store);
+// returns the first column of every row of its last statement, or fails the test.
+inline std::vector<std::string> SqliteQuery(const std::string& path, const std::string& sql) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path;
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  const char* rest = sql.c_str();
+  while (rest != nullptr && *rest != '\0') {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, rest, -1, &st, &rest) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+      break;
+    }
+    if (st == nullptr) break;  // trailing whitespace
+    out.clear();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(st, 0);
+      out.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+    }
+    if (rc != SQLITE_DONE) ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
   return out;
 }
 

@@ -61,8 +61,7 @@ core::User FullUser(const std::string& id, const std::string& email) {
   u.email_change_sent_at = kT0 + 13;
   u.phone_change_sent_at = kT0 + 14;
   u.reauthentication_sent_at = kT0 + 15;
-  u.active_mfa_type = "totp";
-  u.totp_secret_encrypted = "ciphertext";
+  u.verified_mfa_type = "totp";  // read-only: a user write does not set it
   return u;
 }
 
@@ -94,8 +93,7 @@ void ExpectSameUser(const core::User& got, const core::User& u) {
   EXPECT_EQ(got.email_change_sent_at, u.email_change_sent_at);
   EXPECT_EQ(got.phone_change_sent_at, u.phone_change_sent_at);
   EXPECT_EQ(got.reauthentication_sent_at, u.reauthentication_sent_at);
-  EXPECT_EQ(got.active_mfa_type, u.active_mfa_type);
-  EXPECT_EQ(got.totp_secret_encrypted, u.totp_secret_encrypted);
+  EXPECT_FALSE(got.verified_mfa_type.has_value());  // only the factors store writes it
 }
 
 TEST_P(UsersTest, CreateThenFindByIdEmailAndPhone) {
@@ -219,8 +217,7 @@ TEST_P(UsersTest, OptionalFieldsRoundTripAsNull) {
   EXPECT_FALSE(got.new_email.has_value());
   EXPECT_FALSE(got.phone_number.has_value());
   EXPECT_FALSE(got.password_hash.has_value());
-  EXPECT_FALSE(got.active_mfa_type.has_value());
-  EXPECT_FALSE(got.totp_secret_encrypted.has_value());
+  EXPECT_FALSE(got.verified_mfa_type.has_value());
   EXPECT_FALSE(got.email_verified());
   EXPECT_FALSE(got.email_confirmed_at.has_value());
   EXPECT_FALSE(got.phone_confirmed_at.has_value());

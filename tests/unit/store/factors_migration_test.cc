@@ -1,0 +1,105 @@
+// Migration 5 on both backends: a database as the release before it left it
+// (migrations 1-3, second factors on the users row) migrates to one factor row
+// per user with a second factor, nothing lost. That those users still sign in
+// with their codes is tests/unit/auth/mfa_factors_test.cc.
+
+#include <gtest/gtest.h>
+
+#include "store/postgres/pg_store.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store_test_util.h"
+
+namespace gh::store::testing {
+namespace {
+
+class FactorsMigrationTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    old_url_ = postgres() ? url_ : "sqlite://" + dir_.File("old.db");
+    old_schema_ = postgres() ? schema_ + "_old" : std::string("auth");
+    auto opened = OpenStore(old_url_, 2, old_schema_);
+    ASSERT_TRUE(opened.ok());
+    old_ = std::move(*opened);
+    auto at3 = postgres() ? dynamic_cast<postgres::PgStore&>(*old_).MigrateUpTo(3)
+                          : dynamic_cast<sqlite::SqliteStore&>(*old_).MigrateUpTo(3);
+    ASSERT_TRUE(at3.ok()) << at3.error().message;
+  }
+  void TearDown() override {
+    old_.reset();
+    if (postgres() && !old_schema_.empty())
+      PgQuery(url_, "DROP SCHEMA IF EXISTS " + old_schema_ + " CASCADE");
+    StoreTest::TearDown();
+  }
+
+  // Raw SQL on the old database, as the previous release wrote its rows.
+  std::vector<std::string> Sql(const std::string& sql) {
+    return postgres() ? PgQuery(url_, "SET search_path TO " + old_schema_ + "; " + sql)
+                      : SqliteQuery(dir_.File("old.db"), sql);
+  }
+  void InsertUser(const std::string& id, const std::string& mfa_type, const std::string& secret) {
+    auto quoted = [](const std::string& s) { return s.empty() ? "NULL" : "'" + s + "'"; };
+    Sql("INSERT INTO users (id, created_at, updated_at, email, default_role, active_mfa_type, "
+        "totp_secret_encrypted) VALUES ('" +
+        id + "', 1000, 2000, '" + id + "@example.com', 'user', " + quoted(mfa_type) + ", " +
+        quoted(secret) + ")");
+  }
+
+  std::string old_url_;
+  std::string old_schema_;
+  std::unique_ptr<Store> old_;
+};
+
+TEST_P(FactorsMigrationTest, UsersSecondFactorsBecomeFactorRows) {
+  InsertUser("active", "totp", "sealed-active");
+  InsertUser("pending", "", "sealed-pending");
+  InsertUser("plain", "", "");
+  InsertUser("marked", "totp", "");  // on, but without a secret: still asked for one
+  Sql("INSERT INTO mfa_recovery_codes (user_id, code_hash, created_at) VALUES "
+      "('active', 't1:aa', 2000), ('active', 't1:bb', 2000)");
+
+  ASSERT_TRUE(old_->Migrate().ok());
+
+  auto active = old_->factors().ListForUser("active").value();
+  ASSERT_EQ(active.size(), 1u);
+  EXPECT_EQ(active[0].type, "totp");
+  EXPECT_EQ(active[0].secret_encrypted, "sealed-active");
+  EXPECT_EQ(active[0].verified_at, 2000);
+  EXPECT_EQ(active[0].created_at, 2000);
+  EXPECT_EQ(active[0].updated_at, 2000);
+  EXPECT_EQ(active[0].id.size(), 36u);
+  EXPECT_EQ(active[0].id[14], '4');  // a version 4 UUID
+  EXPECT_EQ(old_->users().FindById("active")->value().verified_mfa_type, "totp");
+  EXPECT_EQ(old_->mfa().ListRecoveryCodes("active").value(),
+            (std::vector<std::string>{"t1:aa", "t1:bb"}));
+
+  auto pending = old_->factors().ListForUser("pending").value();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_FALSE(pending[0].verified());
+  EXPECT_EQ(pending[0].secret_encrypted, "sealed-pending");
+  EXPECT_FALSE(old_->users().FindById("pending")->value().verified_mfa_type.has_value());
+
+  EXPECT_TRUE(old_->factors().ListForUser("plain").value().empty());
+  EXPECT_FALSE(old_->users().FindById("plain")->value().verified_mfa_type.has_value());
+
+  auto marked = old_->factors().ListForUser("marked").value();
+  ASSERT_EQ(marked.size(), 1u);
+  EXPECT_TRUE(marked[0].verified());
+  EXPECT_FALSE(marked[0].secret_encrypted.has_value());
+
+  EXPECT_NE(active[0].id, pending[0].id);
+  // The old columns are still there and unchanged for a rollback.
+  EXPECT_EQ(Sql("SELECT active_mfa_type || ' ' || totp_secret_encrypted FROM users WHERE id = "
+                "'active'"),
+            std::vector<std::string>{"totp sealed-active"});
+
+  // Migrating again carries nothing twice.
+  ASSERT_TRUE(old_->Migrate().ok());
+  EXPECT_EQ(old_->factors().ListForUser("active").value().size(), 1u);
+}
+
+GH_STORE_BACKENDS(FactorsMigrationTest);
+
+}  // namespace
+}  // namespace gh::store::testing
