@@ -39,7 +39,8 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       keys_(*db_),
       audit_(*db_),
       mfa_(*db_),
-      oauth_(*db_) {}
+      oauth_(*db_),
+      counters_(*db_) {}
 
 PgStore::~PgStore() = default;
 

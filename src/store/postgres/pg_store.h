@@ -179,6 +179,17 @@ class PgMfa final : public Mfa {
   Db& db_;
 };
 
+class PgCounters final : public Counters {
+ public:
+  explicit PgCounters(Db& db) : db_(db) {}
+  Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class PgStore final : public Store {
  public:
   // See OpenPgStore. REQUIRES: schema is a valid schema name.
@@ -199,6 +210,7 @@ class PgStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   OAuthState& oauth() override { return oauth_; }
+  Counters& counters() override { return counters_; }
 
  private:
   const std::string schema_;
@@ -211,6 +223,7 @@ class PgStore final : public Store {
   PgAudit audit_;
   PgMfa mfa_;
   PgOAuthState oauth_;
+  PgCounters counters_;
 };
 
 }  // namespace gh::store::postgres

@@ -294,11 +294,21 @@ DROP TABLE v4_signup;
 DROP TABLE v4_methods;
 )sql";
 
+// Version 6: shared hit counters (store::Counters) for the SMS and mail
+// budgets several instances must share. key_hash is a SHA-256 of the rule and
+// the number or address, never the address itself. Version 5 is taken by a change
+// made alongside this one; each migration stands alone.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE rate_counters (
+  key_hash   TEXT PRIMARY KEY,
+  window_end INTEGER NOT NULL,
+  hits       INTEGER NOT NULL
+);
+CREATE INDEX rate_counters_window_end ON rate_counters (window_end);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1},
-    {2, kV2},
-    {3, kV3},
-    {4, kV4},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {6, kV6},
 };
 
 }  // namespace

@@ -23,7 +23,8 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       keys_(*db_),
       audit_(*db_),
       mfa_(*db_),
-      oauth_(*db_) {}
+      oauth_(*db_),
+      counters_(*db_) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -170,6 +170,17 @@ class SqliteMfa final : public Mfa {
   Db& db_;
 };
 
+class SqliteCounters final : public Counters {
+ public:
+  explicit SqliteCounters(Db& db) : db_(db) {}
+  Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   // Takes ownership of an open Db. See OpenSqliteStore.
@@ -190,6 +201,7 @@ class SqliteStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   OAuthState& oauth() override { return oauth_; }
+  Counters& counters() override { return counters_; }
 
  private:
   std::unique_ptr<Db> db_;
@@ -201,6 +213,7 @@ class SqliteStore final : public Store {
   SqliteAudit audit_;
   SqliteMfa mfa_;
   SqliteOAuthState oauth_;
+  SqliteCounters counters_;
 };
 
 }  // namespace gh::store::sqlite
