@@ -9,6 +9,7 @@
 #include "app/migrated_store.h"
 #include "app/native_dialect.h"
 #include "app/route_classes.h"
+#include "app/shared_limits.h"
 #include "config/settings.h"
 #include "core/clock.h"
 #include "crypto/jwt.h"
@@ -107,7 +108,9 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
 
   p->housekeeper =
       std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->flows->anonymous);
-  p->server = std::make_unique<http::Server>(ServerOptionsFrom(p->config), router);
+  http::ServerOptions server_options = ServerOptionsFrom(p->config);
+  server_options.shared_rate_limit = SharedRateLimitFor(p->config, *p->store, p->clock);
+  p->server = std::make_unique<http::Server>(std::move(server_options), router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/keys.h"
+#include "app/shared_limits.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "net/http_client.h"
@@ -57,6 +58,7 @@ core::Result<void> BuildSms(const config::Config& config, store::Store& store,
   f.sms = std::make_unique<auth::SmsFlow>(store, clock, f.options.sms, f.hasher, *f.sessions,
                                           *f.password, *f.sms_sender, *key);
   f.sms->SetAttemptLimiter(&f.password->attempt_limiter());
+  if (f.send_counter) f.sms->SetSendCounter(f.send_counter.get());
   return core::Ok();
 }
 
@@ -96,6 +98,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
       [&config, &store] { return ReloadKeyRing(config, store); });
   f->sessions = std::make_unique<auth::SessionService>(store, clock, f->options.sessions, config,
                                                        *f->tokens, *derivation_key);
+  f->send_counter = SendCounterFor(config, store);
   BuildPassword(config, store, clock, *f);
   f->accounts = std::make_unique<auth::AccountService>(store, clock);
   f->anonymous = std::make_unique<auth::AnonymousFlow>(store, clock, f->options.anonymous,
@@ -107,6 +110,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
                           *f->password, *f->anonymous);
   if (!email) return email.error();
   f->email = std::move(*email);
+  if (f->send_counter) f->email->kit->SetSendCounter(f->send_counter.get());
   if (auto r = BuildSms(config, store, clock, *f); !r) return r.error();
   if (auto r = BuildOAuth(config, store, clock, *mfa_key, *f); !r) return r.error();
   return f;

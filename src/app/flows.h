@@ -18,6 +18,7 @@
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
+#include "auth/send_budget.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
@@ -37,6 +38,8 @@ struct Flows {
   crypto::PasswordHasher hasher;
   std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
   std::unique_ptr<auth::AttemptLimiter> attempts;     // null unless account_guess_limit_per_hour
+  // Where the SMS and mail budgets count: null = in each flow's process (SQLite).
+  std::unique_ptr<auth::HitCounter> send_counter;
   std::unique_ptr<auth::TokenService> tokens;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordFlow> password;

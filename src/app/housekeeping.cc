@@ -52,6 +52,9 @@ void Housekeeper::RunOnce() {
   // A TOTP step is only ever accepted within 90 s of its time: a day is ample.
   if (auto n = store_.mfa().Purge(now - kDayMillis); n && *n > 0)
     spdlog::info("housekeeping: forgot {} used TOTP steps", *n);
+  // A send-budget window that has ended counts nothing any more.
+  if (auto n = store_.counters().Purge(now); n && *n > 0)
+    spdlog::info("housekeeping: deleted {} ended rate-limit windows", *n);
   if (config_.anonymous_prune_after_days > 0) {
     auto n = anonymous_.Prune(now - config_.anonymous_prune_after_days * kDayMillis);
     if (!n)

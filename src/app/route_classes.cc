@@ -10,6 +10,10 @@ http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breach
   // double its guesses by spreading them over passwords, codes and tickets.
   r.guessing.rate_limit_per_minute = c.rate_limit_signin_per_minute;
   r.guessing.rate_limit_burst = c.rate_limit_signin_burst;
+  // Counted where every instance sees it when there is such a place (see
+  // app/shared_limits.h): each of these routes does store or provider work
+  // anyway. Token and plain routes keep in-process buckets (the hot path).
+  r.guessing.shared_rate_limit = true;
   r.hashing = r.guessing;
   r.hashing.lane = http::Lane::kHashing;
   r.sets_password = r.hashing;
@@ -25,11 +29,13 @@ http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breach
   // Each call creates a user: an hourly budget, at most 10 at once.
   r.anonymous.rate_limit_per_minute = c.rate_limit_anonymous_per_hour / 60.0;
   r.anonymous.rate_limit_burst = std::min(c.rate_limit_anonymous_per_hour, 10);
+  r.anonymous.shared_rate_limit = true;
 
   // Each call may send a mail (waits on the SMTP server): an hourly budget.
   r.sending_email.lane = http::Lane::kRemote;
   r.sending_email.rate_limit_per_minute = c.rate_limit_email_per_hour / 60.0;
   r.sending_email.rate_limit_burst = std::min(c.rate_limit_email_per_hour, 10);
+  r.sending_email.shared_rate_limit = true;
 
   // Each call may cost a text message (waits on the provider): an hourly
   // budget, with a burst of a minute's worth, at least 5.
@@ -37,6 +43,7 @@ http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breach
   r.sending_sms.rate_limit_per_minute = c.rate_limit_sms_per_hour / 60.0;
   r.sending_sms.rate_limit_burst =
       std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
+  r.sending_sms.shared_rate_limit = true;
   return r;
 }
 

@@ -50,30 +50,17 @@ EmailKit::EmailKit(store::Store& store, const core::Clock& clock, const EmailOpt
 
 core::Result<void> EmailKit::Throttle(const std::string& address) {
   const core::UnixMillis now = clock_.NowMillis();
-  std::lock_guard<std::mutex> lock(mu_);
-  if (sent_.size() > 100'000) {  // bound memory under a flood of addresses
-    for (auto it = sent_.begin(); it != sent_.end();)
-      it = now - it->second.last > kHourMillis ? sent_.erase(it) : std::next(it);
-  }
-  AddressWindow& w = sent_[address];
+  // One mail per cooldown: a budget of one hit per window of the cooldown.
   const int64_t cooldown = int64_t{options_.email_resend_cooldown_seconds} * 1000;
-  if (w.last > 0 && now - w.last < cooldown) {
-    int wait = static_cast<int>((cooldown - (now - w.last) + 999) / 1000);
-    return core::Error(core::errc::kTooManyRequests, "Please wait before asking for another email",
-                       std::max(wait, 1));
+  if (cooldown > 0) {
+    if (auto soon = SpendBudget(*sends_, "mail-cooldown:" + address, now, cooldown, 1,
+                                "Please wait before asking for another email");
+        !soon.ok()) {
+      return soon;
+    }
   }
-  if (now - w.window_start >= kHourMillis) {
-    w.window_start = now;
-    w.count = 0;
-  }
-  if (options_.email_per_address_per_hour > 0 && w.count >= options_.email_per_address_per_hour) {
-    int wait = static_cast<int>((w.window_start + kHourMillis - now + 999) / 1000);
-    return core::Error(core::errc::kTooManyRequests, "Too many emails to this address",
-                       std::max(wait, 1));
-  }
-  w.last = now;
-  ++w.count;
-  return core::Ok();
+  return SpendBudget(*sends_, "mail-address:" + address, now, kHourMillis,
+                     options_.email_per_address_per_hour, "Too many emails to this address");
 }
 
 std::string EmailKit::TicketHash(std::string_view ticket) { return crypto::Sha256Hex(ticket); }

@@ -7,23 +7,23 @@
 // are stored as HMAC-SHA-256 under a server key kept in the store, so a leaked
 // database does not give the codes away by trying all million of them.
 //
-// The per-address throttle (resend cooldown and hourly cap) lives in this
-// process's memory: it applies the same to known and unknown addresses, so its
-// answers reveal nothing. Behind a load balancer each instance counts on its own.
+// The per-address throttle (resend cooldown and hourly cap) is counted by a
+// HitCounter (send_budget.h): in this process, or shared by every instance
+// through the store. It applies the same to known and unknown addresses, so
+// its answers reveal nothing.
 //
 // Thread-safe; calls block on the store and the mailer and belong on a worker.
 #pragma once
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "auth/address_proof.h"
 #include "auth/links.h"
+#include "auth/send_budget.h"
 #include "auth/user_options.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -82,8 +82,12 @@ class EmailKit {
   EmailKit& operator=(const EmailKit&) = delete;
 
   // Counts one mail to `address`. Errors: too-many-requests (retry_after_seconds
-  // set) inside the resend cooldown or beyond the hourly cap; nothing is counted then.
+  // set) inside the resend cooldown or beyond the hourly cap (a refusal never
+  // moves either window), and the counter's own (service-unavailable).
   core::Result<void> Throttle(const std::string& address);
+  // Where Throttle counts; unset = in this process.
+  // REQUIRES: `counter` outlives this kit; set before serving.
+  void SetSendCounter(HitCounter* counter) { sends_ = counter; }
 
   // Issues a ticket "<prefix>:<random>" of `kind` for `user` sent to
   // `recipient`, consuming any open ticket of the same kind for that recipient
@@ -153,12 +157,6 @@ class EmailKit {
   const EmailOptions& options() const { return options_; }
 
  private:
-  struct AddressWindow {
-    core::UnixMillis last = 0;
-    core::UnixMillis window_start = 0;
-    int count = 0;
-  };
-
   store::Store& store_;
   const core::Clock& clock_;
   const EmailOptions& options_;
@@ -166,8 +164,8 @@ class EmailKit {
   const notify::Templates& templates_;
   const std::string code_key_;
   core::TaskQueue* deferred_ = nullptr;
-  std::mutex mu_;
-  std::unordered_map<std::string, AddressWindow> sent_;
+  InProcessHitCounter own_sends_;
+  HitCounter* sends_ = &own_sends_;
 };
 
 }  // namespace gh::auth

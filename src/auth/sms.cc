@@ -105,36 +105,20 @@ void SmsFlow::Audit(std::string type, const std::optional<std::string>& user_id,
 
 core::Result<void> SmsFlow::Admit(const std::string& phone) {
   const core::UnixMillis now = clock_.NowMillis();
-  const core::UnixMillis hour = 3600 * 1000;
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& sent = sent_per_number_[phone];
-  while (!sent.empty() && sent.front() <= now - hour) sent.pop_front();
-  if (options_.sms_per_number_per_hour > 0 &&
-      static_cast<int>(sent.size()) >= options_.sms_per_number_per_hour) {
-    int wait = static_cast<int>((sent.front() + hour - now + 999) / 1000);
-    return core::Error(core::errc::kTooManyRequests,
-                       "Too many codes sent to this number; try again later", std::max(wait, 1));
+  const int64_t hour = 3600 * 1000;
+  if (auto per_number =
+          SpendBudget(*sends_, "sms-number:" + phone, now, hour, options_.sms_per_number_per_hour,
+                      "Too many codes sent to this number; try again later");
+      !per_number.ok()) {
+    return per_number;
   }
-  int64_t this_hour = now / hour;
-  if (this_hour != budget_hour_) {
-    budget_hour_ = this_hour;
-    budget_used_ = 0;
+  auto all = SpendBudget(*sends_, "sms-budget", now, hour, options_.sms_budget_per_hour,
+                         "Too many text messages are being sent; try again later");
+  if (!all.ok() && all.error().code == core::errc::kTooManyRequests) {
+    spdlog::warn("sms: hourly budget of {} messages used up; refusing sends for {} s",
+                 options_.sms_budget_per_hour, all.error().retry_after_seconds);
   }
-  if (options_.sms_budget_per_hour > 0 && budget_used_ >= options_.sms_budget_per_hour) {
-    spdlog::warn("sms: hourly budget of {} messages used up; refusing sends until the hour ends",
-                 options_.sms_budget_per_hour);
-    int wait = static_cast<int>(((this_hour + 1) * hour - now + 999) / 1000);
-    return core::Error(core::errc::kTooManyRequests,
-                       "Too many text messages are being sent; try again later", std::max(wait, 1));
-  }
-  sent.push_back(now);
-  ++budget_used_;
-  // Bound the map: forget numbers whose window is empty.
-  if (sent_per_number_.size() > 100000)
-    std::erase_if(sent_per_number_, [&](const auto& kv) {
-      return kv.second.empty() || kv.second.back() <= now - hour;
-    });
-  return core::Ok();
+  return all;
 }
 
 core::Result<void> SmsFlow::Issue(const std::string& purpose, const std::string& phone,

@@ -10,7 +10,8 @@
 //
 // Sending is guarded against SMS pumping: a resend cooldown per number (shared,
 // through the store), an hourly cap per number and an hourly budget for all
-// messages (both per instance, in memory), plus the per-IP route limit of the
+// messages (counted by a HitCounter: in process, or shared by every instance
+// through the store; see send_budget.h), plus the per-IP route limit of the
 // api layer. Test numbers (config sms_test_numbers) accept a fixed code and are
 // sent nothing. A provider failure is cannot-send-sms and leaves nothing
 // stored: the code row (and a new user) is written only after the send.
@@ -18,15 +19,14 @@
 // Thread-safe. Calls block on the store and the provider: worker threads only.
 #pragma once
 
-#include <deque>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "auth/address_proof.h"
 #include "auth/attempt_limiter.h"
 #include "auth/password.h"
+#include "auth/send_budget.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
 #include "core/clock.h"
@@ -144,6 +144,9 @@ class SmsFlow {
   // beyond the budget these answer too-many-requests. Unset = no limit.
   // REQUIRES: `limiter` outlives this flow; set before use.
   void SetAttemptLimiter(AttemptLimiter* limiter) { limiter_ = limiter; }
+  // Where the hourly caps are counted; unset = in this process.
+  // REQUIRES: `counter` outlives this flow; set before use.
+  void SetSendCounter(HitCounter* counter) { sends_ = counter; }
 
  private:
   // Normalised number, or the test number as configured.
@@ -176,10 +179,8 @@ class SmsFlow {
   AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
   std::map<std::string, std::string> test_numbers_;  // E.164 -> fixed code
 
-  std::mutex mu_;  // guards the counters below
-  std::map<std::string, std::deque<core::UnixMillis>> sent_per_number_;
-  int64_t budget_hour_ = -1;
-  int budget_used_ = 0;
+  InProcessHitCounter own_sends_;
+  HitCounter* sends_ = &own_sends_;
 };
 
 // Parses the sms_test_numbers setting ("+number:code" entries). Errors:

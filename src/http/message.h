@@ -85,6 +85,10 @@ struct RouteOptions {
   // refilled at `per_minute` tokens per minute. 0 = no limit.
   double rate_limit_per_minute = 0;  // fractions allowed: 0.5 = 30 an hour
   int rate_limit_burst = 0;
+  // Count the rate limit through ServerOptions::shared_rate_limit when there is
+  // one (several instances on one database): for routes that do database or
+  // provider work anyway, so one more round trip on their pool thread is cheap.
+  bool shared_rate_limit = false;
   // The server answers 400 to a query that decodes to invalid UTF-8 before the
   // handler runs, unless the handler takes its query as opaque bytes (a browser
   // landing on an OAuth callback gets a redirect, whatever the provider sent).

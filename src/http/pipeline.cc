@@ -85,6 +85,16 @@ ClientIpResolver ClientIpOrNothing(const ClientIpOptions& options) {
   return resolver ? *resolver : ClientIpResolver();
 }
 
+// The per-IP budget's key: the route (each route has its own budget) and the client.
+std::string RateKey(const Router::Route& route, const Request& request) {
+  return route.method + " " + route.pattern + "\n" + request.remote_ip;
+}
+
+core::Error TooManyRequests(const RateLimiter::Decision& d) {
+  return core::Error(core::errc::kTooManyRequests, "Too many requests, try again later",
+                     d.retry_after_seconds);
+}
+
 }  // namespace
 
 // What finishing a response needs; shared with every Responder so that a
@@ -241,13 +251,11 @@ void Pipeline::Handle(Request request, Responder write) {
       return;
     }
   }
-  if (ro.rate_limit_per_minute > 0) {
-    std::string key = route->method + " " + route->pattern + "\n" + request.remote_ip;
-    RateLimiter::Decision d = limiter_.Take(key, ro.rate_limit_per_minute, ro.rate_limit_burst);
+  if (ro.rate_limit_per_minute > 0 && !(ro.shared_rate_limit && options_.shared_rate_limit)) {
+    RateLimiter::Decision d =
+        limiter_.Take(RateKey(*route, request), ro.rate_limit_per_minute, ro.rate_limit_burst);
     if (!d.allowed) {
-      finish(RenderError(
-          request, core::Error(core::errc::kTooManyRequests, "Too many requests, try again later",
-                               d.retry_after_seconds)));
+      finish(RenderError(request, TooManyRequests(d)));
       return;
     }
   }
@@ -284,8 +292,24 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
   const Handler* handler = &route.handler;  // the Router is immutable and outlives the pools
   // Capturing `this` is safe: the pools are shut down (threads joined) before
   // the Pipeline goes away.
-  auto task = [this, owned, handler, finish]() {
+  const RouteOptions& ro = route.options;
+  std::string shared_key;  // set: count the shared budget first, on this pool thread
+  if (ro.rate_limit_per_minute > 0 && ro.shared_rate_limit && options_.shared_rate_limit)
+    shared_key = RateKey(route, *owned);
+  auto task = [this, owned, handler, finish, &ro, shared_key = std::move(shared_key)]() {
     try {
+      if (!shared_key.empty()) {
+        // A store that cannot count (database down) falls back to this
+        // instance's buckets: refusing every request would turn an outage into
+        // a lockout, and letting all through would drop the per-IP protection.
+        std::optional<RateLimiter::Decision> d = options_.shared_rate_limit->Take(
+            shared_key, ro.rate_limit_per_minute, ro.rate_limit_burst);
+        if (!d) d = limiter_.Take(shared_key, ro.rate_limit_per_minute, ro.rate_limit_burst);
+        if (!d->allowed) {
+          finish(RenderError(*owned, TooManyRequests(*d)));
+          return;
+        }
+      }
       (*handler)(*owned, finish);
     } catch (const std::exception& e) {
       // The Responder ignores this if the handler already answered.

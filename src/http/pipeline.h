@@ -2,7 +2,8 @@
 // read" and "its response is written", without any socket code.
 //
 // In order: request id, client IP, CORS preflight, routing (404/405), per-route
-// rate limit (429), dispatch to the worker, hashing or remote pool (429/503 when full);
+// rate limit (429; a shared one on the pool thread, see rate_limit.h), dispatch
+// to the worker, hashing or remote pool (429/503 when full);
 // on the way out: X-Request-Id, CORS headers, Cache-Control, the access log.
 // The server (server.cc) owns the Beast side and feeds complete requests in;
 // keeping this part Beast-free keeps it readable and testable on its own.

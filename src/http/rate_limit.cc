@@ -25,6 +25,10 @@ RateLimiter::RateLimiter(Options options)
   if (options_.max_keys_per_shard < 2) options_.max_keys_per_shard = 2;
 }
 
+int RateLimiter::BurstOf(double per_minute, int burst) {
+  return burst > 0 ? burst : std::max(1, static_cast<int>(per_minute));
+}
+
 double RateLimiter::Refilled(const Bucket& b, int64_t now_ms) {
   // A clock that steps backwards must not drain a bucket.
   int64_t elapsed = std::max<int64_t>(0, now_ms - b.last_ms);
@@ -34,7 +38,7 @@ double RateLimiter::Refilled(const Bucket& b, int64_t now_ms) {
 
 RateLimiter::Decision RateLimiter::Take(std::string_view key, double per_minute, int burst) {
   if (per_minute <= 0) return {};
-  if (burst <= 0) burst = std::max(1, static_cast<int>(per_minute));
+  burst = BurstOf(per_minute, burst);
   const int64_t now = options_.now_ms();
 
   Shard& shard = shards_[std::hash<std::string_view>()(key) % shards_.size()];

@@ -10,12 +10,21 @@
 //
 // Thread-safe: keys are spread over independently locked shards so that
 // concurrent requests rarely contend. Non-copyable.
+//
+// http::SharedRateLimit: the same budgets counted where every instance of a
+// scale-out sees them (implemented above http, by app/ over the store). The
+// Pipeline asks it only for routes marked shared_rate_limit, and only on the
+// route's pool thread, never on an io thread (it may wait on a database).
+// It counts `burst` requests per window of burst / per_minute minutes: the
+// bucket's average rate and burst, in a form one store statement can count.
+// Implementations must be thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -48,6 +57,10 @@ class RateLimiter {
   // Fractions are fine: 0.5 per minute is 30 an hour.
   Decision Take(std::string_view key, double per_minute, int burst);
 
+  // The burst a route's limit means: `burst`, or for `burst` <= 0 a minute's worth
+  // (at least 1).
+  static int BurstOf(double per_minute, int burst);
+
   // Buckets currently held, over all shards. For tests and metrics.
   size_t size() const;
 
@@ -69,6 +82,16 @@ class RateLimiter {
 
   Options options_;
   std::vector<Shard> shards_;
+};
+
+class SharedRateLimit {
+ public:
+  virtual ~SharedRateLimit() = default;
+  // Counts one request on `key` (see the top of this file). Empty when the
+  // count could not be taken (database down): the caller then counts in
+  // process.
+  virtual std::optional<RateLimiter::Decision> Take(std::string_view key, double per_minute,
+                                                    int burst) = 0;
 };
 
 }  // namespace gh::http

@@ -29,6 +29,7 @@
 #include "http/client_ip.h"
 #include "http/error_mounts.h"
 #include "http/message.h"
+#include "http/rate_limit.h"
 
 namespace gh::http {
 
@@ -88,6 +89,9 @@ struct ServerOptions {
   // request's path lies under (error_mounts.h). Listen refuses options
   // without a default renderer.
   ErrorMounts errors;
+  // Where routes marked RouteOptions::shared_rate_limit count their per-IP
+  // budget; null = in process, like every other route.
+  std::shared_ptr<SharedRateLimit> shared_rate_limit;
 };
 
 class Server {

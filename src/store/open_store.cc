@@ -24,10 +24,6 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-bool IsPostgresUrl(std::string_view url) {
-  return StartsWith(url, "postgres://") || StartsWith(url, "postgresql://");
-}
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -123,6 +119,10 @@ Result<void> SecureSqliteFiles(const std::string& path) {
 }
 
 }  // namespace
+
+bool IsPostgresUrl(std::string_view url) {
+  return StartsWith(url, "postgres://") || StartsWith(url, "postgresql://");
+}
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool_size,
                                          std::string_view pg_schema) {

@@ -277,6 +277,27 @@ class AuditLog {
                                                             int limit) = 0;
 };
 
+// Shared hit counters for limits that every instance must see (SMS and mail
+// budgets): one row per key holding the hits of its current window, which
+// opens at the key's first hit and lasts `window_millis`. Keys are hashes
+// chosen by the caller (never an address: no personal data here).
+struct CounterWindow {
+  int64_t hits = 0;              // in the current window, this hit included
+  core::UnixMillis ends_at = 0;  // when the current window closes
+};
+
+class Counters {
+ public:
+  virtual ~Counters() = default;
+  // Adds one hit to `key_hash` at `now` in one statement, so concurrent hits
+  // from any number of instances are each counted exactly once. A window that
+  // has ended is replaced by a new one starting now.
+  virtual Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
+                                    int64_t window_millis) = 0;
+  // Deletes the windows that ended before `before`.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -301,6 +322,7 @@ class Store {
   virtual Mfa& mfa() = 0;
   virtual Factors& factors() = 0;
   virtual OAuthState& oauth() = 0;
+  virtual Counters& counters() = 0;
 };
 
 // Opens the store a database URL names: "sqlite:///path/to/file.db",
@@ -321,6 +343,10 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view database_url, int pool
 // path, postgres://, postgresql://), so that `config check` and start-up refuse
 // e.g. mysql:// before anything is opened.
 bool IsSupportedDatabaseUrl(std::string_view database_url);
+
+// True for a PostgreSQL URL ("postgres://", "postgresql://"): the one kind of
+// database several instances may share, so limits must be counted there.
+bool IsPostgresUrl(std::string_view database_url);
 
 // Where the data lives, for the start-up banner: "SQLite ./data/gatehouse.db" or
 // "PostgreSQL host:port/db, schema auth"; never the password.

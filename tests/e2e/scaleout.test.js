@@ -4,9 +4,9 @@
 // row-locked, so two instances rotating one token at once make exactly one successor),
 // revocations and the signing keys. PostgreSQL pass only (run.sh's second pass).
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { expectError, expectResponse } from './lib/schema.js';
-import { DATABASE, Server, uniqueSchema } from './lib/server.js';
+import { DATABASE, uniqueSchema, useInstances } from './lib/server.js';
 import { bearer, checkSession, jwtHeader, refresh, signIn, signUp, sleep, uniqueEmail } from './lib/util.js';
 
 const GRACE_SECONDS = 2;
@@ -17,31 +17,10 @@ describe('two instances on one PostgreSQL schema', { skip: DATABASE !== 'postgre
     GATEHOUSE_DATABASE_SCHEMA: uniqueSchema('scaleout'),
     GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE_SECONDS: String(GRACE_SECONDS),
   };
-  const a = new Server(env, { name: 'gatehouse-a' });
-  const b = new Server(env, { name: 'gatehouse-b' });
-  let failed = false;
-
-  before(async () => {
-    // Started together: both migrate the fresh schema at once (advisory lock) and
-    // both look for a signing key in it.
-    await Promise.all([a.start(), b.start()]);
-    // Each may have generated a signing key of its own; an instance picks up a
-    // sibling's key at the first unknown kid it sees, with no wait.
-  });
-  afterEach((t) => {
-    if (t.passed === false) failed = true;
-  });
-  after(async () => {
-    const alive = [a.alive, b.alive];
-    const res = await Promise.all([a.stop(), b.stop()]);
-    if (failed || !alive[0] || !alive[1]) {
-      for (const s of [a, b]) console.log(`---- ${s.name} logs ----\n${s.logText()}\n---- end ----`);
-    }
-    a.cleanup();
-    b.cleanup();
-    assert.deepEqual(alive, [true, true], 'both instances should be running at the end');
-    for (const r of res) assert.deepEqual(r, { code: 0, signal: null }, 'SIGTERM should drain and exit 0');
-  });
+  // Started together: both migrate the fresh schema at once (advisory lock) and
+  // both look for a signing key in it. Each may have generated a signing key of its
+  // own; an instance picks up a sibling's key at the first unknown kid it sees.
+  const [a, b] = useInstances(env, ['gatehouse-a', 'gatehouse-b']);
 
   test('both instances run on PostgreSQL', () => {
     for (const s of [a, b]) {

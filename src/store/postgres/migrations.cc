@@ -333,8 +333,20 @@ WHERE (u.active_mfa_type = 'totp' OR u.totp_secret_encrypted IS NOT NULL)
   AND NOT EXISTS (SELECT 1 FROM mfa_factors f WHERE f.user_id = u.id);
 )sql";
 
+// Version 6: shared hit counters (store::Counters) for the SMS and mail
+// budgets several instances must share. key_hash is a SHA-256 of the rule and
+// the number or address, never the address itself.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE rate_counters (
+  key_hash   TEXT COLLATE "C" PRIMARY KEY,
+  window_end BIGINT NOT NULL,
+  hits       BIGINT NOT NULL
+);
+CREATE INDEX rate_counters_window_end ON rate_counters (window_end);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
 };
 
 // The advisory lock's first key: "GhMi". The second is the schema name's hash,

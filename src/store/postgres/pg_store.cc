@@ -40,7 +40,8 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       audit_(*db_),
       mfa_(*db_),
       factors_(*db_),
-      oauth_(*db_) {}
+      oauth_(*db_),
+      counters_(*db_) {}
 
 PgStore::~PgStore() = default;
 

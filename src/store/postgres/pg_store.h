@@ -195,6 +195,17 @@ class PgFactors final : public Factors {
   Db& db_;
 };
 
+class PgCounters final : public Counters {
+ public:
+  explicit PgCounters(Db& db) : db_(db) {}
+  Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class PgStore final : public Store {
  public:
   // See OpenPgStore. REQUIRES: schema is a valid schema name.
@@ -219,6 +230,7 @@ class PgStore final : public Store {
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
   OAuthState& oauth() override { return oauth_; }
+  Counters& counters() override { return counters_; }
 
  private:
   const std::string schema_;
@@ -232,6 +244,7 @@ class PgStore final : public Store {
   PgMfa mfa_;
   PgFactors factors_;
   PgOAuthState oauth_;
+  PgCounters counters_;
 };
 
 }  // namespace gh::store::postgres

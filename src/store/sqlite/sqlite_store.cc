@@ -24,7 +24,8 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       audit_(*db_),
       mfa_(*db_),
       factors_(*db_),
-      oauth_(*db_) {}
+      oauth_(*db_),
+      counters_(*db_) {}
 
 SqliteStore::~SqliteStore() = default;
 

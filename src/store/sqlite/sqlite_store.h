@@ -186,6 +186,17 @@ class SqliteFactors final : public Factors {
   Db& db_;
 };
 
+class SqliteCounters final : public Counters {
+ public:
+  explicit SqliteCounters(Db& db) : db_(db) {}
+  Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
+                            int64_t window_millis) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteStore final : public Store {
  public:
   // Takes ownership of an open Db. See OpenSqliteStore.
@@ -210,6 +221,7 @@ class SqliteStore final : public Store {
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
   OAuthState& oauth() override { return oauth_; }
+  Counters& counters() override { return counters_; }
 
  private:
   std::unique_ptr<Db> db_;
@@ -222,6 +234,7 @@ class SqliteStore final : public Store {
   SqliteMfa mfa_;
   SqliteFactors factors_;
   SqliteOAuthState oauth_;
+  SqliteCounters counters_;
 };
 
 }  // namespace gh::store::sqlite

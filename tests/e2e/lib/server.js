@@ -6,6 +6,7 @@
 // ratelimit.test.js and security-guess.test.js set their own).
 // Server stdout/stderr are kept in memory and printed when a test of the file fails.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -422,4 +423,32 @@ export function useServer(env = {}, opts = {}) {
     }
   });
   return srv;
+}
+
+/**
+ * Like useServer for several instances with the same `env` (share a schema through
+ * GATEHOUSE_DATABASE_SCHEMA to have them behind one "load balancer"): started together
+ * (they migrate a fresh schema at once), stopped together; each must still run at the
+ * end and exit 0 on SIGTERM. Prints every instance's logs if a test failed.
+ */
+export function useInstances(env, names) {
+  const servers = names.map((name) => new Server(env, { name }));
+  let failed = false;
+  before(async () => {
+    await Promise.all(servers.map((s) => s.start()));
+  });
+  afterEach((t) => {
+    if (t.passed === false) failed = true;
+  });
+  after(async () => {
+    const alive = servers.map((s) => s.alive);
+    const res = await Promise.all(servers.map((s) => s.stop()));
+    if (failed || alive.includes(false)) {
+      for (const s of servers) console.log(`---- ${s.name} logs ----\n${s.logText()}\n---- end ----`);
+    }
+    for (const s of servers) s.cleanup();
+    assert.deepEqual(alive, servers.map(() => true), 'every instance should be running at the end');
+    for (const r of res) assert.deepEqual(r, { code: 0, signal: null }, 'SIGTERM should drain and exit 0');
+  });
+  return servers;
 }

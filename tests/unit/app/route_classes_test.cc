@@ -23,6 +23,15 @@ TEST(RouteClasses, GuessableClassesShareTheSignInBudget) {
   EXPECT_EQ(r.plain.rate_limit_burst, 0);
 }
 
+TEST(RouteClasses, OnlyTheHotPathKeepsItsBudgetInProcess) {
+  http::RouteClasses r = RouteClassesFrom(config::Config(), false);
+  for (const http::RouteOptions* o : {&r.hashing, &r.sets_password, &r.guessing, &r.remote,
+                                      &r.anonymous, &r.sending_email, &r.sending_sms})
+    EXPECT_TRUE(o->shared_rate_limit);
+  EXPECT_FALSE(r.token.shared_rate_limit);
+  EXPECT_FALSE(r.plain.shared_rate_limit);
+}
+
 TEST(RouteClasses, SettingAPasswordWaitsOnTheBreachCheckOnTheRemoteLane) {
   config::Config c;
   EXPECT_EQ(RouteClassesFrom(c, false).sets_password.lane, http::Lane::kHashing);

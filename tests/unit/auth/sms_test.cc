@@ -176,6 +176,28 @@ TEST_F(SmsTest, PerNumberHourlyCapAndGlobalBudget) {
   EXPECT_TRUE(Send("+33612345678").ok());
 }
 
+// Two instances (two flows) counting in one shared counter spend one budget.
+TEST_F(SmsTest, FlowsSharingACounterShareThePerNumberCap) {
+  options_.sms_resend_cooldown_seconds = 0;
+  options_.sms_per_number_per_hour = 3;
+  InProcessHitCounter shared;
+  Rebuild();
+  sms_->SetSendCounter(&shared);
+  SmsFlow other(*store_, clock_, options_, hasher_, *sessions_, *password_, sender_,
+                std::string(32, 'k'));
+  other.SetSendCounter(&shared);
+  SmsCodeRequest req;
+  req.phone_number = phone_;
+  req.client = client_;
+  EXPECT_TRUE(sms_->SendSignInCode(req).ok());
+  EXPECT_TRUE(other.SendSignInCode(req).ok());
+  EXPECT_TRUE(sms_->SendSignInCode(req).ok());
+  auto fourth = other.SendSignInCode(req);
+  ASSERT_FALSE(fourth.ok());
+  EXPECT_EQ(fourth.error().code, core::errc::kTooManyRequests);
+  EXPECT_EQ(sender_.sent.size(), 3u);
+}
+
 TEST_F(SmsTest, ProviderFailureStoresNothing) {
   sender_.fail = true;
   auto r = Send(phone_);

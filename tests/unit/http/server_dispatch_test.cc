@@ -7,8 +7,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -166,6 +169,77 @@ TEST(ServerTest, RateLimitAnswers429PerRouteAndClient) {
   auto other = c.Roundtrip(BuildRequest("GET", "/hello"));
   ASSERT_TRUE(other);
   EXPECT_EQ(other->status, 200);
+}
+
+// Counts `burst` per key for every server it is given to, as the store does
+// for several instances; `down` makes it unable to count.
+class CountingSharedLimit final : public SharedRateLimit {
+ public:
+  std::optional<RateLimiter::Decision> Take(std::string_view key, double, int burst) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++calls;
+    if (down) return std::nullopt;
+    RateLimiter::Decision d;
+    if (++counts[std::string(key)] > burst) {
+      d.allowed = false;
+      d.retry_after_seconds = 42;
+    }
+    return d;
+  }
+  std::mutex mu;
+  std::map<std::string, int> counts;
+  int calls = 0;
+  bool down = false;
+};
+
+std::shared_ptr<Router> SharedLimitRouter() {
+  auto router = HelloRouter();
+  RouteOptions shared{Lane::kWorker, /*rate_limit_per_minute=*/6, /*rate_limit_burst=*/2};
+  shared.shared_rate_limit = true;
+  router->Add(
+      "POST", "/shared", [](Request&, Responder respond) { respond(Response::Json(200, "{}")); },
+      shared);
+  router->Add(
+      "POST", "/local", [](Request&, Responder respond) { respond(Response::Json(200, "{}")); },
+      RouteOptions{Lane::kWorker, 6, 2});
+  return router;
+}
+
+TEST(ServerTest, TwoServersSharingALimitSpendOneBudget) {
+  auto limit = std::make_shared<CountingSharedLimit>();
+  ServerOptions options;
+  options.shared_rate_limit = limit;
+  Harness a(options, SharedLimitRouter());
+  Harness b(options, SharedLimitRouter());
+  Client ca(a.port());
+  Client cb(b.port());
+  EXPECT_EQ(ca.Roundtrip(BuildRequest("POST", "/shared", {}, "{}"))->status, 200);
+  EXPECT_EQ(cb.Roundtrip(BuildRequest("POST", "/shared", {}, "{}"))->status, 200);
+  auto third = ca.Roundtrip(BuildRequest("POST", "/shared", {}, "{}"));
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 429);
+  EXPECT_EQ(third->Header("retry-after"), "42");
+  // Routes not marked shared count in each server, without asking.
+  const int calls = limit->calls;
+  for (Client* c : {&ca, &cb})
+    for (int i = 0; i < 2; ++i)
+      EXPECT_EQ(c->Roundtrip(BuildRequest("POST", "/local", {}, "{}"))->status, 200);
+  EXPECT_EQ(limit->calls, calls);
+}
+
+TEST(ServerTest, ASharedLimitThatCannotCountFallsBackToThisServersBuckets) {
+  auto limit = std::make_shared<CountingSharedLimit>();
+  limit->down = true;
+  ServerOptions options;
+  options.shared_rate_limit = limit;
+  Harness h(options, SharedLimitRouter());
+  Client c(h.port());
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(c.Roundtrip(BuildRequest("POST", "/shared", {}, "{}"))->status, 200);
+  auto r = c.Roundtrip(BuildRequest("POST", "/shared", {}, "{}"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429);  // neither refused wholesale nor let through unlimited
+  EXPECT_EQ(limit->calls, 3);
 }
 
 TEST(ServerTest, ResponderFromAnotherThreadAndSecondCallIgnored) {
