@@ -2,8 +2,10 @@
 
 #include <sstream>
 
+#include "api/gotrue/errors.h"
 #include "api/nhost/errors.h"
 #include "app/flows.h"
+#include "app/gotrue_dialect.h"
 #include "app/housekeeping.h"
 #include "app/keys.h"
 #include "app/migrated_store.h"
@@ -31,6 +33,7 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Flows> flows;
   std::unique_ptr<NativeDialect> native;
+  std::unique_ptr<GoTrueDialect> gotrue;  // null when gotrue_mount is empty
   std::unique_ptr<Housekeeper> housekeeper;
   std::shared_ptr<const http::Router> router;
   std::unique_ptr<http::Server> server;
@@ -62,10 +65,10 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   o.access_log = c.access_log;
   o.access_log_json = c.access_log_json;
   // Errors the server raises itself take the shape of the mount the path lies
-  // under; the native dialect also answers for paths under no mount. A second
-  // dialect adds its line here: o.errors.Mount(its prefix, its renderer).
+  // under; the native dialect also answers for paths under no mount.
   o.errors.SetDefault(api::nhost::RenderError);
   o.errors.Mount(kNativeMount, api::nhost::RenderError);
+  if (!c.gotrue_mount.empty()) o.errors.Mount(c.gotrue_mount, api::gotrue::RenderError);
   return o;
 }
 
@@ -104,6 +107,10 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   auto router = std::make_shared<http::Router>();
   p->native = std::make_unique<NativeDialect>(p->config, *p->flows, kNativeMount);
   p->native->Register(*router, classes);
+  if (!p->config.gotrue_mount.empty()) {
+    p->gotrue = std::make_unique<GoTrueDialect>(p->config, *p->flows, p->config.gotrue_mount);
+    p->gotrue->Register(*router, classes);
+  }
   p->router = router;
 
   p->housekeeper =
@@ -136,8 +143,11 @@ void App::Stop() { parts_->server->Stop(); }
 
 std::string App::Routes() const {
   std::string out;
-  for (const http::Router::Route& r : parts_->router->routes())
-    out += r.method + " " + r.pattern + "\n";
+  for (const http::Router::Route& r : parts_->router->routes()) {
+    out += r.method + " " + r.pattern;
+    if (r.when) out += " (" + r.when_label + ")";
+    out += "\n";
+  }
   return out;
 }
 

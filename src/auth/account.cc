@@ -15,4 +15,16 @@ core::Result<core::User> AccountService::Get(std::string_view user_id) {
   return std::move(**found);
 }
 
+core::Result<UserProfile> AccountService::Describe(core::User user) {
+  UserProfile p;
+  auto identities = store_.identities().ListForUser(user.id);
+  if (!identities) return identities.error();
+  auto factors = store_.factors().ListForUser(user.id);
+  if (!factors) return factors.error();
+  p.user = std::move(user);
+  p.identities = std::move(*identities);
+  p.factors = std::move(*factors);
+  return p;
+}
+
 }  // namespace gh::auth

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -17,6 +18,14 @@ namespace gh::auth {
 // refused alike, in every dialect). Every flow checks an account through here.
 core::Result<void> RequireActive(const core::User& user, core::UnixMillis now);
 
+// A user with what a dialect shows beside the row: the identities it signs in
+// with at providers, and its second factors (secrets never leave the store).
+struct UserProfile {
+  core::User user;
+  std::vector<core::Identity> identities;
+  std::vector<core::MfaFactor> factors;
+};
+
 class AccountService {
  public:
   AccountService(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
@@ -24,6 +33,9 @@ class AccountService {
   // The user with this id. Errors: invalid-token when no such user (the token
   // outlived its user), disabled-user.
   core::Result<core::User> Get(std::string_view user_id);
+  // `user` with its identities and factors, unverified ones included (two
+  // reads). Errors: a store error.
+  core::Result<UserProfile> Describe(core::User user);
   // A cheap database round trip, for health checks.
   core::Result<void> Ping() { return store_.Ping(); }
 

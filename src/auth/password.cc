@@ -25,8 +25,8 @@ core::Result<void> PasswordFlow::CheckPasswordPolicy(const std::string& password
     return core::Error(core::errc::kInvalidRequest, "Password must be valid UTF-8");
   if (core::Utf8Length(password) < static_cast<size_t>(options_.password_min_length))
     return core::Error(core::errc::kPasswordTooShort,
-                       "Password must be at least " + std::to_string(options_.password_min_length) +
-                           " characters");
+                       "Password should be at least " +
+                           std::to_string(options_.password_min_length) + " characters.");
   if (password.find('\0') != std::string::npos)
     return core::Error(core::errc::kInvalidRequest, "Password must not contain NUL characters");
   if (core::Utf8Length(password) > static_cast<size_t>(options_.password_max_length))

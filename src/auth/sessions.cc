@@ -14,6 +14,10 @@ core::Error InvalidRefreshToken() {
   return core::Error(core::errc::kInvalidRefreshToken, "Invalid or expired refresh token");
 }
 
+core::Error SessionEnded() {
+  return core::Error(core::errc::kSessionNotFound, "the session of this access token has ended");
+}
+
 }  // namespace
 
 bool LooksLikeRefreshToken(std::string_view s) {
@@ -49,6 +53,7 @@ core::Result<SessionGrant> SessionService::Grant(const core::User& user,
   SessionGrant g;
   g.access_token = tokens_.Issue(user, session);
   g.access_token_expires_in = tokens_.access_ttl_seconds();
+  g.access_token_expires_at = clock_.NowSeconds() + g.access_token_expires_in;
   g.refresh_token = std::move(refresh_token);
   g.refresh_token_id = record.id;
   g.refresh_token_expires_at = record.expires_at;
@@ -120,7 +125,7 @@ core::Result<SignInOutcome> SessionService::StartOrChallenge(const core::User& u
 core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
                                                   std::string_view session_id,
                                                   std::string_view method) {
-  const core::Error ended(core::errc::kInvalidToken, "the session of this access token has ended");
+  const core::Error ended = SessionEnded();
   auto found = store_.sessions().Find(session_id);
   if (!found) return found.error();
   const core::UnixMillis now = clock_.NowMillis();
@@ -142,6 +147,7 @@ core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
   SessionGrant g;
   g.access_token = tokens_.Issue(user, session);
   g.access_token_expires_in = tokens_.access_ttl_seconds();
+  g.access_token_expires_at = clock_.NowSeconds() + g.access_token_expires_in;
   g.user = user;
   g.session = std::move(session);
   return g;
@@ -170,7 +176,8 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
     case store::RotateStatus::kReuseDetected: {
       RecordAudit(store_, now, "token-reuse", rotated->session.user_id, {},
                   "{\"session_id\":\"" + rotated->session.id + "\"}");
-      return InvalidRefreshToken();
+      return core::Error(core::errc::kRefreshTokenReused,
+                         "Refresh token already used; the session has been revoked");
     }
     default:
       return InvalidRefreshToken();
@@ -214,6 +221,27 @@ core::Result<int> SessionService::SignOutAll(std::string_view user_id) {
   return *n;
 }
 
+core::Result<void> SessionService::SignOutSession(std::string_view user_id,
+                                                  std::string_view session_id) {
+  auto session = store_.sessions().Find(session_id);
+  if (!session) return session.error();
+  if (!session->has_value() || (*session)->user_id != user_id) return core::Ok();
+  const core::UnixMillis now = clock_.NowMillis();
+  auto r = store_.sessions().Revoke(session_id, "signout", now);
+  if (!r) return r;
+  RecordAudit(store_, now, "signout", std::string(user_id));
+  return core::Ok();
+}
+
+core::Result<int> SessionService::SignOutOthers(std::string_view user_id,
+                                                std::string_view keep_session_id) {
+  const core::UnixMillis now = clock_.NowMillis();
+  auto n = store_.sessions().RevokeAllForUser(user_id, "signout-others", now, keep_session_id);
+  if (!n) return n.error();
+  RecordAudit(store_, now, "signout-others", std::string(user_id));
+  return *n;
+}
+
 core::Result<void> SessionService::RequireLive(std::string_view session_id) const {
   if (session_id.empty())
     return core::Error(core::errc::kInvalidToken, "access token names no session");
@@ -221,7 +249,7 @@ core::Result<void> SessionService::RequireLive(std::string_view session_id) cons
   if (!session) return session.error();
   if (!session->has_value() || (*session)->revoked_at ||
       (*session)->expires_at <= clock_.NowMillis())
-    return core::Error(core::errc::kInvalidToken, "the session of this access token has ended");
+    return SessionEnded();
   return core::Ok();
 }
 
@@ -232,8 +260,7 @@ core::Result<core::User> SessionService::LiveSessionUser(std::string_view sessio
   auto user = store_.users().FindByLiveSession(session_id, clock_.NowMillis());
   if (!user) return user.error();
   // A token whose sub is not its session's user was not minted by us.
-  if (!user->has_value() || (*user)->id != user_id)
-    return core::Error(core::errc::kInvalidToken, "the session of this access token has ended");
+  if (!user->has_value() || (*user)->id != user_id) return SessionEnded();
   if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
   return std::move(**user);
 }

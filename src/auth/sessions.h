@@ -29,6 +29,7 @@ namespace gh::auth {
 struct SessionGrant {
   std::string access_token;
   int64_t access_token_expires_in = 0;  // seconds
+  int64_t access_token_expires_at = 0;  // unix seconds (GoTrue's expires_at)
   std::string refresh_token;
   std::string refresh_token_id;
   int64_t refresh_token_expires_at = 0;  // unix millis
@@ -106,27 +107,32 @@ class SessionService {
   // Raises the live session `session_id` of `user` to aal2 after a second
   // factor `method` ("totp") and returns a new access token for it; the
   // session keeps its id and refresh token (refresh_token is empty here).
-  // Errors: invalid-token (no such live session of this user).
+  // Errors: session-not-found (no such live session of this user).
   core::Result<SessionGrant> StepUp(const core::User& user, std::string_view session_id,
                                     std::string_view method);
   // Rotates the refresh token. Errors: invalid-refresh-token (unknown, expired,
-  // revoked, or reused after the grace window, which also revokes the session),
-  // disabled-user.
+  // revoked), refresh-token-reused (used again after the grace window, which
+  // also revokes the session), disabled-user.
   core::Result<SessionGrant> Refresh(std::string_view refresh_token);
   // Revokes the session the token belongs to. An unknown token is not an error
   // (sign-out is idempotent).
   core::Result<void> SignOut(std::string_view refresh_token);
   // Revokes every session of the user; returns how many.
   core::Result<int> SignOutAll(std::string_view user_id);
+  // Revokes the session `session_id` of `user_id` (an access token's claims);
+  // unknown, another's or already ended is not an error.
+  core::Result<void> SignOutSession(std::string_view user_id, std::string_view session_id);
+  // Revokes every session of the user but `keep_session_id`; returns how many.
+  core::Result<int> SignOutOthers(std::string_view user_id, std::string_view keep_session_id);
   // Ok when the session named by an access token's `session_id` claim is still
   // live: it exists, is not revoked (sign-out, reuse detection, password
   // change) and has not expired. One indexed read. Errors: invalid-token
-  // (no session id, or the session ended), a store error.
+  // (no session id), session-not-found (the session ended), a store error.
   core::Result<void> RequireLive(std::string_view session_id) const;
   // The user of the token's session while it is live, in one read (the session
   // check and the user lookup of GET /user together). Errors: invalid-token (no
-  // session id, the session ended, or it belongs to someone else than
-  // `user_id`), disabled-user, a store error.
+  // session id), session-not-found (the session ended, or it belongs to someone
+  // else than `user_id`), disabled-user, a store error.
   core::Result<core::User> LiveSessionUser(std::string_view session_id,
                                            std::string_view user_id) const;
   // The user's live sessions, newest first.

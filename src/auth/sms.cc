@@ -343,7 +343,7 @@ core::Result<SignInOutcome> SmsFlow::SignInWithPassword(const PhonePasswordSignI
   if (options_.proof.phone_verification_required && !user.phone_number_verified())
     return core::Error(core::errc::kUnverifiedUser, "Phone number is not verified");
   Audit("signin-phone-password", user.id, req.client);
-  return sessions_.StartOrChallenge(user, req.client, "password");
+  return sessions_.StartOrChallenge(user, req.client, "password", req.second_factor);
 }
 
 core::Result<void> SmsFlow::RequestPhoneChange(const PhoneChangeRequest& req) {

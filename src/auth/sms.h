@@ -62,6 +62,9 @@ struct PhonePasswordSignIn {
   std::string phone_number;
   std::string password;
   core::ClientInfo client;
+  // What a user with a second factor gets (the requesting dialect's policy);
+  // null = the SessionService's default.
+  const SecondFactorPolicy* second_factor = nullptr;
 };
 
 struct PhoneChangeRequest {

@@ -82,7 +82,9 @@ std::string TokenService::Issue(const core::User& user, const core::SessionRecor
       {"exp", now + options_.access_token_ttl_seconds},
       {"iss", options_.jwt_issuer},
       {"aud", options_.jwt_audience},
-      {"role", user.is_anonymous ? "anon" : "authenticated"},
+      // GoTrue's: every user's token says authenticated, anonymous users too
+      // (is_anonymous tells them apart); "anon" is the role of the API key alone.
+      {"role", "authenticated"},
       {"session_id", session.id},
       {"aal", session.aal},
       {"amr", amr},

@@ -108,6 +108,9 @@ std::vector<Setting> BuildTable() {
       "dropped.");
   add("client_url", {"AUTH_CLIENT_URL"}, Str(&Config::client_url),
       "URL of the app; the default target of redirects.");
+  add("gotrue_mount", {}, Str(&Config::gotrue_mount),
+      "Path under which the GoTrue-compatible API (`@supabase/supabase-js`) is served, beside "
+      "the native one under `/v1`; empty = not served.");
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
       List(&Config::allowed_redirect_urls),
       "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "
@@ -536,6 +539,9 @@ std::vector<std::string> Validate(const Config& c) {
   };
   if (!is_url(c.public_url)) p.push_back("public_url must start with http:// or https://");
   if (!is_url(c.client_url)) p.push_back("client_url must start with http:// or https://");
+  if (!c.gotrue_mount.empty() && (c.gotrue_mount[0] != '/' || c.gotrue_mount.back() == '/' ||
+                                  c.gotrue_mount == "/v1" || c.gotrue_mount.rfind("/v1/", 0) == 0))
+    p.push_back("gotrue_mount must be a path such as /auth/v1, without a final slash, outside /v1");
   if ((c.jwt_keys.empty() ? c.jwt_algorithm == "HS256" : !c.jwt_secret.empty()) &&
       c.jwt_secret.size() < 32)
     p.push_back("jwt_secret must be at least 32 bytes for HS256");

@@ -32,6 +32,10 @@ inline constexpr std::string_view kDisabledEndpoint = "disabled-endpoint";
 inline constexpr std::string_view kUnverifiedUser = "unverified-user";
 inline constexpr std::string_view kInvalidRefreshToken = "invalid-refresh-token";
 inline constexpr std::string_view kInvalidToken = "invalid-token";  // bad access token
+// A refresh token used again after its grace window: the session was revoked.
+inline constexpr std::string_view kRefreshTokenReused = "refresh-token-reused";
+// A valid access token whose session has ended (signed out, revoked, expired).
+inline constexpr std::string_view kSessionNotFound = "session-not-found";
 inline constexpr std::string_view kUnauthenticated = "unauthenticated-user";
 inline constexpr std::string_view kDefaultRoleNotAllowed = "default-role-must-be-in-allowed-roles";
 inline constexpr std::string_view kRoleNotAllowed = "role-not-allowed";

@@ -11,7 +11,10 @@ constexpr std::string_view kDefaultAllowHeaders =
     "authorization, content-type, apikey, x-client-info, x-supabase-api-version, x-request-id";
 // Headers a browser script may read from our responses; pagination and
 // throttling need them.
-constexpr std::string_view kExposeHeaders = "X-Request-Id, X-Total-Count, Link, Retry-After";
+// Besides our own: what supabase-js reads from GoTrue's answers (the total and
+// the pages of a user list, the error code and the API version of the body).
+constexpr std::string_view kExposeHeaders =
+    "X-Request-Id, X-Total-Count, Link, Retry-After, x-sb-error-code, X-Supabase-Api-Version";
 constexpr std::string_view kMaxAgeSeconds = "600";
 
 void AddAllowOrigin(std::string_view origin, Response* response) {

@@ -89,6 +89,9 @@ struct RouteOptions {
   // one (several instances on one database): for routes that do database or
   // provider work anyway, so one more round trip on their pool thread is cheap.
   bool shared_rate_limit = false;
+  // The per-IP budget's name: routes that name the same budget spend one bucket
+  // (the same sign-in under two dialects); empty = a bucket of this route's own.
+  std::string budget = "";
   // The server answers 400 to a query that decodes to invalid UTF-8 before the
   // handler runs, unless the handler takes its query as opaque bytes (a browser
   // landing on an OAuth callback gets a redirect, whatever the provider sent).

@@ -85,8 +85,10 @@ ClientIpResolver ClientIpOrNothing(const ClientIpOptions& options) {
   return resolver ? *resolver : ClientIpResolver();
 }
 
-// The per-IP budget's key: the route (each route has its own budget) and the client.
+// The per-IP budget's key: the budget the route names, else the route itself,
+// and the client.
 std::string RateKey(const Router::Route& route, const Request& request) {
+  if (!route.options.budget.empty()) return route.options.budget + "\n" + request.remote_ip;
   return route.method + " " + route.pattern + "\n" + request.remote_ip;
 }
 

@@ -8,6 +8,9 @@
 // Plain data; safe to share between threads once built.
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include "http/message.h"
 
 namespace gh::http {
@@ -36,5 +39,24 @@ struct RouteClasses {
   // Health, version, keys, contract: the workers, no budget.
   RouteOptions plain;
 };
+
+// The budgets routes of both dialects share (Spending): one per flow a client
+// can reach under either mount.
+namespace budget {
+inline constexpr char kPasswordSignIn[] = "password-sign-in";  // email or phone + password
+inline constexpr char kPasswordSignUp[] = "password-sign-up";
+inline constexpr char kAnonymousSignIn[] = "anonymous-sign-in";
+inline constexpr char kRefresh[] = "refresh";
+inline constexpr char kUser[] = "user";  // reading the signed-in user
+inline constexpr char kSignOut[] = "sign-out";
+}  // namespace budget
+
+// `options` spending the per-IP budget named `budget`, which every route naming
+// it shares: the routes of two dialects that run the same flow (a password
+// sign-in under /v1 and under /auth/v1) count one client once.
+inline RouteOptions Spending(RouteOptions options, std::string budget) {
+  options.budget = std::move(budget);
+  return options;
+}
 
 }  // namespace gh::http

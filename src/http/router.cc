@@ -49,7 +49,8 @@ bool MoreSpecific(const Router::Route& a, const Router::Route& b) {
     bool pb = IsParam(b.segments[i]);
     if (pa != pb) return !pa;
   }
-  return false;
+  // Same shape: a route that names a query parameter beats one that does not.
+  return a.when && !b.when;
 }
 
 }  // namespace
@@ -64,6 +65,21 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   routes_.push_back(std::move(route));
 }
 
+void Router::AddWhen(std::string method, std::string pattern, std::string label, RequestTest when,
+                     Handler handler, RouteOptions options) {
+  Add(std::move(method), std::move(pattern), std::move(handler), std::move(options));
+  routes_.back().when = std::move(when);
+  routes_.back().when_label = std::move(label);
+}
+
+void Router::AddWhenQuery(std::string method, std::string pattern, const std::string& name,
+                          const std::string& value, Handler handler, RouteOptions options) {
+  AddWhen(
+      std::move(method), std::move(pattern), name + "=" + value,
+      [name, value](const Request& r) { return r.QueryParam(name) == value; }, std::move(handler),
+      std::move(options));
+}
+
 Router::MatchStatus Router::Match(Request& request, const Route** route) const {
   const std::vector<std::string_view> path = SplitPath(request.path);
   const Route* best = nullptr;
@@ -72,6 +88,7 @@ Router::MatchStatus Router::Match(Request& request, const Route** route) const {
     if (!SegmentsMatch(r.segments, path)) continue;
     path_known = true;
     if (r.method != request.method) continue;
+    if (r.when && !r.when(request)) continue;
     if (best == nullptr || MoreSpecific(r, *best)) best = &r;
   }
   if (best == nullptr) {

@@ -274,7 +274,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     response_.version(version_);
     response_.result(r.status >= 100 && r.status <= 999 ? static_cast<unsigned>(r.status) : 500u);
     response_.set(bhttp::field::server, "Gatehouse");
-    response_.set(bhttp::field::content_type, r.content_type);
+    // A response without a body (204) names no content type.
+    if (!r.content_type.empty()) response_.set(bhttp::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers) {
       // A handler must not be able to split the response with a crafted value.
       if (name.empty() || HasLineBreak(name) || HasLineBreak(value)) continue;

@@ -39,6 +39,18 @@ class Router {
   // "/v1/signin/provider/{provider}"; a "{name}" segment matches one path segment
   // and is available as Request::PathParam(name).
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // A route taken only when `when` holds for the request (it sees the whole
+  // request, body included, before any handler), and then over a route of the
+  // same method and path without one: for one path whose requests belong on
+  // different lanes or budgets (GoTrue's POST /token?grant_type=password
+  // hashes, ?grant_type=refresh_token does not). `label` says which requests,
+  // for `gatehouse routes`. `when` must be cheap and safe on any bytes.
+  using RequestTest = std::function<bool(const Request&)>;
+  void AddWhen(std::string method, std::string pattern, std::string label, RequestTest when,
+               Handler handler, RouteOptions options = {});
+  // AddWhen for the query parameter `name` being exactly `value`.
+  void AddWhenQuery(std::string method, std::string pattern, const std::string& name,
+                    const std::string& value, Handler handler, RouteOptions options = {});
 
   struct Route {
     std::string method;
@@ -46,6 +58,8 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     RouteOptions options;
+    RequestTest when;        // AddWhen's test; empty = every request
+    std::string when_label;  // what `when` takes, e.g. "grant_type=password"
   };
   enum class MatchStatus { kFound, kNotFound, kMethodNotAllowed };
   // On kFound sets *route and fills request.path_params.

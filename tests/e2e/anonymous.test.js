@@ -27,7 +27,7 @@ describe('anonymous sign-in enabled', () => {
     assert.equal(claims[HASURA]['x-hasura-user-is-anonymous'], 'true');
     assert.equal(claims[HASURA]['x-hasura-default-role'], 'anonymous');
     assert.equal(claims.is_anonymous, true);
-    assert.equal(claims.role, 'anon');
+    assert.equal(claims.role, 'authenticated'); // as GoTrue has it; is_anonymous says the rest
 
     const me = await nhost.auth.getUser();
     assert.equal(me.body.id, session.user.id);

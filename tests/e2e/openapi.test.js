@@ -6,11 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import YAML from 'yaml';
+import { GOTRUE_SPEC_PATH } from './lib/gotrue.js';
 import { expectResponse, SPEC_PATH } from './lib/schema.js';
 import { BIN, useServer } from './lib/server.js';
 
 const srv = useServer();
 const repoDoc = YAML.parse(readFileSync(SPEC_PATH, 'utf8'));
+const gotrueDoc = YAML.parse(readFileSync(GOTRUE_SPEC_PATH, 'utf8'));
 const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete'];
 
 /** "METHOD /path" of every operation of the document. */
@@ -31,20 +33,31 @@ test('GET /v1/openapi.json answers the repository\'s openapi/native.yaml, as JSO
   assert.deepEqual(body.servers.map((s) => s.url), ['/v1']);
 });
 
-test('every route the server serves is in the document, and every documented operation is served', () => {
+test('every route the server serves is in its dialect\'s document, and every documented operation is served', () => {
   // `gatehouse routes` builds the router exactly as `serve` does, with this server's settings.
   const out = execFileSync(BIN, ['routes'], { env: srv.env(), encoding: 'utf8' });
-  const served = out.trim().split('\n').map((line) => {
+  const native = new Set();
+  const gotrue = new Set();
+  for (const line of out.trim().split('\n')) {
     const [method, pattern] = line.split(' ');
-    assert.ok(pattern.startsWith('/v1/'), `a native route outside /v1: ${line}`);
-    return `${method} ${pattern.slice(3)}`;
-  }).sort();
+    if (pattern.startsWith('/auth/v1/')) gotrue.add(`${method} ${pattern.slice('/auth/v1'.length)}`);
+    else {
+      assert.ok(pattern.startsWith('/v1/'), `a route outside /v1 and /auth/v1: ${line}`);
+      native.add(`${method} ${pattern.slice(3)}`);
+    }
+  }
+  const served = [...native].sort();
   assert.ok(served.length > 30, out);
   assert.deepEqual(served.filter((r) => !documented(repoDoc).includes(r)), [], 'served but not in openapi/native.yaml');
   assert.deepEqual(documented(repoDoc).filter((r) => !served.includes(r)), [], 'documented but not served');
+  const servedGoTrue = [...gotrue].sort();
+  assert.deepEqual(servedGoTrue.filter((r) => !documented(gotrueDoc).includes(r)), [], 'served but not in openapi/gotrue.yaml');
+  assert.deepEqual(documented(gotrueDoc).filter((r) => !servedGoTrue.includes(r)), [], 'documented but not served');
 });
 
-test('the document is whole: every $ref resolves, every operation has an id, a summary and an error answer', () => {
+for (const [name, doc] of [['native.yaml', repoDoc], ['gotrue.yaml', gotrueDoc]])
+test(`${name} is whole: every $ref resolves, every operation has an id, a summary and an error answer`, () => {
+  const repoDoc = doc;
   const refs = [];
   (function walk(n) {
     if (Array.isArray(n)) n.forEach(walk);
@@ -65,6 +78,9 @@ test('the document is whole: every $ref resolves, every operation has an id, a s
     ids.add(o.operationId);
     assert.ok(o.summary, `${op}: no summary`);
     assert.ok(o.responses.default, `${op}: no default (error) response`);
-    for (const [status, r] of Object.entries(o.responses)) assert.ok(r.description, `${op} ${status}: no description`);
+    for (const [status, r] of Object.entries(o.responses)) {
+      const resolved = r.$ref ? r.$ref.slice(2).split('/').reduce((x, k) => x?.[k], repoDoc) : r;
+      assert.ok(resolved?.description, `${op} ${status}: no description`);
+    }
   }
 });

@@ -51,7 +51,9 @@ constexpr Row kTable[] = {
     {core::errc::kUnverifiedUser, 401},
     {core::errc::kDisabledUser, 401},
     {core::errc::kUnauthenticated, 401},
-    {core::errc::kInvalidToken, 401},  // rendered as unauthenticated-user, see ErrorResponse
+    {core::errc::kInvalidToken, 401},        // rendered as unauthenticated-user, see ErrorResponse
+    {core::errc::kSessionNotFound, 401},     // likewise
+    {core::errc::kRefreshTokenReused, 401},  // rendered as invalid-refresh-token
     // Allowed to nobody, or not to this kind of user.
     {core::errc::kSignupDisabled, 403},
     {core::errc::kForbiddenAnonymous, 403},
@@ -78,6 +80,13 @@ std::string Dump(const Json& body) {
 
 }  // namespace
 
+bool HasRow(std::string_view code) {
+  for (const Row& row : kTable) {
+    if (row.code == code) return true;
+  }
+  return false;
+}
+
 int StatusFor(std::string_view code) {
   for (const Row& row : kTable) {
     if (row.code == code) return row.status;
@@ -90,7 +99,10 @@ http::Response ErrorResponse(const core::Error& error) {
   // The native vocabulary has no code for a bad access token; a request carrying
   // one is simply not authenticated (the message says why).
   std::string_view code = error.code;
-  if (code == core::errc::kInvalidToken) code = core::errc::kUnauthenticated;
+  if (code == core::errc::kInvalidToken || code == core::errc::kSessionNotFound)
+    code = core::errc::kUnauthenticated;
+  // Nhost has one code for every refresh token it refuses.
+  if (code == core::errc::kRefreshTokenReused) code = core::errc::kInvalidRefreshToken;
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
   http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)

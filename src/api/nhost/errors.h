@@ -28,4 +28,7 @@ http::Response ErrorResponse(const core::Error& error);
 // itself on paths under the native mount (and on paths under no mount).
 http::Response RenderError(const http::Request& request, const core::Error& error);
 
+// True when `code` has a row of its own (for the coverage test).
+bool HasRow(std::string_view code);
+
 }  // namespace gh::api::nhost

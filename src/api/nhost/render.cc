@@ -99,10 +99,4 @@ http::Response Ok(const Json& body) { return http::Response::Json(200, Dump(body
 
 http::Response OkString() { return http::Response::Json(200, "\"OK\""); }
 
-core::ClientInfo ClientOf(const http::Request& request) {
-  // Header bytes are the client's choice: valid UTF-8 from here on.
-  return core::ClientInfo{core::CleanText(request.remote_ip, 64),
-                          core::CleanText(request.Header("user-agent"), 512)};
-}
-
 }  // namespace gh::api::nhost

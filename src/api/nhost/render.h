@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/common/json_body.h"
+#include "api/common/request_lanes.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "core/types.h"
@@ -28,7 +29,7 @@ http::Response Ok(const Json& body);
 // The JSON string "OK" that OKResponse endpoints return.
 http::Response OkString();
 
-// The client's IP and user agent, for sessions and the audit log.
-core::ClientInfo ClientOf(const http::Request& request);
+// The client's IP and user agent (api/common/request_lanes.h).
+using api::ClientOf;
 
 }  // namespace gh::api::nhost

@@ -11,9 +11,12 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   const http::RouteClasses& c = classes;
   // Routes that set a password start on the remote lane while the breach check
   // asks its service (see sets_password.h).
-  router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps), c.sets_password);
-  router.Add("POST", prefix + "/signin/email-password", SignInEmailPassword(deps), c.hashing);
-  router.Add("POST", prefix + "/signin/anonymous", SignInAnonymous(deps), c.anonymous);
+  router.Add("POST", prefix + "/signup/email-password", SignUpEmailPassword(deps),
+             http::Spending(c.sets_password, http::budget::kPasswordSignUp));
+  router.Add("POST", prefix + "/signin/email-password", SignInEmailPassword(deps),
+             http::Spending(c.hashing, http::budget::kPasswordSignIn));
+  router.Add("POST", prefix + "/signin/anonymous", SignInAnonymous(deps),
+             http::Spending(c.anonymous, http::budget::kAnonymousSignIn));
   router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), c.sets_password);
   // Second-factor codes are guessable: the sign-in budget per IP.
   router.Add("GET", prefix + "/mfa/totp/generate", GenerateTotp(deps), c.guessing);
@@ -27,8 +30,9 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
     router.Add("POST", prefix + "/signin/passwordless/sms/otp", SignInPasswordlessSmsOtp(deps),
                c.guessing);
     router.Add("POST", prefix + "/signup/phone-password", SignUpPhonePassword(deps),
-               c.sets_password);
-    router.Add("POST", prefix + "/signin/phone-password", SignInPhonePassword(deps), c.hashing);
+               http::Spending(c.sets_password, http::budget::kPasswordSignUp));
+    router.Add("POST", prefix + "/signin/phone-password", SignInPhonePassword(deps),
+               http::Spending(c.hashing, http::budget::kPasswordSignIn));
     router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps), c.sending_sms);
     router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps), c.guessing);
   }
@@ -50,10 +54,12 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
     router.Add("GET", prefix + "/user/providers", ListUserProviders(deps), c.token);
     router.Add("DELETE", prefix + "/user/providers/{provider}", UnlinkUserProvider(deps), c.token);
   }
-  router.Add("POST", prefix + "/token", RefreshToken(deps), c.token);
+  router.Add("POST", prefix + "/token", RefreshToken(deps),
+             http::Spending(c.token, http::budget::kRefresh));
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), c.token);
-  router.Add("POST", prefix + "/signout", SignOut(deps), c.token);
-  router.Add("GET", prefix + "/user", GetUser(deps), c.token);
+  router.Add("POST", prefix + "/signout", SignOut(deps),
+             http::Spending(c.token, http::budget::kSignOut));
+  router.Add("GET", prefix + "/user", GetUser(deps), http::Spending(c.token, http::budget::kUser));
   router.Add("GET", prefix + "/healthz", Healthz(deps), c.plain);
   router.Add("HEAD", prefix + "/healthz", Healthz(deps), c.plain);
   router.Add("GET", prefix + "/version", Version(deps), c.plain);

@@ -1,10 +1,6 @@
 // The lane walk of the native handlers that set a password (sign-up, phone
-// sign-up, deanonymize, change and reset). With the breach check on
-// (password_hibp_enabled) their routes run on the remote lane: the check's
-// service is asked there, then the request continues on the hash lane, so a
-// slow range API holds neither the workers token refresh needs nor the hash
-// threads sign-in needs. With the check off the routes run on the hash lane and
-// nothing moves.
+// sign-up, deanonymize, change and reset): api::SetsPassword
+// (api/common/request_lanes.h) with the native error shape.
 //
 // Thread-safe; holds nothing between calls.
 #pragma once

@@ -85,6 +85,11 @@ export class Server {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Base URL of the GoTrue dialect (what supabase-js derives from its project URL). */
+  get gotrueUrl() {
+    return `${this.url}/auth/v1`;
+  }
+
   /** Base URL of the native dialect, as given to @nhost/nhost-js authUrl. */
   get authUrl() {
     return `${this.url}/v1`;
@@ -262,12 +267,13 @@ export class Server {
   }
 
   /**
-   * Raw HTTP. `p` starts with "/" ("/v1/..."); a path without "/v1" prefix gets it.
+   * Raw HTTP. `p` starts with "/" ("/v1/..."); a path without "/v1" prefix gets it,
+   * except the GoTrue mount's ("/auth/v1/...").
    * body: undefined (none), Buffer/string (sent as is), anything else (JSON-encoded).
    * Resolves {status, headers, text, json} where json is undefined if the body is not JSON.
    */
   api(method, p, body, headers = {}, { timeoutMs = 30_000 } = {}) {
-    const urlPath = p.startsWith('/v1') || p.startsWith('/v1/') ? p : `/v1${p}`;
+    const urlPath = p.startsWith('/v1') || p.startsWith('/auth/') ? p : `/v1${p}`;
     let payload;
     const h = { ...headers };
     if (body !== undefined) {

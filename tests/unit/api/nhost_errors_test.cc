@@ -42,6 +42,8 @@ TEST(NhostErrorsTest, StatusesMatchHasuraAuth) {
       {e::kInvalidRefreshToken, 401},
       {e::kUnauthenticated, 401},
       {e::kInvalidToken, 401},
+      {e::kSessionNotFound, 401},
+      {e::kRefreshTokenReused, 401},
       {e::kInvalidTicket, 401},    // changed from 400
       {e::kInvalidTotp, 401},      // changed from 400
       {e::kDisabledMfaTotp, 401},  // changed from 400

@@ -39,7 +39,7 @@ TEST_F(SessionsTest, ReuseAfterGraceRevokesTheWholeSession) {
   clock_.AdvanceSeconds(session_options_.refresh_token_reuse_grace_seconds + 1);
   auto replay = sessions_->Refresh(first.refresh_token);
   ASSERT_FALSE(replay.ok());
-  EXPECT_EQ(replay.error().code, core::errc::kInvalidRefreshToken);
+  EXPECT_EQ(replay.error().code, core::errc::kRefreshTokenReused);
   // The thief's replay also kills the legitimate holder's newest token.
   auto newest = sessions_->Refresh(second->refresh_token);
   ASSERT_FALSE(newest.ok());
@@ -80,6 +80,27 @@ TEST_F(SessionsTest, SignOutOneAndAll) {
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 2);
   EXPECT_FALSE(sessions_->Refresh(b->session->refresh_token).ok());
+  EXPECT_FALSE(sessions_->Refresh(c->session->refresh_token).ok());
+}
+
+TEST_F(SessionsTest, SignOutBySessionAndOthers) {
+  auto a = SignUp("so@example.com");
+  auto b = password_->SignIn({"so@example.com", "correct horse", client_});
+  auto c = password_->SignIn({"so@example.com", "correct horse", client_});
+  ASSERT_TRUE(b.ok() && c.ok());
+  // Another user's session id is not this user's to end.
+  auto other = SignUp("other@example.com");
+  ASSERT_TRUE(sessions_->SignOutSession(a.user.id, other.session.id).ok());
+  EXPECT_TRUE(sessions_->Refresh(other.refresh_token).ok());
+
+  ASSERT_TRUE(sessions_->SignOutSession(a.user.id, a.session.id).ok());
+  EXPECT_FALSE(sessions_->Refresh(a.refresh_token).ok());
+  EXPECT_TRUE(sessions_->SignOutSession(a.user.id, a.session.id).ok());  // idempotent
+
+  auto n = sessions_->SignOutOthers(a.user.id, b->session->session.id);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1);
+  EXPECT_TRUE(sessions_->Refresh(b->session->refresh_token).ok());
   EXPECT_FALSE(sessions_->Refresh(c->session->refresh_token).ok());
 }
 

@@ -55,19 +55,19 @@ TEST_F(TokensTest, RequireLiveFollowsTheSession) {
   ASSERT_TRUE(me.ok()) << me.error().message;
   EXPECT_EQ(me->id, s.user.id);
   EXPECT_EQ(sessions_->LiveSessionUser(claims->session_id, "someone-else").error().code,
-            core::errc::kInvalidToken);
+            core::errc::kSessionNotFound);
   EXPECT_EQ(sessions_->RequireLive("").error().code, core::errc::kInvalidToken);
-  EXPECT_EQ(sessions_->RequireLive("no-such-session").error().code, core::errc::kInvalidToken);
+  EXPECT_EQ(sessions_->RequireLive("no-such-session").error().code, core::errc::kSessionNotFound);
   ASSERT_TRUE(sessions_->SignOut(s.refresh_token).ok());
-  EXPECT_EQ(sessions_->RequireLive(claims->session_id).error().code, core::errc::kInvalidToken);
+  EXPECT_EQ(sessions_->RequireLive(claims->session_id).error().code, core::errc::kSessionNotFound);
   EXPECT_EQ(sessions_->LiveSessionUser(claims->session_id, claims->user_id).error().code,
-            core::errc::kInvalidToken);
+            core::errc::kSessionNotFound);
   // The token itself still verifies: that is the stateless check.
   EXPECT_TRUE(tokens_->Verify(s.access_token).ok());
 
   SessionGrant t = SignUp("expired@example.com");
   clock_.AdvanceSeconds(session_options_.refresh_token_ttl_seconds + 1);
-  EXPECT_EQ(sessions_->RequireLive(t.session.id).error().code, core::errc::kInvalidToken);
+  EXPECT_EQ(sessions_->RequireLive(t.session.id).error().code, core::errc::kSessionNotFound);
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ TEST(CorsPolicyTest, DecorateEchoesOrigin) {
   EXPECT_EQ(HeaderOf(r, "Access-Control-Allow-Credentials"), "true");
   EXPECT_EQ(HeaderOf(r, "Vary"), "Origin");
   EXPECT_EQ(HeaderOf(r, "Access-Control-Expose-Headers"),
-            "X-Request-Id, X-Total-Count, Link, Retry-After");
+            "X-Request-Id, X-Total-Count, Link, Retry-After, x-sb-error-code, "
+            "X-Supabase-Api-Version");
 
   Response none;
   any.Decorate("", &none);

@@ -70,6 +70,35 @@ TEST_F(RouterTest, LiteralBeatsParamWhateverTheOrder) {
   EXPECT_TRUE(r.path_params.empty());
 }
 
+TEST_F(RouterTest, QueryParameterPicksTheRouteWhateverTheOrder) {
+  router_.AddWhenQuery("POST", "/auth/v1/token", "grant_type", "password", Named(&called_, "hash"));
+  router_.Add("POST", "/auth/v1/token", Named(&called_, "other"));
+  router_.AddWhenQuery("POST", "/auth/v1/token", "grant_type", "refresh_token",
+                       Named(&called_, "refresh"));
+  router_.AddWhen(
+      "POST", "/auth/v1/signup", "empty body", [](const Request& r) { return r.body.empty(); },
+      Named(&called_, "anonymous"));
+  router_.Add("POST", "/auth/v1/signup", Named(&called_, "signup"));
+  Request r = Make("POST", "/auth/v1/token");
+  r.query = "grant_type=password";
+  EXPECT_EQ(Dispatch(r), "hash");
+  r = Make("POST", "/auth/v1/token");
+  r.query = "grant_type=refresh_token";
+  EXPECT_EQ(Dispatch(r), "refresh");
+  r = Make("POST", "/auth/v1/token");
+  r.query = "grant_type=passwordx";
+  EXPECT_EQ(Dispatch(r), "other");
+  r = Make("POST", "/auth/v1/token");
+  EXPECT_EQ(Dispatch(r), "other");
+  r = Make("GET", "/auth/v1/token");
+  r.query = "grant_type=password";
+  EXPECT_EQ(Dispatch(r), "405");
+  r = Make("POST", "/auth/v1/signup");
+  EXPECT_EQ(Dispatch(r), "anonymous");
+  r.body = "{}";
+  EXPECT_EQ(Dispatch(r), "signup");
+}
+
 TEST_F(RouterTest, TrailingAndDoubleSlashesIgnored) {
   Request r = Make("GET", "/v1/user/");
   EXPECT_EQ(Dispatch(r), "get-user");

@@ -251,7 +251,8 @@ TEST(ServerTest, CorsHeadersOnActualResponses) {
   EXPECT_EQ(ok->Header("access-control-allow-origin"), "https://app.example");
   EXPECT_EQ(ok->Header("access-control-allow-credentials"), "true");
   EXPECT_EQ(ok->Header("access-control-expose-headers"),
-            "X-Request-Id, X-Total-Count, Link, Retry-After");
+            "X-Request-Id, X-Total-Count, Link, Retry-After, x-sb-error-code, "
+            "X-Supabase-Api-Version");
   EXPECT_EQ(ok->Header("vary"), "Origin");
   EXPECT_EQ(ok->Count("access-control-allow-origin"), 1);
 

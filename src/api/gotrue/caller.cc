@@ -1,0 +1,40 @@
+// Who is calling: the Bearer token of routes that need a user, and the user
+// rendered with what GoTrue shows beside the row.
+#include "api/gotrue/endpoints.h"
+#include "api/gotrue/render.h"
+
+namespace gh::api::gotrue {
+
+core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request) {
+  std::string_view token = request.BearerToken();
+  if (token.empty())
+    return core::Error(core::errc::kUnauthenticated, "This endpoint requires a Bearer token");
+  return deps.tokens.Verify(token);
+}
+
+core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
+                                           auth::AccessClaims* claims_out) {
+  auto claims = VerifyBearer(deps, request);
+  if (!claims) return claims.error();
+  // The session check and the user in one read: a signed-out or revoked
+  // session's token is refused.
+  auto user = deps.sessions.LiveSessionUser(claims->session_id, claims->user_id);
+  if (user && claims_out) *claims_out = std::move(*claims);
+  return user;
+}
+
+core::Result<Json> DescribeUser(const Deps& deps, core::User user) {
+  auto profile = deps.accounts.Describe(std::move(user));
+  if (!profile) return profile.error();
+  return UserJson(*profile, deps.config.jwt_audience);
+}
+
+core::Result<Json> SignInBody(const Deps& deps, const auth::SignInOutcome& outcome) {
+  const core::User& user = outcome.session ? outcome.session->user : outcome.user;
+  auto profile = deps.accounts.Describe(user);
+  if (!profile) return profile.error();
+  if (!outcome.session) return UserJson(*profile, deps.config.jwt_audience);
+  return SessionJson(*outcome.session, *profile, deps.config.jwt_audience);
+}
+
+}  // namespace gh::api::gotrue

@@ -1,0 +1,46 @@
+// Handler factories of the GoTrue dialect, one per endpoint; each returns an
+// http::Handler bound to the flows in Deps. Grouped by file as the routes are.
+#pragma once
+
+#include "api/common/json_body.h"
+#include "api/gotrue/gotrue.h"
+
+namespace gh::api::gotrue {
+
+// signup.cc: POST /signup with an email (or phone) and password; without
+// either (IsAnonymousSignUp), an anonymous user.
+http::Handler SignUp(const Deps& deps);
+http::Handler SignUpAnonymous(const Deps& deps);
+bool IsAnonymousSignUp(const http::Request& request);
+// token.cc: POST /token?grant_type=password, ?grant_type=refresh_token, and
+// the answer to any other grant type.
+http::Handler TokenPassword(const Deps& deps);
+http::Handler TokenRefresh(const Deps& deps);
+http::Handler TokenUnsupported(const Deps& deps);
+// logout.cc: POST /logout?scope=local|global|others
+http::Handler Logout(const Deps& deps);
+// user.cc: GET /user
+http::Handler GetUser(const Deps& deps);
+// system.cc
+http::Handler Health(const Deps& deps);
+http::Handler Settings(const Deps& deps);
+http::Handler Jwks(const Deps& deps);
+// GET /openapi.json: this dialect's contract (openapi/gotrue.yaml), an extension.
+http::Handler OpenApi(const Deps& deps);
+
+// The caller of a route that needs a user: the verified claims of the
+// request's Bearer token (an `apikey` alone is not a user). Errors:
+// unauthenticated-user (no Bearer token), invalid-token (a bad one).
+core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request);
+// VerifyBearer and the user of the token's live session, in one read.
+// Errors: those of VerifyBearer, session-not-found, disabled-user.
+core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
+                                           auth::AccessClaims* claims = nullptr);
+
+// The user with identities and factors, rendered: GoTrue's User.
+core::Result<Json> DescribeUser(const Deps& deps, core::User user);
+// The body of a sign-in's answer: GoTrue's Session, or its User alone while the
+// account awaits confirmation (no session).
+core::Result<Json> SignInBody(const Deps& deps, const auth::SignInOutcome& outcome);
+
+}  // namespace gh::api::gotrue

@@ -1,0 +1,34 @@
+// The GoTrue route table: which endpoint runs on which lane, with which rate
+// limit. The classes are the native dialect's (app::RouteClassesFrom) and the
+// routes that run a flow the native dialect also serves spend the same named
+// budget (http::budget), so a client is counted once whichever dialect it calls.
+#include "api/gotrue/endpoints.h"
+#include "api/gotrue/gotrue.h"
+
+namespace gh::api::gotrue {
+
+void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteClasses& classes,
+                    const std::string& prefix) {
+  const http::RouteClasses& c = classes;
+  namespace budget = http::budget;
+  // One path, several flows: the request picks its route (and so its lane
+  // and budget) before any handler runs.
+  router.AddWhen("POST", prefix + "/signup", "no email or phone: anonymous", IsAnonymousSignUp,
+                 SignUpAnonymous(deps), http::Spending(c.anonymous, budget::kAnonymousSignIn));
+  router.Add("POST", prefix + "/signup", SignUp(deps),
+             http::Spending(c.sets_password, budget::kPasswordSignUp));
+  const std::string token = prefix + "/token";
+  router.AddWhenQuery("POST", token, "grant_type", "password", TokenPassword(deps),
+                      http::Spending(c.hashing, budget::kPasswordSignIn));
+  router.AddWhenQuery("POST", token, "grant_type", "refresh_token", TokenRefresh(deps),
+                      http::Spending(c.token, budget::kRefresh));
+  router.Add("POST", token, TokenUnsupported(deps), c.guessing);
+  router.Add("POST", prefix + "/logout", Logout(deps), http::Spending(c.token, budget::kSignOut));
+  router.Add("GET", prefix + "/user", GetUser(deps), http::Spending(c.token, budget::kUser));
+  router.Add("GET", prefix + "/health", Health(deps), c.plain);
+  router.Add("GET", prefix + "/settings", Settings(deps), c.plain);
+  router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), c.plain);
+  router.Add("GET", prefix + "/openapi.json", OpenApi(deps), c.plain);
+}
+
+}  // namespace gh::api::gotrue
