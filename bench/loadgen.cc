@@ -11,7 +11,7 @@
 //                           (--rate 0: closed loop, each connection back-to-back)
 //                           (--ports: connection i goes to port i mod n, round-robin)
 //                           [--tokens FILE] [--email-prefix X] [--users N]
-//                           [--target gatehouse|better-auth]
+//                           [--target gatehouse|gotrue|better-auth]
 //   gatehouse_loadgen hashrate --threads N --seconds T
 //
 // Scenarios against Gatehouse: refresh (each connection rotates its own
@@ -20,6 +20,8 @@
 // /v1/signin/email-password for users <prefix><i>@bench.local created by
 // bench/run.py), signup (POST /v1/signup/email-password, a new
 // <prefix>-c<conn>-<i>@bench.local each time).
+// --target gotrue: the same server's GoTrue dialect for refresh (POST
+// /auth/v1/token?grant_type=refresh_token) and user (GET /auth/v1/user).
 // Against the better-auth peer (bench/peer/server.mjs, --target better-auth), with
 // session tokens as bearers: refresh = GET /api/auth/token (a fresh JWT for the
 // session), user = GET /api/auth/get-session, signin = POST /api/auth/sign-in/email,
@@ -182,6 +184,7 @@ int RunHttp(const Args& a) {
       if (!line.empty()) tokens.push_back(line);
   }
   const bool peer = a.target == "better-auth";
+  const bool gotrue = a.target == "gotrue";
   if (a.scenario != "signin" && a.scenario != "signup" &&
       tokens.size() < static_cast<size_t>(a.conns)) {
     std::fprintf(stderr, "need %d tokens in %s, have %zu\n", a.conns, a.tokens_file.c_str(),
@@ -212,12 +215,14 @@ int RunHttp(const Args& a) {
         std::string req;
         const std::string password = "\"password\":\"bench-password-1\"";
         if (a.scenario == "refresh") {
-          req = peer ? Get("/api/auth/token", token)
-                     : Post("/v1/token", "{\"refreshToken\":\"" + token + "\"}");
+          req = peer     ? Get("/api/auth/token", token)
+                : gotrue ? Post("/auth/v1/token?grant_type=refresh_token",
+                                "{\"refresh_token\":\"" + token + "\"}")
+                         : Post("/v1/token", "{\"refreshToken\":\"" + token + "\"}");
         } else if (a.scenario == "verify") {
           req = Post("/v1/token/verify", "", token);
         } else if (a.scenario == "user") {
-          req = Get(peer ? "/api/auth/get-session" : "/v1/user", token);
+          req = Get(peer ? "/api/auth/get-session" : gotrue ? "/auth/v1/user" : "/v1/user", token);
         } else if (a.scenario == "signup") {
           std::string name = a.email_prefix + "-c" + std::to_string(c) + "-" + std::to_string(i);
           std::string body = "{\"email\":\"" + name + "@bench.local\"," + password;
@@ -235,7 +240,8 @@ int RunHttp(const Args& a) {
         local.push_back(std::chrono::duration<double, std::milli>(done - next).count());
         if (status == 200) {
           ++ok;
-          if (a.scenario == "refresh" && !peer) token = JsonString(body, "refreshToken");
+          if (a.scenario == "refresh" && !peer)
+            token = JsonString(body, gotrue ? "refresh_token" : "refreshToken");
         } else {
           ++errors;
           if (errors.load() <= 3) std::fprintf(stderr, "status %d: %.200s\n", status, body.c_str());
@@ -328,7 +334,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (a.ports.empty() || (a.target != "gatehouse" && a.target != "better-auth")) {
+  if (a.ports.empty() ||
+      (a.target != "gatehouse" && a.target != "gotrue" && a.target != "better-auth")) {
     std::fprintf(stderr, "bad --ports or --target\n");
     return 2;
   }

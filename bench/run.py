@@ -219,11 +219,15 @@ def store_scenarios(gh, tmp, label):
     rows = {}
     access = tokens_file(tmp, f"{label}-access", [s["accessToken"] for s in gh.sessions(CONNS)])
     refresh = tokens_file(tmp, f"{label}-refresh", [s["refreshToken"] for s in gh.sessions(CONNS)])
-    for scenario, title in (("refresh", "refresh"), ("verify", "verify"), ("user", "GET /user")):
+    gt_refresh = tokens_file(tmp, f"{label}-gt-refresh", [s["refreshToken"] for s in gh.sessions(CONNS)])
+    for scenario, title, target in (("refresh", "refresh", "gatehouse"), ("verify", "verify", "gatehouse"),
+                                    ("user", "GET /user", "gatehouse"),
+                                    ("refresh", "refresh /auth/v1", "gotrue"),
+                                    ("user", "GET /user /auth/v1", "gotrue")):
         log(f"{label}: {title} at {RATE}/s")
-        rows[title] = loadgen("http", "--port", gh.port, "--scenario", scenario, "--rate", RATE,
-                              "--seconds", SECONDS, "--conns", CONNS,
-                              "--tokens", refresh if scenario == "refresh" else access)
+        tokens = access if scenario != "refresh" else (gt_refresh if target == "gotrue" else refresh)
+        rows[title] = loadgen("http", "--target", target, "--port", gh.port, "--scenario", scenario,
+                              "--rate", RATE, "--seconds", SECONDS, "--conns", CONNS, "--tokens", tokens)
 
     log(f"{label}: raw hash rate, then sign-in, closed loop")
     hash_rate = gatehouse_hash_rate()
@@ -338,6 +342,8 @@ def peer_comparison(pg, tmp):
         parallel(lambda i: gh.signup(f"bench{i}@bench.local"), range(USERS))
         parallel(lambda i: peer.signup(f"bench{i}@bench.local"), range(USERS))
         gh_refresh = tokens_file(tmp, "peer-gh-refresh", [s["refreshToken"] for s in gh.sessions(CONNS)])
+        # The GoTrue dialect's refresh rotates chains of its own (the native run spends its file's).
+        gt_refresh = tokens_file(tmp, "peer-gt-refresh", [s["refreshToken"] for s in gh.sessions(CONNS)])
         gh_access = tokens_file(tmp, "peer-gh-access", [s["accessToken"] for s in gh.sessions(CONNS)])
         ba_tokens = tokens_file(tmp, "peer-ba", parallel(lambda i: peer.signin(f"bench{i % USERS}@bench.local"),
                                                          range(CONNS)))
@@ -358,6 +364,13 @@ def peer_comparison(pg, tmp):
                     hash_rates[target] = gatehouse_hash_rate() if target == "gatehouse" else node_hash_rate()
                 results.append(loadgen(*args))
             rows.append((title, results[0], results[1]))
+            if scenario in ("refresh", "user"):
+                # The same operation through /auth/v1, against the same better-auth figure.
+                log(f"peer: {title} against gatehouse /auth/v1, closed loop, {conns} conns")
+                gt = loadgen("http", "--target", "gotrue", "--port", gh.port, "--scenario", scenario,
+                             "--rate", 0, "--seconds", secs, "--conns", conns, "--tokens",
+                             gt_refresh if scenario == "refresh" else gh_access)
+                rows.append((title + " /auth/v1", gt, results[1]))
         return {"rows": rows, "gh_hash": hash_rates["gatehouse"], "node_hash": hash_rates["better-auth"], "gh_rss": gh.rss(), "peer_rss": peer.rss()}
     finally:
         for p in (peer, gh):
@@ -465,6 +478,9 @@ def main():
         gh_norm, ba_norm = gh_in / peer["gh_hash"], ba_in / peer["node_hash"]
         print(f"sign-in / own raw hash rate: gatehouse {gh_norm:.3f}, better-auth {ba_norm:.3f}; "
               f"hash-normalised sign-in ratio GH / BA {gh_norm / ba_norm:.2f}")
+        for title in ("session refresh", "get-user"):
+            native, gotrue = rows[title][0]["rps"], rows[title + " /auth/v1"][0]["rps"]
+            print(f"{title}: /auth/v1 (GoTrue dialect) / /v1 (native) req/s {gotrue / max(native, 1e-9):.2f}")
         print(f"peak RSS: gatehouse {peer['gh_rss']:.1f} MiB, better-auth node {peer['peer_rss']:.1f} MiB")
     print(f"\nbench took {time.time() - started:.0f}s")
 

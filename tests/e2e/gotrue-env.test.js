@@ -2,8 +2,8 @@
 // real binary signs with the first private JWK of GOTRUE_JWT_KEYS under its
 // kid, verifies with every key, takes the token lifetime, audience, site URL,
 // listen address and database from GoTrue's names, autoconfirm lets a new
-// user in at once and GOTRUE_DISABLE_SIGNUP refuses sign-ups (through the
-// native API: the GoTrue API is not served yet). `config check` says which
+// user in at once and GOTRUE_DISABLE_SIGNUP refuses sign-ups (through both
+// dialects; supabase-js drives /auth/v1 as a migrating app does). `config check` says which
 // GoTrue names it read and which it ignored, and refuses a bad JWK; a Supabase
 // CLI config.toml with env() values reads the same way.
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from 'jose';
+import { supabaseFor } from './lib/gotrue.js';
 import { expectError } from './lib/schema.js';
 import { BIN, DATABASE, PG_URL, useServer } from './lib/server.js';
 import { bearer, decodeJwtPart, jwtHeader, signIn, signUp, uniqueEmail } from './lib/util.js';
@@ -98,9 +99,43 @@ describe('serve with only a GoTrue environment', () => {
 describe('GOTRUE_DISABLE_SIGNUP', () => {
   const srv = useServer((s) => gotrueEnv(s, { GOTRUE_DISABLE_SIGNUP: 'true' }), { name: 'gotrue-nosignup', bareEnv: true });
 
-  test('sign-up is refused 403 signup-disabled', async () => {
+  test('sign-up is refused 403 signup-disabled, and GoTrue\'s signup_disabled under /auth/v1', async () => {
     const res = await srv.api('POST', '/signup/email-password', { email: uniqueEmail('no'), password: 'correct-horse-battery-1' });
     expectError(res, '/signup/email-password', 'POST', 403, 'signup-disabled');
+    const { error } = await supabaseFor(srv).auth.signUp({ email: uniqueEmail('no'), password: 'correct-horse-battery-1' });
+    assert.equal(error.code, 'signup_disabled');
+    assert.equal(error.status, 422);
+  });
+});
+
+describe('supabase-js against a server configured only by GOTRUE_*', () => {
+  const srv = useServer((s) => gotrueEnv(s), { name: 'gotrue-env-js', bareEnv: true });
+
+  test('sign-up, sign-in, the user, refresh and sign-out, with tokens under the GoTrue kid', async () => {
+    const email = uniqueEmail('gotrue-js');
+    const supabase = supabaseFor(srv);
+    const up = await supabase.auth.signUp({ email, password: 'correct-horse-battery-1', options: { data: { team: 'a' } } });
+    assert.equal(up.error, null, up.error?.message);
+    assert.ok(up.data.session, 'GOTRUE_MAILER_AUTOCONFIRM: a session at once');
+    assert.equal(jwtHeader(up.data.session.access_token).kid, 'gotrue-ec-1');
+    assert.equal(up.data.session.expires_in, 600);
+    const { payload } = await jwtVerify(up.data.session.access_token,
+      await importJWK(ec.publicKey.export({ format: 'jwk' }), 'ES256'), { audience: 'authenticated' });
+    assert.equal(payload.role, 'authenticated');
+    assert.equal(payload.email, email);
+
+    const other = supabaseFor(srv);
+    const signin = await other.auth.signInWithPassword({ email, password: 'correct-horse-battery-1' });
+    assert.equal(signin.error, null, signin.error?.message);
+    const me = await other.auth.getUser();
+    assert.equal(me.data.user.id, up.data.user.id);
+    assert.deepEqual(me.data.user.user_metadata, { team: 'a' });
+    const refreshed = await other.auth.refreshSession();
+    assert.equal(refreshed.error, null, refreshed.error?.message);
+    assert.notEqual(refreshed.data.session.refresh_token, signin.data.session.refresh_token);
+    assert.equal((await other.auth.signOut()).error, null);
+    const after = await srv.api('POST', '/auth/v1/token?grant_type=refresh_token', { refresh_token: refreshed.data.session.refresh_token });
+    assert.equal(after.status, 400, after.text);
   });
 });
 
