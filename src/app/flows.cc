@@ -42,7 +42,8 @@ void BuildPassword(const config::Config& config, store::Store& store, const core
     policy.free_failures = config.account_guess_free_failures;
     policy.max_backoff_seconds = config.account_guess_backoff_max_seconds;
     f.attempts = std::make_unique<auth::InProcessAttemptLimiter>(clock, policy);
-    f.password->SetAttemptLimiter(f.attempts.get());
+    f.shared_attempts = SharedAttemptLimiterFor(config, store, clock, *f.attempts);
+    f.password->SetAttemptLimiter(f.shared_attempts ? f.shared_attempts.get() : f.attempts.get());
   }
 }
 

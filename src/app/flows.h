@@ -38,6 +38,8 @@ struct Flows {
   crypto::PasswordHasher hasher;
   std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
   std::unique_ptr<auth::AttemptLimiter> attempts;     // null unless account_guess_limit_per_hour
+  // The hourly cap over `attempts` counted for every instance (PostgreSQL); null otherwise.
+  std::unique_ptr<auth::AttemptLimiter> shared_attempts;
   // Where the SMS and mail budgets count: null = in each flow's process (SQLite).
   std::unique_ptr<auth::HitCounter> send_counter;
   std::unique_ptr<auth::TokenService> tokens;

@@ -20,6 +20,45 @@ std::unique_ptr<auth::HitCounter> SendCounterFor(const config::Config& config,
   return std::make_unique<StoreHitCounter>(store.counters());
 }
 
+namespace {
+// The store key of an account's guess count: a hash, never the address.
+std::string GuessKey(std::string_view key) {
+  return crypto::Sha256Hex("guess:" + std::string(key));
+}
+constexpr int64_t kHourMillis = 3600 * 1000;
+}  // namespace
+
+core::Result<void> StoreAttemptLimiter::Begin(std::string_view key) {
+  if (auto local = local_.Begin(key); !local) return local;
+  if (max_ <= 0) return core::Ok();
+  const core::UnixMillis now = clock_.NowMillis();
+  auto w = counters_.Hit(GuessKey(key), now, kHourMillis);
+  if (!w.ok()) {
+    spdlog::warn("guess limit: shared count failed ({}); counting in this instance",
+                 w.error().message);
+    return core::Ok();
+  }
+  if (w->hits <= max_) return core::Ok();
+  const int retry = std::max(1, static_cast<int>((w->ends_at - now + 999) / 1000));
+  return core::Error(core::errc::kTooManyRequests, "Too many attempts, try again later", retry);
+}
+
+void StoreAttemptLimiter::Succeeded(std::string_view key) {
+  local_.Succeeded(key);
+  if (max_ <= 0) return;
+  if (auto r = counters_.Forgive(GuessKey(key), clock_.NowMillis()); !r.ok())
+    spdlog::warn("guess limit: could not take a right guess back ({})", r.error().message);
+}
+
+std::unique_ptr<auth::AttemptLimiter> SharedAttemptLimiterFor(const config::Config& config,
+                                                              store::Store& store,
+                                                              const core::Clock& clock,
+                                                              auth::AttemptLimiter& local) {
+  if (!store::IsPostgresUrl(config.database_url)) return nullptr;
+  return std::make_unique<StoreAttemptLimiter>(local, store.counters(), clock,
+                                               config.account_guess_limit_per_hour);
+}
+
 std::optional<http::RateLimiter::Decision> StoreRateLimit::Take(std::string_view key,
                                                                 double per_minute, int burst) {
   if (per_minute <= 0) return http::RateLimiter::Decision{};

@@ -11,7 +11,9 @@
 //   reading the user and the plain routes keep in-process buckets: they are
 //   the hot path, and a round trip per refresh would cost more than sharing
 //   their generous budgets is worth.
-// Per-account guess limits (auth::AttemptLimiter) still count in process.
+// - app::StoreAttemptLimiter (auth::AttemptLimiter): the per-account guess
+//   limit's hourly cap (account_guess_limit_per_hour), counted for all
+//   instances; each instance keeps its own back-off in front of it.
 // With SQLite (one instance) everything counts in process. What each does
 // when the store fails is its interface's rule: a send is refused
 // (auth::SpendBudget), a per-IP count falls back to the local bucket
@@ -22,6 +24,7 @@
 
 #include <memory>
 
+#include "auth/attempt_limiter.h"
 #include "auth/send_budget.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -52,6 +55,37 @@ class StoreRateLimit final : public http::SharedRateLimit {
   store::Counters& counters_;
   const core::Clock& clock_;
 };
+
+// The in-process limiter (back-off after a run of failures, and its own hourly
+// cap) in front of an hourly cap counted in the store: at most
+// `max_failures_per_hour` failed guesses at one key per hour window, however
+// many instances the guesses are spread over. Begin counts the attempt in the
+// store at once (concurrent guesses cannot all slip in), Succeeded takes it
+// back. The window is fixed (it opens at the key's first counted guess), so
+// across its edge up to twice the cap may pass in one sliding hour. A count
+// that fails leaves the in-process limiter's answer standing (logged).
+class StoreAttemptLimiter final : public auth::AttemptLimiter {
+ public:
+  // REQUIRES: `local`, `counters` and `clock` (wall time) outlive this.
+  StoreAttemptLimiter(auth::AttemptLimiter& local, store::Counters& counters,
+                      const core::Clock& clock, int max_failures_per_hour)
+      : local_(local), counters_(counters), clock_(clock), max_(max_failures_per_hour) {}
+  core::Result<void> Begin(std::string_view key) override;
+  void Succeeded(std::string_view key) override;
+
+ private:
+  auth::AttemptLimiter& local_;
+  store::Counters& counters_;
+  const core::Clock& clock_;
+  const int max_;
+};
+
+// A StoreAttemptLimiter over `local` when the database is PostgreSQL (`local`
+// must outlive it), else null: one SQLite instance counts in process.
+std::unique_ptr<auth::AttemptLimiter> SharedAttemptLimiterFor(const config::Config& config,
+                                                              store::Store& store,
+                                                              const core::Clock& clock,
+                                                              auth::AttemptLimiter& local);
 
 // The shared per-IP limit for ServerOptions::shared_rate_limit: the store's on
 // PostgreSQL, else null (every route counts in process).

@@ -294,6 +294,9 @@ class Counters {
   // has ended is replaced by a new one starting now.
   virtual Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
                                     int64_t window_millis) = 0;
+  // Takes one hit back from `key_hash`'s window while it is open at `now` (an
+  // attempt counted ahead that turned out not to count); never below zero.
+  virtual Result<void> Forgive(std::string_view key_hash, core::UnixMillis now) = 0;
   // Deletes the windows that ended before `before`.
   virtual Result<int> Purge(core::UnixMillis before) = 0;
 };

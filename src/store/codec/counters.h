@@ -15,6 +15,9 @@ inline constexpr char kHitCounter[] =
     "hits = CASE WHEN c.window_end <= ?2 THEN 1 ELSE c.hits + 1 END, "
     "window_end = CASE WHEN c.window_end <= ?2 THEN ?3 ELSE c.window_end END "
     "RETURNING hits, window_end";
+// ?1 key hash, ?2 now.
+inline constexpr char kForgiveHit[] =
+    "UPDATE rate_counters SET hits = hits - 1 WHERE key_hash = ?1 AND window_end > ?2 AND hits > 0";
 // ?1 before.
 inline constexpr char kPurgeCounters[] = "DELETE FROM rate_counters WHERE window_end < ?1";
 

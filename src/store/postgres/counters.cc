@@ -9,6 +9,7 @@ namespace gh::store::postgres {
 namespace {
 
 constexpr PgSql kHit(codec::kHitCounter);
+constexpr PgSql kForgive(codec::kForgiveHit);
 constexpr PgSql kPurge(codec::kPurgeCounters);
 
 }  // namespace
@@ -18,6 +19,13 @@ Result<CounterWindow> PgCounters::Hit(std::string_view key_hash, core::UnixMilli
   return db_.Single("counters.hit", [&](Connection& conn) -> Result<CounterWindow> {
     PgResult r = conn.Run(kHit, Params().Add(key_hash).Add(now).Add(now + window_millis));
     return CounterWindow{r.Int(0, 0), r.Int(0, 1)};
+  });
+}
+
+Result<void> PgCounters::Forgive(std::string_view key_hash, core::UnixMillis now) {
+  return db_.Single("counters.forgive", [&](Connection& conn) -> Result<void> {
+    conn.Run(kForgive, Params().Add(key_hash).Add(now));
+    return core::Ok();
   });
 }
 

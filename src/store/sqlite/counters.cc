@@ -17,6 +17,13 @@ Result<CounterWindow> SqliteCounters::Hit(std::string_view key_hash, core::UnixM
   });
 }
 
+Result<void> SqliteCounters::Forgive(std::string_view key_hash, core::UnixMillis now) {
+  return db_.Write("counters.forgive", [&](Connection& conn) -> Result<void> {
+    conn.Prepare(codec::kForgiveHit).Bind(1, key_hash).Bind(2, now).Run();
+    return core::Ok();
+  });
+}
+
 Result<int> SqliteCounters::Purge(core::UnixMillis before) {
   return db_.Write("counters.purge", [&](Connection& conn) -> Result<int> {
     return conn.Prepare(codec::kPurgeCounters).Bind(1, before).Run();

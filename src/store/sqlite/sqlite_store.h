@@ -191,6 +191,7 @@ class SqliteCounters final : public Counters {
   explicit SqliteCounters(Db& db) : db_(db) {}
   Result<CounterWindow> Hit(std::string_view key_hash, core::UnixMillis now,
                             int64_t window_millis) override;
+  Result<void> Forgive(std::string_view key_hash, core::UnixMillis now) override;
   Result<int> Purge(core::UnixMillis before) override;
 
  private:

@@ -28,6 +28,19 @@ TEST_P(CountersStoreTest, HitsCountWithinTheWindowThatTheFirstHitOpened) {
   EXPECT_EQ(later->ends_at, kT0 + 2 * kHour);
 }
 
+TEST_P(CountersStoreTest, ForgiveTakesOneHitBackWhileTheWindowIsOpen) {
+  ASSERT_TRUE(store_->counters().Forgive("none", kT0).ok());  // no row: nothing to do
+  ASSERT_TRUE(store_->counters().Hit("f", kT0, kHour).ok());
+  ASSERT_TRUE(store_->counters().Hit("f", kT0 + 1, kHour).ok());
+  ASSERT_TRUE(store_->counters().Forgive("f", kT0 + 2).ok());
+  EXPECT_EQ(store_->counters().Hit("f", kT0 + 3, kHour)->hits, 2);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store_->counters().Forgive("f", kT0 + 4).ok());
+  EXPECT_EQ(store_->counters().Hit("f", kT0 + 5, kHour)->hits, 1);  // never below zero
+  // After the window ends there is nothing to forgive; the next hit opens a new one.
+  ASSERT_TRUE(store_->counters().Forgive("f", kT0 + kHour).ok());
+  EXPECT_EQ(store_->counters().Hit("f", kT0 + kHour, kHour)->hits, 1);
+}
+
 TEST_P(CountersStoreTest, TwoStoresOnOneDatabaseShareTheCount) {
   std::unique_ptr<Store> other = OpenAnother();
   ASSERT_NE(other, nullptr);
