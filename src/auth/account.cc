@@ -1,5 +1,7 @@
 #include "auth/account.h"
 
+#include "auth/app_metadata.h"
+
 namespace gh::auth {
 
 core::Result<void> RequireActive(const core::User& user, core::UnixMillis now) {
@@ -17,13 +19,19 @@ core::Result<core::User> AccountService::Get(std::string_view user_id) {
 
 core::Result<UserProfile> AccountService::Describe(core::User user) {
   UserProfile p;
-  auto identities = store_.identities().ListForUser(user.id);
-  if (!identities) return identities.error();
-  auto factors = store_.factors().ListForUser(user.id);
-  if (!factors) return factors.error();
+  // Most users sign in by address alone and hold no factor; what the row
+  // already says spares the reads (GET /user stays one read for them).
+  if (HasProviderIdentity(user)) {
+    auto identities = store_.identities().ListForUser(user.id);
+    if (!identities) return identities.error();
+    p.identities = std::move(*identities);
+  }
+  if (user.verified_mfa_type || user.has_totp_factor) {
+    auto factors = store_.factors().ListForUser(user.id);
+    if (!factors) return factors.error();
+    p.factors = std::move(*factors);
+  }
   p.user = std::move(user);
-  p.identities = std::move(*identities);
-  p.factors = std::move(*factors);
   return p;
 }
 

@@ -33,8 +33,10 @@ class AccountService {
   // The user with this id. Errors: invalid-token when no such user (the token
   // outlived its user), disabled-user.
   core::Result<core::User> Get(std::string_view user_id);
-  // `user` with its identities and factors, unverified ones included (two
-  // reads). Errors: a store error.
+  // `user` with its identities and factors, unverified ones included. Reads
+  // only what the row says may exist: identities when app_metadata names an
+  // identity provider, factors when the user has one (a store read each).
+  // Errors: a store error.
   core::Result<UserProfile> Describe(core::User user);
   // A cheap database round trip, for health checks.
   core::Result<void> Ping() { return store_.Ping(); }

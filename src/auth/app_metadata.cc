@@ -60,6 +60,14 @@ bool RemoveProvider(core::User& user, std::string_view provider) {
 
 std::vector<std::string> ProvidersOf(const core::User& user) { return Providers(Parse(user)); }
 
+bool HasProviderIdentity(const core::User& user) {
+  const std::vector<std::string> providers = ProvidersOf(user);
+  if (providers.empty()) return true;
+  for (const std::string& p : providers)
+    if (p != kProviderEmail && p != kProviderPhone && p != kProviderAnonymous) return true;
+  return false;
+}
+
 std::string SignUpProviderOf(const core::User& user) {
   Json j = Parse(user);
   auto it = j.find("provider");

@@ -33,6 +33,9 @@ bool AddProvider(core::User& user, std::string_view provider);
 bool RemoveProvider(core::User& user, std::string_view provider);
 // The providers list (empty when none or the metadata is not an object).
 std::vector<std::string> ProvidersOf(const core::User& user);
+// True when the user may have identities at a provider: providers names one
+// besides email, phone and anonymous, or names nothing at all (unknown).
+bool HasProviderIdentity(const core::User& user);
 // The sign-up provider ("" when none).
 std::string SignUpProviderOf(const core::User& user);
 

@@ -55,6 +55,10 @@ struct User {
   // the type of a verified second factor ("totp"), none without one. Users::Create
   // and Update never write it; factors are written through store::Factors.
   std::optional<std::string> verified_mfa_type;
+  // Also read-only: whether the user has a TOTP factor at all, verified or
+  // pending (the factors store keeps a secret on the row while one exists).
+  // Lets a dialect that shows factors skip reading them for most users.
+  bool has_totp_factor = false;
 
   bool email_verified() const { return email_confirmed_at.has_value(); }
   bool phone_number_verified() const { return phone_confirmed_at.has_value(); }

@@ -68,6 +68,7 @@ core::User ReadUser(RowReader& r) {
   // Only the release before writes a boolean without its time (after a
   // rollback): its verification happened no later than the row's last change.
   u.verified_mfa_type = r.OptText();  // the read-only summary comes last
+  u.has_totp_factor = r.Bool();
   if (email_verified && !u.email_confirmed_at) u.email_confirmed_at = u.updated_at;
   if (phone_number_verified && !u.phone_confirmed_at) u.phone_confirmed_at = u.updated_at;
   return u;

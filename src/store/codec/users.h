@@ -31,7 +31,9 @@
 // Every column a read returns, the id first: the written ones, then the
 // second-factor summary, which only the factors store writes
 // (codec/mfa_factors.h). The order BindUser binds and ReadUser reads.
-#define GH_USER_COLUMNS_OF(t) t "id, " GH_USER_DATA_COLUMNS_OF(t) ", " t "active_mfa_type"
+#define GH_USER_COLUMNS_OF(t)                                      \
+  t "id, " GH_USER_DATA_COLUMNS_OF(t) ", " t "active_mfa_type, " t \
+                                      "totp_secret_encrypted IS NOT NULL"
 #define GH_USER_COLUMNS GH_USER_COLUMNS_OF("")
 
 // The lookups, from FROM on: each store puts its own select list in front
@@ -49,7 +51,7 @@
 
 namespace gh::store::codec {
 
-inline constexpr int kUserColumnCount = 29;  // GH_USER_COLUMNS
+inline constexpr int kUserColumnCount = 30;  // GH_USER_COLUMNS
 
 // ?1 .. ?28 are BindUser's parameters: the id ?1, the written data columns ?2 on.
 #define GH_USER_DATA_PARAMS                                                                      \

@@ -79,9 +79,12 @@ TEST_P(FactorsMigrationTest, UsersSecondFactorsBecomeFactorRows) {
   EXPECT_FALSE(pending[0].verified());
   EXPECT_EQ(pending[0].secret_encrypted, "sealed-pending");
   EXPECT_FALSE(old_->users().FindById("pending")->value().verified_mfa_type.has_value());
+  EXPECT_TRUE(old_->users().FindById("pending")->value().has_totp_factor);
+  EXPECT_TRUE(old_->users().FindById("active")->value().has_totp_factor);
 
   EXPECT_TRUE(old_->factors().ListForUser("plain").value().empty());
   EXPECT_FALSE(old_->users().FindById("plain")->value().verified_mfa_type.has_value());
+  EXPECT_FALSE(old_->users().FindById("plain")->value().has_totp_factor);
 
   auto marked = old_->factors().ListForUser("marked").value();
   ASSERT_EQ(marked.size(), 1u);

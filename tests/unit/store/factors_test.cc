@@ -101,9 +101,15 @@ TEST_P(FactorsTest, UpdateAndDeleteSayWhetherTheFactorWasThere) {
 
 TEST_P(FactorsTest, TheUserSummaryFollowsTheVerifiedTotpFactor) {
   EXPECT_FALSE(Summary("u1").has_value());
+  auto has_factor = [&](const std::string& id) {
+    return store_->users().FindById(id)->value().has_totp_factor;
+  };
+  EXPECT_FALSE(has_factor("u1"));
   core::MfaFactor f = MakeFactor("f1", "u1");
   ASSERT_TRUE(store_->factors().Create(f).ok());
   EXPECT_FALSE(Summary("u1").has_value());  // pending enrolment
+  EXPECT_TRUE(has_factor("u1"));            // but a factor there is
+  EXPECT_FALSE(has_factor("u2"));
   f.verified_at = kT0 + 1;
   ASSERT_TRUE(store_->factors().Update(f).value());
   EXPECT_EQ(Summary("u1"), "totp");
@@ -118,6 +124,7 @@ TEST_P(FactorsTest, TheUserSummaryFollowsTheVerifiedTotpFactor) {
 
   ASSERT_TRUE(store_->factors().Delete("f1").value());
   EXPECT_FALSE(Summary("u1").has_value());
+  EXPECT_FALSE(has_factor("u1"));
 }
 
 TEST_P(FactorsTest, OldUserColumnsStayWrittenForRollback) {
