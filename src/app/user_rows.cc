@@ -265,6 +265,14 @@ core::Result<UserRow> FromSupabase(const Json& j, const config::Config& config) 
   return row;
 }
 
+// A base32 TOTP secret -> the raw key.
+core::Result<std::string> DecodeSecret(const std::string& secret, const std::string& where) {
+  std::string key;
+  if (!crypto::Base32Decode(secret, &key) || key.empty())
+    return Bad(where + ": not a base32 TOTP secret");
+  return key;
+}
+
 core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
   UserRow row;
   row.format = UserRowFormat::kNhost;
@@ -288,20 +296,25 @@ core::Result<UserRow> FromNhost(const Json& j, const config::Config& config) {
   u.disabled = f.Bool("disabled").value_or(false);
   u.is_anonymous = f.Bool("is_anonymous").value_or(false);
   u.roles = f.Roles("roles").value_or(std::vector<std::string>{});
-  if (f.NonEmptyStr("active_mfa_type") || f.NonEmptyStr("totp_secret"))
-    row.warnings.push_back("TOTP second factor not imported; the user must enrol again");
+  // Nhost keeps the TOTP secret in clear (base32): it moves as one factor, sealed
+  // under the target's key on import, verified when Nhost had it on.
+  const auto active = f.NonEmptyStr("active_mfa_type");
+  if (const auto secret = f.NonEmptyStr("totp_secret")) {
+    auto key = DecodeSecret(*secret, "totp_secret");
+    if (!key) return key.error();
+    ExportedFactor e;
+    e.factor.type = "totp";
+    e.factor.created_at = e.factor.updated_at = u.updated_at;
+    if (active == "totp") e.factor.verified_at = u.updated_at;
+    e.key = std::move(*key);
+    row.mfa.factors.push_back(std::move(e));
+  } else if (active) {
+    row.warnings.push_back("active_mfa_type without totp_secret: the user must enrol again");
+  }
   if (auto r = Finish(f, config, row); !r) return r.error();
   ConfirmedFromFlags(u, email_verified, phone_verified);
   auth::DeriveProviders(u, row.identities);
   return row;
-}
-
-// A base32 TOTP secret -> the raw key.
-core::Result<std::string> DecodeSecret(const std::string& secret, const std::string& where) {
-  std::string key;
-  if (!crypto::Base32Decode(secret, &key) || key.empty())
-    return Bad(where + ": not a base32 TOTP secret");
-  return key;
 }
 
 // `mfaFactors`, or the one TOTP secret of a line written before factors had ids.

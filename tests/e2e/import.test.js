@@ -152,6 +152,27 @@ test('Nhost auth.users rows (with roles): sign in with the old password, roles k
   await signIn(srv, p.email, p.password);
 });
 
+test('Nhost rows with TOTP on: the clear secret moves, password + code signs in', async () => {
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const p = { id: randomUUID(), email: uniqueEmail('nhost-totp'), password: 'nhost-old-password' };
+  const row = {
+    id: p.id, created_at: '2022-05-01T10:00:00Z', updated_at: '2022-05-02T10:00:00Z', email: p.email,
+    password_hash: bcrypt2a(p.password, 8), email_verified: true, default_role: 'user',
+    roles: [{ role: 'user' }], is_anonymous: false, disabled: false,
+    totp_secret: secret, active_mfa_type: 'totp', metadata: {},
+  };
+  const r = cli(srv, ['users', 'import'], JSON.stringify(row) + '\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /enrol again/);
+  const first = await srv.api('POST', '/signin/email-password', { email: p.email, password: p.password });
+  assert.equal(first.status, 200, first.text);
+  assert.ok(first.json.mfa?.ticket, `a TOTP user gets a ticket: ${first.text}`);
+  const code = await new Authenticator(secret).fresh();
+  const second = await srv.api('POST', '/signin/mfa/totp', { ticket: first.json.mfa.ticket, otp: code });
+  assert.equal(second.status, 200, second.text);
+  assert.equal(second.json.session.user.id, p.id);
+});
+
 test(`export from SQLite, import into ${DATABASE}: sign in there with the same password`, async () => {
   // The source: a SQLite server (also in the PostgreSQL pass) with users signed up normally.
   const dbFile = path.join(tmp, 'source.db');

@@ -9,6 +9,7 @@ namespace gh::api::gotrue {
 namespace {
 
 Json ObjectOf(const std::string& text) {
+  if (text == "{}") return Json::object();  // most users' user_metadata: no parse
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   return j.is_object() ? j : Json::object();
 }

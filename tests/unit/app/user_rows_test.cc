@@ -159,15 +159,37 @@ TEST(ParseUserRow, NhostRow) {
   EXPECT_TRUE(row.warnings.empty());
 }
 
-TEST(ParseUserRow, NhostRolesAsStringsDefaultRoleAddedAndTotpWarned) {
+TEST(ParseUserRow, NhostRolesAsStringsDefaultRoleAddedAndTotpCarried) {
   UserRow row = MustParse(
       R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5d","email":"c@example.com","default_role":"admin",)"
-      R"("roles":["user"],"created_at":"2022-05-01T10:00:00Z","active_mfa_type":"totp","totp_secret":"JBSWY3DPEHPK3PXP"})");
+      R"("roles":["user"],"created_at":"2022-05-01T10:00:00Z","updated_at":"2022-05-02T10:00:00Z",)"
+      R"("active_mfa_type":"totp","totp_secret":"JBSWY3DPEHPK3PXP"})");
   EXPECT_EQ(row.user.default_role, "admin");
   EXPECT_EQ(row.user.roles, (std::vector<std::string>{"user", "admin"}));
-  EXPECT_TRUE(row.mfa.factors.empty());
-  ASSERT_EQ(row.warnings.size(), 1u);
-  EXPECT_NE(row.warnings[0].find("TOTP"), std::string::npos);
+  // Nhost's secret is in clear: one verified TOTP factor with the raw key.
+  ASSERT_EQ(row.mfa.factors.size(), 1u);
+  EXPECT_EQ(row.mfa.factors[0].factor.type, "totp");
+  EXPECT_EQ(row.mfa.factors[0].factor.verified_at, row.user.updated_at);
+  EXPECT_EQ(row.mfa.factors[0].key, "Hello!\xDE\xAD\xBE\xEF");  // JBSWY3DPEHPK3PXP
+  EXPECT_TRUE(row.warnings.empty());
+
+  // A secret without active_mfa_type: a pending enrolment; a type without a
+  // secret cannot be carried and is reported.
+  UserRow pending = MustParse(
+      R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5f","email":"p@example.com","default_role":"user",)"
+      R"("created_at":"2022-05-01T10:00:00Z","totp_secret":"JBSWY3DPEHPK3PXP"})");
+  ASSERT_EQ(pending.mfa.factors.size(), 1u);
+  EXPECT_FALSE(pending.mfa.factors[0].factor.verified());
+  UserRow lost = MustParse(
+      R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b60","email":"l@example.com","default_role":"user",)"
+      R"("created_at":"2022-05-01T10:00:00Z","active_mfa_type":"totp"})");
+  EXPECT_TRUE(lost.mfa.factors.empty());
+  ASSERT_EQ(lost.warnings.size(), 1u);
+  EXPECT_FALSE(
+      ParseUserRow(R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b61","email":"x@example.com",)"
+                   R"("created_at":"2022-05-01T10:00:00Z","totp_secret":"not base32!"})",
+                   TestConfig())
+          .ok());
 
   UserRow no_roles = MustParse(
       R"({"id":"2b4f1a8c-1d2e-4f3a-8b9c-0d1e2f3a4b5e","email":"d@example.com","default_role":"user",)"
