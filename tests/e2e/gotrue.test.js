@@ -194,6 +194,20 @@ describe('errors in GoTrue\'s shapes', () => {
   });
 });
 
+describe('what is not served answers as GoTrue with it switched off', () => {
+  test('SAML single sign-on and Web3 wallets', async () => {
+    const { data, error } = await supabaseFor(srv).auth.signInWithSSO({ domain: 'example.com' });
+    assert.equal(data, null);
+    assert.equal(error.status, 404);
+    assert.equal(error.code, 'saml_provider_disabled');
+    assert.equal(error.message, 'SAML 2.0 is disabled');
+    for (const [m, p] of [['POST', '/sso'], ['GET', '/saml/metadata'], ['POST', '/saml/acs'], ['GET', '/admin/sso/providers']])
+      expectGoTrueError(await gt(m, p, m === 'POST' ? {} : undefined), m, p, 404, 'saml_provider_disabled');
+    const web3 = await gt('POST', '/token?grant_type=web3', { chain: 'ethereum', message: 'x', signature: 'y' });
+    assert.equal(expectGoTrueError(web3, 'POST', '/token', 422, 'web3_provider_disabled').message, 'Web3 provider is disabled');
+  });
+});
+
 describe('one account, one session, two dialects', () => {
   test('signed up under /v1, signed in under /auth/v1, refreshed under /v1, signed out under /auth/v1', async () => {
     const email = uniqueEmail('both');

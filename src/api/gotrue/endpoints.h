@@ -28,6 +28,10 @@ http::Handler Jwks(const Deps& deps);
 // GET /openapi.json: this dialect's contract (openapi/gotrue.yaml), an extension.
 http::Handler OpenApi(const Deps& deps);
 
+// not_served.cc: SAML SSO and Web3 sign-in, as GoTrue answers with them off.
+http::Handler SamlDisabled(const Deps& deps);
+http::Handler Web3Disabled(const Deps& deps);
+
 // The caller of a route that needs a user: the verified claims of the
 // request's Bearer token (an `apikey` alone is not a user). Errors:
 // unauthenticated-user (no Bearer token), invalid-token (a bad one).

@@ -22,9 +22,16 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
                       http::Spending(c.hashing, budget::kPasswordSignIn));
   router.AddWhenQuery("POST", token, "grant_type", "refresh_token", TokenRefresh(deps),
                       http::Spending(c.token, budget::kRefresh));
+  router.AddWhenQuery("POST", token, "grant_type", "web3", Web3Disabled(deps), c.plain);
   router.Add("POST", token, TokenUnsupported(deps), c.guessing);
   router.Add("POST", prefix + "/logout", Logout(deps), http::Spending(c.token, budget::kSignOut));
   router.Add("GET", prefix + "/user", GetUser(deps), http::Spending(c.token, budget::kUser));
+  // Not served: answered as GoTrue with SAML switched off answers.
+  router.Add("POST", prefix + "/sso", SamlDisabled(deps), c.plain);
+  router.Add("GET", prefix + "/saml/metadata", SamlDisabled(deps), c.plain);
+  router.Add("POST", prefix + "/saml/acs", SamlDisabled(deps), c.plain);
+  router.Add("GET", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
+  router.Add("POST", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
   router.Add("GET", prefix + "/health", Health(deps), c.plain);
   router.Add("GET", prefix + "/settings", Settings(deps), c.plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), c.plain);
