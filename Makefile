@@ -6,8 +6,10 @@
 BUILD ?= build/release
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 JOBS ?= $(shell nproc)
-# Paths relative to the checkout, so ccache hits across clones (CI builds a fresh one).
+# Paths relative to the checkout, and the build directory left out of the hash (it
+# is in -g builds by default), so ccache hits across clones (CI builds a fresh one).
 export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: deps deps-test build run test unit e2e bench fuzz format clean install package
 
