@@ -30,7 +30,6 @@ constexpr int64_t kHourMillis = 3600 * 1000;
 
 core::Result<void> StoreAttemptLimiter::Begin(std::string_view key) {
   if (auto local = local_.Begin(key); !local) return local;
-  if (max_ <= 0) return core::Ok();
   const core::UnixMillis now = clock_.NowMillis();
   auto w = counters_.Hit(GuessKey(key), now, kHourMillis);
   if (!w.ok()) {
@@ -45,7 +44,6 @@ core::Result<void> StoreAttemptLimiter::Begin(std::string_view key) {
 
 void StoreAttemptLimiter::Succeeded(std::string_view key) {
   local_.Succeeded(key);
-  if (max_ <= 0) return;
   if (auto r = counters_.Forgive(GuessKey(key), clock_.NowMillis()); !r.ok())
     spdlog::warn("guess limit: could not take a right guess back ({})", r.error().message);
 }

@@ -66,7 +66,8 @@ class StoreRateLimit final : public http::SharedRateLimit {
 // that fails leaves the in-process limiter's answer standing (logged).
 class StoreAttemptLimiter final : public auth::AttemptLimiter {
  public:
-  // REQUIRES: `local`, `counters` and `clock` (wall time) outlive this.
+  // REQUIRES: `local`, `counters` and `clock` (wall time) outlive this;
+  // max_failures_per_hour > 0.
   StoreAttemptLimiter(auth::AttemptLimiter& local, store::Counters& counters,
                       const core::Clock& clock, int max_failures_per_hour)
       : local_(local), counters_(counters), clock_(clock), max_(max_failures_per_hour) {}
@@ -82,6 +83,7 @@ class StoreAttemptLimiter final : public auth::AttemptLimiter {
 
 // A StoreAttemptLimiter over `local` when the database is PostgreSQL (`local`
 // must outlive it), else null: one SQLite instance counts in process.
+// REQUIRES: account_guess_limit_per_hour > 0 (no limiter is built otherwise).
 std::unique_ptr<auth::AttemptLimiter> SharedAttemptLimiterFor(const config::Config& config,
                                                               store::Store& store,
                                                               const core::Clock& clock,

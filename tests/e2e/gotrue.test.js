@@ -234,6 +234,27 @@ describe('one account, one session, two dialects', () => {
   });
 });
 
+describe('one budget per flow, whichever dialect spends it', () => {
+  const limited = useServer({
+    GATEHOUSE_RATE_LIMIT_SIGNIN_PER_MINUTE: '3',
+    GATEHOUSE_RATE_LIMIT_SIGNIN_BURST: '3',
+  }, { name: 'gotrue-budget' });
+
+  test('password sign-ins alternating /v1 and /auth/v1 from one IP: the 4th is refused by either', async () => {
+    const email = uniqueEmail('nobody');
+    const native = () => limited.api('POST', '/signin/email-password', { email, password: 'not-the-password-1' });
+    const gotrue = () => limited.api('POST', '/auth/v1/token?grant_type=password', { email, password: 'not-the-password-1' }, API_VERSION);
+    assert.equal((await native()).status, 401);
+    assert.equal((await gotrue()).status, 400);
+    assert.equal((await native()).status, 401);
+    // Each route alone has spent less than its three; together, three.
+    const refused = await gotrue();
+    expectGoTrueError(refused, 'POST', '/token', 429, 'over_request_rate_limit');
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+    assert.equal((await native()).status, 429);
+  });
+});
+
 describe('system routes', () => {
   test('health, settings, keys and the contract', async () => {
     expectGoTrue(await gt('GET', '/health'), 'GET', '/health');

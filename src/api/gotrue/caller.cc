@@ -1,26 +1,22 @@
 // Who is calling: the Bearer token of routes that need a user, and the user
 // rendered with what GoTrue shows beside the row.
+#include "api/common/shared_answers.h"
 #include "api/gotrue/endpoints.h"
 #include "api/gotrue/render.h"
 
 namespace gh::api::gotrue {
 
 core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request) {
-  std::string_view token = request.BearerToken();
-  if (token.empty())
-    return core::Error(core::errc::kUnauthenticated, "This endpoint requires a Bearer token");
-  return deps.tokens.Verify(token);
+  // GoTrue's wording of the missing token comes from the error table.
+  return BearerClaims(deps.tokens, request);
 }
 
-core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
-                                           auth::AccessClaims* claims_out) {
+core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request) {
   auto claims = VerifyBearer(deps, request);
   if (!claims) return claims.error();
   // The session check and the user in one read: a signed-out or revoked
   // session's token is refused.
-  auto user = deps.sessions.LiveSessionUser(claims->session_id, claims->user_id);
-  if (user && claims_out) *claims_out = std::move(*claims);
-  return user;
+  return deps.sessions.LiveSessionUser(claims->session_id, claims->user_id);
 }
 
 core::Result<Json> DescribeUser(const Deps& deps, core::User user) {

@@ -120,6 +120,15 @@ Problem Translate(const core::Error& error) {
   return p;
 }
 
+Problem TranslateDisabled(const core::Error& error, std::string_view code,
+                          std::string_view message) {
+  Problem p = Translate(error);
+  if (error.code != core::errc::kDisabledEndpoint) return p;
+  p.error_code = std::string(code);
+  if (!message.empty()) p.message = std::string(message);
+  return p;
+}
+
 http::Response Render(const http::Request& request, const Problem& p) {
   Json body;
   const bool named = WantsNamedCodes(request);

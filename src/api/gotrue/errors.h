@@ -35,6 +35,13 @@ struct Problem {
 // kept where GoTrue's table gives none.
 Problem Translate(const core::Error& error);
 
+// Translate, naming which sign-in method is switched off: GoTrue answers a
+// disabled-endpoint with the method's own code (email_provider_disabled,
+// anonymous_provider_disabled, ...) where the shared table can only say
+// provider_disabled. `message` replaces the flow's when not empty.
+Problem TranslateDisabled(const core::Error& error, std::string_view code,
+                          std::string_view message = {});
+
 // The body and headers of `problem` in the shape `request` asks for.
 http::Response Render(const http::Request& request, const Problem& problem);
 

@@ -27,10 +27,8 @@ class GoTrueLinks final : public auth::LinkStyle {
   // <public_url><prefix>/callback, whatever the provider (the state names it).
   std::string OAuthCallbackUrl(std::string_view provider) const override;
 
-  // <public_url><prefix>: the base every GoTrue URL starts with.
-  std::string Base() const;
-
  private:
+  std::string Base() const;  // public_url without trailing slashes, then the prefix
   const std::string& public_url_;
   const std::string prefix_;
 };

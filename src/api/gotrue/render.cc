@@ -1,8 +1,6 @@
 #include "api/gotrue/render.h"
 
-#include <algorithm>
-
-#include "auth/app_metadata.h"
+#include "auth/app_metadata.h"  // kProviderEmail, kProviderPhone
 #include "core/clock.h"
 
 namespace gh::api::gotrue {
@@ -41,13 +39,17 @@ Json AddressIdentity(const core::User& u, std::string_view provider, const std::
 
 Json TimeJson(core::UnixMillis t) { return core::FormatRfc3339(t); }
 
-Json IdentitiesJson(const auth::UserProfile& p) {
+Json IdentitiesJson(const auth::UserProfile& p, const Json& app_metadata) {
   const core::User& u = p.user;
   Json list = Json::array();
   // app_metadata.providers names every way the user signs in.
-  const std::vector<std::string> providers = auth::ProvidersOf(u);
+  const Json none = Json::array();
+  auto listed = app_metadata.find("providers");
+  const Json& providers = listed != app_metadata.end() && listed->is_array() ? *listed : none;
   auto has = [&](std::string_view name) {
-    return std::find(providers.begin(), providers.end(), name) != providers.end();
+    for (const Json& v : providers)
+      if (v.is_string() && v.get_ref<const std::string&>() == name) return true;
+    return false;
   };
   if (u.email && has(auth::kProviderEmail))
     list.push_back(AddressIdentity(u, auth::kProviderEmail, *u.email));
@@ -84,15 +86,18 @@ Json FactorJson(const core::MfaFactor& f) {
 
 Json UserJson(const auth::UserProfile& p, std::string_view aud) {
   const core::User& u = p.user;
+  // Parsed once: shown as is, and read for the address identities.
+  Json app_metadata = ObjectOf(u.app_metadata_json);
+  Json identities = IdentitiesJson(p, app_metadata);
   Json j = {
       {"id", u.id},
       {"aud", aud},
       {"role", kUserRole},
       {"email", u.email.value_or("")},
       {"phone", u.phone_number.value_or("")},
-      {"app_metadata", ObjectOf(u.app_metadata_json)},
+      {"app_metadata", std::move(app_metadata)},
       {"user_metadata", ObjectOf(u.metadata_json)},
-      {"identities", IdentitiesJson(p)},
+      {"identities", std::move(identities)},
       {"created_at", TimeJson(u.created_at)},
       {"updated_at", TimeJson(u.updated_at)},
       {"is_anonymous", u.is_anonymous},

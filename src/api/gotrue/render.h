@@ -22,8 +22,9 @@ inline constexpr std::string_view kUserRole = "authenticated";
 // are left out; email and phone are "" without one.
 Json UserJson(const auth::UserProfile& profile, std::string_view aud);
 // GoTrue's Identity (provider identities, and the email / phone identity
-// GoTrue keeps for a user with a confirmed-or-not address, derived here).
-Json IdentitiesJson(const auth::UserProfile& profile);
+// GoTrue keeps for a user who signs in by address, derived here from the
+// user's parsed `app_metadata`, whose providers say so).
+Json IdentitiesJson(const auth::UserProfile& profile, const Json& app_metadata);
 // GoTrue's Factor.
 Json FactorJson(const core::MfaFactor& factor);
 // GoTrue's Session: {access_token, token_type, expires_in, expires_at,

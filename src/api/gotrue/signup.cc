@@ -73,21 +73,6 @@ bool IsAnonymousSignUp(const http::Request& request) {
   return !given("email") && !given("phone");
 }
 
-namespace {
-
-// GoTrue names which sign-in method is switched off.
-http::Response Refusal(const http::Request& request, const core::Error& error,
-                       std::string_view disabled_code, std::string_view disabled_message) {
-  Problem p = Translate(error);
-  if (error.code == core::errc::kDisabledEndpoint) {
-    p.error_code = std::string(disabled_code);
-    p.message = std::string(disabled_message);
-  }
-  return Render(request, p);
-}
-
-}  // namespace
-
 http::Handler SignUp(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     api::SetsPassword(
@@ -95,8 +80,8 @@ http::Handler SignUp(const Deps& deps) {
         [&deps](const http::Request& r) {
           auto out = Run(deps, r);
           return out ? Ok(*out)
-                     : Refusal(r, out.error(), "email_provider_disabled",
-                               "Email signups are disabled");
+                     : Render(r, TranslateDisabled(out.error(), "email_provider_disabled",
+                                                   "Email signups are disabled"));
         },
         [&request](const core::Error& e) { return ErrorResponse(request, e); });
   };
@@ -106,8 +91,8 @@ http::Handler SignUpAnonymous(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     auto out = RunAnonymous(deps, request);
     respond(out ? Ok(*out)
-                : Refusal(request, out.error(), "anonymous_provider_disabled",
-                          "Anonymous sign-ins are disabled"));
+                : Render(request, TranslateDisabled(out.error(), "anonymous_provider_disabled",
+                                                    "Anonymous sign-ins are disabled")));
   };
 }
 

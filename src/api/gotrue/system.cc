@@ -1,4 +1,5 @@
 // GET /health, GET /settings, GET /.well-known/jwks.json, GET /openapi.json
+#include "api/common/shared_answers.h"
 #include "api/gotrue/endpoints.h"
 #include "api/gotrue/openapi.h"
 #include "api/gotrue/render.h"
@@ -49,18 +50,12 @@ http::Handler Settings(const Deps& deps) {
 }
 
 http::Handler Jwks(const Deps& deps) {
-  return [&deps](http::Request&, http::Responder respond) {
-    http::Response r = http::Response::Json(200, deps.tokens.CurrentKeyRing()->JwksJson());
-    r.headers.emplace_back("Cache-Control", "public, max-age=300");
-    respond(std::move(r));
-  };
+  return [&deps](http::Request&, http::Responder respond) { respond(JwksResponse(deps.tokens)); };
 }
 
 http::Handler OpenApi(const Deps&) {
   return [](http::Request&, http::Responder respond) {
-    http::Response r = http::Response::Json(200, std::string(GoTrueOpenApiJson()));
-    r.headers.emplace_back("Cache-Control", "public, max-age=300");
-    respond(std::move(r));
+    respond(ContractResponse(GoTrueOpenApiJson()));
   };
 }
 

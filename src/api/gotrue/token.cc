@@ -7,7 +7,14 @@
 namespace gh::api::gotrue {
 namespace {
 
-core::Result<Json> RunPassword(const Deps& deps, const http::Request& request, bool* by_phone) {
+// The password grant's body: an email or a phone, and the password.
+struct PasswordGrant {
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::string password;
+};
+
+core::Result<PasswordGrant> ParsePasswordGrant(const http::Request& request) {
   auto body = ParseJsonObject(request.body);
   if (!body) return body.error();
   auto email = OptString(*body, "email");
@@ -16,26 +23,30 @@ core::Result<Json> RunPassword(const Deps& deps, const http::Request& request, b
   if (!phone) return phone.error();
   auto password = OptString(*body, "password");
   if (!password) return password.error();
-  const bool has_email = email->has_value() && !(*email)->empty();
-  const bool has_phone = phone->has_value() && !(*phone)->empty();
-  if (!has_email && !has_phone)
+  PasswordGrant g;
+  if (email->has_value() && !(*email)->empty()) g.email = std::move(**email);
+  if (phone->has_value() && !(*phone)->empty()) g.phone = std::move(**phone);
+  if (!g.email && !g.phone)
     return core::Error(core::errc::kInvalidRequest, "missing email or phone");
   if (!password->has_value())
     return core::Error(core::errc::kInvalidEmailPassword, "missing password");
-  core::Result<auth::SignInOutcome> out = core::Error(core::errc::kInternal, "unreachable");
-  if (has_email) {
-    auth::PasswordSignIn req{std::move(**email), std::move(**password), ClientOf(request),
-                             &kSecondFactorPolicy};
-    out = deps.password.SignIn(req);
-  } else {
-    *by_phone = true;
-    if (!deps.sms) return core::Error(core::errc::kDisabledEndpoint, "Phone logins are disabled");
-    auth::PhonePasswordSignIn req{std::move(**phone), std::move(**password), ClientOf(request),
-                                  &kSecondFactorPolicy};
-    out = deps.sms->SignInWithPassword(req);
-  }
-  if (!out) return out.error();
-  return SignInBody(deps, *out);
+  g.password = std::move(**password);
+  return g;
+}
+
+core::Result<auth::SignInOutcome> SignInByPhone(const Deps& deps, const http::Request& request,
+                                                PasswordGrant g) {
+  if (!deps.sms) return core::Error(core::errc::kDisabledEndpoint, "Phone logins are disabled");
+  auth::PhonePasswordSignIn req{std::move(*g.phone), std::move(g.password), ClientOf(request),
+                                &kSecondFactorPolicy};
+  return deps.sms->SignInWithPassword(req);
+}
+
+core::Result<auth::SignInOutcome> SignInByEmail(const Deps& deps, const http::Request& request,
+                                                PasswordGrant g) {
+  auth::PasswordSignIn req{std::move(*g.email), std::move(g.password), ClientOf(request),
+                           &kSecondFactorPolicy};
+  return deps.password.SignIn(req);
 }
 
 core::Result<Json> RunRefresh(const Deps& deps, const http::Request& request) {
@@ -47,7 +58,7 @@ core::Result<Json> RunRefresh(const Deps& deps, const http::Request& request) {
     return core::Error(core::errc::kInvalidRefreshToken, "refresh_token required");
   auto grant = deps.sessions.Refresh(**token);
   if (!grant) return grant.error();
-  auto profile = deps.accounts.Describe(grant->user);
+  auto profile = deps.accounts.Describe(std::move(grant->user));  // SessionJson reads the profile's
   if (!profile) return profile.error();
   return SessionJson(*grant, *profile, deps.config.jwt_audience);
 }
@@ -56,14 +67,17 @@ core::Result<Json> RunRefresh(const Deps& deps, const http::Request& request) {
 
 http::Handler TokenPassword(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
-    bool by_phone = false;
-    auto out = RunPassword(deps, request, &by_phone);
-    if (out) return respond(Ok(*out));
-    Problem p = Translate(out.error());
-    if (by_phone && out.error().code == core::errc::kUnverifiedUser)
+    auto grant = ParsePasswordGrant(request);
+    if (!grant) return respond(ErrorResponse(request, grant.error()));
+    const bool by_phone = !grant->email;
+    auto out = by_phone ? SignInByPhone(deps, request, std::move(*grant))
+                        : SignInByEmail(deps, request, std::move(*grant));
+    core::Result<Json> body = out ? SignInBody(deps, *out) : core::Result<Json>(out.error());
+    if (body) return respond(Ok(*body));
+    Problem p = TranslateDisabled(body.error(),
+                                  by_phone ? "phone_provider_disabled" : "email_provider_disabled");
+    if (by_phone && body.error().code == core::errc::kUnverifiedUser)
       p = Problem{400, "phone_not_confirmed", "Phone not confirmed"};
-    if (out.error().code == core::errc::kDisabledEndpoint)
-      p.error_code = by_phone ? "phone_provider_disabled" : "email_provider_disabled";
     respond(Render(request, p));
   };
 }

@@ -1,4 +1,5 @@
 // GET /healthz, GET /version, GET /.well-known/jwks.json, GET /openapi.json
+#include "api/common/shared_answers.h"
 #include "api/nhost/endpoints.h"
 #include "api/nhost/openapi.h"
 #include "api/nhost/render.h"
@@ -19,18 +20,12 @@ http::Handler Version(const Deps&) {
 }
 
 http::Handler Jwks(const Deps& deps) {
-  return [&deps](http::Request&, http::Responder respond) {
-    http::Response r = http::Response::Json(200, deps.tokens.CurrentKeyRing()->JwksJson());
-    r.headers.emplace_back("Cache-Control", "public, max-age=300");
-    respond(std::move(r));
-  };
+  return [&deps](http::Request&, http::Responder respond) { respond(JwksResponse(deps.tokens)); };
 }
 
 http::Handler OpenApi(const Deps&) {
   return [](http::Request&, http::Responder respond) {
-    http::Response r = http::Response::Json(200, std::string(NativeOpenApiJson()));
-    r.headers.emplace_back("Cache-Control", "public, max-age=300");
-    respond(std::move(r));
+    respond(ContractResponse(NativeOpenApiJson()));
   };
 }
 

@@ -1,14 +1,12 @@
 // POST /token, POST /token/verify, POST /signout
+#include "api/common/shared_answers.h"
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
 
 namespace gh::api::nhost {
 
 core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request) {
-  std::string_view token = request.BearerToken();
-  if (token.empty())
-    return core::Error(core::errc::kUnauthenticated, "Missing Authorization: Bearer header");
-  return deps.tokens.Verify(token);
+  return BearerClaims(deps.tokens, request);
 }
 
 core::Result<auth::AccessClaims> Authenticate(const Deps& deps, const http::Request& request) {
