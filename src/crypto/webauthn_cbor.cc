@@ -27,6 +27,57 @@ constexpr int64_t kKtyRsa = 3;
 constexpr int64_t kCrvP256 = 1;
 constexpr int64_t kCrvEd25519 = 6;
 
+// What the pre-scan of SizesFit tracks: the bytes left from the current
+// header on, the items still to come in the first top-level item, and
+// whether every collection so far could fit.
+struct SizeScan {
+  size_t remaining = 0;
+  size_t pending = 1;
+  bool ok = true;
+};
+
+// libcbor allocates a definite array or map for its declared length before
+// reading a single element, so a five-byte header can ask for gigabytes (the
+// fuzz targets found it). Walk the headers of the first item with libcbor's
+// streaming decoder first and refuse any collection that declares more
+// elements than there are bytes left (each element takes at least one), and
+// indefinite lengths, which CTAP2's canonical CBOR never uses.
+bool SizesFit(std::string_view bytes) {
+  cbor_callbacks cb = cbor_empty_callbacks;
+  cb.array_start = [](void* ctx, size_t n) {
+    auto* s = static_cast<SizeScan*>(ctx);
+    if (n > s->remaining)
+      s->ok = false;
+    else
+      s->pending += n;
+  };
+  cb.map_start = [](void* ctx, size_t n) {
+    auto* s = static_cast<SizeScan*>(ctx);
+    if (n > s->remaining / 2)
+      s->ok = false;
+    else
+      s->pending += 2 * n;
+  };
+  cb.tag = [](void* ctx, uint64_t) { ++static_cast<SizeScan*>(ctx)->pending; };
+  auto refuse = [](void* ctx) { static_cast<SizeScan*>(ctx)->ok = false; };
+  cb.indef_array_start = refuse;
+  cb.indef_map_start = refuse;
+  cb.byte_string_start = refuse;
+  cb.string_start = refuse;
+  SizeScan scan;
+  size_t pos = 0;
+  while (scan.pending > 0 && scan.ok) {
+    if (pos >= bytes.size()) return false;
+    scan.remaining = bytes.size() - pos;
+    --scan.pending;
+    const cbor_decoder_result r = cbor_stream_decode(
+        reinterpret_cast<cbor_data>(bytes.data() + pos), bytes.size() - pos, &cb, &scan);
+    if (r.status != CBOR_DECODER_FINISHED || r.read == 0) return false;
+    pos += r.read;
+  }
+  return scan.ok;
+}
+
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
@@ -39,7 +90,7 @@ core::Error Fail(std::string_view reason) {
 
 CborPtr Load(std::string_view bytes, size_t* consumed) {
   *consumed = 0;
-  if (bytes.empty()) return nullptr;
+  if (bytes.empty() || bytes.size() > kMaxAttestationBytes || !SizesFit(bytes)) return nullptr;
   cbor_load_result result{};
   CborPtr item(cbor_load(reinterpret_cast<cbor_data>(bytes.data()), bytes.size(), &result));
   if (!item || result.error.code != CBOR_ERR_NONE) return nullptr;

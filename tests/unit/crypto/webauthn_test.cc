@@ -219,6 +219,21 @@ TEST(WebauthnCose, RefusesBadKeys) {
   EXPECT_EQ(used, k.Cose().size());
 }
 
+// Inputs the fuzz targets found: collection headers that declare far more
+// elements than there are bytes (libcbor would allocate them all first).
+TEST(WebauthnCbor, HugeDeclaredLengthsAreRefusedBeforeAllocating) {
+  const std::string huge_map("\xbb\x03\x00\x00\x00\x00\x00\x00\x00\x2a\xff\xff\x00", 13);
+  const std::string huge_array("\x9a\x9a\x9a\x0a\x0a\x0a", 6);
+  EXPECT_FALSE(CheckCoseKey(huge_map).ok());
+  EXPECT_FALSE(ParseAndVerifyAttestation(huge_array, std::string(32, 'h')).ok());
+  EXPECT_FALSE(ParseAndVerifyAttestation(huge_map, std::string(32, 'h')).ok());
+  std::string ad = tw::AuthData("example.com", kFlagUp | kFlagAt, 0) + std::string(16, 'a');
+  ad += std::string("\x00\x01x", 3) + huge_map;
+  EXPECT_FALSE(ParseAuthenticatorData(ad).ok());
+  // Indefinite lengths are refused too (canonical CBOR has none).
+  EXPECT_FALSE(CheckCoseKey(std::string("\xbf\x01\x02\xff", 4)).ok());
+}
+
 TEST(WebauthnAssertion, SignCountCloneCheck) {
   EXPECT_TRUE(SignCountAdvances(0, 0));
   EXPECT_TRUE(SignCountAdvances(0, 1));
