@@ -24,6 +24,7 @@ build=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libqrencode-dev libphonenumber-dev
   libidn2-dev libpsl-dev  # redirect rules: IDNA (UTS #46) and the public suffix list
+  libcbor-dev  # passkeys: WebAuthn attestation objects and COSE keys are CBOR
   libgtest-dev  # the unit-test binaries are part of every build
 )
 test=(

@@ -22,7 +22,7 @@ std::string EmailFlows::Describe(const config::Config& c) const {
 core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
     const config::Config& config, const auth::EmailOptions& options, store::Store& store,
     const core::Clock& clock, const crypto::PasswordHasher& hasher, auth::SessionService& sessions,
-    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous) {
+    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys) {
   auto e = std::make_unique<EmailFlows>();
   if (config.smtp_host.empty()) {
     e->mailer = std::make_unique<notify::LogMailer>();
@@ -64,6 +64,7 @@ core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
   };
   password.SetVerificationSender(send_verification);
   anonymous.SetVerificationSender(send_verification);
+  passkeys.SetVerificationSender(send_verification);
   auth::PasswordlessEmailFlow* passwordless = e->passwordless.get();
   anonymous.SetMagicLinkSender([passwordless](const core::User& user,
                                               const std::optional<std::string>& redirect_to,

@@ -11,6 +11,7 @@
 #include "auth/email_common.h"
 #include "auth/email_links.h"
 #include "auth/email_verification.h"
+#include "auth/passkeys.h"
 #include "auth/password.h"
 #include "auth/password_reset.h"
 #include "auth/passwordless_email.h"
@@ -48,6 +49,6 @@ struct EmailFlows {
 core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
     const config::Config& config, const auth::EmailOptions& options, store::Store& store,
     const core::Clock& clock, const crypto::PasswordHasher& hasher, auth::SessionService& sessions,
-    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous);
+    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys);
 
 }  // namespace gh::app

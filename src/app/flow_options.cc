@@ -48,6 +48,18 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   pw.password_max_length = c.password_max_length;
   pw.users = NewUserPolicyFrom(c);
 
+  auth::PasskeyOptions& pk = o.passkeys;
+  pk.webauthn_enabled = c.webauthn_enabled;
+  pk.webauthn_rp_id = c.webauthn_rp_id;
+  pk.webauthn_rp_name = c.webauthn_rp_name;
+  pk.webauthn_rp_origins = c.webauthn_rp_origins;
+  pk.webauthn_challenge_seconds = c.webauthn_challenge_seconds;
+  pk.webauthn_user_verification = c.webauthn_user_verification;
+  pk.webauthn_max_credentials = c.webauthn_max_credentials;
+  pk.signup_disabled = c.signup_disabled;
+  pk.email_verification_required = c.email_verification_required;
+  pk.users = NewUserPolicyFrom(c);
+
   auth::AnonymousOptions& an = o.anonymous;
   an.anonymous_signin_enabled = c.anonymous_signin_enabled;
   an.signup_disabled = c.signup_disabled;

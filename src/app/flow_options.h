@@ -9,6 +9,7 @@
 #include "auth/email_common.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
+#include "auth/passkeys.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
@@ -27,6 +28,7 @@ struct FlowOptions {
   auth::SmsOptions sms;
   auth::OAuthOptions oauth;
   auth::MfaOptions mfa;
+  auth::PasskeyOptions passkeys;
   // The redirect rules, for a dialect that checks a target itself (the native
   // /verify link).
   auth::RedirectRules redirects;

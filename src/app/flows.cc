@@ -107,8 +107,10 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   auto mfa_key = MfaKeyMaterial(config, store);
   if (!mfa_key) return mfa_key.error();
   f->mfa = std::make_unique<auth::MfaFlow>(store, clock, f->options.mfa, *f->sessions, *mfa_key);
+  f->passkeys =
+      std::make_unique<auth::PasskeyFlow>(store, clock, f->options.passkeys, *f->sessions);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
-                          *f->password, *f->anonymous);
+                          *f->password, *f->anonymous, *f->passkeys);
   if (!email) return email.error();
   f->email = std::move(*email);
   if (f->send_counter) f->email->kit->SetSendCounter(f->send_counter.get());

@@ -17,6 +17,7 @@
 #include "auth/breached_passwords.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
+#include "auth/passkeys.h"
 #include "auth/password.h"
 #include "auth/send_budget.h"
 #include "auth/sessions.h"
@@ -48,6 +49,7 @@ struct Flows {
   std::unique_ptr<auth::AccountService> accounts;
   std::unique_ptr<auth::AnonymousFlow> anonymous;
   std::unique_ptr<auth::MfaFlow> mfa;
+  std::unique_ptr<auth::PasskeyFlow> passkeys;
   std::unique_ptr<notify::SmsSender> sms_sender;
   std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled

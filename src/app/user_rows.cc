@@ -6,6 +6,7 @@
 #include <cctype>
 #include <initializer_list>
 
+#include "app/passkey_rows.h"
 #include "auth/app_metadata.h"
 #include "core/clock.h"
 #include "core/text.h"
@@ -398,6 +399,9 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   u.app_metadata_json = f.ObjectText("appMetadata");
   for (const TimeField& t : kTimeFields) u.*t.member = f.Time(t.native);
   if (auto r = ReadFactors(j, f, row); !r) return r.error();
+  auto passkeys = ReadPasskeys(j);
+  if (!passkeys) return passkeys.error();
+  row.mfa.passkeys = std::move(*passkeys);
   if (auto it = j.find("recoveryCodeHashes"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return Bad("recoveryCodeHashes: expected an array of strings");
     for (const Json& h : *it) {
@@ -528,6 +532,7 @@ std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>
     factors.push_back(std::move(o));
   }
   j["mfaFactors"] = std::move(factors);
+  if (!mfa.passkeys.empty()) j["passkeys"] = PasskeysJson(mfa.passkeys);
   for (const TimeField& t : kTimeFields) j[t.native] = TimeOrNull(u.*t.member);
   if (!mfa.recovery_code_hashes.empty()) j["recoveryCodeHashes"] = mfa.recovery_code_hashes;
   // Stored text is ours and valid UTF-8; replace rather than throw if it is not.

@@ -51,6 +51,8 @@ struct ExportedFactor {
 struct MfaSecrets {
   std::vector<ExportedFactor> factors;
   std::vector<std::string> recovery_code_hashes;  // unused codes, as auth::RecoveryCodeHash
+  // The user's passkeys (first factors, but they travel with the factors: `passkeys`).
+  std::vector<core::WebauthnCredential> passkeys;
 };
 
 struct UserRow {

@@ -101,6 +101,14 @@ core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
   for (const auto& f : factors) {
     if (auto r = store.factors().Create(f); !r) return undo("second factor " + f.id, r.error());
   }
+  for (core::WebauthnCredential c : row.mfa.passkeys) {
+    c.user_id = u.id;
+    auto created = store.passkeys().Create(c);
+    if (!created) return undo("passkey " + c.id, created.error());
+    if (!*created)
+      return undo("passkey " + c.id, core::Error(core::errc::kInvalidRequest,
+                                                 "its credential id is another user's already"));
+  }
   if (!row.mfa.recovery_code_hashes.empty()) {
     if (auto r = store.mfa().ReplaceRecoveryCodes(u.id, row.mfa.recovery_code_hashes, u.updated_at);
         !r)
@@ -154,6 +162,9 @@ core::Result<ExportSummary> ExportUsers(store::Store& store, const config::Confi
       auto hashes = store.mfa().ListRecoveryCodes(u.id);
       if (!hashes) return hashes.error();
       mfa.recovery_code_hashes = std::move(*hashes);
+      auto passkeys = store.passkeys().ListForUser(u.id);
+      if (!passkeys) return passkeys.error();
+      mfa.passkeys = std::move(*passkeys);
       const auto legacy =
           std::count_if(mfa.recovery_code_hashes.begin(), mfa.recovery_code_hashes.end(),
                         [](const std::string& h) { return !auth::IsPortableRecoveryHash(h); });

@@ -152,6 +152,15 @@ struct Config {
   int mfa_lockout_seconds = 900;              // the window those failures are counted in
   int mfa_ticket_ttl_seconds = 300;           // MFA tickets from a first-factor sign-in
 
+  // Passkeys (WebAuthn), /v1/signup/webauthn and friends.
+  bool webauthn_enabled = false;
+  std::string webauthn_rp_id;  // empty = the host of the first origin
+  std::string webauthn_rp_name = "Gatehouse";
+  std::vector<std::string> webauthn_rp_origins;  // exact origins the ceremonies may come from
+  int webauthn_challenge_seconds = 300;
+  std::string webauthn_user_verification = "preferred";
+  int webauthn_max_credentials = 10;
+
   // --- email flows (verification, magic link, email code, reset, change)
   bool email_verification_required = true;  // sign-in needs a verified address
   bool email_passwordless_enabled = false;  // magic link

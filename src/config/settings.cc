@@ -337,6 +337,26 @@ std::vector<Setting> BuildTable() {
       "Window in which a user's wrong second-factor codes are counted.");
   add("mfa_ticket_ttl_seconds", {}, Num(&Config::mfa_ticket_ttl_seconds, 1, 3600),
       "Lifetime of the MFA ticket a first-factor sign-in answers for a user with TOTP on.");
+  // --- passkeys
+  add("webauthn_enabled", {"AUTH_WEBAUTHN_ENABLED"}, Bool(&Config::webauthn_enabled),
+      "Passkeys (WebAuthn): sign-up, sign-in, adding and elevation under /v1/.../webauthn. Off "
+      "= disabled-endpoint. Needs webauthn_rp_origins.");
+  add("webauthn_rp_id", {}, Str(&Config::webauthn_rp_id),
+      "The relying party id passkeys are bound to: the site's domain (e.g. example.com). Empty "
+      "= the host of the first webauthn_rp_origins entry. Changing it orphans every passkey.");
+  add("webauthn_rp_name", {"AUTH_WEBAUTHN_RP_NAME"}, Str(&Config::webauthn_rp_name),
+      "The relying party name browsers show while creating a passkey.");
+  add("webauthn_rp_origins", {"AUTH_WEBAUTHN_RP_ORIGINS"}, List(&Config::webauthn_rp_origins),
+      "Exact origins (scheme, host, port) the ceremonies may come from, comma-separated, e.g. "
+      "https://app.example.com. Each host must be webauthn_rp_id or below it.");
+  add("webauthn_challenge_seconds", {}, Num(&Config::webauthn_challenge_seconds, 10, 3600),
+      "How long a passkey challenge may be answered; each is single use.");
+  add("webauthn_user_verification", {},
+      OneOf(&Config::webauthn_user_verification, {"preferred", "required", "discouraged"}),
+      "What passkey ceremonies ask of the authenticator: required refuses an assertion without "
+      "user verification (PIN, biometrics).");
+  add("webauthn_max_credentials", {}, Num(&Config::webauthn_max_credentials, 1, 100),
+      "Passkeys per user.");
   // --- email flows
   add("email_verification_required", {"AUTH_EMAIL_SIGNIN_EMAIL_VERIFIED_REQUIRED"},
       Bool(&Config::email_verification_required),
@@ -562,6 +582,11 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");
+  if (c.webauthn_enabled && c.webauthn_rp_origins.empty())
+    p.push_back("webauthn_enabled needs webauthn_rp_origins (the origins of your app)");
+  for (const auto& o : c.webauthn_rp_origins)
+    if (!is_url(o) || o.find('/', o.find("//") + 2) != std::string::npos)
+      p.push_back("webauthn_rp_origins: \"" + o + "\" is not an origin (scheme://host[:port])");
   for (auto& problem : internal::ValidateProviders(c)) p.push_back(std::move(problem));
   if (c.production) {
     for (auto& unsafe : UnsafeSettings(c)) p.push_back("production = true: " + unsafe);

@@ -58,6 +58,12 @@ inline constexpr std::string_view kTooManyMfaFactors = "too-many-enrolled-mfa-fa
 inline constexpr std::string_view kMfaChallengeExpired = "mfa-challenge-expired";
 // The session must have passed a second factor (aal2) for this.
 inline constexpr std::string_view kInsufficientAal = "insufficient-aal";
+// A passkey (WebAuthn) ceremony failed: the client data, authenticator
+// data, attestation or signature does not check out, or the challenge is
+// unknown, used or expired.
+inline constexpr std::string_view kInvalidWebauthn = "invalid-webauthn";
+// The signed-in user has no passkey with this id.
+inline constexpr std::string_view kWebauthnCredentialNotFound = "webauthn-credential-not-found";
 // The SMS provider did not take the message (unreachable, refused the number).
 inline constexpr std::string_view kCannotSendSms = "cannot-send-sms";
 // OAuth / OIDC sign-in (the spec spells the exchange failure "echange").

@@ -141,6 +141,23 @@ struct MfaFactor {
   bool verified() const { return verified_at.has_value(); }
 };
 
+// A passkey: one WebAuthn public-key credential of a user. It signs in on
+// its own (a first factor), so it is no MfaFactor and no second factor.
+struct WebauthnCredential {
+  std::string id;  // UUID; what the native API calls the security key's id
+  std::string user_id;
+  std::string credential_id;  // the authenticator's credential id, base64url (unique)
+  std::string public_key;     // the COSE_Key as registered, base64url
+  int64_t sign_count = 0;     // the last counter seen (0: the authenticator does not count)
+  std::string aaguid;         // the authenticator model, 32 hex digits
+  std::string transports;     // as the browser reported them, comma-separated
+  std::string nickname;       // the user's label; may be empty
+  bool backup_eligible = false;
+  bool backed_up = false;
+  UnixMillis created_at = 0;
+  std::optional<UnixMillis> last_used_at;
+};
+
 // A single-use secret sent to a person (email code, magic link, reset ticket,
 // SMS code, MFA ticket). Only its hash is stored.
 struct OneTimeCode {

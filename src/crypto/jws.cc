@@ -36,10 +36,6 @@ struct ParamFree {
 struct PkeyCtxFree {
   void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
 // Builds a public key of `type` ("RSA" or "EC") from `params` and checks it
@@ -59,6 +55,8 @@ PkeyPtr PublicKeyFromParams(const char* type, OSSL_PARAM_BLD* bld) {
   ERR_clear_error();
   return ok ? std::move(key) : nullptr;
 }
+
+}  // namespace
 
 PkeyPtr RsaKey(std::string_view n, std::string_view e, std::string* why) {
   if (n.empty() || n.size() > kMaxRsaModulusBytes || e.empty() || e.size() > kMaxRsaExponentBytes) {
@@ -108,8 +106,6 @@ PkeyPtr P256Key(std::string_view x, std::string_view y, std::string* why) {
   if (!key) *why = "EC point is not on P-256";
   return key;
 }
-
-}  // namespace
 
 core::Result<DecodedJws> DecodeCompactJws(std::string_view token) {
   // Compact JWS is unpadded base64url (RFC 7515 2); refusing '=' keeps each

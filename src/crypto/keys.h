@@ -62,6 +62,12 @@ std::string AsymmetricSign(JwsAlg alg, EVP_PKEY* key, std::string_view input);
 bool AsymmetricVerify(JwsAlg alg, EVP_PKEY* key, std::string_view input,
                       std::string_view signature);
 
+// Public keys from their numbers, checked by OpenSSL: RSA from the big-endian
+// modulus and exponent (at least 2048 bits), P-256 from 32-byte coordinates
+// (the point must lie on the curve). On failure return null and set *why.
+PkeyPtr RsaKey(std::string_view n, std::string_view e, std::string* why);
+PkeyPtr P256Key(std::string_view x, std::string_view y, std::string* why);
+
 // The public JWK of `key` as a JSON object, with kid, alg and "use":"sig".
 // Returns an empty string if the key parameters cannot be read.
 std::string PublicJwk(JwsAlg alg, EVP_PKEY* key, std::string_view kid);

@@ -222,6 +222,27 @@ class Factors {
   virtual Result<bool> Delete(std::string_view id) = 0;
 };
 
+// Users' passkeys (core::WebauthnCredential), one row each; a credential id
+// belongs to one row in all.
+class Passkeys {
+ public:
+  virtual ~Passkeys() = default;
+  // Inserts the credential. Returns false (and writes nothing) when its
+  // credential_id is already registered, to this user or another.
+  virtual Result<bool> Create(const core::WebauthnCredential& credential) = 0;
+  virtual Result<std::optional<core::WebauthnCredential>> FindByCredentialId(
+      std::string_view credential_id) = 0;
+  // The user's passkeys, oldest first (created_at, then id).
+  virtual Result<std::vector<core::WebauthnCredential>> ListForUser(std::string_view user_id) = 0;
+  // Records a sign-in with the credential: sign count, backup state and
+  // last use, only while its sign count is still `seen_sign_count` (two
+  // assertions that raced on one counter: one wins). Returns whether it did.
+  virtual Result<bool> RecordUse(std::string_view id, int64_t seen_sign_count,
+                                 int64_t new_sign_count, bool backed_up, core::UnixMillis now) = 0;
+  // Deletes the user's credential with this id; false when the user has none.
+  virtual Result<bool> Delete(std::string_view user_id, std::string_view id) = 0;
+};
+
 // Second-factor state beside the factors themselves: recovery codes
 // (stored only as keyed hashes), TOTP time steps already accepted (so a code
 // works once) and recent failed second-factor attempts (for the lock-out).
@@ -324,6 +345,7 @@ class Store {
   virtual AuditLog& audit() = 0;
   virtual Mfa& mfa() = 0;
   virtual Factors& factors() = 0;
+  virtual Passkeys& passkeys() = 0;
   virtual OAuthState& oauth() = 0;
   virtual Counters& counters() = 0;
 };

@@ -39,6 +39,9 @@ constexpr Row kTable[] = {
     {core::errc::kInvalidTotp, 422, "mfa_verification_failed", "Invalid TOTP code entered"},
     {core::errc::kDisabledMfaTotp, 422, "mfa_totp_verify_not_enabled", ""},
     {core::errc::kInsufficientAal, 403, "insufficient_aal", ""},
+    // Passkeys: no GoTrue route raises these yet (the GoTrue webauthn factor comes later).
+    {core::errc::kInvalidWebauthn, 422, "mfa_verification_failed", ""},
+    {core::errc::kWebauthnCredentialNotFound, 404, "mfa_factor_not_found", "Factor not found"},
     // Codes and links.
     {core::errc::kInvalidOtp, 403, "otp_expired", "Token has expired or is invalid"},
     {core::errc::kInvalidTicket, 403, "otp_expired", "Token has expired or is invalid"},

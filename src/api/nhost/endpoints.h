@@ -35,6 +35,17 @@ http::Handler LinkIdToken(const Deps& deps);
 http::Handler SignInProviderGrant(const Deps& deps);
 http::Handler ListUserProviders(const Deps& deps);
 http::Handler UnlinkUserProvider(const Deps& deps);
+// webauthn.cc (the last two are native extensions, see docs/api.md)
+http::Handler SignUpWebauthn(const Deps& deps);
+http::Handler VerifySignUpWebauthn(const Deps& deps);
+http::Handler SignInWebauthn(const Deps& deps);
+http::Handler VerifySignInWebauthn(const Deps& deps);
+http::Handler AddSecurityKey(const Deps& deps);
+http::Handler VerifyAddSecurityKey(const Deps& deps);
+http::Handler ElevateWebauthn(const Deps& deps);
+http::Handler VerifyElevateWebauthn(const Deps& deps);
+http::Handler ListSecurityKeys(const Deps& deps);
+http::Handler RemoveSecurityKey(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

@@ -35,6 +35,7 @@ constexpr Row kTable[] = {
     {core::errc::kTooManyMfaFactors, 400},
     {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
+    {core::errc::kWebauthnCredentialNotFound, 400},  // ours: DELETE /user/webauthn/{id}
     // OAuth sign-in. These mostly travel in the callback redirect; as JSON (the
     // start of a sign-in whose provider cannot be reached) hasura-auth says 400.
     {core::errc::kInvalidState, 400},
@@ -47,6 +48,7 @@ constexpr Row kTable[] = {
     {core::errc::kInvalidRefreshToken, 401},
     {core::errc::kInvalidTicket, 401},
     {core::errc::kInvalidTotp, 401},
+    {core::errc::kInvalidWebauthn, 401},  // ours: a passkey ceremony that does not check out
     {core::errc::kDisabledMfaTotp, 401},
     {core::errc::kUnverifiedUser, 401},
     {core::errc::kDisabledUser, 401},

@@ -13,6 +13,7 @@
 #include "auth/links.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
+#include "auth/passkeys.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
@@ -48,6 +49,8 @@ struct Deps {
   auth::SmsFlow* sms = nullptr;
   // Social / OIDC sign-in and linking (provider*.cc); null = not served.
   auth::OAuthFlow* oauth = nullptr;
+  // Passkeys (webauthn.cc); null = those routes are not served.
+  auth::PasskeyFlow* passkeys = nullptr;
 };
 
 // Adds every native route under `prefix` (normally "/v1"), each with its class

@@ -54,6 +54,22 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
     router.Add("GET", prefix + "/user/providers", ListUserProviders(deps), c.token);
     router.Add("DELETE", prefix + "/user/providers/{provider}", UnlinkUserProvider(deps), c.token);
   }
+  if (deps.passkeys) {
+    // Starts write a challenge row and verify steps check a signature: both
+    // spend the guessing budget. The sign-up's verify may mail (verification).
+    router.Add("POST", prefix + "/signup/webauthn", SignUpWebauthn(deps), c.guessing);
+    router.Add("POST", prefix + "/signup/webauthn/verify", VerifySignUpWebauthn(deps),
+               c.sending_email);
+    router.Add("POST", prefix + "/signin/webauthn", SignInWebauthn(deps), c.guessing);
+    router.Add("POST", prefix + "/signin/webauthn/verify", VerifySignInWebauthn(deps), c.guessing);
+    router.Add("POST", prefix + "/user/webauthn/add", AddSecurityKey(deps), c.token);
+    router.Add("POST", prefix + "/user/webauthn/verify", VerifyAddSecurityKey(deps), c.guessing);
+    router.Add("POST", prefix + "/elevate/webauthn", ElevateWebauthn(deps), c.token);
+    router.Add("POST", prefix + "/elevate/webauthn/verify", VerifyElevateWebauthn(deps),
+               c.guessing);
+    router.Add("GET", prefix + "/user/webauthn", ListSecurityKeys(deps), c.token);
+    router.Add("DELETE", prefix + "/user/webauthn/{id}", RemoveSecurityKey(deps), c.token);
+  }
   router.Add("POST", prefix + "/token", RefreshToken(deps),
              http::Spending(c.token, http::budget::kRefresh));
   router.Add("POST", prefix + "/token/verify", VerifyToken(deps), c.token);

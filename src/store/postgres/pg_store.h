@@ -195,6 +195,21 @@ class PgFactors final : public Factors {
   Db& db_;
 };
 
+class PgPasskeys final : public Passkeys {
+ public:
+  explicit PgPasskeys(Db& db) : db_(db) {}
+  Result<bool> Create(const core::WebauthnCredential& credential) override;
+  Result<std::optional<core::WebauthnCredential>> FindByCredentialId(
+      std::string_view credential_id) override;
+  Result<std::vector<core::WebauthnCredential>> ListForUser(std::string_view user_id) override;
+  Result<bool> RecordUse(std::string_view id, int64_t seen_sign_count, int64_t new_sign_count,
+                         bool backed_up, core::UnixMillis now) override;
+  Result<bool> Delete(std::string_view user_id, std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
 class PgCounters final : public Counters {
  public:
   explicit PgCounters(Db& db) : db_(db) {}
@@ -230,6 +245,7 @@ class PgStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
+  Passkeys& passkeys() override { return passkeys_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -244,6 +260,7 @@ class PgStore final : public Store {
   PgAudit audit_;
   PgMfa mfa_;
   PgFactors factors_;
+  PgPasskeys passkeys_;
   PgOAuthState oauth_;
   PgCounters counters_;
 };

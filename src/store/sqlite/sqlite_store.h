@@ -186,6 +186,21 @@ class SqliteFactors final : public Factors {
   Db& db_;
 };
 
+class SqlitePasskeys final : public Passkeys {
+ public:
+  explicit SqlitePasskeys(Db& db) : db_(db) {}
+  Result<bool> Create(const core::WebauthnCredential& credential) override;
+  Result<std::optional<core::WebauthnCredential>> FindByCredentialId(
+      std::string_view credential_id) override;
+  Result<std::vector<core::WebauthnCredential>> ListForUser(std::string_view user_id) override;
+  Result<bool> RecordUse(std::string_view id, int64_t seen_sign_count, int64_t new_sign_count,
+                         bool backed_up, core::UnixMillis now) override;
+  Result<bool> Delete(std::string_view user_id, std::string_view id) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteCounters final : public Counters {
  public:
   explicit SqliteCounters(Db& db) : db_(db) {}
@@ -221,6 +236,7 @@ class SqliteStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
+  Passkeys& passkeys() override { return passkeys_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -234,6 +250,7 @@ class SqliteStore final : public Store {
   SqliteAudit audit_;
   SqliteMfa mfa_;
   SqliteFactors factors_;
+  SqlitePasskeys passkeys_;
   SqliteOAuthState oauth_;
   SqliteCounters counters_;
 };

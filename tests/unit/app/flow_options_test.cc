@@ -19,6 +19,7 @@ TEST(FlowOptions, ADefaultConfigMakesTheDefaultOptions) {
   EXPECT_TRUE(o.email == auth::EmailOptions{});
   EXPECT_TRUE(o.sms == auth::SmsOptions{});
   EXPECT_TRUE(o.oauth == auth::OAuthOptions{});
+  EXPECT_TRUE(o.passkeys == auth::PasskeyOptions{});
   EXPECT_TRUE(o.redirects == auth::RedirectRules{});
 }
 
@@ -30,17 +31,19 @@ TEST(FlowOptions, ASharedSettingReachesEveryFlowThatReadsIt) {
   c.allowed_redirect_urls = {"https://*.example.com"};
   c.allowed_roles = {"user", "editor"};
   const FlowOptions o = FlowOptionsFrom(c);
-  for (bool disabled : {o.password.signup_disabled, o.anonymous.signup_disabled,
-                        o.email.signup_disabled, o.sms.signup_disabled, o.oauth.signup_disabled})
+  for (bool disabled :
+       {o.password.signup_disabled, o.anonymous.signup_disabled, o.email.signup_disabled,
+        o.sms.signup_disabled, o.oauth.signup_disabled, o.passkeys.signup_disabled})
     EXPECT_TRUE(disabled);
   EXPECT_FALSE(o.password.email_verification_required);
   EXPECT_FALSE(o.anonymous.email_verification_required);
+  EXPECT_FALSE(o.passkeys.email_verification_required);
   for (const auth::ProofPolicy* p : {&o.email.proof, &o.sms.proof, &o.oauth.proof}) {
     EXPECT_FALSE(p->email_verification_required);
     EXPECT_TRUE(p->phone_verification_required);
   }
-  for (const auth::NewUserPolicy* u :
-       {&o.password.users, &o.anonymous.users, &o.email.users, &o.sms.users, &o.oauth.users}) {
+  for (const auth::NewUserPolicy* u : {&o.password.users, &o.anonymous.users, &o.email.users,
+                                       &o.sms.users, &o.oauth.users, &o.passkeys.users}) {
     EXPECT_EQ(u->allowed_roles, c.allowed_roles);
     EXPECT_TRUE(u->redirects == o.redirects);
   }

@@ -255,6 +255,24 @@ TEST(ParseUserRow, NativeRoundTrip) {
   sealed.factor.secret_encrypted = "v1.bm9uY2U.Y2lwaGVy";
   mfa.factors = {clear, sealed};
   mfa.recovery_code_hashes = {"t1:aa", "t1:bb"};
+  core::WebauthnCredential pk;
+  pk.id = "3b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  pk.user_id = u.id;
+  pk.credential_id = "Y3JlZA";
+  pk.public_key = "pQECAyYgASFYIA";
+  pk.sign_count = 4'000'000'000;
+  pk.aaguid = "0102030405060708090a0b0c0d0e0f10";
+  pk.transports = "internal,hybrid";
+  pk.nickname = "laptop";
+  pk.backup_eligible = pk.backed_up = true;
+  pk.created_at = 1673786098000;
+  pk.last_used_at = 1673786099123;
+  core::WebauthnCredential bare = pk;
+  bare.id = "4b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  bare.credential_id = "b3RoZXI";
+  bare.last_used_at.reset();
+  bare.backup_eligible = bare.backed_up = false;
+  mfa.passkeys = {pk, bare};
 
   std::string line = FormatUserRow(u, {id}, mfa);
   EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -288,6 +306,22 @@ TEST(ParseUserRow, NativeRoundTrip) {
   EXPECT_EQ(v.is_anonymous, u.is_anonymous);
   EXPECT_EQ(v.disabled, u.disabled);
   EXPECT_EQ(nlohmann::json::parse(v.metadata_json), nlohmann::json::parse(u.metadata_json));
+  ASSERT_EQ(row.mfa.passkeys.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const core::WebauthnCredential& want = mfa.passkeys[i];
+    const core::WebauthnCredential& got = row.mfa.passkeys[i];
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.credential_id, want.credential_id);
+    EXPECT_EQ(got.public_key, want.public_key);
+    EXPECT_EQ(got.sign_count, want.sign_count);
+    EXPECT_EQ(got.aaguid, want.aaguid);
+    EXPECT_EQ(got.transports, want.transports);
+    EXPECT_EQ(got.nickname, want.nickname);
+    EXPECT_EQ(got.backup_eligible, want.backup_eligible);
+    EXPECT_EQ(got.backed_up, want.backed_up);
+    EXPECT_EQ(got.created_at, want.created_at);
+    EXPECT_EQ(got.last_used_at, want.last_used_at);
+  }
   ASSERT_EQ(row.mfa.factors.size(), 2u);
   const ExportedFactor& c = row.mfa.factors[0];
   EXPECT_EQ(c.factor.id, clear.factor.id);

@@ -153,6 +153,16 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
       id_row.data_json = R"({"login":"u)" + std::to_string(i) + "\"}";
       id_row.created_at = id_row.updated_at = u.created_at;
       ASSERT_TRUE(from->identities().Create(id_row).ok());
+      core::WebauthnCredential pk;
+      pk.id = "bbbbbbbb-0000-4000-8000-" + std::string(id).substr(24);
+      pk.user_id = u.id;
+      pk.credential_id = "cred" + std::to_string(i);
+      pk.public_key = "cose" + std::to_string(i);
+      pk.sign_count = i;
+      pk.nickname = "key " + std::to_string(i);
+      pk.created_at = u.created_at;
+      pk.last_used_at = u.created_at + i;
+      ASSERT_TRUE(from->passkeys().Create(pk).value());
     }
   }
   std::ostringstream out;
@@ -168,7 +178,12 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
   EXPECT_EQ(run.summary.native, kUsers);
   EXPECT_EQ(run.summary.failed, 0);
 
-  // The second store exports to the very same lines.
+  auto moved = to->passkeys().FindByCredentialId("cred100").value();
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->sign_count, 100);
+  EXPECT_EQ(moved->nickname, "key 100");
+
+  // The second store exports to the very same lines (passkeys included).
   std::ostringstream again;
   ASSERT_TRUE(ExportUsers(*to, config::Config{}, again, TransferOutput{}).ok());
   EXPECT_EQ(again.str(), out.str());
