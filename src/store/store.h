@@ -222,6 +222,26 @@ class Factors {
   virtual Result<bool> Delete(std::string_view id) = 0;
 };
 
+// Users' personal access tokens (core::PersonalAccessToken), one row each,
+// found by the SHA-256 of the token; the token itself is never stored.
+class PersonalAccessTokens {
+ public:
+  virtual ~PersonalAccessTokens() = default;
+  // Inserts a new token row (id and every field as given); the user must exist.
+  virtual Result<void> Create(const core::PersonalAccessToken& pat) = 0;
+  // The token with this hash, expired or not (the caller decides).
+  virtual Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) = 0;
+  // The user's tokens, expired ones included, oldest first (created_at, then id).
+  virtual Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) = 0;
+  // Deletes the token `id` if it belongs to `user_id`; returns false when the
+  // user has no such token (none, or another user's).
+  virtual Result<bool> Revoke(std::string_view id, std::string_view user_id) = 0;
+  // Sets last_used_at. An unknown id is not an error (revoked meanwhile).
+  virtual Result<void> MarkUsed(std::string_view id, core::UnixMillis now) = 0;
+  // Deletes the tokens that expired before `before`; returns how many.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
 // Second-factor state beside the factors themselves: recovery codes
 // (stored only as keyed hashes), TOTP time steps already accepted (so a code
 // works once) and recent failed second-factor attempts (for the lock-out).
@@ -321,6 +341,7 @@ class Store {
   virtual AuditLog& audit() = 0;
   virtual Mfa& mfa() = 0;
   virtual Factors& factors() = 0;
+  virtual PersonalAccessTokens& pats() = 0;
   virtual OAuthState& oauth() = 0;
   virtual Counters& counters() = 0;
 };

@@ -40,6 +40,7 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       audit_(*db_),
       mfa_(*db_),
       factors_(*db_),
+      pats_(*db_),
       oauth_(*db_),
       counters_(*db_) {}
 

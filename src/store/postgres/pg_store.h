@@ -195,6 +195,20 @@ class PgFactors final : public Factors {
   Db& db_;
 };
 
+class PgPats final : public PersonalAccessTokens {
+ public:
+  explicit PgPats(Db& db) : db_(db) {}
+  Result<void> Create(const core::PersonalAccessToken& pat) override;
+  Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) override;
+  Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) override;
+  Result<bool> Revoke(std::string_view id, std::string_view user_id) override;
+  Result<void> MarkUsed(std::string_view id, core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class PgCounters final : public Counters {
  public:
   explicit PgCounters(Db& db) : db_(db) {}
@@ -229,6 +243,7 @@ class PgStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
+  PersonalAccessTokens& pats() override { return pats_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -243,6 +258,7 @@ class PgStore final : public Store {
   PgAudit audit_;
   PgMfa mfa_;
   PgFactors factors_;
+  PgPats pats_;
   PgOAuthState oauth_;
   PgCounters counters_;
 };

@@ -343,8 +343,26 @@ CREATE TABLE rate_counters (
 CREATE INDEX rate_counters_window_end ON rate_counters (window_end);
 )sql";
 
+// Version 7: personal access tokens, a user's long-lived credentials for
+// scripts and tools, traded for a session at sign-in. Only the SHA-256 of a
+// token is kept (token_hash, unique: the sign-in looks it up); expires_at is
+// required. A new table: no row of an older version needs carrying forward.
+constexpr const char* kV7 = R"sql(
+CREATE TABLE personal_access_tokens (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash   TEXT NOT NULL UNIQUE,
+  metadata     TEXT NOT NULL DEFAULT '{}',
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE INDEX personal_access_tokens_user_id ON personal_access_tokens (user_id, created_at);
+CREATE INDEX personal_access_tokens_expires_at ON personal_access_tokens (expires_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7},
 };
 
 }  // namespace

@@ -24,6 +24,7 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       audit_(*db_),
       mfa_(*db_),
       factors_(*db_),
+      pats_(*db_),
       oauth_(*db_),
       counters_(*db_) {}
 

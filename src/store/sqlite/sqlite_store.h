@@ -186,6 +186,20 @@ class SqliteFactors final : public Factors {
   Db& db_;
 };
 
+class SqlitePats final : public PersonalAccessTokens {
+ public:
+  explicit SqlitePats(Db& db) : db_(db) {}
+  Result<void> Create(const core::PersonalAccessToken& pat) override;
+  Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) override;
+  Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) override;
+  Result<bool> Revoke(std::string_view id, std::string_view user_id) override;
+  Result<void> MarkUsed(std::string_view id, core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteCounters final : public Counters {
  public:
   explicit SqliteCounters(Db& db) : db_(db) {}
@@ -220,6 +234,7 @@ class SqliteStore final : public Store {
   AuditLog& audit() override { return audit_; }
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
+  PersonalAccessTokens& pats() override { return pats_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -233,6 +248,7 @@ class SqliteStore final : public Store {
   SqliteAudit audit_;
   SqliteMfa mfa_;
   SqliteFactors factors_;
+  SqlitePats pats_;
   SqliteOAuthState oauth_;
   SqliteCounters counters_;
 };

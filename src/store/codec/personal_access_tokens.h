@@ -1,0 +1,34 @@
+// The personal_access_tokens row (a user's long-lived tokens for scripts and
+// tools, stored as SHA-256 only), said once for both stores: its columns, its
+// statements and its codec.
+//
+// Thread safety: stateless functions and constants.
+#pragma once
+
+#include "core/types.h"
+#include "store/codec/codec.h"
+
+#define GH_PAT_COLUMNS "id, user_id, token_hash, metadata, created_at, expires_at, last_used_at"
+
+namespace gh::store::codec {
+
+inline constexpr char kInsertPat[] =
+    "INSERT INTO personal_access_tokens (" GH_PAT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+inline constexpr char kSelectPatByHash[] =
+    "SELECT " GH_PAT_COLUMNS " FROM personal_access_tokens WHERE token_hash = ?1";
+inline constexpr char kSelectPatsByUser[] = "SELECT " GH_PAT_COLUMNS
+                                            " FROM personal_access_tokens WHERE user_id = ?1 "
+                                            "ORDER BY created_at, id";
+// ?1 id, ?2 user id: only the owner's token goes.
+inline constexpr char kDeletePat[] =
+    "DELETE FROM personal_access_tokens WHERE id = ?1 AND user_id = ?2";
+// ?1 now, ?2 id.
+inline constexpr char kMarkPatUsed[] =
+    "UPDATE personal_access_tokens SET last_used_at = ?1 WHERE id = ?2";
+inline constexpr char kPurgePats[] = "DELETE FROM personal_access_tokens WHERE expires_at < ?1";
+
+// Binds every column in the order of GH_PAT_COLUMNS.
+void BindPat(ParamSink& sink, const core::PersonalAccessToken& pat);
+core::PersonalAccessToken ReadPat(RowReader& row);
+
+}  // namespace gh::store::codec
