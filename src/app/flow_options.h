@@ -10,6 +10,7 @@
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
+#include "auth/personal_access_tokens.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
@@ -27,6 +28,7 @@ struct FlowOptions {
   auth::SmsOptions sms;
   auth::OAuthOptions oauth;
   auth::MfaOptions mfa;
+  auth::PatOptions pats;
   // The redirect rules, for a dialect that checks a target itself (the native
   // /verify link).
   auth::RedirectRules redirects;

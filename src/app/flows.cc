@@ -106,6 +106,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   auto mfa_key = MfaKeyMaterial(config, store);
   if (!mfa_key) return mfa_key.error();
   f->mfa = std::make_unique<auth::MfaFlow>(store, clock, f->options.mfa, *f->sessions, *mfa_key);
+  f->pats = std::make_unique<auth::PatFlow>(store, clock, f->options.pats, *f->sessions);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
                           *f->password, *f->anonymous);
   if (!email) return email.error();

@@ -5,10 +5,9 @@ namespace gh::app {
 NativeDialect::NativeDialect(const config::Config& config, Flows& flows, std::string mount)
     : mount_(std::move(mount)),
       links_(config.public_url, mount_),
-      deps_{config,          *flows.password,  *flows.sessions,
-            *flows.tokens,   *flows.accounts,  *flows.anonymous,
-            *flows.mfa,      links_,           flows.options.redirects,
-            flows.sms.get(), flows.oauth.get()},
+      deps_{config,          *flows.password,         *flows.sessions, *flows.tokens,
+            *flows.accounts, *flows.anonymous,        *flows.mfa,      *flows.pats,
+            links_,          flows.options.redirects, flows.sms.get(), flows.oauth.get()},
       email_{*flows.email->verification, *flows.email->passwordless, *flows.email->reset,
              *flows.email->change, *flows.email->links} {}
 

@@ -35,6 +35,11 @@ http::Handler LinkIdToken(const Deps& deps);
 http::Handler SignInProviderGrant(const Deps& deps);
 http::Handler ListUserProviders(const Deps& deps);
 http::Handler UnlinkUserProvider(const Deps& deps);
+// pat.cc (the last two are native extensions, see docs/api.md)
+http::Handler CreatePat(const Deps& deps);
+http::Handler SignInPat(const Deps& deps);
+http::Handler ListPats(const Deps& deps);
+http::Handler RevokePat(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

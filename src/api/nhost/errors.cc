@@ -35,6 +35,7 @@ constexpr Row kTable[] = {
     {core::errc::kTooManyMfaFactors, 400},
     {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
+    {core::errc::kPatNotFound, 404},  // ours: DELETE /pat/{id} of no token of the caller's
     // OAuth sign-in. These mostly travel in the callback redirect; as JSON (the
     // start of a sign-in whose provider cannot be reached) hasura-auth says 400.
     {core::errc::kInvalidState, 400},
@@ -46,6 +47,7 @@ constexpr Row kTable[] = {
     {core::errc::kInvalidEmailPassword, 401},
     {core::errc::kInvalidRefreshToken, 401},
     {core::errc::kInvalidTicket, 401},
+    {core::errc::kInvalidPat, 401},
     {core::errc::kInvalidTotp, 401},
     {core::errc::kDisabledMfaTotp, 401},
     {core::errc::kUnverifiedUser, 401},
