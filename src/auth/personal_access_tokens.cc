@@ -96,7 +96,7 @@ core::Result<std::vector<core::PersonalAccessToken>> PatFlow::List(std::string_v
 
 core::Result<void> PatFlow::Revoke(std::string_view user_id, std::string_view id,
                                    const core::ClientInfo& client) {
-  auto gone = store_.pats().Revoke(id, user_id);
+  auto gone = store_.pats().Revoke(id, user_id, clock_.NowMillis());
   if (!gone) return gone.error();
   if (!*gone)
     return core::Error(core::errc::kPatNotFound, "No such personal access token of this user");
@@ -128,11 +128,18 @@ core::Result<SignInOutcome> PatFlow::SignIn(const PatSignIn& req) {
     RecordAudit(store_, now, "signin-pat-failed", pat.user_id, req.client, IdData(pat.id));
     return active.error();
   }
-  if (auto r = store_.pats().MarkUsed(pat.id, now); !r) return r.error();
-  RecordAudit(store_, now, "signin-pat", pat.user_id, req.client, IdData(pat.id));
   // The token is the whole credential: no second-factor ticket (see the header).
   auto session = sessions_.Start(**user, req.client, "pat");
   if (!session) return session.error();
+  auto recorded = store_.pats().RecordSignIn(pat.id, session->session.id, now);
+  if (!recorded || !*recorded) {
+    // Revoked meanwhile (or the link could not be kept): a session Revoke
+    // cannot find must not outlive the token.
+    (void)store_.sessions().Revoke(session->session.id, "pat-revoked", now);
+    if (!recorded) return recorded.error();
+    return InvalidPat();
+  }
+  RecordAudit(store_, now, "signin-pat", pat.user_id, req.client, IdData(pat.id));
   SignInOutcome out;
   out.user = **user;
   out.session = std::move(*session);

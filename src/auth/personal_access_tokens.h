@@ -74,8 +74,8 @@ class PatFlow {
   // expired ones included until housekeeping deletes them, oldest first.
   core::Result<std::vector<core::PersonalAccessToken>> List(std::string_view user_id);
   // Revokes the user's token `id` at once: it signs in to nothing from then
-  // on (sessions it already started live on, as sessions do). Errors:
-  // pat-not-found (no such token of this user's, another user's included).
+  // on, and the sessions it started end with it. Errors: pat-not-found (no
+  // such token of this user's, another user's included).
   core::Result<void> Revoke(std::string_view user_id, std::string_view id,
                             const core::ClientInfo& client);
   // A session for the token's user. Errors: invalid-pat (unknown, revoked or

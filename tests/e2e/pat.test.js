@@ -41,7 +41,7 @@ async function expectSignIn(personalAccessToken, email) {
   return session;
 }
 
-test('create -> sign in -> list -> revoke: the token works until revoked, then invalid-pat', async () => {
+test('create -> sign in -> list -> revoke: the token works until revoked, then invalid-pat and its sessions end', async () => {
   const email = uniqueEmail('pat');
   const s = await signUp(srv, email);
   const expiresAt = inDays(7);
@@ -75,6 +75,14 @@ test('create -> sign in -> list -> revoke: the token works until revoked, then i
   assert.equal(del.status, 200, del.text);
   assert.equal(expectResponse(del, 'DELETE', '/pat/{id}'), 'OK');
   expectError(await signInPat(made.personalAccessToken), '/signin/pat', 'POST', 401, 'invalid-pat');
+  // What the token started ends with it; the owner's own session does not.
+  const patToken = expectResponse(refreshed, 'POST', '/token');
+  const gone = await srv.api('GET', '/user', undefined, bearer(patToken.accessToken));
+  expectError(gone, '/user', 'GET', 401, 'unauthenticated-user');
+  const noRefresh = await srv.api('POST', '/token', { refreshToken: patToken.refreshToken });
+  expectError(noRefresh, '/token', 'POST', 401, 'invalid-refresh-token');
+  const mine = await srv.api('GET', '/user', undefined, bearer(s.accessToken));
+  assert.equal(mine.status, 200, mine.text);
   assert.deepEqual(await listPats(s.accessToken), []);
   const again = await srv.api('DELETE', `/pat/${made.id}`, undefined, bearer(s.accessToken));
   expectError(again, '/pat/{id}', 'DELETE', 404, 'pat-not-found');

@@ -1,6 +1,6 @@
 // The personal_access_tokens row (a user's long-lived tokens for scripts and
-// tools, stored as SHA-256 only), said once for both stores: its columns, its
-// statements and its codec.
+// tools, stored as SHA-256 only) and the sessions each token started, said
+// once for both stores: the columns, the statements and the codec.
 //
 // Thread safety: stateless functions and constants.
 #pragma once
@@ -19,12 +19,22 @@ inline constexpr char kSelectPatByHash[] =
 inline constexpr char kSelectPatsByUser[] = "SELECT " GH_PAT_COLUMNS
                                             " FROM personal_access_tokens WHERE user_id = ?1 "
                                             "ORDER BY created_at, id";
+// ?1 now, ?2 token id, ?3 user id: ends the live sessions the owner's token
+// started (run before kDeletePat, whose cascade forgets them).
+inline constexpr char kRevokePatSessions[] =
+    "UPDATE sessions SET revoked_at = ?1, revoked_reason = 'pat-revoked' "
+    "WHERE revoked_at IS NULL AND id IN (SELECT l.session_id FROM "
+    "personal_access_token_sessions l JOIN personal_access_tokens t ON t.id = l.pat_id "
+    "WHERE t.id = ?2 AND t.user_id = ?3)";
 // ?1 id, ?2 user id: only the owner's token goes.
 inline constexpr char kDeletePat[] =
     "DELETE FROM personal_access_tokens WHERE id = ?1 AND user_id = ?2";
-// ?1 now, ?2 id.
+// ?1 now, ?2 id; matches nothing once the token is revoked.
 inline constexpr char kMarkPatUsed[] =
     "UPDATE personal_access_tokens SET last_used_at = ?1 WHERE id = ?2";
+// ?1 token id, ?2 session id.
+inline constexpr char kLinkPatSession[] =
+    "INSERT INTO personal_access_token_sessions (pat_id, session_id) VALUES (?1, ?2)";
 inline constexpr char kPurgePats[] = "DELETE FROM personal_access_tokens WHERE expires_at < ?1";
 
 // Binds every column in the order of GH_PAT_COLUMNS.

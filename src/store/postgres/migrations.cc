@@ -348,7 +348,9 @@ CREATE INDEX rate_counters_window_end ON rate_counters (window_end);
 // Version 7: personal access tokens, a user's long-lived credentials for
 // scripts and tools, traded for a session at sign-in. Only the SHA-256 of a
 // token is kept (token_hash, unique: the sign-in looks it up); expires_at is
-// required. A new table: no row of an older version needs carrying forward.
+// required. personal_access_token_sessions names the sessions each token
+// started, so that revoking the token ends them too. New tables: no row of an
+// older version needs carrying forward.
 constexpr const char* kV7 = R"sql(
 CREATE TABLE personal_access_tokens (
   id           TEXT COLLATE "C" PRIMARY KEY,
@@ -361,6 +363,14 @@ CREATE TABLE personal_access_tokens (
 );
 CREATE INDEX personal_access_tokens_user_id ON personal_access_tokens (user_id, created_at);
 CREATE INDEX personal_access_tokens_expires_at ON personal_access_tokens (expires_at);
+
+CREATE TABLE personal_access_token_sessions (
+  pat_id     TEXT COLLATE "C" NOT NULL REFERENCES personal_access_tokens(id) ON DELETE CASCADE,
+  session_id TEXT COLLATE "C" NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  PRIMARY KEY (pat_id, session_id)
+);
+CREATE INDEX personal_access_token_sessions_session_id
+  ON personal_access_token_sessions (session_id);
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -12,8 +12,15 @@ namespace {
 constexpr PgSql kInsert(codec::kInsertPat);
 constexpr PgSql kSelectByHash(codec::kSelectPatByHash);
 constexpr PgSql kSelectByUser(codec::kSelectPatsByUser);
+constexpr PgSql kRevokeSessions(codec::kRevokePatSessions);
 constexpr PgSql kDelete(codec::kDeletePat);
 constexpr PgSql kMarkUsed(codec::kMarkPatUsed);
+constexpr PgSql kLinkSession(codec::kLinkPatSession);
+// Taken first by Revoke: a sign-in with the token (which updates the same row
+// in RecordSignIn) either committed its session link before, and is ended
+// with the others, or waits and then finds the token gone.
+constexpr char kLockOwned[] =
+    "SELECT id FROM personal_access_tokens WHERE id = $1 AND user_id = $2 FOR UPDATE";
 constexpr PgSql kPurge(codec::kPurgePats);
 
 }  // namespace
@@ -45,16 +52,20 @@ Result<std::vector<core::PersonalAccessToken>> PgPats::ListForUser(std::string_v
                     });
 }
 
-Result<bool> PgPats::Revoke(std::string_view id, std::string_view user_id) {
-  return db_.Single("pats.revoke", [&](Connection& conn) -> Result<bool> {
+Result<bool> PgPats::Revoke(std::string_view id, std::string_view user_id, core::UnixMillis now) {
+  return db_.Transaction("pats.revoke", [&](Connection& conn) -> Result<bool> {
+    if (conn.Run(kLockOwned, Params().Add(id).Add(user_id)).rows() == 0) return false;
+    conn.Run(kRevokeSessions, Params().Add(now).Add(id).Add(user_id));
     return conn.Run(kDelete, Params().Add(id).Add(user_id)).affected() == 1;
   });
 }
 
-Result<void> PgPats::MarkUsed(std::string_view id, core::UnixMillis now) {
-  return db_.Single("pats.mark_used", [&](Connection& conn) -> Result<void> {
-    conn.Run(kMarkUsed, Params().Add(now).Add(id));
-    return core::Ok();
+Result<bool> PgPats::RecordSignIn(std::string_view id, std::string_view session_id,
+                                  core::UnixMillis now) {
+  return db_.Transaction("pats.record_signin", [&](Connection& conn) -> Result<bool> {
+    if (conn.Run(kMarkUsed, Params().Add(now).Add(id)).affected() != 1) return false;
+    conn.Run(kLinkSession, Params().Add(id).Add(session_id));
+    return true;
   });
 }
 

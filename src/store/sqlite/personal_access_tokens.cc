@@ -35,16 +35,21 @@ Result<std::vector<core::PersonalAccessToken>> SqlitePats::ListForUser(std::stri
                   });
 }
 
-Result<bool> SqlitePats::Revoke(std::string_view id, std::string_view user_id) {
+Result<bool> SqlitePats::Revoke(std::string_view id, std::string_view user_id,
+                                core::UnixMillis now) {
+  // Writes are serialised: no sign-in can link a session between the two.
   return db_.Write("pats.revoke", [&](Connection& conn) -> Result<bool> {
+    conn.Prepare(codec::kRevokePatSessions).Bind(1, now).Bind(2, id).Bind(3, user_id).Run();
     return conn.Prepare(codec::kDeletePat).Bind(1, id).Bind(2, user_id).Run() == 1;
   });
 }
 
-Result<void> SqlitePats::MarkUsed(std::string_view id, core::UnixMillis now) {
-  return db_.Write("pats.mark_used", [&](Connection& conn) -> Result<void> {
-    conn.Prepare(codec::kMarkPatUsed).Bind(1, now).Bind(2, id).Run();
-    return core::Ok();
+Result<bool> SqlitePats::RecordSignIn(std::string_view id, std::string_view session_id,
+                                      core::UnixMillis now) {
+  return db_.Write("pats.record_signin", [&](Connection& conn) -> Result<bool> {
+    if (conn.Prepare(codec::kMarkPatUsed).Bind(1, now).Bind(2, id).Run() != 1) return false;
+    conn.Prepare(codec::kLinkPatSession).Bind(1, id).Bind(2, session_id).Run();
+    return true;
   });
 }
 

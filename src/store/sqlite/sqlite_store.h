@@ -192,8 +192,9 @@ class SqlitePats final : public PersonalAccessTokens {
   Result<void> Create(const core::PersonalAccessToken& pat) override;
   Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) override;
   Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) override;
-  Result<bool> Revoke(std::string_view id, std::string_view user_id) override;
-  Result<void> MarkUsed(std::string_view id, core::UnixMillis now) override;
+  Result<bool> Revoke(std::string_view id, std::string_view user_id, core::UnixMillis now) override;
+  Result<bool> RecordSignIn(std::string_view id, std::string_view session_id,
+                            core::UnixMillis now) override;
   Result<int> Purge(core::UnixMillis before) override;
 
  private:

@@ -1,6 +1,7 @@
 // auth::PatFlow: a token made by a signed-in user is shown once, kept as a
-// hash, trades for a session until it expires or is revoked, and never for a
-// disabled or banned user; its expiry is required and bounded.
+// hash, trades for a session until it expires or is revoked (which ends its
+// sessions), and never for a disabled or banned user; its expiry is required
+// and bounded.
 
 #include "auth/personal_access_tokens.h"
 
@@ -140,8 +141,17 @@ TEST_F(PatTest, ARevokedTokenSignsInToNothingAndOnlyTheOwnerRevokes) {
   EXPECT_EQ(theirs.error().code, core::errc::kPatNotFound);
   EXPECT_TRUE(SignInWith(made.token).ok());
 
+  auto via = SignInWith(made.token);
+  ASSERT_TRUE(via.ok());
+  const SessionGrant& pat_session = *via->session;
+  ASSERT_TRUE(sessions_->RequireLive(pat_session.session.id).ok());
+
   ASSERT_TRUE(pats_->Revoke(owner_.user.id, made.record.id, client_).ok());
   ExpectCode(SignInWith(made.token), core::errc::kInvalidPat);
+  // The sessions the token started end with it; the owner's own session does not.
+  EXPECT_FALSE(sessions_->RequireLive(pat_session.session.id).ok());
+  EXPECT_FALSE(sessions_->Refresh(pat_session.refresh_token).ok());
+  EXPECT_TRUE(sessions_->RequireLive(owner_.session.id).ok());
   auto again = pats_->Revoke(owner_.user.id, made.record.id, client_);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, core::errc::kPatNotFound);

@@ -1,6 +1,6 @@
 // store::PersonalAccessTokens against both backends: round trips, lookup by
-// hash only, listing order, revocation by the owner only, last use, purge,
-// and the cascade with the user.
+// hash only, listing order, revocation by the owner only (ending the token's
+// sessions), recorded sign-ins, purge, and the cascade with the user.
 
 #include <gtest/gtest.h>
 
@@ -82,20 +82,60 @@ TEST_P(PatsTest, ListsAUsersTokensOldestFirst) {
 
 TEST_P(PatsTest, OnlyTheOwnerRevokes) {
   ASSERT_TRUE(store_->pats().Create(MakePat("p1", "u1")).ok());
-  EXPECT_FALSE(store_->pats().Revoke("p1", "u2").value());
+  EXPECT_FALSE(store_->pats().Revoke("p1", "u2", kT0).value());
   EXPECT_TRUE(store_->pats().FindByHash("hash-p1")->has_value());
-  EXPECT_TRUE(store_->pats().Revoke("p1", "u1").value());
+  EXPECT_TRUE(store_->pats().Revoke("p1", "u1", kT0).value());
   EXPECT_FALSE(store_->pats().FindByHash("hash-p1")->has_value());
-  EXPECT_FALSE(store_->pats().Revoke("p1", "u1").value());  // already gone
+  EXPECT_FALSE(store_->pats().Revoke("p1", "u1", kT0).value());  // already gone
 }
 
-TEST_P(PatsTest, MarkUsedSetsOnlyTheLastUse) {
+// Creates a session of `user_id` as a sign-in would (one refresh token).
+void StartSession(Store& store, const std::string& id, const std::string& user_id) {
+  core::RefreshTokenRecord t = MakeToken("rt-" + id, "rt-hash-" + id);
+  t.session_id = id;
+  t.user_id = user_id;
+  ASSERT_TRUE(store.sessions().Create(MakeSession(id, user_id), t).ok());
+}
+
+TEST_P(PatsTest, ASignInIsRecordedAndRevokingEndsTheTokensSessionsOnly) {
   ASSERT_TRUE(store_->pats().Create(MakePat("p1", "u1")).ok());
-  ASSERT_TRUE(store_->pats().MarkUsed("p1", kT0 + 99).ok());
+  ASSERT_TRUE(store_->pats().Create(MakePat("p2", "u1")).ok());
+  StartSession(*store_, "s-pat1", "u1");
+  StartSession(*store_, "s-pat1b", "u1");
+  StartSession(*store_, "s-pat2", "u1");
+  StartSession(*store_, "s-password", "u1");
+  EXPECT_TRUE(store_->pats().RecordSignIn("p1", "s-pat1", kT0 + 5).value());
+  EXPECT_TRUE(store_->pats().RecordSignIn("p1", "s-pat1b", kT0 + 6).value());
+  EXPECT_TRUE(store_->pats().RecordSignIn("p2", "s-pat2", kT0 + 7).value());
   auto t = store_->pats().FindByHash("hash-p1")->value();
-  EXPECT_EQ(t.last_used_at, kT0 + 99);
+  EXPECT_EQ(t.last_used_at, kT0 + 6);
   EXPECT_EQ(t.expires_at, kT0 + 30 * kDay);
-  EXPECT_TRUE(store_->pats().MarkUsed("nope", kT0).ok());
+
+  // Another user's attempt changes nothing, sessions included.
+  EXPECT_FALSE(store_->pats().Revoke("p1", "u2", kT0 + 8).value());
+  EXPECT_EQ(store_->sessions().ListForUser("u1", kT0 + 8)->size(), 4u);
+
+  EXPECT_TRUE(store_->pats().Revoke("p1", "u1", kT0 + 9).value());
+  auto ended = store_->sessions().Find("s-pat1")->value();
+  EXPECT_EQ(ended.revoked_at, kT0 + 9);
+  EXPECT_EQ(ended.revoked_reason, "pat-revoked");
+  EXPECT_TRUE(store_->sessions().Find("s-pat1b")->value().revoked_at.has_value());
+  EXPECT_FALSE(store_->sessions().Find("s-pat2")->value().revoked_at.has_value());
+  EXPECT_FALSE(store_->sessions().Find("s-password")->value().revoked_at.has_value());
+
+  // A sign-in that lost the race with the revocation is told so and links nothing.
+  StartSession(*store_, "s-late", "u1");
+  EXPECT_FALSE(store_->pats().RecordSignIn("p1", "s-late", kT0 + 10).value());
+  EXPECT_TRUE(store_->pats().RecordSignIn("p2", "s-late", kT0 + 10).value());
+}
+
+TEST_P(PatsTest, PurgingSessionsAndTokensLeavesTheOtherSideIntact) {
+  ASSERT_TRUE(store_->pats().Create(MakePat("p1", "u1")).ok());
+  StartSession(*store_, "s1", "u1");
+  ASSERT_TRUE(store_->pats().RecordSignIn("p1", "s1", kT0 + 1).value());
+  // The session goes (it expired long ago); the token and its revocation work on.
+  EXPECT_EQ(store_->sessions().Purge(kT0 + 31 * kDay).value(), 1);
+  EXPECT_TRUE(store_->pats().Revoke("p1", "u1", kT0 + 2).value());
 }
 
 TEST_P(PatsTest, PurgeDeletesOnlyExpiredTokens) {
