@@ -39,6 +39,7 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   o.sessions.refresh_token_ttl_seconds = c.refresh_token_ttl_seconds;
   o.sessions.refresh_token_reuse_grace_seconds = c.refresh_token_reuse_grace_seconds;
   o.mfa = auth::MfaOptions::From(c);
+  o.pats.pat_max_ttl_days = c.pat_max_ttl_days;
 
   auth::PasswordOptions& pw = o.password;
   pw.email_signin_enabled = c.email_signin_enabled;

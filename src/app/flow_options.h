@@ -11,6 +11,7 @@
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
 #include "auth/password.h"
+#include "auth/personal_access_tokens.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
@@ -29,6 +30,7 @@ struct FlowOptions {
   auth::OAuthOptions oauth;
   auth::MfaOptions mfa;
   auth::PasskeyOptions passkeys;
+  auth::PatOptions pats;
   // The redirect rules, for a dialect that checks a target itself (the native
   // /verify link).
   auth::RedirectRules redirects;

@@ -109,6 +109,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->mfa = std::make_unique<auth::MfaFlow>(store, clock, f->options.mfa, *f->sessions, *mfa_key);
   f->passkeys =
       std::make_unique<auth::PasskeyFlow>(store, clock, f->options.passkeys, *f->sessions);
+  f->pats = std::make_unique<auth::PatFlow>(store, clock, f->options.pats, *f->sessions);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
                           *f->password, *f->anonymous, *f->passkeys);
   if (!email) return email.error();

@@ -19,6 +19,7 @@
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
 #include "auth/password.h"
+#include "auth/personal_access_tokens.h"
 #include "auth/send_budget.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
@@ -50,6 +51,7 @@ struct Flows {
   std::unique_ptr<auth::AnonymousFlow> anonymous;
   std::unique_ptr<auth::MfaFlow> mfa;
   std::unique_ptr<auth::PasskeyFlow> passkeys;
+  std::unique_ptr<auth::PatFlow> pats;
   std::unique_ptr<notify::SmsSender> sms_sender;
   std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled

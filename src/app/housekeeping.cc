@@ -55,6 +55,10 @@ void Housekeeper::RunOnce() {
   // A send-budget window that has ended counts nothing any more.
   if (auto n = store_.counters().Purge(now); n && *n > 0)
     spdlog::info("housekeeping: deleted {} ended rate-limit windows", *n);
+  // An expired personal access token is kept a week so that its owner still
+  // sees it in GET /v1/pat (and why the script stopped) before it goes.
+  if (auto n = store_.pats().Purge(now - 7 * kDayMillis); n && *n > 0)
+    spdlog::info("housekeeping: deleted {} expired personal access tokens", *n);
   if (config_.anonymous_prune_after_days > 0) {
     auto n = anonymous_.Prune(now - config_.anonymous_prune_after_days * kDayMillis);
     if (!n)

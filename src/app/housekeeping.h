@@ -1,5 +1,6 @@
 // app::Housekeeper: a background thread that, once an hour, deletes what has
-// outlived its use: expired or revoked sessions, spent one-time codes, and (when
+// outlived its use: expired or revoked sessions, spent one-time codes, personal
+// access tokens a week after they expired, and (when
 // anonymous_prune_after_days is set) anonymous users who never converted.
 //
 // Safe with many instances on one database: each step is an idempotent delete.

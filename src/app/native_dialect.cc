@@ -12,6 +12,7 @@ NativeDialect::NativeDialect(const config::Config& config, Flows& flows, std::st
             *flows.accounts,
             *flows.anonymous,
             *flows.mfa,
+            *flows.pats,
             links_,
             flows.options.redirects,
             flows.sms.get(),

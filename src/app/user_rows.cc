@@ -88,7 +88,7 @@ class Fields {
     if (v == nullptr) return std::nullopt;
     if (v->is_number_integer()) return v->get<core::UnixMillis>();
     if (v->is_string()) {
-      if (auto t = ParseTimestamp(v->get_ref<const std::string&>())) return t;
+      if (auto t = core::ParseTimestamp(v->get_ref<const std::string&>())) return t;
     }
     Fail(key, "not a timestamp (expected e.g. 2023-01-15T12:34:56.789Z)");
     return std::nullopt;
@@ -172,15 +172,6 @@ bool IsSupportedPasswordHash(const std::string& h) {
   if (h.starts_with("$argon2id$")) return true;
   return h.size() == 60 &&
          (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"));
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {  // H. Hinnant's algorithm
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // A row that says only verified or not (Nhost, our exports before migration
@@ -370,6 +361,36 @@ core::Result<void> ReadFactors(const Json& j, Fields& f, UserRow& row) {
   return core::Ok();
 }
 
+// `personalAccessTokens`: each token's hash (unkeyed SHA-256, so it works in
+// any store), labels and times. Lines from before tokens existed have none.
+core::Result<void> ReadPats(const Json& j, UserRow& row) {
+  auto it = j.find("personalAccessTokens");
+  if (it == j.end() || it->is_null()) return core::Ok();
+  if (!it->is_array()) return Bad("personalAccessTokens: expected an array");
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& o = (*it)[i];
+    const std::string at = "personalAccessTokens[" + std::to_string(i) + "]";
+    if (!o.is_object()) return Bad(at + ": expected an object");
+    Fields g(o);
+    core::PersonalAccessToken t;
+    t.id = Lower(g.Str("id").value_or(""));
+    t.token_hash = g.Str("tokenHash").value_or("");
+    t.metadata_json = g.ObjectText("metadata");
+    t.created_at = g.Time("createdAt").value_or(0);
+    const auto expires = g.Time("expiresAt");
+    t.last_used_at = g.Time("lastUsedAt");
+    if (!g.ok()) return Bad(at + "." + g.error().message);
+    if (!IsUuid(t.id)) return Bad(at + ".id: not a UUID");
+    if (t.token_hash.size() != 64 ||
+        t.token_hash.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return Bad(at + ".tokenHash: expected 64 lower-case hex digits (SHA-256)");
+    if (!expires) return Bad(at + ".expiresAt: missing");
+    t.expires_at = *expires;
+    row.pats.push_back(std::move(t));
+  }
+  return core::Ok();
+}
+
 core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   UserRow row;
   row.format = UserRowFormat::kNative;
@@ -402,6 +423,7 @@ core::Result<UserRow> FromNative(const Json& j, const config::Config& config) {
   auto passkeys = ReadPasskeys(j);
   if (!passkeys) return passkeys.error();
   row.mfa.passkeys = std::move(*passkeys);
+  if (auto r = ReadPats(j, row); !r) return r.error();
   if (auto it = j.find("recoveryCodeHashes"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return Bad("recoveryCodeHashes: expected an array of strings");
     for (const Json& h : *it) {
@@ -476,7 +498,8 @@ core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& 
 }
 
 std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>& identities,
-                          const MfaSecrets& mfa) {
+                          const MfaSecrets& mfa,
+                          const std::vector<core::PersonalAccessToken>& pats) {
   OrderedJson ids = OrderedJson::array();
   for (const auto& i : identities) {
     ids.push_back(OrderedJson{
@@ -533,67 +556,22 @@ std::string FormatUserRow(const core::User& u, const std::vector<core::Identity>
   }
   j["mfaFactors"] = std::move(factors);
   if (!mfa.passkeys.empty()) j["passkeys"] = PasskeysJson(mfa.passkeys);
+  OrderedJson tokens = OrderedJson::array();
+  for (const auto& t : pats) {
+    tokens.push_back(OrderedJson{
+        {"id", t.id},
+        {"tokenHash", t.token_hash},
+        {"metadata", ObjectOf(t.metadata_json)},
+        {"createdAt", core::FormatRfc3339(t.created_at)},
+        {"expiresAt", core::FormatRfc3339(t.expires_at)},
+        {"lastUsedAt", TimeOrNull(t.last_used_at)},
+    });
+  }
+  j["personalAccessTokens"] = std::move(tokens);
   for (const TimeField& t : kTimeFields) j[t.native] = TimeOrNull(u.*t.member);
   if (!mfa.recovery_code_hashes.empty()) j["recoveryCodeHashes"] = mfa.recovery_code_hashes;
   // Stored text is ours and valid UTF-8; replace rather than throw if it is not.
   return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
-}
-
-std::optional<core::UnixMillis> ParseTimestamp(std::string_view s) {
-  size_t i = 0;
-  auto digits = [&](int n, int& out) {
-    if (i + n > s.size()) return false;
-    out = 0;
-    for (int k = 0; k < n; ++k) {
-      char c = s[i + k];
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + (c - '0');
-    }
-    i += n;
-    return true;
-  };
-  auto lit = [&](char c) {
-    if (i < s.size() && s[i] == c) return ++i, true;
-    return false;
-  };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (!digits(4, y) || !lit('-') || !digits(2, mo) || !lit('-') || !digits(2, d))
-    return std::nullopt;
-  if (!lit('T') && !lit('t') && !lit(' ')) return std::nullopt;
-  if (!digits(2, h) || !lit(':') || !digits(2, mi) || !lit(':') || !digits(2, se))
-    return std::nullopt;
-  int millis = 0;
-  if (lit('.')) {
-    int n = 0;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++n)
-      if (n < 3) millis = millis * 10 + (s[i] - '0');
-    if (n == 0) return std::nullopt;
-    for (; n < 3; ++n) millis *= 10;
-  }
-  int offset_minutes = 0;
-  if (i < s.size() && !lit('Z') && !lit('z')) {
-    if (s[i] != '+' && s[i] != '-') return std::nullopt;
-    const int sign = s[i] == '+' ? 1 : -1;
-    ++i;
-    int oh = 0, om = 0;
-    if (!digits(2, oh)) return std::nullopt;
-    if (i < s.size()) {
-      lit(':');
-      if (!digits(2, om)) return std::nullopt;
-    }
-    if (oh > 23 || om > 59) return std::nullopt;
-    offset_minutes = sign * (oh * 60 + om);
-  }
-  if (i != s.size()) return std::nullopt;
-  static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > kDaysIn[mo - 1] || h > 23 || mi > 59 || se > 60)
-    return std::nullopt;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  const int64_t seconds =
-      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-      mi * 60 + std::min(se, 59) - offset_minutes * 60;
-  return seconds * 1000 + millis;
 }
 
 }  // namespace gh::app

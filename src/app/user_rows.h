@@ -5,7 +5,9 @@
 //  - native: what export writes. camelCase, every field of core::User
 //    (passwordHash, roles, metadata, ...), the user's identities and second
 //    factors (`mfaFactors`, each with its secret in clear, base32 `secret`;
-//    the target seals it under its own key) and the recovery codes' hashes.
+//    the target seals it under its own key), the recovery codes' hashes and
+//    the personal access tokens (`personalAccessTokens`, by their SHA-256,
+//    which any store checks alike; lines from before them have none).
 //    Times are RFC 3339 strings. A line with a secret is a secret itself.
 //    Lines of releases before factors had ids carry one TOTP secret instead
 //    (`activeMfaType`, `totpSecret` or `totpSecretEncrypted`): read as one
@@ -60,6 +62,7 @@ struct UserRow {
   core::User user;
   std::vector<core::Identity> identities;
   MfaSecrets mfa;
+  std::vector<core::PersonalAccessToken> pats;  // user_id is the row's user
   // Set when the row is valid but must not be imported (a Supabase row with
   // deleted_at): why.
   std::optional<std::string> skip_reason;
@@ -76,15 +79,14 @@ struct UserRow {
 // bcrypt, metadata that is not an object.
 core::Result<UserRow> ParseUserRow(std::string_view line, const config::Config& config);
 
-// The native row of a user, its identities and its second factor: one line of
-// JSON, without the trailing newline. ParseUserRow(FormatUserRow(u, ids, mfa))
-// gives back u, ids and mfa.
+// The native row of a user, its identities, second factors and personal
+// access tokens: one line of JSON, without the trailing newline.
+// ParseUserRow(FormatUserRow(u, ids, mfa, pats)) gives back u, ids, mfa and pats.
 std::string FormatUserRow(const core::User& user, const std::vector<core::Identity>& identities,
-                          const MfaSecrets& mfa = {});
+                          const MfaSecrets& mfa = {},
+                          const std::vector<core::PersonalAccessToken>& pats = {});
 
-// "2023-01-15T12:34:56.789Z", "2023-01-15 12:34:56.789123+00", "...+02:00",
-// "2023-01-15T12:34:56" (UTC) -> milliseconds since the epoch; nullopt when the
-// text is none of these.
-std::optional<core::UnixMillis> ParseTimestamp(std::string_view text);
+// The timestamps rows carry (core/clock.h).
+using core::ParseTimestamp;
 
 }  // namespace gh::app

@@ -57,9 +57,9 @@ void Report(const TransferOutput& io, Progress& progress, const std::string& tex
 
 bool StoreDown(const core::Error& e) { return e.Is(core::errc::kUnavailable); }
 
-// Creates one parsed user with its identities, second factors and recovery
-// codes. These are separate store calls; if one fails the user (and with it
-// everything of theirs) is removed again so that a retry of the line starts clean.
+// Creates one parsed user with its identities, second factors, personal
+// access tokens and recovery codes. These are separate store calls; if one fails the user (and with
+// it everything of theirs) is removed again so that a retry of the line starts clean.
 core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
                               const UserRow& row) {
   const core::User& u = row.user;
@@ -108,6 +108,11 @@ core::Result<void> CreateUser(store::Store& store, const crypto::SecretBox& box,
     if (!*created)
       return undo("passkey " + c.id, core::Error(core::errc::kInvalidRequest,
                                                  "its credential id is another user's already"));
+  }
+  for (core::PersonalAccessToken t : row.pats) {
+    t.user_id = u.id;
+    if (auto r = store.pats().Create(t); !r)
+      return undo("personal access token " + t.id, r.error());
   }
   if (!row.mfa.recovery_code_hashes.empty()) {
     if (auto r = store.mfa().ReplaceRecoveryCodes(u.id, row.mfa.recovery_code_hashes, u.updated_at);
@@ -173,7 +178,9 @@ core::Result<ExportSummary> ExportUsers(store::Store& store, const config::Confi
                "user " + u.id + ": " + std::to_string(legacy) +
                    " recovery codes predate portable hashes and work only where this store's "
                    "key is; the user can make new ones");
-      out << FormatUserRow(u, *identities, mfa) << '\n';
+      auto pats = store.pats().ListForUser(u.id);
+      if (!pats) return pats.error();
+      out << FormatUserRow(u, *identities, mfa, *pats) << '\n';
       ++summary.users;
       summary.identities += static_cast<int64_t>(identities->size());
       progress.Update([&] {

@@ -90,6 +90,8 @@ struct Config {
   // POST /token/verify also checks the token's session is live (one read);
   // off, it checks only the token, as a JWT library would.
   bool token_verify_checks_session = false;
+  // The longest expiry a personal access token may be given (POST /v1/pat).
+  int64_t pat_max_ttl_days = 365;
 
   // --- users and sign-up
   bool signup_disabled = false;

@@ -214,6 +214,9 @@ std::vector<Setting> BuildTable() {
       "POST /v1/token/verify also refuses tokens whose session was signed out or revoked "
       "(one database read); off, it checks the token alone (signature, exp, iss, aud). "
       "GET /v1/user and every other authenticated route always check the session.");
+  add("pat_max_ttl_days", {}, Num(&Config::pat_max_ttl_days, 1, int64_t{10} * 365),
+      "The furthest expiry a personal access token may be given, in days from its creation "
+      "(POST /v1/pat refuses a later `expiresAt`).");
   // --- users and sign-up
   add("signup_disabled", {"AUTH_DISABLE_SIGNUP"}, Bool(&Config::signup_disabled),
       "Refuse every sign-up.");

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace gh::core {
 
@@ -41,5 +43,9 @@ class ManualClock final : public Clock {
 
 // "2023-01-15T12:34:56.789Z" (RFC 3339, UTC, millisecond precision).
 std::string FormatRfc3339(UnixMillis t);
+// "2023-01-15T12:34:56.789Z", "2023-01-15 12:34:56.789123+00", "...+02:00",
+// "2023-01-15T12:34:56" (UTC) -> milliseconds since the epoch; nullopt when the
+// text is none of these (RFC 3339 and PostgreSQL's timestamptz text).
+std::optional<UnixMillis> ParseTimestamp(std::string_view text);
 
 }  // namespace gh::core

@@ -56,6 +56,10 @@ inline constexpr std::string_view kMfaFactorNotFound = "mfa-factor-not-found";
 inline constexpr std::string_view kMfaFactorNameConflict = "mfa-factor-name-conflict";
 inline constexpr std::string_view kTooManyMfaFactors = "too-many-enrolled-mfa-factors";
 inline constexpr std::string_view kMfaChallengeExpired = "mfa-challenge-expired";
+// Personal access tokens: one that signs in to nothing (unknown, revoked or
+// expired), and an id the caller has no token under (ours).
+inline constexpr std::string_view kInvalidPat = "invalid-pat";
+inline constexpr std::string_view kPatNotFound = "pat-not-found";
 // The session must have passed a second factor (aal2) for this.
 inline constexpr std::string_view kInsufficientAal = "insufficient-aal";
 // A passkey (WebAuthn) ceremony failed: the client data, authenticator

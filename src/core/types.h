@@ -1,5 +1,6 @@
 // Plain domain types shared by every layer: users, sessions, refresh tokens,
-// identities, MFA factors, one-time codes, signing keys and audit events.
+// identities, MFA factors, personal access tokens, one-time codes, signing
+// keys and audit events.
 //
 // These are value types with no behaviour beyond small helpers; the store
 // persists them and the flows reason about them. Metadata is kept as JSON text
@@ -156,6 +157,19 @@ struct WebauthnCredential {
   bool backed_up = false;
   UnixMillis created_at = 0;
   std::optional<UnixMillis> last_used_at;
+};
+
+// A personal access token: a long-lived credential a user makes for scripts
+// and tools and trades for a session (the native POST /signin/pat). The token
+// itself is shown once, at creation; only its SHA-256 is stored.
+struct PersonalAccessToken {
+  std::string id;  // UUID
+  std::string user_id;
+  std::string token_hash;            // hex SHA-256 of the raw token
+  std::string metadata_json = "{}";  // the user's own labels: a JSON object, as text
+  UnixMillis created_at = 0;
+  UnixMillis expires_at = 0;               // required; the token is refused from then on
+  std::optional<UnixMillis> last_used_at;  // the last sign-in with it
 };
 
 // A single-use secret sent to a person (email code, magic link, reset ticket,

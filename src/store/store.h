@@ -243,6 +243,33 @@ class Passkeys {
   virtual Result<bool> Delete(std::string_view user_id, std::string_view id) = 0;
 };
 
+// Users' personal access tokens (core::PersonalAccessToken), one row each,
+// found by the SHA-256 of the token (the token itself is never stored), and
+// the sessions each one started.
+class PersonalAccessTokens {
+ public:
+  virtual ~PersonalAccessTokens() = default;
+  // Inserts a new token row (id and every field as given); the user must exist.
+  virtual Result<void> Create(const core::PersonalAccessToken& pat) = 0;
+  // The token with this hash, expired or not (the caller decides).
+  virtual Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) = 0;
+  // The user's tokens, expired ones included, oldest first (created_at, then id).
+  virtual Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) = 0;
+  // In one transaction, ends the live sessions the token `id` started (as
+  // revoked at `now`, reason "pat-revoked") and deletes the token, if it
+  // belongs to `user_id`; returns false when the user has no such token
+  // (none, or another user's), and then changes nothing.
+  virtual Result<bool> Revoke(std::string_view id, std::string_view user_id,
+                              core::UnixMillis now) = 0;
+  // Records a sign-in with the token: sets last_used_at and links the session
+  // it started, so that Revoke ends it. Returns false when the token is gone
+  // (revoked meanwhile): then nothing is recorded and the caller ends the session.
+  virtual Result<bool> RecordSignIn(std::string_view id, std::string_view session_id,
+                                    core::UnixMillis now) = 0;
+  // Deletes the tokens that expired before `before`; returns how many.
+  virtual Result<int> Purge(core::UnixMillis before) = 0;
+};
+
 // Second-factor state beside the factors themselves: recovery codes
 // (stored only as keyed hashes), TOTP time steps already accepted (so a code
 // works once) and recent failed second-factor attempts (for the lock-out).
@@ -346,6 +373,7 @@ class Store {
   virtual Mfa& mfa() = 0;
   virtual Factors& factors() = 0;
   virtual Passkeys& passkeys() = 0;
+  virtual PersonalAccessTokens& pats() = 0;
   virtual OAuthState& oauth() = 0;
   virtual Counters& counters() = 0;
 };

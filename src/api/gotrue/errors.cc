@@ -57,6 +57,11 @@ constexpr Row kTable[] = {
      "Invalid Refresh Token: Refresh Token Not Found"},
     {core::errc::kRefreshTokenReused, 400, "refresh_token_already_used",
      "Invalid Refresh Token: Already Used"},
+    // Personal access tokens are native only; should a GoTrue route raise these,
+    // a token that signs in to nothing is a wrong credential, and an unknown
+    // token id is GoTrue's plain 404.
+    {core::errc::kInvalidPat, 400, "invalid_credentials", ""},
+    {core::errc::kPatNotFound, 404, "not_found", ""},
     {core::errc::kUnverifiedUser, 400, "email_not_confirmed", "Email not confirmed"},
     {core::errc::kDisabledUser, 400, "user_banned", "User is banned"},
     {core::errc::kUnauthenticated, 401, "no_authorization",

@@ -46,6 +46,11 @@ http::Handler ElevateWebauthn(const Deps& deps);
 http::Handler VerifyElevateWebauthn(const Deps& deps);
 http::Handler ListSecurityKeys(const Deps& deps);
 http::Handler RemoveSecurityKey(const Deps& deps);
+// pat.cc (the last two are native extensions, see docs/api.md)
+http::Handler CreatePat(const Deps& deps);
+http::Handler SignInPat(const Deps& deps);
+http::Handler ListPats(const Deps& deps);
+http::Handler RevokePat(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

@@ -36,6 +36,7 @@ constexpr Row kTable[] = {
     {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
     {core::errc::kWebauthnCredentialNotFound, 400},  // ours: DELETE /user/webauthn/{id}
+    {core::errc::kPatNotFound, 404},  // ours: DELETE /pat/{id} of no token of the caller's
     // OAuth sign-in. These mostly travel in the callback redirect; as JSON (the
     // start of a sign-in whose provider cannot be reached) hasura-auth says 400.
     {core::errc::kInvalidState, 400},
@@ -47,6 +48,7 @@ constexpr Row kTable[] = {
     {core::errc::kInvalidEmailPassword, 401},
     {core::errc::kInvalidRefreshToken, 401},
     {core::errc::kInvalidTicket, 401},
+    {core::errc::kInvalidPat, 401},
     {core::errc::kInvalidTotp, 401},
     {core::errc::kInvalidWebauthn, 401},  // ours: a passkey ceremony that does not check out
     {core::errc::kDisabledMfaTotp, 401},

@@ -15,6 +15,7 @@
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
 #include "auth/password.h"
+#include "auth/personal_access_tokens.h"
 #include "auth/sessions.h"
 #include "auth/sms.h"
 #include "auth/tokens.h"
@@ -40,6 +41,7 @@ struct Deps {
   auth::AccountService& accounts;
   auth::AnonymousFlow& anonymous;
   auth::MfaFlow& mfa;
+  auth::PatFlow& pats;
   // How this dialect's links look (NativeLinks): every request that may mail a
   // link or start an OAuth sign-in hands it to the flow.
   const auth::LinkStyle& links;

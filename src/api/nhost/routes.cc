@@ -24,6 +24,11 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps), c.guessing);
   router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps),
              c.guessing);
+  // A token is a secret to guess; making, listing and revoking need a session.
+  router.Add("POST", prefix + "/signin/pat", SignInPat(deps), c.guessing);
+  router.Add("POST", prefix + "/pat", CreatePat(deps), c.token);
+  router.Add("GET", prefix + "/pat", ListPats(deps), c.token);
+  router.Add("DELETE", prefix + "/pat/{id}", RevokePat(deps), c.token);
   if (deps.sms) {
     router.Add("POST", prefix + "/signin/passwordless/sms", SignInPasswordlessSms(deps),
                c.sending_sms);

@@ -41,6 +41,7 @@ PgStore::PgStore(std::string url, int pool_size, std::string schema)
       mfa_(*db_),
       factors_(*db_),
       passkeys_(*db_),
+      pats_(*db_),
       oauth_(*db_),
       counters_(*db_) {}
 

@@ -210,6 +210,21 @@ class PgPasskeys final : public Passkeys {
   Db& db_;
 };
 
+class PgPats final : public PersonalAccessTokens {
+ public:
+  explicit PgPats(Db& db) : db_(db) {}
+  Result<void> Create(const core::PersonalAccessToken& pat) override;
+  Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) override;
+  Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) override;
+  Result<bool> Revoke(std::string_view id, std::string_view user_id, core::UnixMillis now) override;
+  Result<bool> RecordSignIn(std::string_view id, std::string_view session_id,
+                            core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class PgCounters final : public Counters {
  public:
   explicit PgCounters(Db& db) : db_(db) {}
@@ -246,6 +261,7 @@ class PgStore final : public Store {
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
   Passkeys& passkeys() override { return passkeys_; }
+  PersonalAccessTokens& pats() override { return pats_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -261,6 +277,7 @@ class PgStore final : public Store {
   PgMfa mfa_;
   PgFactors factors_;
   PgPasskeys passkeys_;
+  PgPats pats_;
   PgOAuthState oauth_;
   PgCounters counters_;
 };

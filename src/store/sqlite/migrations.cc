@@ -343,12 +343,40 @@ CREATE TABLE rate_counters (
 CREATE INDEX rate_counters_window_end ON rate_counters (window_end);
 )sql";
 
+// Version 7: personal access tokens, a user's long-lived credentials for
+// scripts and tools, traded for a session at sign-in. Only the SHA-256 of a
+// token is kept (token_hash, unique: the sign-in looks it up); expires_at is
+// required. personal_access_token_sessions names the sessions each token
+// started, so that revoking the token ends them too. New tables: no row of an
+// older version needs carrying forward.
+constexpr const char* kV7 = R"sql(
+CREATE TABLE personal_access_tokens (
+  id           TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  token_hash   TEXT NOT NULL UNIQUE,
+  metadata     TEXT NOT NULL DEFAULT '{}',
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE INDEX personal_access_tokens_user_id ON personal_access_tokens (user_id, created_at);
+CREATE INDEX personal_access_tokens_expires_at ON personal_access_tokens (expires_at);
+
+CREATE TABLE personal_access_token_sessions (
+  pat_id     TEXT NOT NULL REFERENCES personal_access_tokens(id) ON DELETE CASCADE,
+  session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  PRIMARY KEY (pat_id, session_id)
+);
+CREATE INDEX personal_access_token_sessions_session_id
+  ON personal_access_token_sessions (session_id);
+)sql";
+
 // Version 8: passkeys (WebAuthn credentials), a table of their own: a passkey
 // signs in on its own, so it is no second factor (mfa_factors rows are asked
 // for after a password), and it needs what a factor row has no place for:
 // the authenticator's credential id, unique over all users because sign-in
 // without an email finds the user by it, the public key and the sign count.
-// (Version 7 is another branch's.) No existing row changes.
+// No existing row changes.
 constexpr const char* kV8 = R"sql(
 CREATE TABLE webauthn_credentials (
   id              TEXT PRIMARY KEY,
@@ -368,7 +396,7 @@ CREATE INDEX webauthn_credentials_user ON webauthn_credentials (user_id, created
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {8, kV8},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ SqliteStore::SqliteStore(std::unique_ptr<Db> db)
       mfa_(*db_),
       factors_(*db_),
       passkeys_(*db_),
+      pats_(*db_),
       oauth_(*db_),
       counters_(*db_) {}
 

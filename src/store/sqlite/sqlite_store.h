@@ -201,6 +201,21 @@ class SqlitePasskeys final : public Passkeys {
   Db& db_;
 };
 
+class SqlitePats final : public PersonalAccessTokens {
+ public:
+  explicit SqlitePats(Db& db) : db_(db) {}
+  Result<void> Create(const core::PersonalAccessToken& pat) override;
+  Result<std::optional<core::PersonalAccessToken>> FindByHash(std::string_view hash) override;
+  Result<std::vector<core::PersonalAccessToken>> ListForUser(std::string_view user_id) override;
+  Result<bool> Revoke(std::string_view id, std::string_view user_id, core::UnixMillis now) override;
+  Result<bool> RecordSignIn(std::string_view id, std::string_view session_id,
+                            core::UnixMillis now) override;
+  Result<int> Purge(core::UnixMillis before) override;
+
+ private:
+  Db& db_;
+};
+
 class SqliteCounters final : public Counters {
  public:
   explicit SqliteCounters(Db& db) : db_(db) {}
@@ -237,6 +252,7 @@ class SqliteStore final : public Store {
   Mfa& mfa() override { return mfa_; }
   Factors& factors() override { return factors_; }
   Passkeys& passkeys() override { return passkeys_; }
+  PersonalAccessTokens& pats() override { return pats_; }
   OAuthState& oauth() override { return oauth_; }
   Counters& counters() override { return counters_; }
 
@@ -251,6 +267,7 @@ class SqliteStore final : public Store {
   SqliteMfa mfa_;
   SqliteFactors factors_;
   SqlitePasskeys passkeys_;
+  SqlitePats pats_;
   SqliteOAuthState oauth_;
   SqliteCounters counters_;
 };

@@ -44,6 +44,7 @@ TEST(NhostErrorsTest, StatusesMatchHasuraAuth) {
       {e::kInvalidToken, 401},
       {e::kSessionNotFound, 401},
       {e::kRefreshTokenReused, 401},
+      {e::kInvalidPat, 401},
       {e::kInvalidTicket, 401},    // changed from 400
       {e::kInvalidTotp, 401},      // changed from 400
       {e::kDisabledMfaTotp, 401},  // changed from 400
@@ -55,6 +56,7 @@ TEST(NhostErrorsTest, StatusesMatchHasuraAuth) {
       {e::kPhoneAlreadyInUse, 409},
       {e::kDisabledEndpoint, 409},  // changed from 403
       {e::kNotFound, 404},
+      {e::kPatNotFound, 404},
       {e::kMethodNotAllowed, 405},
       {e::kPayloadTooLarge, 413},
       {e::kHeadersTooLarge, 431},

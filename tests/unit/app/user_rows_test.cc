@@ -401,6 +401,61 @@ TEST(ParseUserRow, OldNativeLinesGiveOneTotpFactor) {
             "mfaFactors[0].id: not a UUID");
 }
 
+// Personal access tokens travel as their hashes; a line from before them has
+// none and still imports; a malformed one names the field.
+TEST(ParseUserRow, NativePersonalAccessTokens) {
+  core::User u;
+  u.id = "0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  u.created_at = u.updated_at = 1673786096000;
+  u.email = "pat@example.com";
+  u.default_role = "user";
+  u.roles = {"user"};
+  core::PersonalAccessToken used;
+  used.id = "3b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  used.token_hash = std::string(64, 'a');
+  used.metadata_json = R"({"name":"ci"})";
+  used.created_at = 1673786096100;
+  used.expires_at = 1705322096100;
+  used.last_used_at = 1673786099000;
+  core::PersonalAccessToken fresh = used;
+  fresh.id = "4b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b";
+  fresh.token_hash = std::string(64, 'b');
+  fresh.metadata_json = "{}";
+  fresh.last_used_at.reset();
+  UserRow row = MustParse(FormatUserRow(u, {}, {}, {used, fresh}));
+  ASSERT_EQ(row.pats.size(), 2u);
+  const core::PersonalAccessToken& a = row.pats[0];
+  EXPECT_EQ(a.id, used.id);
+  EXPECT_EQ(a.token_hash, used.token_hash);
+  EXPECT_EQ(nlohmann::json::parse(a.metadata_json), nlohmann::json::parse(used.metadata_json));
+  EXPECT_EQ(a.created_at, used.created_at);
+  EXPECT_EQ(a.expires_at, used.expires_at);
+  EXPECT_EQ(a.last_used_at, used.last_used_at);
+  EXPECT_EQ(row.pats[1].metadata_json, "{}");
+  EXPECT_FALSE(row.pats[1].last_used_at.has_value());
+
+  const std::string head =
+      R"({"id":"0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c","createdAt":"2023-01-15T00:00:00Z",)"
+      R"("email":"old@example.com","defaultRole":"user")";
+  EXPECT_TRUE(MustParse(head + "}").pats.empty());
+  EXPECT_TRUE(MustParse(head + R"(,"personalAccessTokens":null})").pats.empty());
+  const std::string pat = R"({"id":"3b2c3d4e-5f60-4718-9a2b-3c4d5e6f7a8b","tokenHash":")" +
+                          std::string(64, 'c') + R"(","expiresAt":"2024-01-15T00:00:00Z")";
+  EXPECT_EQ(MustParse(head + R"(,"personalAccessTokens":[)" + pat + "}]}").pats.size(), 1u);
+  EXPECT_EQ(ErrorOf(head + R"(,"personalAccessTokens":{}})"),
+            "personalAccessTokens: expected an array");
+  EXPECT_EQ(ErrorOf(head + R"(,"personalAccessTokens":[)" + pat + R"(,"tokenHash":"raw"}]})"),
+            "personalAccessTokens[0].tokenHash: expected 64 lower-case hex digits (SHA-256)");
+  EXPECT_EQ(ErrorOf(head + R"(,"personalAccessTokens":[{"id":"x","tokenHash":")" +
+                    std::string(64, 'c') + R"("}]})"),
+            "personalAccessTokens[0].id: not a UUID");
+  EXPECT_EQ(ErrorOf(head +
+                    R"(,"personalAccessTokens":[{"id":"3b2c3d4e-5f60-4718-9a2b-)"
+                    R"(3c4d5e6f7a8b","tokenHash":")" +
+                    std::string(64, 'c') + R"("}]})"),
+            "personalAccessTokens[0].expiresAt: missing");
+}
+
 TEST(ParseUserRow, NativeAnonymousWithoutEmailOrPassword) {
   core::User u;
   u.id = "0e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2d";

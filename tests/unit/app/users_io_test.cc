@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "app/keys.h"
@@ -193,6 +194,56 @@ TEST(ExportUsers, ExportThenImportIntoAnotherStoreKeepsEverything) {
   EXPECT_EQ(twice.summary.imported, 0);
   EXPECT_EQ(twice.summary.failed, kUsers);
   EXPECT_EQ(*to->users().Count(), kUsers);
+}
+
+// A moved user keeps their personal access tokens: the hash is unkeyed, so
+// the very token signs in to the second store's user.
+TEST(ExportUsers, PersonalAccessTokensMoveWithTheirUser) {
+  TempDir dir;
+  auto from = OpenSqlite(dir.File("from.db"));
+  core::User u;
+  u.id = "5e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  u.created_at = u.updated_at = 1'700'000'000'000;
+  u.email = "pat@example.com";
+  u.default_role = "user";
+  u.roles = {"user"};
+  ASSERT_TRUE(from->users().Create(u).ok());
+  core::PersonalAccessToken t;
+  t.id = "6e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  t.user_id = u.id;
+  t.token_hash = std::string(64, 'e');
+  t.metadata_json = R"({"name":"deploy"})";
+  t.created_at = u.created_at;
+  t.expires_at = u.created_at + 86'400'000;
+  t.last_used_at = u.created_at + 5;
+  ASSERT_TRUE(from->pats().Create(t).ok());
+
+  std::ostringstream out;
+  ASSERT_TRUE(ExportUsers(*from, config::Config{}, out, TransferOutput{}).ok());
+  auto to = OpenSqlite(dir.File("to.db"));
+  ImportRun run = Import(*to, out.str());
+  ASSERT_EQ(run.summary.imported, 1) << run.report;
+  auto moved = to->pats().FindByHash(t.token_hash);
+  ASSERT_TRUE(moved.ok() && moved->has_value());
+  EXPECT_EQ((*moved)->id, t.id);
+  EXPECT_EQ((*moved)->user_id, u.id);
+  EXPECT_EQ((*moved)->expires_at, t.expires_at);
+  EXPECT_EQ((*moved)->last_used_at, t.last_used_at);
+  EXPECT_EQ(nlohmann::json::parse((*moved)->metadata_json), nlohmann::json::parse(t.metadata_json));
+
+  // A token whose hash the target already holds fails the line and leaves no user.
+  auto third = OpenSqlite(dir.File("third.db"));
+  core::User other = u;
+  other.id = "7e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  other.email = "other@example.com";
+  ASSERT_TRUE(third->users().Create(other).ok());
+  core::PersonalAccessToken clash = t;
+  clash.id = "8e2a6b3c-5d4e-4f6a-9b8c-7d6e5f4a3b2c";
+  clash.user_id = other.id;
+  ASSERT_TRUE(third->pats().Create(clash).ok());
+  ImportRun refused = Import(*third, out.str());
+  EXPECT_EQ(refused.summary.failed, 1);
+  EXPECT_FALSE(third->users().FindById(u.id)->has_value());
 }
 
 // Each store seals TOTP secrets under its own generated key: the export carries
