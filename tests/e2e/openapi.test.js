@@ -55,6 +55,64 @@ test('every route the server serves is in its dialect\'s document, and every doc
   assert.deepEqual(documented(gotrueDoc).filter((r) => !servedGoTrue.includes(r)), [], 'documented but not served');
 });
 
+// The operations of the Nhost auth v1 API (its published OpenAPI document: 39, and HEAD /healthz):
+// each must be in openapi/native.yaml as Nhost's (no extension mark), and so served by
+// the test above; every operation our document does not mark as an extension is one of them.
+const NHOST_OPERATIONS = [
+  'GET /.well-known/jwks.json',
+  'GET /healthz',
+  'HEAD /healthz',
+  'GET /mfa/totp/generate',
+  'GET /signin/provider/{provider}',
+  'GET /signin/provider/{provider}/callback',
+  'GET /user',
+  'GET /verify',
+  'GET /version',
+  'POST /elevate/webauthn',
+  'POST /elevate/webauthn/verify',
+  'POST /link/idtoken',
+  'POST /pat',
+  'POST /signin/anonymous',
+  'POST /signin/email-password',
+  'POST /signin/idtoken',
+  'POST /signin/mfa/totp',
+  'POST /signin/otp/email',
+  'POST /signin/otp/email/verify',
+  'POST /signin/passwordless/email',
+  'POST /signin/passwordless/sms',
+  'POST /signin/passwordless/sms/otp',
+  'POST /signin/pat',
+  'POST /signin/provider/{provider}/callback',
+  'POST /signin/webauthn',
+  'POST /signin/webauthn/verify',
+  'POST /signout',
+  'POST /signup/email-password',
+  'POST /signup/webauthn',
+  'POST /signup/webauthn/verify',
+  'POST /token',
+  'POST /token/verify',
+  'POST /user/deanonymize',
+  'POST /user/email/change',
+  'POST /user/email/send-verification-email',
+  'POST /user/mfa',
+  'POST /user/password',
+  'POST /user/password/reset',
+  'POST /user/webauthn/add',
+  'POST /user/webauthn/verify',
+];
+
+test('the native contract serves every operation of the Nhost auth API', () => {
+  const ours = [];
+  for (const [p, item] of Object.entries(repoDoc.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      if (METHODS.includes(m) && !op['x-gatehouse-extension']) ours.push(`${m.toUpperCase()} ${p}`);
+    }
+  }
+  assert.equal(NHOST_OPERATIONS.length, 40);
+  assert.deepEqual(NHOST_OPERATIONS.filter((o) => !ours.includes(o)), [], 'Nhost operations missing');
+  assert.deepEqual(ours.filter((o) => !NHOST_OPERATIONS.includes(o)), [], 'extensions not marked');
+});
+
 for (const [name, doc] of [['native.yaml', repoDoc], ['gotrue.yaml', gotrueDoc]])
 test(`${name} is whole: every $ref resolves, every operation has an id, a summary and an error answer`, () => {
   const repoDoc = doc;
