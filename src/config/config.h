@@ -151,6 +151,7 @@ struct Config {
   int mfa_max_failures = 10;                  // wrong codes per user before the lock-out
   int mfa_lockout_seconds = 900;              // the window those failures are counted in
   int mfa_ticket_ttl_seconds = 300;           // MFA tickets from a first-factor sign-in
+  int mfa_max_factors = 10;                   // second factors per user, verified or not
 
   // --- email flows (verification, magic link, email code, reset, change)
   bool email_verification_required = true;  // sign-in needs a verified address

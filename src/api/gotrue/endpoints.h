@@ -27,6 +27,12 @@ http::Handler Settings(const Deps& deps);
 http::Handler Jwks(const Deps& deps);
 // GET /openapi.json: this dialect's contract (openapi/gotrue.yaml), an extension.
 http::Handler OpenApi(const Deps& deps);
+// factors.cc (second factors): POST /factors, POST /factors/{factorId}/challenge,
+// POST /factors/{factorId}/verify, DELETE /factors/{factorId}
+http::Handler EnrollFactor(const Deps& deps);
+http::Handler ChallengeFactor(const Deps& deps);
+http::Handler VerifyFactor(const Deps& deps);
+http::Handler UnenrollFactor(const Deps& deps);
 
 // The caller of a route that needs a user: the verified claims of the
 // request's Bearer token (an `apikey` alone is not a user). Errors:
