@@ -53,6 +53,7 @@ MfaOptions MfaOptions::From(const config::Config& config) {
   o.max_failures = config.mfa_max_failures;
   o.lockout_seconds = config.mfa_lockout_seconds;
   o.ticket_ttl_seconds = config.mfa_ticket_ttl_seconds;
+  o.max_factors = config.mfa_max_factors;
   return o;
 }
 

@@ -8,8 +8,8 @@
 //    verifies it with a first code, or deletes the user's TOTP factors;
 //  - factors by id (EnrollTotp, ListFactors, Challenge, Verify, Unenroll):
 //    a first-factor session at aal1 is stepped up to aal2 by verifying a
-//    challenge of one of the user's factors. The session keeps its id and its
-//    refresh token; the step-up hands out a new access token for it.
+//    challenge of one of the user's factors. The session keeps its id; the
+//    step-up hands out a new access token and a new refresh token for it.
 //
 // Which of the two a first-factor sign-in ends in is the dialect's policy
 // (auth::SecondFactorPolicy, auth/sessions.h).
@@ -131,7 +131,7 @@ struct VerifyRequest {
 
 // A verified challenge: the caller's session, now aal2.
 struct StepUpGrant {
-  SessionGrant session;  // access token for the same session; no new refresh token
+  SessionGrant session;  // new access and refresh tokens for the same session
   core::MfaFactor factor;
   bool newly_verified = false;  // this code finished the factor's enrolment
 };

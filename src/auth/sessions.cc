@@ -141,16 +141,23 @@ core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
   }
   if (!listed) session.amr += (session.amr.empty() ? "" : ",") + std::string(method);
   session.aal = "aal2";
-  auto elevated = store_.sessions().Elevate(session.id, session.aal, session.amr, now);
+  // A new refresh token for the stepped-up session (as GoTrue's verify hands
+  // out): the aal1 one stops being current, so whoever holds only that token
+  // cannot keep the session going past the second factor.
+  std::string token = crypto::RandomUuid();
+  core::RefreshTokenRecord record;
+  record.id = crypto::RandomUuid();
+  record.session_id = session.id;
+  record.user_id = user.id;
+  record.token_hash = crypto::Sha256Hex(token);
+  record.created_at = now;
+  record.expires_at = now + options_.refresh_token_ttl_seconds * 1000;
+  auto elevated = store_.sessions().Elevate(session.id, session.aal, session.amr, record, now);
   if (!elevated) return elevated.error();
   if (!*elevated) return ended;  // revoked meanwhile
-  SessionGrant g;
-  g.access_token = tokens_.Issue(user, session);
-  g.access_token_expires_in = tokens_.access_ttl_seconds();
-  g.access_token_expires_at = clock_.NowSeconds() + g.access_token_expires_in;
-  g.user = user;
-  g.session = std::move(session);
-  return g;
+  session.refreshed_at = now;
+  session.expires_at = record.expires_at;
+  return Grant(user, session, std::move(token), record);
 }
 
 core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token) {

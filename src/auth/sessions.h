@@ -105,8 +105,9 @@ class SessionService {
                                                const core::ClientInfo& client, std::string_view amr,
                                                const SecondFactorPolicy* policy = nullptr);
   // Raises the live session `session_id` of `user` to aal2 after a second
-  // factor `method` ("totp") and returns a new access token for it; the
-  // session keeps its id and refresh token (refresh_token is empty here).
+  // factor `method` ("totp") and returns a new access token and a new refresh
+  // token for it; the session keeps its id, and its previous refresh token
+  // counts as rotated (presented again later, it is a reused token).
   // Errors: session-not-found (no such live session of this user).
   core::Result<SessionGrant> StepUp(const core::User& user, std::string_view session_id,
                                     std::string_view method);

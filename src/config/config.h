@@ -153,6 +153,7 @@ struct Config {
   int mfa_max_failures = 10;                  // wrong codes per user before the lock-out
   int mfa_lockout_seconds = 900;              // the window those failures are counted in
   int mfa_ticket_ttl_seconds = 300;           // MFA tickets from a first-factor sign-in
+  int mfa_max_factors = 10;                   // second factors per user, verified or not
 
   // Passkeys (WebAuthn), /v1/signup/webauthn and friends.
   bool webauthn_enabled = false;

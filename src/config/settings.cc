@@ -340,6 +340,9 @@ std::vector<Setting> BuildTable() {
       "Window in which a user's wrong second-factor codes are counted.");
   add("mfa_ticket_ttl_seconds", {}, Num(&Config::mfa_ticket_ttl_seconds, 1, 3600),
       "Lifetime of the MFA ticket a first-factor sign-in answers for a user with TOTP on.");
+  add("mfa_max_factors", {}, Num(&Config::mfa_max_factors, 1, 100),
+      "Second factors a user may hold, verified or not; one more is refused with "
+      "too-many-enrolled-mfa-factors.");
   // --- passkeys
   add("webauthn_enabled", {"AUTH_WEBAUTHN_ENABLED"}, Bool(&Config::webauthn_enabled),
       "Passkeys (WebAuthn): sign-up, sign-in, adding and elevation under /v1/.../webauthn. Off "

@@ -97,21 +97,30 @@ std::string EncodeBlackWhitePng(int width, int height, const std::vector<bool>& 
   return png;
 }
 
-std::string QrPngDataUrl(std::string_view text, int scale) {
+std::optional<QrSymbol> EncodeQr(std::string_view text) {
   std::string input(text);
   std::unique_ptr<QRcode, void (*)(QRcode*)> qr(
       QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), QRcode_free);
+  if (!qr) return std::nullopt;
+  QrSymbol out;
+  out.width = qr->width;
+  out.dark.resize(static_cast<size_t>(qr->width) * qr->width);
+  for (size_t i = 0; i < out.dark.size(); ++i) out.dark[i] = (qr->data[i] & 1) != 0;
+  return out;
+}
+
+std::string QrPngDataUrl(std::string_view text, int scale) {
+  std::optional<QrSymbol> qr = EncodeQr(text);
   if (!qr) return {};
-  constexpr int kQuiet = 4;
-  const int modules = qr->width + 2 * kQuiet;
+  const int modules = qr->width + 2 * kQrQuietModules;
   const int size = modules * scale;
   std::vector<bool> dark(static_cast<size_t>(size) * size, false);
   for (int my = 0; my < qr->width; ++my) {
     for (int mx = 0; mx < qr->width; ++mx) {
-      if ((qr->data[my * qr->width + mx] & 1) == 0) continue;
+      if (!qr->dark[static_cast<size_t>(my) * qr->width + mx]) continue;
       for (int dy = 0; dy < scale; ++dy) {
         for (int dx = 0; dx < scale; ++dx) {
-          int x = (mx + kQuiet) * scale + dx, y = (my + kQuiet) * scale + dy;
+          int x = (mx + kQrQuietModules) * scale + dx, y = (my + kQrQuietModules) * scale + dy;
           dark[static_cast<size_t>(y) * size + x] = true;
         }
       }

@@ -49,6 +49,9 @@ inline constexpr char kAnonymousSignIn[] = "anonymous-sign-in";
 inline constexpr char kRefresh[] = "refresh";
 inline constexpr char kUser[] = "user";  // reading the signed-in user
 inline constexpr char kSignOut[] = "sign-out";
+// Second factors: making a new TOTP secret, and checking a second-factor code.
+inline constexpr char kMfaEnroll[] = "mfa-enroll";
+inline constexpr char kMfaCode[] = "mfa-code";
 }  // namespace budget
 
 // `options` spending the per-IP budget named `budget`, which every route naming

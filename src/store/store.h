@@ -104,10 +104,16 @@ class Sessions {
   // The session whose token chain contains this token hash (current or past).
   virtual Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) = 0;
   // Sets the assurance level and methods of a live session (a step-up after a
-  // second factor); later access tokens of the session carry them. Returns
-  // false when the session is unknown, revoked or expired.
+  // second factor) and, in the same transaction, makes `fresh_token` the
+  // session's current refresh token: the one that was current counts as
+  // rotated at `now` (its successor is `fresh_token`), and the session is
+  // extended to fresh_token.expires_at. Later access tokens of the session
+  // carry the new level. The caller sets the token's id, token_hash,
+  // created_at and expires_at; the store fills in the rest. Returns false
+  // (and changes nothing) when the session is unknown, revoked or expired.
   virtual Result<bool> Elevate(std::string_view session_id, std::string_view aal,
-                               std::string_view amr, core::UnixMillis now) = 0;
+                               std::string_view amr, const core::RefreshTokenRecord& fresh_token,
+                               core::UnixMillis now) = 0;
   // Revokes one session; a no-op when already revoked.
   virtual Result<void> Revoke(std::string_view session_id, std::string_view reason,
                               core::UnixMillis now) = 0;

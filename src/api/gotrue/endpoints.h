@@ -27,6 +27,12 @@ http::Handler Settings(const Deps& deps);
 http::Handler Jwks(const Deps& deps);
 // GET /openapi.json: this dialect's contract (openapi/gotrue.yaml), an extension.
 http::Handler OpenApi(const Deps& deps);
+// factors.cc (second factors): POST /factors, POST /factors/{factorId}/challenge,
+// POST /factors/{factorId}/verify, DELETE /factors/{factorId}
+http::Handler EnrollFactor(const Deps& deps);
+http::Handler ChallengeFactor(const Deps& deps);
+http::Handler VerifyFactor(const Deps& deps);
+http::Handler UnenrollFactor(const Deps& deps);
 
 // not_served.cc: SAML SSO and Web3 sign-in, as GoTrue answers with them off.
 http::Handler SamlDisabled(const Deps& deps);

@@ -36,6 +36,15 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("GET", prefix + "/settings", Settings(deps), c.plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), c.plain);
   router.Add("GET", prefix + "/openapi.json", OpenApi(deps), c.plain);
+  // Second factors (factors.cc): codes are guessable, so the guessing class;
+  // enrolment and verification spend the budgets of their native twins.
+  const std::string factor = prefix + "/factors/{factorId}";
+  router.Add("POST", prefix + "/factors", EnrollFactor(deps),
+             http::Spending(c.guessing, budget::kMfaEnroll));
+  router.Add("POST", factor + "/challenge", ChallengeFactor(deps), c.guessing);
+  router.Add("POST", factor + "/verify", VerifyFactor(deps),
+             http::Spending(c.guessing, budget::kMfaCode));
+  router.Add("DELETE", factor, UnenrollFactor(deps), c.guessing);
 }
 
 }  // namespace gh::api::gotrue

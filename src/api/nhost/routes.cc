@@ -19,11 +19,14 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
              http::Spending(c.anonymous, http::budget::kAnonymousSignIn));
   router.Add("POST", prefix + "/user/deanonymize", DeanonymizeUser(deps), c.sets_password);
   // Second-factor codes are guessable: the sign-in budget per IP.
-  router.Add("GET", prefix + "/mfa/totp/generate", GenerateTotp(deps), c.guessing);
-  router.Add("POST", prefix + "/user/mfa", ChangeUserMfa(deps), c.guessing);
-  router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps), c.guessing);
+  router.Add("GET", prefix + "/mfa/totp/generate", GenerateTotp(deps),
+             http::Spending(c.guessing, http::budget::kMfaEnroll));
+  router.Add("POST", prefix + "/user/mfa", ChangeUserMfa(deps),
+             http::Spending(c.guessing, http::budget::kMfaCode));
+  router.Add("POST", prefix + "/signin/mfa/totp", SignInMfaTotp(deps),
+             http::Spending(c.guessing, http::budget::kMfaCode));
   router.Add("POST", prefix + "/user/mfa/recovery-codes", RegenerateRecoveryCodes(deps),
-             c.guessing);
+             http::Spending(c.guessing, http::budget::kMfaCode));
   // A token is a secret to guess; making, listing and revoking need a session.
   router.Add("POST", prefix + "/signin/pat", SignInPat(deps), c.guessing);
   router.Add("POST", prefix + "/pat", CreatePat(deps), c.token);

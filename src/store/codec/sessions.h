@@ -49,6 +49,23 @@ inline constexpr char kRevokeAllForUser[] =
 inline constexpr char kElevateSession[] =
     "UPDATE sessions SET aal = ?1, amr = ?2 "
     "WHERE id = ?3 AND revoked_at IS NULL AND expires_at > ?4";
+// A step-up's new refresh token (after kElevateSession, in its transaction):
+// ?1 id, ?2 token hash, ?3 created_at, ?4 expires_at, ?5 session id. Its
+// parent is the token that was current, so that the old token presented again
+// is judged as a rotated one.
+inline constexpr char kInsertStepUpToken[] =
+    "INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
+    ") SELECT ?1, s.id, s.user_id, ?2, (SELECT t.id FROM refresh_tokens t "
+    "WHERE t.session_id = s.id AND t.rotated_at IS NULL ORDER BY t.created_at DESC LIMIT 1), "
+    "?3, ?4, NULL FROM sessions s WHERE s.id = ?5";
+// ?1 now, ?2 session id, ?3 the new token's id: every other current token of
+// the session counts as rotated.
+inline constexpr char kRetireSessionTokens[] =
+    "UPDATE refresh_tokens SET rotated_at = ?1 "
+    "WHERE session_id = ?2 AND rotated_at IS NULL AND id <> ?3";
+// ?1 now, ?2 new expiry, ?3 session id.
+inline constexpr char kExtendSession[] =
+    "UPDATE sessions SET refreshed_at = ?1, expires_at = ?2 WHERE id = ?3";
 // Refresh tokens go with their session (ON DELETE CASCADE).
 inline constexpr char kPurgeSessions[] =
     "DELETE FROM sessions WHERE expires_at < ?1 OR revoked_at < ?1";

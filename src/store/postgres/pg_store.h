@@ -76,7 +76,7 @@ class PgSessions final : public Sessions {
   Result<std::optional<core::SessionRecord>> Find(std::string_view session_id) override;
   Result<std::optional<core::SessionRecord>> FindByTokenHash(std::string_view hash) override;
   Result<bool> Elevate(std::string_view session_id, std::string_view aal, std::string_view amr,
-                       core::UnixMillis now) override;
+                       const core::RefreshTokenRecord& fresh_token, core::UnixMillis now) override;
   Result<void> Revoke(std::string_view session_id, std::string_view reason,
                       core::UnixMillis now) override;
   Result<int> RevokeAllForUser(std::string_view user_id, std::string_view reason,

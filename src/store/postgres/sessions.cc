@@ -19,6 +19,9 @@ constexpr PgSql kSelectSessionByTokenHash(codec::kSelectSessionByTokenHash);
 constexpr PgSql kSelectLiveSessions(codec::kSelectLiveSessions);
 constexpr PgSql kRevokeSession(codec::kRevokeSession);
 constexpr PgSql kElevateSession(codec::kElevateSession);
+constexpr PgSql kInsertStepUpToken(codec::kInsertStepUpToken);
+constexpr PgSql kRetireSessionTokens(codec::kRetireSessionTokens);
+constexpr PgSql kExtendSession(codec::kExtendSession);
 constexpr PgSql kRevokeAllForUser(codec::kRevokeAllForUser);
 constexpr PgSql kPurgeSessions(codec::kPurgeSessions);
 constexpr PgSql kSelectTokenByParent(codec::kSelectTokenByParent);
@@ -196,10 +199,22 @@ Result<std::optional<core::SessionRecord>> PgSessions::FindByTokenHash(std::stri
 }
 
 Result<bool> PgSessions::Elevate(std::string_view session_id, std::string_view aal,
-                                 std::string_view amr, core::UnixMillis now) {
-  return db_.Single("sessions.elevate", [&](Connection& conn) -> Result<bool> {
-    return conn.Run(kElevateSession, Params().Add(aal).Add(amr).Add(session_id).Add(now))
-               .affected() == 1;
+                                 std::string_view amr, const core::RefreshTokenRecord& fresh_token,
+                                 core::UnixMillis now) {
+  // The session row is updated (so locked) first, the order rotation uses.
+  return db_.Transaction("sessions.elevate", [&](Connection& conn) -> Result<bool> {
+    if (conn.Run(kElevateSession, Params().Add(aal).Add(amr).Add(session_id).Add(now)).affected() !=
+        1)
+      return false;
+    conn.Run(kInsertStepUpToken, Params()
+                                     .Add(fresh_token.id)
+                                     .Add(fresh_token.token_hash)
+                                     .Add(fresh_token.created_at)
+                                     .Add(fresh_token.expires_at)
+                                     .Add(session_id));
+    conn.Run(kRetireSessionTokens, Params().Add(now).Add(session_id).Add(fresh_token.id));
+    conn.Run(kExtendSession, Params().Add(now).Add(fresh_token.expires_at).Add(session_id));
+    return true;
   });
 }
 

@@ -14,8 +14,6 @@ namespace gh::store::sqlite {
 namespace {
 
 constexpr const char* kMarkRotated = "UPDATE refresh_tokens SET rotated_at = ?1 WHERE id = ?2";
-constexpr const char* kExtendSession =
-    "UPDATE sessions SET refreshed_at = ?1, expires_at = ?2 WHERE id = ?3";
 
 std::optional<core::SessionRecord> FindSession(Connection& conn, const char* sql,
                                                std::string_view key) {
@@ -61,7 +59,7 @@ class Steps final : public RotationSteps {
               core::UnixMillis now) override {
     conn_.Prepare(kMarkRotated).Bind(1, now).Bind(2, presented.id).Run();
     InsertToken(conn_, successor);
-    conn_.Prepare(kExtendSession)
+    conn_.Prepare(codec::kExtendSession)
         .Bind(1, now)
         .Bind(2, successor.expires_at)
         .Bind(3, successor.session_id)
@@ -121,14 +119,35 @@ Result<std::optional<core::SessionRecord>> SqliteSessions::FindByTokenHash(std::
 }
 
 Result<bool> SqliteSessions::Elevate(std::string_view session_id, std::string_view aal,
-                                     std::string_view amr, core::UnixMillis now) {
+                                     std::string_view amr,
+                                     const core::RefreshTokenRecord& fresh_token,
+                                     core::UnixMillis now) {
   return db_.Write("sessions.elevate", [&](Connection& conn) -> Result<bool> {
-    return conn.Prepare(codec::kElevateSession)
-               .Bind(1, aal)
-               .Bind(2, amr)
-               .Bind(3, session_id)
-               .Bind(4, now)
-               .Run() == 1;
+    if (conn.Prepare(codec::kElevateSession)
+            .Bind(1, aal)
+            .Bind(2, amr)
+            .Bind(3, session_id)
+            .Bind(4, now)
+            .Run() != 1)
+      return false;
+    conn.Prepare(codec::kInsertStepUpToken)
+        .Bind(1, fresh_token.id)
+        .Bind(2, fresh_token.token_hash)
+        .Bind(3, fresh_token.created_at)
+        .Bind(4, fresh_token.expires_at)
+        .Bind(5, session_id)
+        .Run();
+    conn.Prepare(codec::kRetireSessionTokens)
+        .Bind(1, now)
+        .Bind(2, session_id)
+        .Bind(3, fresh_token.id)
+        .Run();
+    conn.Prepare(codec::kExtendSession)
+        .Bind(1, now)
+        .Bind(2, fresh_token.expires_at)
+        .Bind(3, session_id)
+        .Run();
+    return true;
   });
 }
 

@@ -89,16 +89,24 @@ TEST_F(MfaFactorsTest, EnrolChallengeVerifyStepsTheSameSessionUp) {
   EXPECT_TRUE(up->newly_verified);
   EXPECT_TRUE(up->factor.verified());
   EXPECT_EQ(up->session.session.id, grant.session.id);  // the same session
-  EXPECT_TRUE(up->session.refresh_token.empty());       // its refresh token stays
+  // A new refresh token for the session; the aal1 one is no longer current.
+  ASSERT_TRUE(LooksLikeRefreshToken(up->session.refresh_token));
+  EXPECT_NE(up->session.refresh_token, grant.refresh_token);
   auto claims = tokens_->Verify(up->session.access_token);
   ASSERT_TRUE(claims.ok());
   EXPECT_EQ(claims->aal, "aal2");
   EXPECT_EQ(claims->session_id, grant.session.id);
   EXPECT_EQ(up->session.session.amr, "password,totp");
-  // Refreshing the session keeps aal2.
-  auto refreshed = sessions_->Refresh(grant.refresh_token);
-  ASSERT_TRUE(refreshed.ok());
+  // The old token presented again (within the reuse grace) gets nothing: its
+  // successor is not one it derives.
+  auto stale = sessions_->Refresh(grant.refresh_token);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, core::errc::kInvalidRefreshToken);
+  // Refreshing with the new token keeps aal2, in the same session.
+  auto refreshed = sessions_->Refresh(up->session.refresh_token);
+  ASSERT_TRUE(refreshed.ok()) << refreshed.error().code;
   EXPECT_EQ(tokens_->Verify(refreshed->access_token)->aal, "aal2");
+  EXPECT_EQ(refreshed->session.id, grant.session.id);
   EXPECT_EQ(store_->users().FindById(caller.user_id)->value().verified_mfa_type, "totp");
   auto listed = mfa_->ListFactors(caller.user_id);
   ASSERT_TRUE(listed.ok());
