@@ -11,9 +11,11 @@ core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Requ
   return BearerClaims(deps.tokens, request);
 }
 
-core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request) {
+core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
+                                           auth::AccessClaims* claims_out) {
   auto claims = VerifyBearer(deps, request);
   if (!claims) return claims.error();
+  if (claims_out) *claims_out = *claims;
   // The session check and the user in one read: a signed-out or revoked
   // session's token is refused.
   return deps.sessions.LiveSessionUser(claims->session_id, claims->user_id);

@@ -44,7 +44,9 @@ http::Handler Web3Disabled(const Deps& deps);
 core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request);
 // VerifyBearer and the user of the token's live session, in one read.
 // Errors: those of VerifyBearer, session-not-found, disabled-user.
-core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request);
+// `claims`, when given, receives the token's claims (a factor route needs the session id).
+core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
+                                           auth::AccessClaims* claims = nullptr);
 
 // The user with identities and factors, rendered: GoTrue's User.
 core::Result<Json> DescribeUser(const Deps& deps, core::User user);
