@@ -49,6 +49,11 @@ inline constexpr char kAnonymousSignIn[] = "anonymous-sign-in";
 inline constexpr char kRefresh[] = "refresh";
 inline constexpr char kUser[] = "user";  // reading the signed-in user
 inline constexpr char kSignOut[] = "sign-out";
+// GoTrue OTP group (h9): phone codes, under /v1 and /auth/v1.
+inline constexpr char kSmsSignInCode[] = "sms-sign-in-code";    // sending one
+inline constexpr char kSmsSignInCheck[] = "sms-sign-in-check";  // checking one
+inline constexpr char kPhoneChangeCode[] = "phone-change-code";
+inline constexpr char kPhoneChangeCheck[] = "phone-change-check";
 }  // namespace budget
 
 // `options` spending the per-IP budget named `budget`, which every route naming
