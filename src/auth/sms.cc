@@ -229,7 +229,7 @@ core::Result<void> SmsFlow::SendSignInCode(const SmsCodeRequest& req) {
   bool deliver = true;
   if (found->has_value()) {
     if ((*found)->blocked(clock_.NowMillis())) deliver = false;
-  } else if (options_.signup_disabled) {
+  } else if (options_.signup_disabled || !req.create_user) {
     deliver = false;
   } else {
     fresh = std::move(candidate);
@@ -270,7 +270,7 @@ core::Result<SignInOutcome> SmsFlow::SignIn(const SmsCodeSignIn& req) {
                              kind, user, "phone-proven");
   if (!proven) return proven.error();
   Audit("signin-sms", user.id, req.client);
-  return sessions_.StartOrChallenge(user, req.client, "sms");
+  return sessions_.StartOrChallenge(user, req.client, "sms", req.second_factor);
 }
 
 core::Result<SignInOutcome> SmsFlow::SignUpWithPassword(const PhonePasswordSignUp& req) {

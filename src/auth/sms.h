@@ -42,12 +42,18 @@ struct SmsCodeRequest {
   notify::SmsChannel channel = notify::SmsChannel::kSms;
   SignUpOptions options;  // for a user created by this request
   core::ClientInfo client;
+  // False: an unknown number gets the same OK and no message, as while
+  // sign-up is disabled (GoTrue's create_user).
+  bool create_user = true;
 };
 
 struct SmsCodeSignIn {
   std::string phone_number;
   std::string otp;
   core::ClientInfo client;
+  // What a user with a second factor gets (the requesting dialect's policy);
+  // null = the SessionService's default.
+  const SecondFactorPolicy* second_factor = nullptr;
 };
 
 struct PhonePasswordSignUp {

@@ -52,6 +52,11 @@ inline constexpr char kSignOut[] = "sign-out";
 // Second factors: making a new TOTP secret, and checking a second-factor code.
 inline constexpr char kMfaEnroll[] = "mfa-enroll";
 inline constexpr char kMfaCode[] = "mfa-code";
+// Phone codes, under /v1 and /auth/v1.
+inline constexpr char kSmsSignInCode[] = "sms-sign-in-code";    // sending one
+inline constexpr char kSmsSignInCheck[] = "sms-sign-in-check";  // checking one
+inline constexpr char kPhoneChangeCode[] = "phone-change-code";
+inline constexpr char kPhoneChangeCheck[] = "phone-change-check";
 }  // namespace budget
 
 // `options` spending the per-IP budget named `budget`, which every route naming

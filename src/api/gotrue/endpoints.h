@@ -21,6 +21,19 @@ http::Handler TokenUnsupported(const Deps& deps);
 http::Handler Logout(const Deps& deps);
 // user.cc: GET /user
 http::Handler GetUser(const Deps& deps);
+// One-time codes.
+// otp.cc: POST /otp (a code to a phone by SMS or WhatsApp).
+http::Handler Otp(const Deps& deps);
+// "channel": sms (absent) or whatsapp.
+core::Result<notify::SmsChannel> ParseChannel(const Json& body);
+// Translate, with GoTrue's codes for the phone routes (phone_provider_disabled,
+// over_sms_send_rate_limit).
+Problem PhoneProblem(const core::Error& error);
+// verify.cc: POST /verify (type sms signs in; type phone_change needs a Bearer token).
+http::Handler Verify(const Deps& deps);
+bool IsPhoneChangeVerify(const http::Request& request);
+// user_update.cc: PUT /user (a new phone number).
+http::Handler UpdateUser(const Deps& deps);
 // system.cc
 http::Handler Health(const Deps& deps);
 http::Handler Settings(const Deps& deps);

@@ -32,6 +32,17 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("POST", prefix + "/saml/acs", SamlDisabled(deps), c.plain);
   router.Add("GET", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
   router.Add("POST", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
+  // Phone codes; PUT /user starts a phone change.
+  if (deps.sms) {
+    router.Add("POST", prefix + "/otp", Otp(deps),
+               http::Spending(c.sending_sms, budget::kSmsSignInCode));
+    router.AddWhen("POST", prefix + "/verify", "type phone_change", IsPhoneChangeVerify,
+                   Verify(deps), http::Spending(c.guessing, budget::kPhoneChangeCheck));
+    router.Add("POST", prefix + "/verify", Verify(deps),
+               http::Spending(c.guessing, budget::kSmsSignInCheck));
+    router.Add("PUT", prefix + "/user", UpdateUser(deps),
+               http::Spending(c.sending_sms, budget::kPhoneChangeCode));
+  }
   router.Add("GET", prefix + "/health", Health(deps), c.plain);
   router.Add("GET", prefix + "/settings", Settings(deps), c.plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), c.plain);

@@ -33,15 +33,37 @@ core::Result<auth::SignInOutcome> RunEmail(const Deps& deps, const http::Request
   return deps.password.SignUp(req);
 }
 
+core::Result<auth::SignInOutcome> RunPhone(const Deps& deps, const http::Request& request,
+                                           const Json& body) {
+  if (!deps.sms) return core::Error(core::errc::kDisabledEndpoint, "Phone signups are disabled");
+  auto phone = ReqString(body, "phone");
+  if (!phone) return phone.error();
+  auto password = OptString(body, "password");
+  if (!password) return password.error();
+  if (!password->has_value() || (*password)->empty())
+    return core::Error(core::errc::kInvalidRequest, "Signup requires a valid password");
+  auto channel = ParseChannel(body);
+  if (!channel) return channel.error();
+  auto data = UserData(body);
+  if (!data) return data.error();
+  auth::PhonePasswordSignUp req;
+  req.phone_number = std::move(*phone);
+  req.password = std::move(**password);
+  req.channel = *channel;
+  req.options.metadata_json = std::move(*data);
+  req.client = ClientOf(request);
+  return deps.sms->SignUpWithPassword(req);
+}
+
 core::Result<Json> Run(const Deps& deps, const http::Request& request) {
   auto body = ParseJsonObject(request.body);
   if (!body) return body.error();
   auto phone = OptString(*body, "phone");
   if (!phone) return phone.error();
-  // Phone sign-up comes with the phone routes of this dialect.
-  if (phone->has_value() && !(*phone)->empty())
-    return core::Error(core::errc::kDisabledEndpoint, "Phone signups are disabled");
-  auto out = RunEmail(deps, request, *body);
+  // A phone and password; the number gets a code
+  // (POST /verify type sms) unless phone verification is off.
+  const bool by_phone = phone->has_value() && !(*phone)->empty();
+  auto out = by_phone ? RunPhone(deps, request, *body) : RunEmail(deps, request, *body);
   if (!out) return out.error();
   return SignInBody(deps, *out);
 }

@@ -34,15 +34,17 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("DELETE", prefix + "/pat/{id}", RevokePat(deps), c.token);
   if (deps.sms) {
     router.Add("POST", prefix + "/signin/passwordless/sms", SignInPasswordlessSms(deps),
-               c.sending_sms);
+               http::Spending(c.sending_sms, http::budget::kSmsSignInCode));
     router.Add("POST", prefix + "/signin/passwordless/sms/otp", SignInPasswordlessSmsOtp(deps),
-               c.guessing);
+               http::Spending(c.guessing, http::budget::kSmsSignInCheck));
     router.Add("POST", prefix + "/signup/phone-password", SignUpPhonePassword(deps),
                http::Spending(c.sets_password, http::budget::kPasswordSignUp));
     router.Add("POST", prefix + "/signin/phone-password", SignInPhonePassword(deps),
                http::Spending(c.hashing, http::budget::kPasswordSignIn));
-    router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps), c.sending_sms);
-    router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps), c.guessing);
+    router.Add("POST", prefix + "/user/phone/change", ChangePhone(deps),
+               http::Spending(c.sending_sms, http::budget::kPhoneChangeCode));
+    router.Add("POST", prefix + "/user/phone/change/verify", VerifyPhoneChange(deps),
+               http::Spending(c.guessing, http::budget::kPhoneChangeCheck));
   }
   if (deps.oauth) {
     // Each start and callback reaches a provider, and states, grant codes and ID
