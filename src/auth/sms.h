@@ -80,6 +80,9 @@ struct PhoneChangeRequest {
 };
 
 struct PhoneChangeVerify {
+  // The user the change is for; empty = whoever the code was sent for (GoTrue's
+  // /verify type phone_change comes without a user token: the code to the new
+  // number is the proof).
   std::string user_id;
   std::string phone_number;  // the new number the code went to
   std::string otp;

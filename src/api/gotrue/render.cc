@@ -16,11 +16,19 @@ void PutTime(Json& j, const char* name, const std::optional<core::UnixMillis>& t
   if (t) j[name] = TimeJson(*t);
 }
 
+// GoTrue keeps and shows a number as digits, without the "+" of E.164 that
+// ours keep; supabase-js apps compare what they get with that form.
+std::string GoTruePhone(const std::optional<std::string>& phone) {
+  if (!phone) return "";
+  return phone->starts_with('+') ? phone->substr(1) : *phone;
+}
+
 // The identity GoTrue keeps for a sign-in by address; ours is the user row
 // itself, so it is derived: its id is the user's.
 Json AddressIdentity(const core::User& u, std::string_view provider, const std::string& address) {
   Json data = {{"sub", u.id},
-               {provider == "email" ? "email" : "phone", address},
+               {provider == "email" ? "email" : "phone",
+                provider == "email" ? address : GoTruePhone(address)},
                {"email_verified", u.email_verified()},
                {"phone_verified", u.phone_number_verified()}};
   Json j = {{"identity_id", u.id},
@@ -94,7 +102,7 @@ Json UserJson(const auth::UserProfile& p, std::string_view aud) {
       {"aud", aud},
       {"role", kUserRole},
       {"email", u.email.value_or("")},
-      {"phone", u.phone_number.value_or("")},
+      {"phone", GoTruePhone(u.phone_number)},
       {"app_metadata", std::move(app_metadata)},
       {"user_metadata", ObjectOf(u.metadata_json)},
       {"identities", std::move(identities)},

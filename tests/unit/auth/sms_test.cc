@@ -298,5 +298,22 @@ TEST_F(SmsTest, PhoneChange) {
             "phone-already-in-use");
 }
 
+TEST_F(SmsTest, PhoneChangeByTheCodeAloneMovesTheUserItWasSentFor) {
+  SessionGrant me = SignUp("phone-change-code@example.com");
+  const std::string next = "+447911123457";
+  ASSERT_TRUE(sms_->RequestPhoneChange({me.user.id, next, notify::SmsChannel::kSms}).ok());
+  std::string code = sender_.LastCode();
+  std::string wrong = code == "000000" ? "111111" : "000000";
+  EXPECT_EQ(sms_->VerifyPhoneChange({"", next, wrong}).error().code, core::errc::kInvalidOtp);
+  EXPECT_EQ(sms_->VerifyPhoneChange({"", "+447911123458", code}).error().code,
+            core::errc::kInvalidOtp);
+  auto user = sms_->VerifyPhoneChange({"", next, code});
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  EXPECT_EQ(user->id, me.user.id);
+  EXPECT_EQ(user->phone_number, next);
+  // Single use.
+  EXPECT_FALSE(sms_->VerifyPhoneChange({"", next, code}).ok());
+}
+
 }  // namespace
 }  // namespace gh::auth
