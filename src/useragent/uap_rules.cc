@@ -200,29 +200,31 @@ std::unique_ptr<UapRules> UapRules::Load(const std::string& path, std::string* e
   return rules;
 }
 
+namespace {
+
+// The user-agent and OS lists share one shape: a family and up to four
+// version parts, from groups 1..5 or the rule's replacements.
+void ReadAgent(const std::array<std::optional<std::string>, 5>& replacements, const Groups& g,
+               UapResult::Agent* out) {
+  out->family = Field(replacements[0], g, 1).value_or("Other");
+  out->major = Field(replacements[1], g, 2);
+  out->minor = Field(replacements[2], g, 3);
+  out->patch = Field(replacements[3], g, 4);
+  out->patch_minor = Field(replacements[4], g, 5);
+}
+
+}  // namespace
+
 UapResult UapRules::Match(std::string_view ua) const {
   UapResult out;
   Scratch& s = ThreadScratch();
   int count = 0;
-  for (const Rule& r : agents_) {
-    if (!r.Matches(ua, s, &count)) continue;
-    Groups g(ua, s.data, count);
-    out.ua.family = Field(r.replacements[0], g, 1).value_or("Other");
-    out.ua.major = Field(r.replacements[1], g, 2);
-    out.ua.minor = Field(r.replacements[2], g, 3);
-    out.ua.patch = Field(r.replacements[3], g, 4);
-    out.ua.patch_minor = Field(r.replacements[4], g, 5);
-    break;
-  }
-  for (const Rule& r : oses_) {
-    if (!r.Matches(ua, s, &count)) continue;
-    Groups g(ua, s.data, count);
-    out.os.family = Field(r.replacements[0], g, 1).value_or("Other");
-    out.os.major = Field(r.replacements[1], g, 2);
-    out.os.minor = Field(r.replacements[2], g, 3);
-    out.os.patch = Field(r.replacements[3], g, 4);
-    out.os.patch_minor = Field(r.replacements[4], g, 5);
-    break;
+  for (const std::vector<Rule>* list : {&agents_, &oses_}) {
+    for (const Rule& r : *list) {
+      if (!r.Matches(ua, s, &count)) continue;
+      ReadAgent(r.replacements, Groups(ua, s.data, count), list == &agents_ ? &out.ua : &out.os);
+      break;
+    }
   }
   for (const Rule& r : devices_) {
     if (!r.Matches(ua, s, &count)) continue;

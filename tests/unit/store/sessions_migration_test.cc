@@ -5,36 +5,17 @@
 
 #include <gtest/gtest.h>
 
-#include "store/postgres/pg_store.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store_test_util.h"
+#include "old_store_test.h"
 
 namespace gh::store::testing {
 namespace {
 
-class SessionsMigrationTest : public StoreTest {
+class SessionsMigrationTest : public OldStoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    old_url_ = postgres() ? url_ : "sqlite://" + dir_.File("old.db");
-    old_schema_ = postgres() ? schema_ + "_old" : std::string("auth");
-    auto opened = OpenStore(old_url_, 2, old_schema_);
-    ASSERT_TRUE(opened.ok());
-    old_ = std::move(*opened);
-    auto at8 = postgres() ? dynamic_cast<postgres::PgStore&>(*old_).MigrateUpTo(8)
-                          : dynamic_cast<sqlite::SqliteStore&>(*old_).MigrateUpTo(8);
-    ASSERT_TRUE(at8.ok()) << at8.error().message;
-  }
-  void TearDown() override {
-    old_.reset();
-    if (postgres() && !old_schema_.empty())
-      PgQuery(url_, "DROP SCHEMA IF EXISTS " + old_schema_ + " CASCADE");
-    StoreTest::TearDown();
-  }
-  std::vector<std::string> Sql(const std::string& sql) {
-    return postgres() ? PgQuery(url_, "SET search_path TO " + old_schema_ + "; " + sql)
-                      : SqliteQuery(dir_.File("old.db"), sql);
+    OpenOldAt(8);
   }
   // A sessions row and its refresh token in the v8 shape (the store's own
   // codec already writes the v9 columns, so the old rows are plain SQL).
@@ -51,10 +32,6 @@ class SessionsMigrationTest : public StoreTest {
         "expires_at, rotated_at) VALUES ('t-" +
         id + "', '" + id + "', 'u1', 'h-" + id + "', NULL, " + t + ", " + exp + ", NULL)");
   }
-
-  std::string old_url_;
-  std::string old_schema_;
-  std::unique_ptr<Store> old_;
 };
 
 TEST_P(SessionsMigrationTest, OldSessionsKeepTheirRowsAndAreLastSeenWhereTheySignedIn) {

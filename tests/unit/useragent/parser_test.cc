@@ -50,55 +50,47 @@ std::string Show(const std::optional<std::string>& v) { return v ? "'" + *v + "'
 
 TEST(UapCoreCases, RulesLoad) { ASSERT_TRUE(Shared().RulesLoaded()) << Shared().LoadError(); }
 
-TEST(UapCoreCases, UserAgents) {
-  YAML::Node cases = YAML::LoadFile(std::string(kTests) + "test_ua.yaml")["test_cases"];
+// Runs `check` on the first kSample cases of uap-core's test file `name`.
+template <typename Check>
+void ForEachCase(const std::string& name, Check check) {
+  YAML::Node cases = YAML::LoadFile(std::string(kTests) + name)["test_cases"];
   ASSERT_TRUE(cases.IsSequence());
   size_t n = 0;
   for (const YAML::Node& c : cases) {
     if (n == kSample) break;
     ++n;
     const std::string ua = c["user_agent_string"].as<std::string>();
-    UapResult r = Shared().ParseRules(ua);
-    EXPECT_EQ(r.ua.family, c["family"].as<std::string>()) << ua;
-    EXPECT_EQ(Show(r.ua.major), Show(Opt(c["major"]))) << ua;
-    EXPECT_EQ(Show(r.ua.minor), Show(Opt(c["minor"]))) << ua;
-    EXPECT_EQ(Show(r.ua.patch), Show(Opt(c["patch"]))) << ua;
+    check(c, ua, Shared().ParseRules(ua));
   }
   EXPECT_EQ(n, std::min(cases.size(), kSample));
 }
 
+TEST(UapCoreCases, UserAgents) {
+  ForEachCase("test_ua.yaml", [](const YAML::Node& c, const std::string& ua, const UapResult& r) {
+    EXPECT_EQ(r.ua.family, c["family"].as<std::string>()) << ua;
+    EXPECT_EQ(Show(r.ua.major), Show(Opt(c["major"]))) << ua;
+    EXPECT_EQ(Show(r.ua.minor), Show(Opt(c["minor"]))) << ua;
+    EXPECT_EQ(Show(r.ua.patch), Show(Opt(c["patch"]))) << ua;
+  });
+}
+
 TEST(UapCoreCases, OperatingSystems) {
-  YAML::Node cases = YAML::LoadFile(std::string(kTests) + "test_os.yaml")["test_cases"];
-  ASSERT_TRUE(cases.IsSequence());
-  size_t n = 0;
-  for (const YAML::Node& c : cases) {
-    if (n == kSample) break;
-    ++n;
-    const std::string ua = c["user_agent_string"].as<std::string>();
-    UapResult r = Shared().ParseRules(ua);
+  ForEachCase("test_os.yaml", [](const YAML::Node& c, const std::string& ua, const UapResult& r) {
     EXPECT_EQ(r.os.family, c["family"].as<std::string>()) << ua;
     EXPECT_EQ(Show(r.os.major), Show(Opt(c["major"]))) << ua;
     EXPECT_EQ(Show(r.os.minor), Show(Opt(c["minor"]))) << ua;
     EXPECT_EQ(Show(r.os.patch), Show(Opt(c["patch"]))) << ua;
     EXPECT_EQ(Show(r.os.patch_minor), Show(Opt(c["patch_minor"]))) << ua;
-  }
-  EXPECT_EQ(n, std::min(cases.size(), kSample));
+  });
 }
 
 TEST(UapCoreCases, Devices) {
-  YAML::Node cases = YAML::LoadFile(std::string(kTests) + "test_device.yaml")["test_cases"];
-  ASSERT_TRUE(cases.IsSequence());
-  size_t n = 0;
-  for (const YAML::Node& c : cases) {
-    if (n == kSample) break;
-    ++n;
-    const std::string ua = c["user_agent_string"].as<std::string>();
-    UapResult r = Shared().ParseRules(ua);
-    EXPECT_EQ(r.device.family, c["family"].as<std::string>()) << ua;
-    EXPECT_EQ(Show(r.device.brand), Show(Opt(c["brand"]))) << ua;
-    EXPECT_EQ(Show(r.device.model), Show(Opt(c["model"]))) << ua;
-  }
-  EXPECT_EQ(n, std::min(cases.size(), kSample));
+  ForEachCase("test_device.yaml",
+              [](const YAML::Node& c, const std::string& ua, const UapResult& r) {
+                EXPECT_EQ(r.device.family, c["family"].as<std::string>()) << ua;
+                EXPECT_EQ(Show(r.device.brand), Show(Opt(c["brand"]))) << ua;
+                EXPECT_EQ(Show(r.device.model), Show(Opt(c["model"]))) << ua;
+              });
 }
 
 TEST(Derive, ChromeOnWindows) {
