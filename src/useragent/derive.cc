@@ -40,7 +40,8 @@ std::string Known(const std::string& family) { return family == "Other" ? std::s
 // Kept to the families that make up nearly all sign-ins, because a wrong
 // engine is worse than none: every browser on iOS must use Apple's WebKit
 // (App Store rule), Chromium's derivatives render with Blink, Firefox and
-// its forks with Gecko, Safari with WebKit. Anything else stays "".
+// its forks with Gecko, Safari with WebKit. Anything else stays "". (uap-core
+// calls the old EdgeHTML Edge, before version 79, "Edge" too; it is long gone.)
 struct EngineRow {
   const char* family;
   const char* engine;
