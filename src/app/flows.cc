@@ -110,6 +110,8 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->passkeys =
       std::make_unique<auth::PasskeyFlow>(store, clock, f->options.passkeys, *f->sessions);
   f->pats = std::make_unique<auth::PatFlow>(store, clock, f->options.pats, *f->sessions);
+  f->user_agents = std::make_unique<useragent::Parser>(config.user_agent_rules_file);
+  f->devices = std::make_unique<auth::DeviceSessions>(store, clock, *f->sessions, *f->user_agents);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
                           *f->password, *f->anonymous, *f->passkeys);
   if (!email) return email.error();

@@ -15,6 +15,7 @@
 #include "auth/anonymous.h"
 #include "auth/attempt_limiter.h"
 #include "auth/breached_passwords.h"
+#include "auth/device_sessions.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
@@ -52,6 +53,8 @@ struct Flows {
   std::unique_ptr<auth::MfaFlow> mfa;
   std::unique_ptr<auth::PasskeyFlow> passkeys;
   std::unique_ptr<auth::PatFlow> pats;
+  std::unique_ptr<useragent::Parser> user_agents;  // rules read on first use
+  std::unique_ptr<auth::DeviceSessions> devices;
   std::unique_ptr<notify::SmsSender> sms_sender;
   std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled

@@ -17,7 +17,8 @@ NativeDialect::NativeDialect(const config::Config& config, Flows& flows, std::st
             flows.options.redirects,
             flows.sms.get(),
             flows.oauth.get(),
-            flows.passkeys.get()},
+            flows.passkeys.get(),
+            flows.devices.get()},
       email_{*flows.email->verification, *flows.email->passwordless, *flows.email->reset,
              *flows.email->change, *flows.email->links} {}
 

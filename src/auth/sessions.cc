@@ -77,6 +77,8 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
   // rejects invalid UTF-8), cut between characters.
   session.user_agent = core::CleanText(client.user_agent, 512);
   session.ip = core::CleanText(client.ip, 64);
+  session.refreshed_user_agent = session.user_agent;  // last seen where it signed in
+  session.refreshed_ip = session.ip;
   session.aal = std::string(aal);
   session.amr = std::string(amr);
 
@@ -160,7 +162,8 @@ core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
   return Grant(user, session, std::move(token), record);
 }
 
-core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token) {
+core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token,
+                                                   const core::ClientInfo& client) {
   if (!LooksLikeRefreshToken(refresh_token)) return InvalidRefreshToken();
   const core::UnixMillis now = clock_.NowMillis();
   std::string successor = DeriveSuccessor(refresh_token);
@@ -173,6 +176,8 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
   req.successor.expires_at = now + options_.refresh_token_ttl_seconds * 1000;
   req.now = now;
   req.grace_millis = options_.refresh_token_reuse_grace_seconds * 1000;
+  req.client.user_agent = core::CleanText(client.user_agent, 512);  // as Start cleans them
+  req.client.ip = core::CleanText(client.ip, 64);
 
   auto rotated = store_.sessions().Rotate(req);
   if (!rotated) return rotated.error();

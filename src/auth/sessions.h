@@ -111,10 +111,12 @@ class SessionService {
   // Errors: session-not-found (no such live session of this user).
   core::Result<SessionGrant> StepUp(const core::User& user, std::string_view session_id,
                                     std::string_view method);
-  // Rotates the refresh token. Errors: invalid-refresh-token (unknown, expired,
-  // revoked), refresh-token-reused (used again after the grace window, which
-  // also revokes the session), disabled-user.
-  core::Result<SessionGrant> Refresh(std::string_view refresh_token);
+  // Rotates the refresh token, recording `client` as where the session was
+  // last seen. Errors: invalid-refresh-token (unknown, expired, revoked),
+  // refresh-token-reused (used again after the grace window, which also
+  // revokes the session), disabled-user.
+  core::Result<SessionGrant> Refresh(std::string_view refresh_token,
+                                     const core::ClientInfo& client = {});
   // Revokes the session the token belongs to. An unknown token is not an error
   // (sign-out is idempotent).
   core::Result<void> SignOut(std::string_view refresh_token);

@@ -67,6 +67,8 @@ struct Config {
   std::string log_level = "info";
   bool access_log = true;
   bool access_log_json = false;
+  // uap-core's rules for the sessions list's parsed user agents.
+  std::string user_agent_rules_file = "/usr/share/uap-core/regexes.yaml";
 
   // --- storage
   std::string database_url = "sqlite://./data/gatehouse.db";

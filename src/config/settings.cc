@@ -173,6 +173,10 @@ std::vector<Setting> BuildTable() {
   add("access_log_json", {}, Bool(&Config::access_log_json),
       "Write the access log as JSON lines: each line one object (`time`, `type`, `method`, "
       "`path`, `status`, `bytes`, `duration_ms`, `ip`, `request_id`), with no log prefix.");
+  add("user_agent_rules_file", {}, Str(&Config::user_agent_rules_file),
+      "uap-core's `regexes.yaml` (Debian's `uap-core`), read on the first sessions listing to "
+      "parse each session's user agent (`GET /v1/user/sessions`). When it cannot be read the "
+      "server still runs, says so once in the log, and the parsed fields are empty.");
   // --- storage
   add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
       "`sqlite://<path>` (embedded default) or `postgres://...`.", true);

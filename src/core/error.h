@@ -60,6 +60,9 @@ inline constexpr std::string_view kMfaChallengeExpired = "mfa-challenge-expired"
 // expired), and an id the caller has no token under (ours).
 inline constexpr std::string_view kInvalidPat = "invalid-pat";
 inline constexpr std::string_view kPatNotFound = "pat-not-found";
+// The signed-in user has no live session with this id (the sessions list's
+// revoke; another user's session gives the same answer). Ours.
+inline constexpr std::string_view kUserSessionNotFound = "user-session-not-found";
 // The session must have passed a second factor (aal2) for this.
 inline constexpr std::string_view kInsufficientAal = "insufficient-aal";
 // A passkey (WebAuthn) ceremony failed: the client data, authenticator

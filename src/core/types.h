@@ -93,6 +93,10 @@ struct SessionRecord {
   std::string amr = "password";  // comma-separated methods, e.g. "password,totp"
   std::optional<UnixMillis> revoked_at;
   std::string revoked_reason;  // "signout", "reuse-detected", "password-changed", ...
+  // Where the last refresh (at refreshed_at) came from; the sign-in's own
+  // values until the first refresh (migration 9).
+  std::string refreshed_user_agent;
+  std::string refreshed_ip;
 };
 
 // One refresh token. Only the SHA-256 of the token is stored. Each use rotates it:

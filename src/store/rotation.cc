@@ -48,8 +48,10 @@ RotateResult RotateChain(RotationSteps& steps, const RotateRequest& req) {
     case RotationVerdict::kRotate: {
       core::RefreshTokenRecord successor =
           ChainSuccessor(req.successor, token.session_id, token.user_id, token.id);
-      steps.Rotate(token, successor, req.now);
+      steps.Rotate(token, successor, req.now, req.client);
       out.session.refreshed_at = req.now;
+      out.session.refreshed_user_agent = req.client.user_agent;
+      out.session.refreshed_ip = req.client.ip;
       out.session.expires_at = successor.expires_at;
       out.current = std::move(successor);
       out.status = RotateStatus::kRotated;

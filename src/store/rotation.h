@@ -56,9 +56,10 @@ class RotationSteps {
   // The token whose parent is `token_id` (a token has at most one).
   virtual std::optional<core::RefreshTokenRecord> FindSuccessor(std::string_view token_id) = 0;
   // Marks `presented` rotated at `now`, inserts `successor` and extends the
-  // session to successor.expires_at, refreshed at `now`.
+  // session to successor.expires_at, refreshed at `now` from `client`.
   virtual void Rotate(const core::RefreshTokenRecord& presented,
-                      const core::RefreshTokenRecord& successor, core::UnixMillis now) = 0;
+                      const core::RefreshTokenRecord& successor, core::UnixMillis now,
+                      const core::ClientInfo& client) = 0;
   // Revokes the session (reason kReuseDetectedReason) at `now`.
   virtual void RevokeForReuse(std::string_view session_id, core::UnixMillis now) = 0;
 

@@ -78,6 +78,9 @@ struct RotateRequest {
   core::RefreshTokenRecord successor;
   core::UnixMillis now = 0;
   int64_t grace_millis = 10'000;
+  // Where the refresh comes from: a rotation writes them to the session
+  // (refreshed_user_agent, refreshed_ip) with refreshed_at.
+  core::ClientInfo client;
 };
 
 struct RotateResult {

@@ -62,6 +62,7 @@ constexpr Row kTable[] = {
     // token id is GoTrue's plain 404.
     {core::errc::kInvalidPat, 400, "invalid_credentials", ""},
     {core::errc::kPatNotFound, 404, "not_found", ""},
+    {core::errc::kUserSessionNotFound, 404, "not_found", ""},  // ours: a user's session by id
     {core::errc::kUnverifiedUser, 400, "email_not_confirmed", "Email not confirmed"},
     {core::errc::kDisabledUser, 400, "user_banned", "User is banned"},
     {core::errc::kUnauthenticated, 401, "no_authorization",

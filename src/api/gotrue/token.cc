@@ -56,7 +56,7 @@ core::Result<Json> RunRefresh(const Deps& deps, const http::Request& request) {
   if (!token) return token.error();
   if (!token->has_value() || (*token)->empty())
     return core::Error(core::errc::kInvalidRefreshToken, "refresh_token required");
-  auto grant = deps.sessions.Refresh(**token);
+  auto grant = deps.sessions.Refresh(**token, ClientOf(request));
   if (!grant) return grant.error();
   auto profile = deps.accounts.Describe(std::move(grant->user));  // SessionJson reads the profile's
   if (!profile) return profile.error();

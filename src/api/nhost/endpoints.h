@@ -51,6 +51,11 @@ http::Handler CreatePat(const Deps& deps);
 http::Handler SignInPat(const Deps& deps);
 http::Handler ListPats(const Deps& deps);
 http::Handler RevokePat(const Deps& deps);
+
+// user_sessions.cc (native extensions, see docs/api.md)
+http::Handler ListUserSessions(const Deps& deps);
+http::Handler RevokeUserSession(const Deps& deps);
+http::Handler RevokeOtherUserSessions(const Deps& deps);
 // token.cc
 http::Handler RefreshToken(const Deps& deps);
 http::Handler VerifyToken(const Deps& deps);

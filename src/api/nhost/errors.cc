@@ -36,7 +36,8 @@ constexpr Row kTable[] = {
     {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
     {core::errc::kWebauthnCredentialNotFound, 400},  // ours: DELETE /user/webauthn/{id}
-    {core::errc::kPatNotFound, 404},  // ours: DELETE /pat/{id} of no token of the caller's
+    {core::errc::kPatNotFound, 404},          // ours: DELETE /pat/{id} of no token of the caller's
+    {core::errc::kUserSessionNotFound, 404},  // ours: DELETE /user/sessions/{id}, likewise
     // OAuth sign-in. These mostly travel in the callback redirect; as JSON (the
     // start of a sign-in whose provider cannot be reached) hasura-auth says 400.
     {core::errc::kInvalidState, 400},

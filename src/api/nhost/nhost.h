@@ -10,6 +10,7 @@
 #include "api/nhost/errors.h"
 #include "auth/account.h"
 #include "auth/anonymous.h"
+#include "auth/device_sessions.h"
 #include "auth/links.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
@@ -53,6 +54,8 @@ struct Deps {
   auth::OAuthFlow* oauth = nullptr;
   // Passkeys (webauthn.cc); null = those routes are not served.
   auth::PasskeyFlow* passkeys = nullptr;
+  // The signed-in user's sessions list (user_sessions.cc); null = not served.
+  auth::DeviceSessions* devices = nullptr;
 };
 
 // Adds every native route under `prefix` (normally "/v1"), each with its class

@@ -32,6 +32,11 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("POST", prefix + "/pat", CreatePat(deps), c.token);
   router.Add("GET", prefix + "/pat", ListPats(deps), c.token);
   router.Add("DELETE", prefix + "/pat/{id}", RevokePat(deps), c.token);
+  if (deps.devices) {
+    router.Add("GET", prefix + "/user/sessions", ListUserSessions(deps), c.token);
+    router.Add("DELETE", prefix + "/user/sessions", RevokeOtherUserSessions(deps), c.token);
+    router.Add("DELETE", prefix + "/user/sessions/{id}", RevokeUserSession(deps), c.token);
+  }
   if (deps.sms) {
     router.Add("POST", prefix + "/signin/passwordless/sms", SignInPasswordlessSms(deps),
                http::Spending(c.sending_sms, http::budget::kSmsSignInCode));

@@ -24,7 +24,7 @@ http::Handler RefreshToken(const Deps& deps) {
     if (!body) return respond(ErrorResponse(body.error()));
     auto token = ReqString(*body, "refreshToken");
     if (!token) return respond(ErrorResponse(token.error()));
-    auto grant = deps.sessions.Refresh(*token);
+    auto grant = deps.sessions.Refresh(*token, ClientOf(request));
     respond(grant ? Ok(SessionJson(*grant)) : ErrorResponse(grant.error()));
   };
 }

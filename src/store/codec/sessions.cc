@@ -16,6 +16,8 @@ void BindSession(ParamSink& p, const core::SessionRecord& s) {
   p.Text(s.amr);
   p.OptTime(s.revoked_at);
   p.Text(s.revoked_reason);
+  p.Text(s.refreshed_user_agent);
+  p.Text(s.refreshed_ip);
 }
 
 core::SessionRecord ReadSession(RowReader& r) {
@@ -31,6 +33,8 @@ core::SessionRecord ReadSession(RowReader& r) {
   s.amr = r.Text();
   s.revoked_at = r.OptTime();
   s.revoked_reason = r.Text();
+  s.refreshed_user_agent = r.Text();
+  s.refreshed_ip = r.Text();
   return s;
 }
 

@@ -13,18 +13,19 @@
 
 // `t` qualifies each column ("" for none, "s." for a join). The order is the
 // one BindSession binds and ReadSession reads.
-#define GH_SESSION_COLUMNS_OF(t)                                                                 \
-  t "id, " t "user_id, " t "created_at, " t "refreshed_at, " t "expires_at, " t "user_agent, " t \
-    "ip, " t "aal, " t "amr, " t "revoked_at, " t "revoked_reason"
+#define GH_SESSION_COLUMNS_OF(t)                                                                  \
+  t "id, " t "user_id, " t "created_at, " t "refreshed_at, " t "expires_at, " t "user_agent, " t  \
+    "ip, " t "aal, " t "amr, " t "revoked_at, " t "revoked_reason, " t "refreshed_user_agent, " t \
+    "refreshed_ip"
 #define GH_TOKEN_COLUMNS \
   "id, session_id, user_id, token_hash, parent_id, created_at, expires_at, rotated_at"
 
 namespace gh::store::codec {
 
-inline constexpr int kSessionColumnCount = 11;  // GH_SESSION_COLUMNS_OF
+inline constexpr int kSessionColumnCount = 13;  // GH_SESSION_COLUMNS_OF
 
 inline constexpr char kInsertSession[] = "INSERT INTO sessions (" GH_SESSION_COLUMNS_OF(
-    "") ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "") ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 inline constexpr char kSelectSession[] =
     "SELECT " GH_SESSION_COLUMNS_OF("s.") " FROM sessions s WHERE s.id = ?1";
 inline constexpr char kSelectSessionByTokenHash[] =

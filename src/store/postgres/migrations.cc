@@ -397,8 +397,19 @@ CREATE TABLE webauthn_credentials (
 CREATE INDEX webauthn_credentials_user ON webauthn_credentials (user_id, created_at);
 )sql";
 
+// Version 9: what a session's last refresh came from (devices and sessions
+// lists). refreshed_at already says when; the address and user agent of that
+// refresh get columns of their own beside the sign-in's, which stay as they
+// were. A session never refreshed since sign-in was last seen from where it
+// signed in, so existing rows take their sign-in values.
+constexpr const char* kV9 = R"sql(
+ALTER TABLE sessions ADD COLUMN refreshed_ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN refreshed_user_agent TEXT NOT NULL DEFAULT '';
+UPDATE sessions SET refreshed_ip = ip, refreshed_user_agent = user_agent;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
 };
 
 // The advisory lock's first key: "GhMi". The second is the schema name's hash,

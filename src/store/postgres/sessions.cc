@@ -45,7 +45,8 @@ constexpr const char* kRotate =
     "WITH rotated AS (UPDATE refresh_tokens SET rotated_at = $1 WHERE id = $2), "
     "successor AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
     ") VALUES ($3, $4, $5, $6, $2, $7, $8, NULL)) "
-    "UPDATE sessions SET refreshed_at = $1, expires_at = $8 WHERE id = $4";
+    "UPDATE sessions SET refreshed_at = $1, expires_at = $8, refreshed_user_agent = $9, "
+    "refreshed_ip = $10 WHERE id = $4";
 
 // The common case of a refresh, a current token of a live session, in ONE
 // statement (no BEGIN/COMMIT): lock the session, mark the token rotated,
@@ -58,7 +59,8 @@ constexpr const char* kRotate =
 // and the caller takes the locked path, which tells grace, reuse and
 // revocation apart. Its conditions are JudgeRotation's kRotate
 // (store/rotation.h) said in SQL. $1 presented hash, $2 now, $3 successor id, $4 successor
-// hash, $5 successor created_at, $6 successor expires_at.
+// hash, $5 successor created_at, $6 successor expires_at, $7 and $8 the refresh's
+// user agent and address.
 constexpr const char* kRotateCurrent =
     "WITH locked AS (SELECT id FROM sessions WHERE id = "
     "(SELECT session_id FROM refresh_tokens WHERE token_hash = $1) "
@@ -68,20 +70,21 @@ constexpr const char* kRotateCurrent =
     "AND t.expires_at > $2 RETURNING t.id, t.session_id, t.user_id), "
     "successor AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
     ") SELECT $3, session_id, user_id, $4, id, $5, $6, NULL FROM rotated), "
-    "upd AS (UPDATE sessions SET refreshed_at = $2, expires_at = $6 FROM rotated "
+    "upd AS (UPDATE sessions SET refreshed_at = $2, expires_at = $6, refreshed_user_agent = $7, "
+    "refreshed_ip = $8 FROM rotated "
     "WHERE sessions.id = rotated.session_id RETURNING sessions.*) "
     "SELECT " GH_SESSION_COLUMNS_OF("s.") ", rotated.id, " GH_USER_COLUMNS_OF("u.") ", " GH_PG_USER_ROLES("u")
     " FROM upd s JOIN rotated ON rotated.session_id = s.id LEFT JOIN users u ON u.id = s.user_id";
 
 // A sign-in in ONE statement (no BEGIN/COMMIT, one round trip): the session
-// ($1..$11, BindSession), its first token ($12..$19, BindToken) and the user's
+// ($1..$13, BindSession), its first token ($14..$21, BindToken) and the user's
 // last_sign_in_at (the session's created_at, $3). The token's foreign key is
 // checked at the end of the statement, when the session row is there.
 constexpr const char* kCreateSession =
     "WITH s AS (INSERT INTO sessions (" GH_SESSION_COLUMNS_OF(
-        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)), "
+        "") ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)), "
             "t AS (INSERT INTO refresh_tokens (" GH_TOKEN_COLUMNS
-    ") VALUES ($12, $13, $14, $15, $16, $17, $18, $19)) "
+    ") VALUES ($14, $15, $16, $17, $18, $19, $20, $21)) "
     "UPDATE users SET last_sign_in_at = $3 WHERE id = $2";
 
 std::optional<core::SessionRecord> FindSession(Connection& conn, const char* sql,
@@ -119,7 +122,7 @@ class Steps final : public RotationSteps {
   }
 
   void Rotate(const core::RefreshTokenRecord& presented, const core::RefreshTokenRecord& successor,
-              core::UnixMillis now) override {
+              core::UnixMillis now, const core::ClientInfo& client) override {
     conn_.Run(kRotate, Params()
                            .Add(now)
                            .Add(presented.id)
@@ -128,7 +131,9 @@ class Steps final : public RotationSteps {
                            .Add(successor.user_id)
                            .Add(successor.token_hash)
                            .Add(successor.created_at)
-                           .Add(successor.expires_at));
+                           .Add(successor.expires_at)
+                           .Add(client.user_agent)
+                           .Add(client.ip));
   }
 
   void RevokeForReuse(std::string_view session_id, core::UnixMillis now) override {
@@ -164,7 +169,9 @@ Result<RotateResult> PgSessions::Rotate(const RotateRequest& request) {
                                               .Add(request.successor.id)
                                               .Add(request.successor.token_hash)
                                               .Add(request.successor.created_at)
-                                              .Add(request.successor.expires_at));
+                                              .Add(request.successor.expires_at)
+                                              .Add(request.client.user_agent)
+                                              .Add(request.client.ip));
     if (r.rows() == 0) return out;  // not a current token of a live session
     ResultRow row(r, 0);
     out.status = RotateStatus::kRotated;

@@ -14,6 +14,10 @@ namespace gh::store::sqlite {
 namespace {
 
 constexpr const char* kMarkRotated = "UPDATE refresh_tokens SET rotated_at = ?1 WHERE id = ?2";
+// A rotation also records the client of the refresh (the device list shows it).
+constexpr const char* kRotateSession =
+    "UPDATE sessions SET refreshed_at = ?1, expires_at = ?2, refreshed_user_agent = ?4, "
+    "refreshed_ip = ?5 WHERE id = ?3";
 
 std::optional<core::SessionRecord> FindSession(Connection& conn, const char* sql,
                                                std::string_view key) {
@@ -56,13 +60,15 @@ class Steps final : public RotationSteps {
   }
 
   void Rotate(const core::RefreshTokenRecord& presented, const core::RefreshTokenRecord& successor,
-              core::UnixMillis now) override {
+              core::UnixMillis now, const core::ClientInfo& client) override {
     conn_.Prepare(kMarkRotated).Bind(1, now).Bind(2, presented.id).Run();
     InsertToken(conn_, successor);
-    conn_.Prepare(codec::kExtendSession)
+    conn_.Prepare(kRotateSession)
         .Bind(1, now)
         .Bind(2, successor.expires_at)
         .Bind(3, successor.session_id)
+        .Bind(4, client.user_agent)
+        .Bind(5, client.ip)
         .Run();
   }
 

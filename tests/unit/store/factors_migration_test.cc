@@ -5,38 +5,17 @@
 
 #include <gtest/gtest.h>
 
-#include "store/postgres/pg_store.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store_test_util.h"
+#include "old_store_test.h"
 
 namespace gh::store::testing {
 namespace {
 
-class FactorsMigrationTest : public StoreTest {
+class FactorsMigrationTest : public OldStoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    old_url_ = postgres() ? url_ : "sqlite://" + dir_.File("old.db");
-    old_schema_ = postgres() ? schema_ + "_old" : std::string("auth");
-    auto opened = OpenStore(old_url_, 2, old_schema_);
-    ASSERT_TRUE(opened.ok());
-    old_ = std::move(*opened);
-    auto at3 = postgres() ? dynamic_cast<postgres::PgStore&>(*old_).MigrateUpTo(3)
-                          : dynamic_cast<sqlite::SqliteStore&>(*old_).MigrateUpTo(3);
-    ASSERT_TRUE(at3.ok()) << at3.error().message;
-  }
-  void TearDown() override {
-    old_.reset();
-    if (postgres() && !old_schema_.empty())
-      PgQuery(url_, "DROP SCHEMA IF EXISTS " + old_schema_ + " CASCADE");
-    StoreTest::TearDown();
-  }
-
-  // Raw SQL on the old database, as the previous release wrote its rows.
-  std::vector<std::string> Sql(const std::string& sql) {
-    return postgres() ? PgQuery(url_, "SET search_path TO " + old_schema_ + "; " + sql)
-                      : SqliteQuery(dir_.File("old.db"), sql);
+    OpenOldAt(3);
   }
   void InsertUser(const std::string& id, const std::string& mfa_type, const std::string& secret) {
     auto quoted = [](const std::string& s) { return s.empty() ? "NULL" : "'" + s + "'"; };
@@ -45,10 +24,6 @@ class FactorsMigrationTest : public StoreTest {
         id + "', 1000, 2000, '" + id + "@example.com', 'user', " + quoted(mfa_type) + ", " +
         quoted(secret) + ")");
   }
-
-  std::string old_url_;
-  std::string old_schema_;
-  std::unique_ptr<Store> old_;
 };
 
 TEST_P(FactorsMigrationTest, UsersSecondFactorsBecomeFactorRows) {

@@ -4,41 +4,18 @@
 
 #include <gtest/gtest.h>
 
-#include "store/postgres/pg_store.h"
-#include "store/sqlite/sqlite_store.h"
-#include "store_test_util.h"
+#include "old_store_test.h"
 
 namespace gh::store::testing {
 namespace {
 
-class PasskeysMigrationTest : public StoreTest {
+class PasskeysMigrationTest : public OldStoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure() || IsSkipped()) return;
-    old_url_ = postgres() ? url_ : "sqlite://" + dir_.File("old.db");
-    old_schema_ = postgres() ? schema_ + "_old" : std::string("auth");
-    auto opened = OpenStore(old_url_, 2, old_schema_);
-    ASSERT_TRUE(opened.ok());
-    old_ = std::move(*opened);
-    auto at6 = postgres() ? dynamic_cast<postgres::PgStore&>(*old_).MigrateUpTo(6)
-                          : dynamic_cast<sqlite::SqliteStore&>(*old_).MigrateUpTo(6);
-    ASSERT_TRUE(at6.ok()) << at6.error().message;
+    OpenOldAt(6);
   }
-  void TearDown() override {
-    old_.reset();
-    if (postgres() && !old_schema_.empty())
-      PgQuery(url_, "DROP SCHEMA IF EXISTS " + old_schema_ + " CASCADE");
-    StoreTest::TearDown();
-  }
-  std::vector<std::string> Sql(const std::string& sql) {
-    return postgres() ? PgQuery(url_, "SET search_path TO " + old_schema_ + "; " + sql)
-                      : SqliteQuery(dir_.File("old.db"), sql);
-  }
-
-  std::string old_url_;
-  std::string old_schema_;
-  std::unique_ptr<Store> old_;
 };
 
 TEST_P(PasskeysMigrationTest, OldRowsStayAndPasskeysFit) {

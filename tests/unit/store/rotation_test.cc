@@ -78,7 +78,7 @@ class FakeSteps final : public RotationSteps {
     return successor;
   }
   void Rotate(const core::RefreshTokenRecord& p, const core::RefreshTokenRecord& s,
-              core::UnixMillis now) override {
+              core::UnixMillis now, const core::ClientInfo&) override {
     writes.push_back("rotate " + p.id + " -> " + s.id + " parent " + s.parent_id.value_or("") +
                      " session " + s.session_id + " at " + std::to_string(now));
   }
