@@ -25,6 +25,7 @@ build=(
   libqrencode-dev libphonenumber-dev
   libidn2-dev libpsl-dev  # redirect rules: IDNA (UTS #46) and the public suffix list
   libcbor-dev  # passkeys: WebAuthn attestation objects and COSE keys are CBOR
+  prometheus-cpp-dev  # GET /metrics: prometheus-cpp's core library (registry, text format)
   libgtest-dev  # the unit-test binaries are part of every build
 )
 test=(

@@ -67,6 +67,12 @@ struct Config {
   std::string log_level = "info";
   bool access_log = true;
   bool access_log_json = false;
+  // GET /metrics (Prometheus text) on a listener of its own: "[host:]port",
+  // loopback when no host is given; "" = not on a listener of its own.
+  std::string metrics_listen;
+  // GET /metrics on the main listener for `Authorization: Bearer <token>`
+  // ("" = not there); with metrics_listen, also asked for there.
+  std::string metrics_token;
 
   // --- storage
   std::string database_url = "sqlite://./data/gatehouse.db";

@@ -173,6 +173,15 @@ std::vector<Setting> BuildTable() {
   add("access_log_json", {}, Bool(&Config::access_log_json),
       "Write the access log as JSON lines: each line one object (`time`, `type`, `method`, "
       "`path`, `status`, `bytes`, `duration_ms`, `ip`, `request_id`), with no log prefix.");
+  add("metrics_listen", {}, Str(&Config::metrics_listen),
+      "Serve `GET /metrics` (Prometheus text format; docs/production.md lists the metrics) on a "
+      "listener of its own, `[host:]port` (`9464` is `127.0.0.1:9464`), and not on the main "
+      "one. Empty: no such listener. Metrics are off unless this or `metrics_token` is set.");
+  add("metrics_token", {}, Str(&Config::metrics_token),
+      "Bearer token (at least 16 bytes) `GET /metrics` asks for (`Authorization: Bearer ...`). "
+      "Without `metrics_listen`, /metrics is then served on the main listener; with it, the "
+      "metrics listener asks for the token too.",
+      true);
   // --- storage
   add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
       "`sqlite://<path>` (embedded default) or `postgres://...`.", true);
@@ -582,6 +591,11 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.access_token_ttl_seconds >= c.refresh_token_ttl_seconds)
     p.push_back("access_token_ttl_seconds must be shorter than refresh_token_ttl_seconds");
   if (c.database_url.empty()) p.push_back("database_url must not be empty");
+  if (!c.metrics_listen.empty() && !ParseListenAddress(c.metrics_listen))
+    p.push_back(
+        "metrics_listen must be [host:]port with a port from 1 to 65535, e.g. 127.0.0.1:9464");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16)
+    p.push_back("metrics_token must be at least 16 bytes");
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");
