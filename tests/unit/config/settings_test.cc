@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -379,6 +380,46 @@ TEST(ProviderSettings, DocsDescribeGenericOidcSettings) {
   EXPECT_NE(md.find("`GATEHOUSE_PROVIDER_APPLE_PRIVATE_KEY`"), std::string::npos);
   EXPECT_NE(md.find("`AUTH_PROVIDER_APPLE_TEAM_ID`"), std::string::npos);
   EXPECT_EQ(md.find("GATEHOUSE_PROVIDER_GOOGLE_TEAM_ID"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gh::config
+
+namespace gh::config {
+namespace {
+
+TEST(Settings, MetricsListenAddress) {
+  auto a = ParseListenAddress("9464");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "127.0.0.1");  // loopback unless a host is named
+  EXPECT_EQ(a->port, 9464);
+  a = ParseListenAddress("0.0.0.0:9100");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "0.0.0.0");
+  EXPECT_EQ(a->port, 9100);
+  a = ParseListenAddress("[::1]:9100");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "::1");
+  for (const char* bad :
+       {"", ":9100", "host:", "host:0", "host:65536", "::1:9100", "x:9a", "123456"})
+    EXPECT_FALSE(ParseListenAddress(bad)) << bad;
+}
+
+TEST(Settings, MetricsSettingsAreChecked) {
+  auto c = Load({{"GATEHOUSE_METRICS_LISTEN", "nine"}, {"GATEHOUSE_METRICS_TOKEN", "short"}});
+  ASSERT_TRUE(c.ok());
+  std::vector<std::string> problems = Validate(*c);
+  auto names = [&](std::string_view what) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return p.starts_with(what); });
+  };
+  EXPECT_TRUE(names("metrics_listen"));
+  EXPECT_TRUE(names("metrics_token"));
+  c = Load(
+      {{"GATEHOUSE_METRICS_LISTEN", "9464"}, {"GATEHOUSE_METRICS_TOKEN", "a-token-of-20-bytes!"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(Validate(*c).empty());
+  EXPECT_EQ(c->metrics_listen, "9464");
 }
 
 }  // namespace
