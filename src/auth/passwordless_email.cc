@@ -5,6 +5,7 @@
 #include "auth/account.h"
 #include "auth/address_proof.h"
 #include "auth/app_metadata.h"
+#include "auth/audit.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -124,6 +125,7 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
     auto tries = codes.RecordFailedAttempt(code.id);
     if (!tries) return tries.error();
     if (*tries >= kit_.options().email_code_max_attempts) (void)codes.Consume(code.id, now);
+    NoticeEvent(kit_.store(), now, "signin-email-otp-failed", code.user_id);
     return InvalidOtp();
   }
   limiter_->Succeeded(attempt_key);
@@ -139,14 +141,18 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
       ProveAddress(kit_.store(), kit_.clock(), kit_.options().proof, kit_.options().users,
                    ProvenChannel::kEmail, ProofKind::kPossessionOnly, user, "email-proven");
   if (!proven) return proven.error();
-  return sessions_.StartOrChallenge(user, client, "otp");
+  auto outcome = sessions_.StartOrChallenge(user, client, "otp");
+  if (outcome) NoticeEvent(kit_.store(), now, "signin-email-otp", user.id);
+  return outcome;
 }
 
 core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
                                                             const core::ClientInfo& client) {
   auto user = kit_.ProveMailbox(code);
   if (!user) return user.error();
-  return sessions_.StartOrChallenge(*user, client, "email");
+  auto outcome = sessions_.StartOrChallenge(*user, client, "email");
+  if (outcome) NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signin-magic-link", user->id);
+  return outcome;
 }
 
 }  // namespace gh::auth
