@@ -52,6 +52,7 @@ constexpr EventType kEventTypes[] = {
     {"signup-phone-password", Kind::kSignUp, "phone_password"},
     {"signup-sms", Kind::kSignUp, "sms"},
     {"signup-oauth", Kind::kSignUp, "oauth"},
+    {"signup-passwordless-email", Kind::kSignUp, "passwordless_email"},
     {"token-refresh", Kind::kRefresh, nullptr},
     {"token-refresh-failed", Kind::kRefreshRefused, nullptr},
     {"token-reuse", Kind::kReuse, nullptr},

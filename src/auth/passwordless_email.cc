@@ -81,6 +81,8 @@ core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailR
     Undo(*r, purpose::kMagicLink);
     return s.error();
   }
+  if (r->created)
+    NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signup-passwordless-email", user.id);
   return core::Ok();
 }
 
@@ -99,6 +101,8 @@ core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailReques
     Undo(*r, purpose::kEmailOtp);
     return s.error();
   }
+  if (r->created)
+    NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signup-passwordless-email", user.id);
   return core::Ok();
 }
 

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, test } from 'node:test';
+import { codeIn, linkIn, mailEnv, useMailbox } from './lib/mail.js';
 import { expectError } from './lib/schema.js';
 import { freePort, useServer } from './lib/server.js';
 import { PASSWORD, refresh, signIn, signUp, uniqueEmail } from './lib/util.js';
@@ -168,6 +169,38 @@ describe('metrics on a listener of their own', () => {
     // Scrapes are not counted as requests of the server they describe.
     const again = await scrape(metricsPort, {});
     assert.equal(again.samples.get('gatehouse_http_requests_total{route_class="plain",status_class="2xx"}'), s.samples.get('gatehouse_http_requests_total{route_class="plain",status_class="2xx"}'));
+  });
+});
+
+describe('mail, email codes and magic links', () => {
+  const box = useMailbox();
+  const srv = useServer(mailEnv(box, { GATEHOUSE_METRICS_TOKEN: TOKEN }), { name: 'metrics-mail' });
+
+  test('each mail, code sign-in, wrong code and magic-link sign-in is counted once', async () => {
+    const email = uniqueEmail('metrics-mail');
+    const before = await scrape(srv.port);
+    assert.equal((await srv.api('POST', '/signin/otp/email', { email })).status, 200);
+    const code = codeIn(await box.waitFor(email));
+    const wrong = code === '000000' ? '111111' : '000000';
+    const bad = await srv.api('POST', '/signin/otp/email/verify', { email, otp: wrong });
+    expectError(bad, '/signin/otp/email/verify', 'POST', 400, ['invalid-otp']);
+    const good = await srv.api('POST', '/signin/otp/email/verify', { email, otp: code });
+    assert.equal(good.status, 200, good.text);
+    assert.equal((await srv.api('POST', '/signin/passwordless/email', { email })).status, 200);
+    const link = linkIn(await box.waitFor(email));
+    const landed = await srv.api('GET', link.pathname + link.search);
+    assert.ok([302, 303].includes(landed.status), landed.text);
+    assert.ok(new URL(landed.headers.location).searchParams.get('refreshToken'), landed.headers.location);
+    const after = await scrape(srv.port);
+    const d = (k) => delta(before, after, k);
+    assert.equal(d('gatehouse_mail_sends_total{outcome="sent"}'), 2);
+    assert.equal(d('gatehouse_mail_sends_total{outcome="failed"}'), 0);
+    assert.equal(d('gatehouse_signin_failures_total{method="email_otp"}'), 1);
+    assert.equal(d('gatehouse_signins_total{method="email_otp"}'), 1);
+    assert.equal(d('gatehouse_signins_total{method="magic_link"}'), 1);
+    // The code request made the user; the link request found it.
+    assert.equal(d('gatehouse_signups_total{method="passwordless_email"}'), 1);
+    assert.equal(d('gatehouse_signups_total{method="email"}'), 0);
   });
 });
 
