@@ -16,7 +16,8 @@ Three parts, one run, every baseline measured in the same run (the machines are 
 Targets (2-core machine): refresh and GET /user p99 < 5 ms at 2,000 req/s;
 refresh p99 < 20 ms while a sign-in storm saturates the hash pool; >= 10x better-auth
 on session operations. Environment: BENCH_SECONDS (per scenario, default 8),
-BENCH_RATE (default 2000), BENCH_PARTS (default "sqlite,postgres,scale,peer").
+BENCH_RATE (default 2000), BENCH_PARTS (default "sqlite,postgres,scale,peer,metrics").
+The metrics part compares closed-loop refresh with /metrics on and off (target: < 5%).
 """
 import concurrent.futures
 import json
@@ -39,7 +40,7 @@ LOADGEN = os.path.join(BUILD, "gatehouse_loadgen")
 PEER_DIR = os.path.join(ROOT, "bench", "peer")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 RATE = int(os.environ.get("BENCH_RATE", "2000"))
-PARTS = set(os.environ.get("BENCH_PARTS", "sqlite,postgres,scale,peer").split(","))
+PARTS = set(os.environ.get("BENCH_PARTS", "sqlite,postgres,scale,peer,metrics").split(","))
 CONNS = 32
 USERS = 64
 PASSWORD = "bench-password-1"
@@ -133,7 +134,7 @@ def stop(proc):
 class Gatehouse:
     """One `gatehouse serve` on a free loopback port."""
 
-    def __init__(self, tmp, database_url, schema=None):
+    def __init__(self, tmp, database_url, schema=None, extra_env=None):
         self.port = free_port()
         self.log = os.path.join(tmp, f"gatehouse-{self.port}.log")
         env = dict(os.environ,
@@ -145,6 +146,7 @@ class Gatehouse:
                    GATEHOUSE_EMAIL_VERIFICATION_REQUIRED="false")
         if schema:
             env["GATEHOUSE_DATABASE_SCHEMA"] = schema
+        env.update(extra_env or {})
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -378,6 +380,37 @@ def peer_comparison(pg, tmp):
                 p.close()
 
 
+METRICS_ROUNDS = 6
+
+
+def metrics_overhead(tmp):
+    """Closed-loop refresh on two SQLite servers, /metrics off and on, in alternating rounds."""
+    off = on = None
+    try:
+        off = Gatehouse(tmp, f"sqlite://{tmp}/metrics-off.db")
+        on = Gatehouse(tmp, f"sqlite://{tmp}/metrics-on.db",
+                       extra_env={"GATEHOUSE_METRICS_TOKEN": "bench-metrics-token-0123456789"})
+        for gh in (off, on):
+            parallel(lambda i, gh=gh: gh.signup(f"bench{i}@bench.local"), range(USERS))
+        # Fresh chains for every round: a chain a round rotated would be a reuse in the next.
+        files = {(name, i): tokens_file(tmp, f"metrics-{name}-{i}", [s["refreshToken"] for s in gh.sessions(CONNS)])
+                 for name, gh in (("off", off), ("on", on)) for i in range(METRICS_ROUNDS)}
+        secs = max(2.0, SECONDS * 0.375)
+        rounds = {"off": [], "on": []}
+        for i in range(METRICS_ROUNDS):
+            # Alternate which goes first: drift in the machine's load then hits both alike.
+            order = (("off", off), ("on", on)) if i % 2 == 0 else (("on", on), ("off", off))
+            for name, gh in order:
+                log(f"metrics: refresh round {i + 1}, metrics {name}, closed loop, {CONNS} conns")
+                rounds[name].append(loadgen("http", "--port", gh.port, "--scenario", "refresh", "--rate", 0,
+                                            "--seconds", secs, "--conns", CONNS, "--tokens", files[(name, i)]))
+        return rounds
+    finally:
+        for gh in (off, on):
+            if gh:
+                gh.close()
+
+
 def fmt_cell(r):
     if not r:
         return f"{'-':>8} {'-':>7} {'-':>7} {'-':>5}"
@@ -419,7 +452,7 @@ def main():
     started = time.time()
     tmp = tempfile.mkdtemp(prefix="gh-bench-")
     pg = None
-    stores, scale, peer, peer_skipped = {}, None, None, None
+    stores, scale, peer, peer_skipped, metrics = {}, None, None, None, None
     try:
         if "peer" in PARTS:
             peer_skipped = npm_ci()
@@ -429,6 +462,8 @@ def main():
                 stores["SQLite"] = store_scenarios(gh, tmp, "sqlite")
             finally:
                 gh.close()
+        if "metrics" in PARTS:
+            metrics = metrics_overhead(tmp)
         if PARTS & {"postgres", "scale", "peer"}:
             log("starting a throwaway PostgreSQL")
             pg = PostgresServer()
@@ -460,6 +495,18 @@ def main():
         print(f"2 instances: {r2['rps']:8.1f} req/s  p50 {r2['p50_ms']:.2f} ms  p99 {r2['p99_ms']:.2f} ms  errors {r2['errors']}")
         print(f"2 / 1 ratio: {r2['rps'] / max(r1['rps'], 1e-9):.2f}  (bounded by {CORES} cores shared by both "
               f"instances, PostgreSQL and the load generator: not a measure of multi-machine scaling)")
+    if metrics:
+        print()
+        print(f"== /metrics on vs off: closed-loop refresh ({CONNS} conns, SQLite), alternating rounds")
+        for name in ("off", "on"):
+            cells = "  ".join(f"{r['rps']:8.1f} req/s p99 {r['p99_ms']:.2f} ms err {r['errors']}" for r in metrics[name])
+            print(f"metrics {name:3}: {cells}")
+        # Each round's two runs are back to back: their ratio cancels the drift of the
+        # machine's load between rounds, which is larger than what is measured.
+        ratios = sorted(a["rps"] / max(b["rps"], 1e-9) for a, b in zip(metrics["on"], metrics["off"]))
+        mid = len(ratios) // 2
+        median = (ratios[mid - 1] + ratios[mid]) / 2 if len(ratios) % 2 == 0 else ratios[mid]
+        print(f"on / off per round: {' '.join(f'{r:.3f}' for r in ratios)}; median {median:.3f}  (target > 0.95)")
     if peer_skipped:
         print(f"\n== better-auth side by side skipped: {peer_skipped}")
     if peer:

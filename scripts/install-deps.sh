@@ -26,6 +26,7 @@ build=(
   libidn2-dev libpsl-dev  # redirect rules: IDNA (UTS #46) and the public suffix list
   libcbor-dev  # passkeys: WebAuthn attestation objects and COSE keys are CBOR
   uap-core libyaml-cpp-dev libpcre2-dev  # the sessions list parses user agents with uap-core's rules
+  prometheus-cpp-dev  # GET /metrics: prometheus-cpp's core library (registry, text format)
   libgtest-dev  # the unit-test binaries are part of every build
 )
 test=(

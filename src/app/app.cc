@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <sstream>
+#include <thread>
 
 #include "api/gotrue/errors.h"
 #include "api/nhost/errors.h"
@@ -8,8 +9,10 @@
 #include "app/gotrue_dialect.h"
 #include "app/housekeeping.h"
 #include "app/keys.h"
+#include "app/metrics.h"
 #include "app/migrated_store.h"
 #include "app/native_dialect.h"
+#include "app/observability.h"
 #include "app/route_classes.h"
 #include "app/shared_limits.h"
 #include "config/settings.h"
@@ -17,6 +20,7 @@
 #include "crypto/jwt.h"
 #include "http/server.h"
 #include "net/url.h"
+#include "store/observed_store.h"
 #include "store/store.h"
 
 namespace gh::app {
@@ -30,13 +34,25 @@ constexpr char kNativeMount[] = "/v1";
 struct App::Parts {
   config::Config config;
   const core::Clock& clock = core::SystemClock::Instance();
+  // Who watches: null / empty unless metrics or JSON lines are on.
+  std::shared_ptr<Metrics> metrics;
+  EventLines event_lines;
+  EventFanout events;
   std::unique_ptr<store::Store> store;
+  // `store` as the flows see it: its audit log also tells `events` (null when
+  // nothing watches, and the flows get `store` itself).
+  std::unique_ptr<store::ObservedStore> observed_store;
   std::unique_ptr<Flows> flows;
   std::unique_ptr<NativeDialect> native;
   std::unique_ptr<GoTrueDialect> gotrue;  // null when gotrue_mount is empty
   std::unique_ptr<Housekeeper> housekeeper;
   std::shared_ptr<const http::Router> router;
   std::unique_ptr<http::Server> server;
+  // metrics_listen: a server of its own, serving /metrics only, on its own thread.
+  std::unique_ptr<http::Server> metrics_server;
+  std::thread metrics_thread;
+
+  store::Store& flow_store() { return observed_store ? *observed_store : *store; }
 };
 
 namespace {
@@ -72,6 +88,33 @@ http::ServerOptions ServerOptionsFrom(const config::Config& c) {
   return o;
 }
 
+bool MetricsOn(const config::Config& c) {
+  return !c.metrics_listen.empty() || !c.metrics_token.empty();
+}
+
+// The metrics listener: one thread of each kind is plenty for a scrape every
+// few seconds; it keeps no access log (scrapes would drown the requests) and
+// counts nothing in the metrics it serves.
+http::ServerOptions MetricsServerOptions(const config::Config& c) {
+  http::ServerOptions o;
+  std::optional<config::ListenAddress> a = config::ParseListenAddress(c.metrics_listen);
+  if (a) {  // Validate refused anything else
+    o.host = a->host;
+    o.port = a->port;
+  }
+  o.io_threads = 1;
+  o.worker_threads = 1;
+  o.hash_threads = 1;
+  o.remote_threads = 1;
+  o.worker_queue_limit = 64;
+  o.max_connections = 64;
+  o.max_connections_per_ip = 16;
+  o.body_limit_bytes = 4096;
+  o.access_log = false;
+  o.errors.SetDefault(api::nhost::RenderError);
+  return o;
+}
+
 // A redirect rule that cannot be read would silently allow nothing (or, read
 // loosely, too much): refuse to start instead, naming it.
 core::Result<void> CheckRedirectRules(const config::Config& c) {
@@ -91,13 +134,20 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   if (auto r = CheckRedirectRules(config); !r) return r.error();
   auto p = std::make_unique<Parts>();
   p->config = config;
+  if (MetricsOn(p->config)) {
+    p->metrics = std::make_shared<Metrics>();
+    p->events.Add(p->metrics.get());
+  }
+  if (p->config.access_log_json) p->events.Add(&p->event_lines);
   auto store = OpenMigrated(p->config);
   if (!store) return store.error();
   p->store = std::move(*store);
+  if (!p->events.empty())
+    p->observed_store = std::make_unique<store::ObservedStore>(*p->store, p->events);
   auto keys = LoadKeyRing(p->config, *p->store, p->clock);
   if (!keys) return core::Error(keys.error().code, "signing keys: " + keys.error().message);
 
-  auto flows = BuildFlows(p->config, *p->store, p->clock, std::move(*keys));
+  auto flows = BuildFlows(p->config, p->flow_store(), p->clock, std::move(*keys), p->metrics.get());
   if (!flows) return flows.error();
   p->flows = std::move(*flows);
   // One table of route classes for every dialect: the same flow is limited
@@ -111,21 +161,47 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
     p->gotrue = std::make_unique<GoTrueDialect>(p->config, *p->flows, p->config.gotrue_mount);
     p->gotrue->Register(*router, classes);
   }
+  if (p->metrics) {
+    // Guessable when it asks for a token: the sign-in budget's rate, a bucket of its own.
+    http::RouteOptions o = classes.plain;
+    if (!p->config.metrics_token.empty()) {
+      o.rate_limit_per_minute = classes.guessing.rate_limit_per_minute;
+      o.rate_limit_burst = classes.guessing.rate_limit_burst;
+    }
+    if (p->config.metrics_listen.empty()) {
+      AddMetricsRoute(*router, *p->metrics, p->config.metrics_token, o);
+    } else {
+      auto metrics_router = std::make_shared<http::Router>();
+      AddMetricsRoute(*metrics_router, *p->metrics, p->config.metrics_token, o);
+      p->metrics_server =
+          std::make_unique<http::Server>(MetricsServerOptions(p->config), metrics_router);
+    }
+  }
   p->router = router;
 
   p->housekeeper =
       std::make_unique<Housekeeper>(*p->store, p->clock, p->config, *p->flows->anonymous);
   http::ServerOptions server_options = ServerOptionsFrom(p->config);
   server_options.shared_rate_limit = SharedRateLimitFor(p->config, *p->store, p->clock);
+  server_options.observer = p->metrics;
   p->server = std::make_unique<http::Server>(std::move(server_options), router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
-App::~App() = default;
+App::~App() {
+  if (parts_->metrics_thread.joinable()) {
+    parts_->metrics_server->Stop(0);
+    parts_->metrics_thread.join();
+  }
+}
 
 core::Result<void> App::Listen() {
   if (auto r = parts_->server->Listen(); !r) return r;
+  if (parts_->metrics_server) {
+    if (auto r = parts_->metrics_server->Listen(); !r)
+      return core::Error(r.error().code, "metrics_listen: " + r.error().message);
+  }
   // Only now is a free port (port = 0) known; nothing has been served yet, so
   // the flows reading the config see the final URL from their first request.
   config::Config& c = parts_->config;
@@ -134,8 +210,14 @@ core::Result<void> App::Listen() {
 }
 int App::port() const { return parts_->server->port(); }
 void App::Run() {
+  if (parts_->metrics_server)
+    parts_->metrics_thread = std::thread([this] { parts_->metrics_server->Run(); });
   parts_->housekeeper->Start();
   parts_->server->Run();
+  if (parts_->metrics_thread.joinable()) {
+    parts_->metrics_server->Stop(0);
+    parts_->metrics_thread.join();
+  }
   parts_->flows->email->mail_queue->Stop();  // mails asked for before the drain still go out
   parts_->housekeeper->Stop();
 }
@@ -158,6 +240,14 @@ std::string SocialLine(const std::vector<std::string>& providers) {
   std::string line;
   for (const auto& name : providers) line += (line.empty() ? "" : ", ") + name;
   return line;
+}
+
+std::string MetricsLine(const config::Config& c, const http::Server* metrics_server) {
+  if (!MetricsOn(c)) return "off";
+  std::string token = c.metrics_token.empty() ? "" : " (bearer token)";
+  if (!metrics_server) return "/metrics on this listener" + token;
+  std::optional<config::ListenAddress> a = config::ParseListenAddress(c.metrics_listen);
+  return config::ListenUrl(a ? a->host : "", metrics_server->port()) + "/metrics" + token;
 }
 
 }  // namespace
@@ -185,7 +275,8 @@ std::string App::Banner() const {
       << c.sms_provider << ")\n"
       << "  second factor TOTP " << (c.mfa_enabled ? "on" : "off") << "\n"
       << "  social        " << SocialLine(parts_->flows->oauth->ProviderNames()) << "\n"
-      << "  email         " << parts_->flows->email->Describe(c) << "\n";
+      << "  email         " << parts_->flows->email->Describe(c) << "\n"
+      << "  metrics       " << MetricsLine(c, parts_->metrics_server.get()) << "\n";
   return out.str();
 }
 

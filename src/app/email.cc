@@ -1,5 +1,7 @@
 #include "app/email.h"
 
+#include "app/counting_senders.h"
+
 #include <spdlog/spdlog.h>
 
 #include "crypto/hash.h"
@@ -22,7 +24,8 @@ std::string EmailFlows::Describe(const config::Config& c) const {
 core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
     const config::Config& config, const auth::EmailOptions& options, store::Store& store,
     const core::Clock& clock, const crypto::PasswordHasher& hasher, auth::SessionService& sessions,
-    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys) {
+    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys,
+    Metrics* metrics) {
   auto e = std::make_unique<EmailFlows>();
   if (config.smtp_host.empty()) {
     e->mailer = std::make_unique<notify::LogMailer>();
@@ -39,6 +42,7 @@ core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
     o.retries = config.smtp_retries;
     e->mailer = std::make_unique<notify::SmtpMailer>(std::move(o));
   }
+  if (metrics) e->mailer = std::make_unique<CountingMailer>(std::move(e->mailer), *metrics);
   e->templates = std::make_unique<notify::Templates>(config.email_templates_path);
   auto code_key =
       store.GetOrInsertSecret("email-code-key", crypto::HexEncode(crypto::RandomBytes(32)));

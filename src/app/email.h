@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "app/metrics.h"
 #include "auth/anonymous.h"
 #include "auth/email_change.h"
 #include "auth/email_common.h"
@@ -46,9 +47,11 @@ struct EmailFlows {
 // only for the mailer and the templates) and wires the link senders of PasswordFlow (verification
 // after sign-up) and AnonymousFlow (verification or magic link to deanonymize).
 // Errors: those of the store (the code key is kept there).
+// `metrics`, when set, counts every mail the mailer sends (and outlives the result).
 core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
     const config::Config& config, const auth::EmailOptions& options, store::Store& store,
     const core::Clock& clock, const crypto::PasswordHasher& hasher, auth::SessionService& sessions,
-    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys);
+    auth::PasswordFlow& password, auth::AnonymousFlow& anonymous, auth::PasskeyFlow& passkeys,
+    Metrics* metrics = nullptr);
 
 }  // namespace gh::app

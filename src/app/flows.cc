@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/counting_senders.h"
 #include "app/keys.h"
 #include "app/shared_limits.h"
 #include "crypto/hash.h"
@@ -48,12 +49,14 @@ void BuildPassword(const config::Config& config, store::Store& store, const core
 }
 
 core::Result<void> BuildSms(const config::Config& config, store::Store& store,
-                            const core::Clock& clock, Flows& f) {
+                            const core::Clock& clock, Flows& f, Metrics* metrics) {
   auto sender = notify::MakeSmsSender(SmsSettingsFrom(config));
   if (!sender) return sender.error();
   if (auto numbers = auth::ParseTestNumbers(config.sms_test_numbers); !numbers)
     return numbers.error();
   f.sms_sender = std::move(*sender);
+  if (metrics)
+    f.sms_sender = std::make_unique<CountingSmsSender>(std::move(f.sms_sender), *metrics);
   auto key = store.GetOrInsertSecret("sms-code-key", crypto::HexEncode(crypto::RandomBytes(32)));
   if (!key) return key.error();
   f.sms = std::make_unique<auth::SmsFlow>(store, clock, f.options.sms, f.hasher, *f.sessions,
@@ -88,7 +91,8 @@ core::Result<void> BuildOAuth(const config::Config& config, store::Store& store,
 
 core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, store::Store& store,
                                                 const core::Clock& clock,
-                                                std::shared_ptr<const crypto::KeyRing> keys) {
+                                                std::shared_ptr<const crypto::KeyRing> keys,
+                                                Metrics* metrics) {
   auto f = std::make_unique<Flows>();
   f->options = FlowOptionsFrom(config);
   auto derivation_key = store.GetOrInsertSecret("refresh-token-derivation",
@@ -113,11 +117,11 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->user_agents = std::make_unique<useragent::Parser>(config.user_agent_rules_file);
   f->devices = std::make_unique<auth::DeviceSessions>(store, clock, *f->sessions, *f->user_agents);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
-                          *f->password, *f->anonymous, *f->passkeys);
+                          *f->password, *f->anonymous, *f->passkeys, metrics);
   if (!email) return email.error();
   f->email = std::move(*email);
   if (f->send_counter) f->email->kit->SetSendCounter(f->send_counter.get());
-  if (auto r = BuildSms(config, store, clock, *f); !r) return r.error();
+  if (auto r = BuildSms(config, store, clock, *f, metrics); !r) return r.error();
   if (auto r = BuildOAuth(config, store, clock, *mfa_key, *f); !r) return r.error();
   return f;
 }

@@ -65,11 +65,13 @@ struct Flows {
 
 // Builds every flow. `config`, `store` and `clock` must outlive the result (key
 // reloads and the MFA flow still read the config); `keys` is the ring to start
-// signing with (LoadKeyRing).
+// signing with (LoadKeyRing). `metrics`, when set, counts the mails and text
+// messages sent (and must outlive the result).
 // Errors, fit for the terminal: the store's (instance secrets are kept there),
 // an SMS or OAuth provider whose settings cannot work, a bad sms_test_numbers.
 core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, store::Store& store,
                                                 const core::Clock& clock,
-                                                std::shared_ptr<const crypto::KeyRing> keys);
+                                                std::shared_ptr<const crypto::KeyRing> keys,
+                                                Metrics* metrics = nullptr);
 
 }  // namespace gh::app

@@ -44,6 +44,16 @@ http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breach
   r.sending_sms.rate_limit_burst =
       std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
   r.sending_sms.shared_rate_limit = true;
+
+  r.hashing.route_class = http::RouteClassId::kHashing;
+  r.sets_password.route_class = http::RouteClassId::kSetsPassword;
+  r.guessing.route_class = http::RouteClassId::kGuessing;
+  r.token.route_class = http::RouteClassId::kToken;
+  r.anonymous.route_class = http::RouteClassId::kAnonymous;
+  r.sending_email.route_class = http::RouteClassId::kSendingEmail;
+  r.sending_sms.route_class = http::RouteClassId::kSendingSms;
+  r.remote.route_class = http::RouteClassId::kRemote;
+  r.plain.route_class = http::RouteClassId::kPlain;
   return r;
 }
 

@@ -20,4 +20,13 @@ void RecordAudit(store::Store& store, core::UnixMillis at, std::string_view type
   (void)store.audit().Append(ev);
 }
 
+void NoticeEvent(store::Store& store, core::UnixMillis at, std::string_view type,
+                 std::optional<std::string> user_id) {
+  core::AuditEvent ev;
+  ev.at = at;
+  ev.type = std::string(type);
+  ev.user_id = std::move(user_id);
+  store.audit().Notice(ev);
+}
+
 }  // namespace gh::auth

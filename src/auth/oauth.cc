@@ -3,6 +3,7 @@
 // oauth_identities.cc.
 #include "auth/oauth.h"
 #include "auth/account.h"
+#include "auth/audit.h"
 
 #include <nlohmann/json.hpp>
 
@@ -270,6 +271,7 @@ core::Result<OAuthOutcome> OAuthFlow::Finish(const store::OAuthRequest& request,
   }
   auto outcome = sessions_.StartOrChallenge(*user, callback.client, "oauth");
   if (!outcome) return outcome.error();
+  NoticeEvent(store_, clock_.NowMillis(), "signin-oauth", user->id);
   if (outcome->mfa) {
     out.kind = OAuthOutcome::Kind::kMfa;
     out.mfa = std::move(outcome->mfa);
@@ -291,7 +293,9 @@ core::Result<SignInOutcome> OAuthFlow::RedeemGrant(std::string_view code,
   if (!user) return user.error();
   if (!user->has_value()) return invalid;
   if (auto active = RequireActive(**user, clock_.NowMillis()); !active) return active.error();
-  return sessions_.StartOrChallenge(**user, client, (*taken)->amr);
+  auto outcome = sessions_.StartOrChallenge(**user, client, (*taken)->amr);
+  if (outcome) NoticeEvent(store_, clock_.NowMillis(), "signin-oauth", (**user).id);
+  return outcome;
 }
 
 core::Result<SignInOutcome> OAuthFlow::SignInWithIdToken(const IdTokenSignIn& request) {
@@ -306,7 +310,9 @@ core::Result<SignInOutcome> OAuthFlow::SignInWithIdToken(const IdTokenSignIn& re
   oauth::TokenSet tokens;  // the app keeps the provider's tokens; we get none
   auto user = ResolveUser((*provider)->name(), *profile, tokens, request.options, request.client);
   if (!user) return user.error();
-  return sessions_.StartOrChallenge(*user, request.client, "oauth");
+  auto outcome = sessions_.StartOrChallenge(*user, request.client, "oauth");
+  if (outcome) NoticeEvent(store_, clock_.NowMillis(), "signin-oauth", user->id);
+  return outcome;
 }
 
 core::Result<void> OAuthFlow::LinkIdToken(std::string_view user_id, std::string_view provider,

@@ -324,6 +324,7 @@ core::Result<SignInOutcome> PasskeyFlow::FinishSignIn(const AssertionResponse& a
   out.user = user;
   auto session = sessions_.Start(user, client, "webauthn");
   if (!session) return session.error();
+  NoticeEvent(store_, clock_.NowMillis(), "signin-webauthn", user.id);
   out.session = std::move(*session);
   return out;
 }

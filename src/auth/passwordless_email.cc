@@ -5,6 +5,7 @@
 #include "auth/account.h"
 #include "auth/address_proof.h"
 #include "auth/app_metadata.h"
+#include "auth/audit.h"
 #include "core/text.h"
 #include "crypto/hash.h"
 
@@ -80,6 +81,8 @@ core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailR
     Undo(*r, purpose::kMagicLink);
     return s.error();
   }
+  if (r->created)
+    NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signup-passwordless-email", user.id);
   return core::Ok();
 }
 
@@ -98,6 +101,8 @@ core::Result<void> PasswordlessEmailFlow::SendCode(const PasswordlessEmailReques
     Undo(*r, purpose::kEmailOtp);
     return s.error();
   }
+  if (r->created)
+    NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signup-passwordless-email", user.id);
   return core::Ok();
 }
 
@@ -124,6 +129,7 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
     auto tries = codes.RecordFailedAttempt(code.id);
     if (!tries) return tries.error();
     if (*tries >= kit_.options().email_code_max_attempts) (void)codes.Consume(code.id, now);
+    NoticeEvent(kit_.store(), now, "signin-email-otp-failed", code.user_id);
     return InvalidOtp();
   }
   limiter_->Succeeded(attempt_key);
@@ -139,14 +145,18 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
       ProveAddress(kit_.store(), kit_.clock(), kit_.options().proof, kit_.options().users,
                    ProvenChannel::kEmail, ProofKind::kPossessionOnly, user, "email-proven");
   if (!proven) return proven.error();
-  return sessions_.StartOrChallenge(user, client, "otp");
+  auto outcome = sessions_.StartOrChallenge(user, client, "otp");
+  if (outcome) NoticeEvent(kit_.store(), now, "signin-email-otp", user.id);
+  return outcome;
 }
 
 core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
                                                             const core::ClientInfo& client) {
   auto user = kit_.ProveMailbox(code);
   if (!user) return user.error();
-  return sessions_.StartOrChallenge(*user, client, "email");
+  auto outcome = sessions_.StartOrChallenge(*user, client, "email");
+  if (outcome) NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signin-magic-link", user->id);
+  return outcome;
 }
 
 }  // namespace gh::auth

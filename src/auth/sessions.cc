@@ -192,6 +192,7 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
                          "Refresh token already used; the session has been revoked");
     }
     default:
+      NoticeEvent(store_, now, "token-refresh-failed");
       return InvalidRefreshToken();
   }
   // The successor's hash must be the one we derive; anything else means the
@@ -210,6 +211,7 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
     (void)store_.sessions().Revoke(rotated->session.id, "user-disabled", now);
     return active.error();
   }
+  NoticeEvent(store_, now, "token-refresh", user->id);
   return Grant(*user, rotated->session, std::move(successor), rotated->current);
 }
 

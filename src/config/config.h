@@ -69,6 +69,12 @@ struct Config {
   bool access_log_json = false;
   // uap-core's rules for the sessions list's parsed user agents.
   std::string user_agent_rules_file = "/usr/share/uap-core/regexes.yaml";
+  // GET /metrics (Prometheus text) on a listener of its own: "[host:]port",
+  // loopback when no host is given; "" = not on a listener of its own.
+  std::string metrics_listen;
+  // GET /metrics on the main listener for `Authorization: Bearer <token>`
+  // ("" = not there); with metrics_listen, also asked for there.
+  std::string metrics_token;
 
   // --- storage
   std::string database_url = "sqlite://./data/gatehouse.db";

@@ -88,6 +88,28 @@ std::string ListenUrl(std::string_view host, int port) {
   return "http://" + h + ":" + std::to_string(port);
 }
 
+std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
+  ListenAddress a{"127.0.0.1", 0};
+  std::string_view port = text;
+  size_t colon = text.rfind(':');
+  if (colon != std::string_view::npos) {
+    std::string_view host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    else if (host.find(':') != std::string_view::npos)
+      return std::nullopt;  // an IPv6 host goes in brackets
+    if (host.empty()) return std::nullopt;
+    a.host = std::string(host);
+  }
+  if (port.empty() || port.size() > 5) return std::nullopt;
+  for (char c : port)
+    if (c < '0' || c > '9') return std::nullopt;
+  a.port = std::stoi(std::string(port));
+  if (a.port < 1 || a.port > 65535) return std::nullopt;
+  return a;
+}
+
 namespace {
 
 // Levenshtein distance, for "did you mean" on variable names (short strings).

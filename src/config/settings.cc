@@ -177,6 +177,15 @@ std::vector<Setting> BuildTable() {
       "uap-core's `regexes.yaml` (Debian's `uap-core`), read on the first sessions listing to "
       "parse each session's user agent (`GET /v1/user/sessions`). When it cannot be read the "
       "server still runs, says so once in the log, and the parsed fields are empty.");
+  add("metrics_listen", {}, Str(&Config::metrics_listen),
+      "Serve `GET /metrics` (Prometheus text format; docs/production.md lists the metrics) on a "
+      "listener of its own, `[host:]port` (`9464` is `127.0.0.1:9464`), and not on the main "
+      "one. Empty: no such listener. Metrics are off unless this or `metrics_token` is set.");
+  add("metrics_token", {}, Str(&Config::metrics_token),
+      "Bearer token (at least 16 bytes) `GET /metrics` asks for (`Authorization: Bearer ...`). "
+      "Without `metrics_listen`, /metrics is then served on the main listener; with it, the "
+      "metrics listener asks for the token too.",
+      true);
   // --- storage
   add("database_url", {"DATABASE_URL"}, Str(&Config::database_url),
       "`sqlite://<path>` (embedded default) or `postgres://...`.", true);
@@ -589,6 +598,11 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.access_token_ttl_seconds >= c.refresh_token_ttl_seconds)
     p.push_back("access_token_ttl_seconds must be shorter than refresh_token_ttl_seconds");
   if (c.database_url.empty()) p.push_back("database_url must not be empty");
+  if (!c.metrics_listen.empty() && !ParseListenAddress(c.metrics_listen))
+    p.push_back(
+        "metrics_listen must be [host:]port with a port from 1 to 65535, e.g. 127.0.0.1:9464");
+  if (!c.metrics_token.empty() && c.metrics_token.size() < 16)
+    p.push_back("metrics_token must be at least 16 bytes");
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");

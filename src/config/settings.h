@@ -52,6 +52,14 @@ std::vector<std::string> Validate(const Config& config);
 // empty host (0.0.0.0, ::) is "localhost"; an IPv6 address is bracketed.
 std::string ListenUrl(std::string_view host, int port);
 
+// A listen address "[host:]port" ("9464", "127.0.0.1:9464", "[::1]:9464"): the
+// host (127.0.0.1 when none is given) and a port from 1 to 65535, or nullopt.
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+std::optional<ListenAddress> ParseListenAddress(std::string_view text);
+
 // The GATEHOUSE_* and AUTH_* variables of `env` that no setting reads (a typo
 // such as GATEHOUSE_PROT, or an Nhost setting Gatehouse has no counterpart
 // for): one line each, naming the variable and, when one is close, the known

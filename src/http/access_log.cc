@@ -59,6 +59,20 @@ std::string FormatAccessLine(const AccessRecord& r, bool json) {
          "B " + duration + "ms ip=" + Printable(r.remote_ip) + " id=" + Printable(r.request_id);
 }
 
+std::string FormatEventLine(const EventRecord& r) {
+  nlohmann::json j = {
+      {"time", core::FormatRfc3339(core::SystemClock::Instance().NowMillis())},
+      {"type", "event"},
+      {"event", Printable(r.event)},
+  };
+  if (!r.user_id.empty()) j["user_id"] = Printable(r.user_id);
+  if (!r.ip.empty()) j["ip"] = Printable(r.ip);
+  if (!r.request_id.empty()) j["request_id"] = Printable(r.request_id);
+  return j.dump();
+}
+
+void LogEvent(const EventRecord& record) { JsonLogger().info("{}", FormatEventLine(record)); }
+
 void LogAccess(const AccessRecord& record, bool json) {
   if (json) {
     JsonLogger().info("{}", FormatAccessLine(record, true));

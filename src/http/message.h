@@ -24,6 +24,23 @@ enum class Lane {
              // never the workers token refresh needs; full -> 503 at once
 };
 
+// Which of http::RouteClasses a route was made from, so that metrics can count
+// requests by kind without a label per path. kNone: a route made without a
+// class, and requests that matched no route.
+enum class RouteClassId : unsigned char {
+  kNone,
+  kHashing,
+  kSetsPassword,
+  kGuessing,
+  kToken,
+  kAnonymous,
+  kSendingEmail,
+  kSendingSms,
+  kRemote,
+  kPlain,
+};
+inline constexpr int kRouteClassCount = 10;
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as received: path and query
@@ -96,6 +113,9 @@ struct RouteOptions {
   // handler runs, unless the handler takes its query as opaque bytes (a browser
   // landing on an OAuth callback gets a redirect, whatever the provider sent).
   bool opaque_query = false;
+  // The class the route was made from (set by app::RouteClassesFrom): what
+  // metrics count its requests under.
+  RouteClassId route_class = RouteClassId::kNone;
 };
 
 }  // namespace gh::http

@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "http/access_log.h"
 #include "http/cors.h"
+#include "http/request_scope.h"
 #include "http/text.h"
 
 namespace gh::http {
@@ -105,10 +106,24 @@ struct Pipeline::Outbound {
   explicit Outbound(const ServerOptions& o)
       : cors(o.cors_allowed_origins),
         access_log(o.access_log),
-        access_log_json(o.access_log_json) {}
+        access_log_json(o.access_log_json),
+        observer(o.observer) {}
   CorsPolicy cors;
   bool access_log;
   bool access_log_json;
+  std::shared_ptr<ServerObserver> observer;
+};
+
+// One request's way out, shared by every copy of its Responder.
+struct Pipeline::Exchange {
+  std::atomic<bool> done{false};
+  // Written on the io thread before the handler is posted to its pool (which
+  // orders it before any read on the pool thread).
+  RouteClassId route_class = RouteClassId::kNone;
+  std::shared_ptr<const Outbound> out;
+  Responder write;
+  std::string method, target, remote_ip, request_id, origin;
+  SteadyTime start = std::chrono::steady_clock::now();
 };
 
 Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> router,
@@ -128,7 +143,13 @@ Pipeline::Pipeline(const ServerOptions& options, std::shared_ptr<const Router> r
                // refresh: hashing yields the CPU to the worker and io threads.
                /*nice=*/10),
       remotes_(std::max(1, options_.remote_threads),
-               static_cast<size_t>(std::max(0, options_.remote_queue_limit)), "gh-remote") {}
+               static_cast<size_t>(std::max(0, options_.remote_queue_limit)), "gh-remote") {
+  if (options_.observer) {
+    options_.observer->WatchLanes([this] {
+      return LaneDepths{workers_.queued(), hashers_.queued(), remotes_.queued()};
+    });
+  }
+}
 
 Pipeline::~Pipeline() { Shutdown(); }
 
@@ -136,6 +157,11 @@ void Pipeline::Shutdown() {
   workers_.Shutdown();
   hashers_.Shutdown();
   remotes_.Shutdown();
+  if (options_.observer) options_.observer->WatchLanes({});
+}
+
+void Pipeline::NoteRateLimited(RouteClassId route_class) const {
+  if (options_.observer) options_.observer->OnRateLimited(route_class);
 }
 
 void Pipeline::Prepare(Request* request) const {
@@ -155,15 +181,10 @@ void Pipeline::Prepare(Request* request) const {
   }
 }
 
-Responder Pipeline::Finisher(const Request& request, Responder write) const {
-  struct State {
-    std::atomic<bool> done{false};
-    std::shared_ptr<const Outbound> out;
-    Responder write;
-    std::string method, target, remote_ip, request_id, origin;
-    SteadyTime start = std::chrono::steady_clock::now();
-  };
-  auto st = std::make_shared<State>();
+Responder Pipeline::Finisher(const Request& request, Responder write,
+                             std::shared_ptr<Exchange>* exchange) const {
+  auto st = std::make_shared<Exchange>();
+  if (exchange) *exchange = st;
   st->out = outbound_;
   st->write = std::move(write);
   st->method = request.method;
@@ -184,13 +205,16 @@ Responder Pipeline::Finisher(const Request& request, Responder write) const {
         !HasHeader(response, "cache-control")) {
       response.headers.emplace_back("Cache-Control", "no-store");
     }
-    if (st->out->access_log) {
+    if (st->out->observer || st->out->access_log) {
       double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - st->start)
               .count();
-      LogAccess({st->method, st->target, response.status, response.body.size(), ms, st->remote_ip,
-                 st->request_id},
-                st->out->access_log_json);
+      if (st->out->observer)
+        st->out->observer->OnResponse(st->route_class, response.status, ms / 1000);
+      if (st->out->access_log)
+        LogAccess({st->method, st->target, response.status, response.body.size(), ms, st->remote_ip,
+                   st->request_id},
+                  st->out->access_log_json);
     }
     // Release the captured connection once written, even if the handler keeps
     // its copy of this Responder around.
@@ -217,7 +241,8 @@ void Pipeline::Reject(Request request, const core::Error& error, int status, Res
 
 void Pipeline::Handle(Request request, Responder write) {
   Prepare(&request);
-  Responder finish = Finisher(request, std::move(write));
+  std::shared_ptr<Exchange> exchange;
+  Responder finish = Finisher(request, std::move(write), &exchange);
 
   if (auto bad = CheckPath(request)) {
     finish(RenderError(request, *bad));
@@ -247,6 +272,8 @@ void Pipeline::Handle(Request request, Responder write) {
   }
 
   const RouteOptions& ro = route->options;
+  exchange->route_class = ro.route_class;
+  exchange.reset();
   if (!ro.opaque_query) {
     if (auto bad = CheckQuery(request)) {
       finish(RenderError(request, *bad));
@@ -257,6 +284,7 @@ void Pipeline::Handle(Request request, Responder write) {
     RateLimiter::Decision d =
         limiter_.Take(RateKey(*route, request), ro.rate_limit_per_minute, ro.rate_limit_burst);
     if (!d.allowed) {
+      NoteRateLimited(ro.route_class);
       finish(RenderError(request, TooManyRequests(d)));
       return;
     }
@@ -277,8 +305,10 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
   shape.method = request.method;
   shape.target = request.target;
   shape.path = request.path;
+  shape.request_id = request.request_id;
   request.continue_on = [this, finish, shape](Lane lane, std::function<void()> next) {
-    return PoolFor(lane).TryPost([this, finish, shape, next = std::move(next)] {
+    bool queued = PoolFor(lane).TryPost([this, finish, shape, next = std::move(next)] {
+      RequestIdScope scope(shape.request_id);
       try {
         next();
       } catch (const std::exception& e) {
@@ -287,6 +317,8 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
         finish(RenderError(shape, core::Error(core::errc::kInternal, "Internal server error")));
       }
     });
+    if (!queued && options_.observer) options_.observer->OnLaneFull(lane);
+    return queued;
   };
   // Shared rather than moved into the task: if the pool refuses the task, the
   // request is still needed here to render the refusal.
@@ -299,6 +331,7 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
   if (ro.rate_limit_per_minute > 0 && ro.shared_rate_limit && options_.shared_rate_limit)
     shared_key = RateKey(route, *owned);
   auto task = [this, owned, handler, finish, &ro, shared_key = std::move(shared_key)]() {
+    RequestIdScope scope(owned->request_id);
     try {
       if (!shared_key.empty()) {
         // A store that cannot count (database down) falls back to this
@@ -308,6 +341,7 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
             shared_key, ro.rate_limit_per_minute, ro.rate_limit_burst);
         if (!d) d = limiter_.Take(shared_key, ro.rate_limit_per_minute, ro.rate_limit_burst);
         if (!d->allowed) {
+          NoteRateLimited(ro.route_class);
           finish(RenderError(*owned, TooManyRequests(*d)));
           return;
         }
@@ -322,6 +356,7 @@ void Pipeline::Dispatch(const Router::Route& route, Request request, Responder f
     }
   };
   if (pool.TryPost(std::move(task))) return;
+  if (options_.observer) options_.observer->OnLaneFull(route.options.lane);
 
   core::Error error =
       hashing ? core::Error(core::errc::kOverloaded, "Server is busy, try again shortly", 1)

@@ -54,13 +54,17 @@ class Pipeline {
 
  private:
   struct Outbound;
+  struct Exchange;
 
   // Fills request_id, remote_ip (through the configured proxies), path and query.
   void Prepare(Request* request) const;
   // Wraps `write` into the Responder given to handlers: first call only,
-  // response decorated and logged.
-  Responder Finisher(const Request& request, Responder write) const;
+  // response decorated, logged and observed. `*exchange` is the state it
+  // shares, where routing records the route's class.
+  Responder Finisher(const Request& request, Responder write,
+                     std::shared_ptr<Exchange>* exchange = nullptr) const;
   void Dispatch(const Router::Route& route, Request request, Responder finish);
+  void NoteRateLimited(RouteClassId route_class) const;
   WorkerPool& PoolFor(Lane lane);
 
   ServerOptions options_;

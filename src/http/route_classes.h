@@ -59,6 +59,15 @@ inline constexpr char kPhoneChangeCode[] = "phone-change-code";
 inline constexpr char kPhoneChangeCheck[] = "phone-change-check";
 }  // namespace budget
 
+// The class's name as metrics label it: "hashing", "sets_password", ...,
+// "none" for kNone.
+inline const char* RouteClassName(RouteClassId id) {
+  static constexpr const char* kNames[kRouteClassCount] = {
+      "none",      "hashing",       "sets_password", "guessing", "token",
+      "anonymous", "sending_email", "sending_sms",   "remote",   "plain"};
+  return kNames[static_cast<int>(id)];
+}
+
 // `options` spending the per-IP budget named `budget`, which every route naming
 // it shares: the routes of two dialects that run the same flow (a password
 // sign-in under /v1 and under /auth/v1) count one client once.

@@ -30,6 +30,7 @@
 #include "http/error_mounts.h"
 #include "http/message.h"
 #include "http/rate_limit.h"
+#include "http/server_observer.h"
 
 namespace gh::http {
 
@@ -106,6 +107,8 @@ struct ServerOptions {
   // Where routes marked RouteOptions::shared_rate_limit count their per-IP
   // budget; null = in process, like every other route.
   std::shared_ptr<SharedRateLimit> shared_rate_limit;
+  // Sees every response, refusal and the lanes' depths (metrics); null = none.
+  std::shared_ptr<ServerObserver> observer;
 };
 
 class Server {

@@ -332,6 +332,10 @@ class AuditLog {
   virtual Result<void> Append(const core::AuditEvent& event) = 0;
   virtual Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id,
                                                             int limit) = 0;
+  // An event too frequent to keep (every token refresh): the stores keep
+  // nothing; a log observed through ObservedStore reports it to its observer
+  // (metrics), so it goes the same way as the kept ones.
+  virtual void Notice(const core::AuditEvent& event) { (void)event; }
 };
 
 // Shared hit counters for limits that every instance must see (SMS and mail

@@ -383,3 +383,40 @@ TEST(ProviderSettings, DocsDescribeGenericOidcSettings) {
 
 }  // namespace
 }  // namespace gh::config
+
+namespace gh::config {
+namespace {
+
+TEST(Settings, MetricsListenAddress) {
+  auto a = ParseListenAddress("9464");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "127.0.0.1");  // loopback unless a host is named
+  EXPECT_EQ(a->port, 9464);
+  a = ParseListenAddress("0.0.0.0:9100");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "0.0.0.0");
+  EXPECT_EQ(a->port, 9100);
+  a = ParseListenAddress("[::1]:9100");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "::1");
+  for (const char* bad :
+       {"", ":9100", "host:", "host:0", "host:65536", "::1:9100", "x:9a", "123456"})
+    EXPECT_FALSE(ParseListenAddress(bad)) << bad;
+}
+
+TEST(Settings, MetricsSettingsAreChecked) {
+  auto c = Load({{"GATEHOUSE_METRICS_LISTEN", "nine"}, {"GATEHOUSE_METRICS_TOKEN", "short"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("metrics_listen must be [host:]port"), std::string::npos)
+      << c.error().message;
+  EXPECT_NE(c.error().message.find("metrics_token must be at least 16 bytes"), std::string::npos)
+      << c.error().message;
+  c = Load(
+      {{"GATEHOUSE_METRICS_LISTEN", "9464"}, {"GATEHOUSE_METRICS_TOKEN", "a-token-of-20-bytes!"}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(Validate(*c).empty());
+  EXPECT_EQ(c->metrics_listen, "9464");
+}
+
+}  // namespace
+}  // namespace gh::config
