@@ -177,6 +177,10 @@ int main(int argc, char** argv) {
   auto* keys_rotate =
       keys->add_subcommand("rotate", "Add a new signing key; retire the current one");
   auto* keys_list = keys->add_subcommand("list", "List signing keys");
+  auto* keys_anon =
+      keys->add_subcommand("anon-key", "Print a new anon API key (Supabase's `apikey`)");
+  auto* keys_service = keys->add_subcommand(
+      "service-key", "Print a new service_role API key (admin access: keep it secret)");
   std::string key_id;
   auto* keys_retire = keys->add_subcommand(
       "retire", "Stop signing with a key that does not sign new tokens; it still verifies");
@@ -206,8 +210,9 @@ int main(int argc, char** argv) {
   auto* cfg_check = cfg->add_subcommand("check", "Validate settings and print them");
   auto* cfg_docs = cfg->add_subcommand("docs", "Print docs/configuration.md");
 
-  for (CLI::App* app : {serve, migrate, keys, keys_rotate, keys_list, keys_retire, keys_remove,
-                        users, prune, users_export, users_import, cfg, cfg_check})
+  for (CLI::App* app :
+       {serve, migrate, keys, keys_rotate, keys_list, keys_retire, keys_remove, keys_anon,
+        keys_service, users, prune, users_export, users_import, cfg, cfg_check})
     takes_config(app);
 
   CLI11_PARSE(cli, argc, argv);
@@ -243,6 +248,12 @@ int main(int argc, char** argv) {
                              : gh::app::RemoveKey(config, key_id, force_remove);
     if (!said) Fail(said.error());
     std::fputs(said->c_str(), stdout);
+    return 0;
+  }
+  if (*keys_anon || *keys_service) {
+    auto key = gh::app::MintApiKey(config, *keys_anon ? "anon" : "service_role");
+    if (!key) Fail(key.error());
+    std::puts(key->c_str());
     return 0;
   }
   if (*keys_list) {

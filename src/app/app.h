@@ -56,6 +56,10 @@ core::Result<void> Migrate(const config::Config& config);
 core::Result<std::string> RotateKeys(const config::Config& config);
 // `keys list`: one line per key (signing, active or retired since when).
 core::Result<std::string> ListKeys(const config::Config& config);
+// `gatehouse keys anon-key | service-key`: a new Supabase-style API key for
+// `role` ("anon" or "service_role"), signed by the current signing key, valid
+// ten years (as Supabase's project keys are).
+core::Result<std::string> MintApiKey(const config::Config& config, std::string_view role);
 // `keys retire KID`: the key stops signing and keeps verifying. Refused for the
 // key that signs (rotate instead, so that something signs) and unknown kids.
 // Returns what happened, for the operator.

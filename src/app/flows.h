@@ -12,7 +12,9 @@
 #include "app/email.h"
 #include "app/flow_options.h"
 #include "auth/account.h"
+#include "auth/admin.h"
 #include "auth/anonymous.h"
+#include "auth/api_keys.h"
 #include "auth/attempt_limiter.h"
 #include "auth/breached_passwords.h"
 #include "auth/device_sessions.h"
@@ -55,6 +57,8 @@ struct Flows {
   std::unique_ptr<auth::PatFlow> pats;
   std::unique_ptr<useragent::Parser> user_agents;  // rules read on first use
   std::unique_ptr<auth::DeviceSessions> devices;
+  std::unique_ptr<auth::ApiKeys> api_keys;  // Supabase's anon / service_role keys
+  std::unique_ptr<auth::AdminFlow> admin;
   std::unique_ptr<notify::SmsSender> sms_sender;
   std::unique_ptr<auth::SmsFlow> sms;
   std::unique_ptr<oauth::Catalogue> catalogue;  // null when no provider is enabled

@@ -20,7 +20,9 @@ GoTrueDialect::GoTrueDialect(const config::Config& config, Flows& flows, std::st
             links_,
             flows.options.redirects,
             flows.sms.get(),
-            flows.oauth.get()} {}
+            flows.oauth.get(),
+            flows.api_keys.get(),
+            flows.admin.get()} {}
 
 void GoTrueDialect::Register(http::Router& router, const http::RouteClasses& classes) const {
   api::gotrue::RegisterRoutes(router, deps_, classes, mount_);

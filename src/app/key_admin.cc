@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "app/keys.h"
 #include "app/migrated_store.h"
+#include "auth/api_keys.h"
 #include "core/clock.h"
 #include "crypto/jwt.h"
 
@@ -84,6 +86,18 @@ core::Result<std::string> RotateKeys(const config::Config& config) {
     if (!k.retired_at)
       if (auto r = (*store)->keys().Retire(k.kid, clock.NowMillis()); !r) return r.error();
   return fresh->kid;
+}
+
+core::Result<std::string> MintApiKey(const config::Config& config, std::string_view role) {
+  auto store = OpenMigrated(config);
+  if (!store) return store.error();
+  const core::Clock& clock = core::SystemClock::Instance();
+  auto ring = LoadKeyRing(config, **store, clock);
+  if (!ring) return ring.error();
+  constexpr int64_t kTenYears = 10LL * 365 * 24 * 3600;
+  std::string key = auth::ApiKeys::Mint(**ring, role, clock.NowSeconds(), kTenYears);
+  if (key.empty()) return core::Error(core::errc::kInternal, "could not sign the API key");
+  return key;
 }
 
 core::Result<std::string> ListKeys(const config::Config& config) {

@@ -46,7 +46,8 @@ struct Config {
   bool public_url_from_listen = true;
   std::string client_url = "http://localhost:3000";  // the app; default redirect target
   std::string gotrue_mount = "/auth/v1";             // the GoTrue dialect's path; "" = off
-  std::vector<std::string> allowed_redirect_urls;    // besides client_url; wildcards allowed
+  std::string admin_secret;  // x-hasura-admin-secret for the admin API; "" = not accepted
+  std::vector<std::string> allowed_redirect_urls;  // besides client_url; wildcards allowed
   std::vector<std::string> cors_allowed_origins = {"*"};
   bool trust_proxy = false;                  // behind one proxy: the rightmost X-Forwarded-For hop
   std::vector<std::string> trusted_proxies;  // CIDRs of our proxies (hops skipped from the right)

@@ -111,6 +111,10 @@ std::vector<Setting> BuildTable() {
   add("gotrue_mount", {}, Str(&Config::gotrue_mount),
       "Path under which the GoTrue-compatible API (`@supabase/supabase-js`) is served, beside "
       "the native one under `/v1`; empty = not served.");
+  add("admin_secret", {"HASURA_GRAPHQL_ADMIN_SECRET"}, Str(&Config::admin_secret),
+      "Secret that, sent as `x-hasura-admin-secret`, opens the GoTrue admin API "
+      "(`/admin/*`, `/invite`) beside a service_role API key; empty = only the key does.",
+      true);
   add("allowed_redirect_urls", {"AUTH_ACCESS_CONTROL_ALLOWED_REDIRECT_URLS"},
       List(&Config::allowed_redirect_urls),
       "Comma-separated redirect URLs accepted besides client_url: same scheme, host and port, "

@@ -137,6 +137,15 @@ std::string KeyRing::Sign(std::string_view payload_json) const {
 
 core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_seconds,
                                           int64_t leeway_seconds) const {
+  return VerifyAs(token, now_seconds, leeway_seconds, /*api_key=*/false);
+}
+
+core::Result<VerifiedJwt> KeyRing::VerifyApiKey(std::string_view token, int64_t now_seconds) const {
+  return VerifyAs(token, now_seconds, 0, /*api_key=*/true);
+}
+
+core::Result<VerifiedJwt> KeyRing::VerifyAs(std::string_view token, int64_t now_seconds,
+                                            int64_t leeway_seconds, bool api_key) const {
   auto decoded = DecodeCompactJws(token);
   if (!decoded.ok()) return decoded.error();
   DecodedJws& jws = decoded.value();
@@ -150,6 +159,16 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
       }
     }
     if (key == nullptr) return InvalidToken(std::string(kUnknownKid));
+  } else if (api_key) {
+    // A kid-less API key was signed by whichever key the team had (often the
+    // HS256 secret beside newer JWKs): the first key of the header's alg.
+    for (const auto& k : keys_) {
+      if (k->alg == jws.alg) {
+        key = k.get();
+        break;
+      }
+    }
+    if (key == nullptr) return InvalidToken("alg does not match key");
   } else {
     key = keys_[0].get();
   }
@@ -169,8 +188,13 @@ core::Result<VerifiedJwt> KeyRing::Verify(std::string_view token, int64_t now_se
   JsonScan claims;
   if (!claims.Parse(jws.payload_json)) return InvalidToken("malformed claims");
   VerifiedJwt out;
-  // An access token without exp would never expire, so exp is required.
-  if (!claims.GetInt64("exp", &out.exp)) return InvalidToken("missing or invalid exp");
+  // An access token without exp would never expire, so exp is required; an
+  // API key may lack one (many Supabase projects' keys do).
+  if (api_key && !claims.Has("exp")) {
+    out.exp = std::numeric_limits<int64_t>::max();
+  } else if (!claims.GetInt64("exp", &out.exp)) {
+    return InvalidToken("missing or invalid exp");
+  }
   if (claims.Has("iat") && !claims.GetInt64("iat", &out.iat)) return InvalidToken("invalid iat");
   if (claims.Has("sub") && !claims.GetString("sub", &out.sub)) return InvalidToken("invalid sub");
   int64_t nbf = 0;

@@ -63,6 +63,10 @@ class KeyRing {
   // (a token that never expires is not an access token we issue).
   core::Result<VerifiedJwt> Verify(std::string_view token, int64_t now_seconds,
                                    int64_t leeway_seconds = 0) const;
+  // Verify for API keys (Supabase's anon and service_role JWTs): `exp` is
+  // optional (absent = never expires) and a kid-less token is checked with the
+  // first key of its header's alg rather than the active key. Same errors.
+  core::Result<VerifiedJwt> VerifyApiKey(std::string_view token, int64_t now_seconds) const;
   // {"keys":[...]} with the public JWK of every asymmetric key (active and
   // retired); HS256 keys are never published.
   const std::string& JwksJson() const { return jwks_json_; }
@@ -72,6 +76,8 @@ class KeyRing {
  private:
   struct Key;
   KeyRing() = default;
+  core::Result<VerifiedJwt> VerifyAs(std::string_view token, int64_t now_seconds,
+                                     int64_t leeway_seconds, bool api_key) const;
   std::vector<std::unique_ptr<Key>> keys_;  // keys_[0] signs
   std::string jwks_json_;
 };

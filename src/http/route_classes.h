@@ -57,6 +57,7 @@ inline constexpr char kSmsSignInCode[] = "sms-sign-in-code";    // sending one
 inline constexpr char kSmsSignInCheck[] = "sms-sign-in-check";  // checking one
 inline constexpr char kPhoneChangeCode[] = "phone-change-code";
 inline constexpr char kPhoneChangeCheck[] = "phone-change-check";
+inline constexpr char kAdmin[] = "admin";  // the admin API (guesses the admin secret)
 }  // namespace budget
 
 // The class's name as metrics label it: "hashing", "sets_password", ...,

@@ -12,7 +12,9 @@
 
 #include "api/gotrue/errors.h"
 #include "auth/account.h"
+#include "auth/admin.h"
 #include "auth/anonymous.h"
+#include "auth/api_keys.h"
 #include "auth/email_change.h"
 #include "auth/email_links.h"
 #include "auth/email_verification.h"
@@ -60,6 +62,9 @@ struct Deps {
   auth::SmsFlow* sms = nullptr;
   // Social / OIDC sign-in and linking; null = not served.
   auth::OAuthFlow* oauth = nullptr;
+  // Admin group (admin*.cc): who is an operator, and what one may do.
+  const auth::ApiKeys* api_keys = nullptr;
+  auth::AdminFlow* admin = nullptr;
 };
 
 // Adds every GoTrue route under `prefix` (normally "/auth/v1"), each with its

@@ -2,6 +2,7 @@
 // limit. The classes are the native dialect's (app::RouteClassesFrom) and the
 // routes that run a flow the native dialect also serves spend the same named
 // budget (http::budget), so a client is counted once whichever dialect it calls.
+#include "api/gotrue/admin.h"
 #include "api/gotrue/endpoints.h"
 #include "api/gotrue/gotrue.h"
 
@@ -56,6 +57,8 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("POST", factor + "/verify", VerifyFactor(deps),
              http::Spending(c.guessing, budget::kMfaCode));
   router.Add("DELETE", factor, UnenrollFactor(deps), c.guessing);
+  // The admin API (admin.cc): /admin/users and below.
+  RegisterAdminRoutes(router, deps, classes, prefix);
 }
 
 }  // namespace gh::api::gotrue
