@@ -118,7 +118,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->devices = std::make_unique<auth::DeviceSessions>(store, clock, *f->sessions, *f->user_agents);
   f->api_keys = std::make_unique<auth::ApiKeys>(*f->tokens, clock);
   f->admin = std::make_unique<auth::AdminFlow>(store, clock, f->hasher, *f->password, *f->sessions,
-                                               f->options.password.users);
+                                               *f->devices, f->options.password.users);
   auto email = BuildEmail(config, f->options.email, store, clock, f->hasher, *f->sessions,
                           *f->password, *f->anonymous, *f->passkeys, metrics);
   if (!email) return email.error();

@@ -123,6 +123,35 @@ core::Result<UserPage> AdminFlow::List(int64_t page, int64_t per_page, std::stri
   return out;
 }
 
+core::Result<std::vector<core::User>> AdminFlow::ListAfter(std::string_view after_id,
+                                                           int64_t limit) {
+  if (limit < 1 || limit > 1000) return Invalid("per_page must be between 1 and 1000");
+  if (!after_id.empty() && !LooksLikeUuid(after_id)) return Invalid("after must be a user id");
+  return store_.users().List(after_id, static_cast<int>(limit));
+}
+
+core::Result<std::vector<core::User>> AdminFlow::Find(std::string_view query) {
+  std::vector<core::User> found;
+  while (!query.empty() && std::isspace(static_cast<unsigned char>(query.front())))
+    query.remove_prefix(1);
+  while (!query.empty() && std::isspace(static_cast<unsigned char>(query.back())))
+    query.remove_suffix(1);
+  const std::string text(query);
+  core::Result<std::optional<core::User>> hit = std::optional<core::User>();
+  if (LooksLikeUuid(text)) {
+    hit = store_.users().FindById(text);
+  } else if (text.find('@') != std::string::npos) {
+    if (auto email = core::NormalizeEmail(text)) hit = store_.users().FindByEmail(*email);
+  } else if (!text.empty()) {
+    // GoTrue writes numbers without the "+": accept both.
+    auto phone = NormalizePhone(text.front() == '+' ? text : "+" + text);
+    if (phone) hit = store_.users().FindByPhone(*phone);
+  }
+  if (!hit) return hit.error();
+  if (*hit) found.push_back(std::move(**hit));
+  return found;
+}
+
 core::Result<void> AdminFlow::Apply(const AdminUserChange& change, core::User& user,
                                     bool* end_sessions) {
   const core::UnixMillis now = clock_.NowMillis();
@@ -242,6 +271,28 @@ core::Result<int> AdminFlow::SignOut(std::string_view user_id) {
   auto user = Get(user_id);
   if (!user) return user.error();
   return sessions_.SignOutAll(user->id);
+}
+
+core::Result<std::vector<DeviceSession>> AdminFlow::Sessions(std::string_view user_id) {
+  auto user = Get(user_id);
+  if (!user) return user.error();
+  return devices_.List(user->id);
+}
+
+core::Result<void> AdminFlow::RevokeSession(std::string_view user_id, std::string_view session_id) {
+  auto user = Get(user_id);
+  if (!user) return user.error();
+  if (auto r = devices_.Revoke(user->id, session_id); !r) return r.error();
+  RecordAudit(store_, clock_.NowMillis(), "admin-session-revoked", user->id);
+  return core::Ok();
+}
+
+core::Result<std::vector<store::ListedAuditEvent>> AdminFlow::Audit(
+    const store::AuditQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) return Invalid("per_page must be between 1 and 1000");
+  if (!query.user_id.empty() && !LooksLikeUuid(query.user_id))
+    return Invalid("user_id must be an UUID");
+  return store_.audit().List(query);
 }
 
 core::Result<std::vector<core::MfaFactor>> AdminFlow::Factors(std::string_view user_id) {

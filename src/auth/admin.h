@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/device_sessions.h"
 #include "auth/password.h"
 #include "auth/sessions.h"
 #include "auth/user_options.h"
@@ -53,12 +54,14 @@ struct UserPage {
 class AdminFlow {
  public:
   AdminFlow(store::Store& store, const core::Clock& clock, const crypto::PasswordHasher& hasher,
-            PasswordFlow& passwords, SessionService& sessions, const NewUserPolicy& policy)
+            PasswordFlow& passwords, SessionService& sessions, DeviceSessions& devices,
+            const NewUserPolicy& policy)
       : store_(store),
         clock_(clock),
         hasher_(hasher),
         passwords_(passwords),
         sessions_(sessions),
+        devices_(devices),
         policy_(policy) {}
 
   // Users in id order, `per_page` (1..1000) from page `page` (1-based).
@@ -66,6 +69,13 @@ class AdminFlow {
   // (then the scan is bounded to kMaxFilterScan users). Errors: invalid-request.
   core::Result<UserPage> List(int64_t page, int64_t per_page, std::string_view filter);
   static constexpr int64_t kMaxFilterScan = 100000;
+  // A keyset page: up to `limit` (1..1000) users with ids after `after_id` ("" =
+  // from the first), in id order; costs the same at any depth. Errors:
+  // invalid-request.
+  core::Result<std::vector<core::User>> ListAfter(std::string_view after_id, int64_t limit);
+  // The user an operator types: a user id, an email address or a phone number,
+  // each found through its index (no scan). Empty when none matches.
+  core::Result<std::vector<core::User>> Find(std::string_view query);
 
   // A new user with an email or a phone (or both). Errors: invalid-request
   // (neither, bad address, bad metadata or ban), email-already-in-use,
@@ -80,6 +90,14 @@ class AdminFlow {
   core::Result<void> Delete(std::string_view user_id);
   // Ends every session of the user; returns how many. Errors: user-not-found.
   core::Result<int> SignOut(std::string_view user_id);
+  // The user's live sessions as devices, newest first. Errors: user-not-found.
+  core::Result<std::vector<DeviceSession>> Sessions(std::string_view user_id);
+  // Ends one live session of the user (its refresh token fails from now on).
+  // Errors: user-not-found, user-session-not-found.
+  core::Result<void> RevokeSession(std::string_view user_id, std::string_view session_id);
+  // Audit events matching `query`, newest first; limit 1..1000. Errors:
+  // invalid-request.
+  core::Result<std::vector<store::ListedAuditEvent>> Audit(const store::AuditQuery& query);
   // The user's factors. Errors: user-not-found.
   core::Result<std::vector<core::MfaFactor>> Factors(std::string_view user_id);
   // Removes one factor of the user. Errors: user-not-found, mfa-factor-not-found.
@@ -93,6 +111,7 @@ class AdminFlow {
   const crypto::PasswordHasher& hasher_;
   PasswordFlow& passwords_;
   SessionService& sessions_;
+  DeviceSessions& devices_;
   const NewUserPolicy& policy_;
 };
 

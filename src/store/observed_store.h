@@ -50,6 +50,9 @@ class ObservedStore final : public Store {
                                                       int limit) override {
       return inner_.ListForUser(user_id, limit);
     }
+    Result<std::vector<ListedAuditEvent>> List(const AuditQuery& query) override {
+      return inner_.List(query);
+    }
     void Notice(const core::AuditEvent& event) override;
 
    private:

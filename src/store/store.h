@@ -326,12 +326,32 @@ class SigningKeys {
   virtual Result<bool> DeleteRetired(std::string_view kid) = 0;
 };
 
+// Which audit events an operator asks for: every filter left empty matches
+// all. Pages go newest first and continue below `before_id` (keyset: a page
+// costs the same at any depth of a log of millions).
+struct AuditQuery {
+  std::string user_id;         // "" = any user (and none)
+  std::string type;            // "" = any type
+  core::UnixMillis since = 0;  // at >= since
+  core::UnixMillis until = 0;  // at < until; 0 = no upper bound
+  int64_t before_id = 0;       // id < before_id; 0 = from the newest
+  int limit = 50;
+};
+
+// An event as read back for a listing, with the row id that orders it.
+struct ListedAuditEvent {
+  int64_t id = 0;
+  core::AuditEvent event;
+};
+
 class AuditLog {
  public:
   virtual ~AuditLog() = default;
   virtual Result<void> Append(const core::AuditEvent& event) = 0;
   virtual Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id,
                                                             int limit) = 0;
+  // The events matching `query`, newest (highest id) first.
+  virtual Result<std::vector<ListedAuditEvent>> List(const AuditQuery& query) = 0;
   // An event too frequent to keep (every token refresh): the stores keep
   // nothing; a log observed through ObservedStore reports it to its observer
   // (metrics), so it goes the same way as the kept ones.

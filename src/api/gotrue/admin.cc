@@ -35,20 +35,35 @@ std::optional<http::Response> RequireAdmin(const Deps& deps, const http::Request
                 Problem{403, "bad_jwt", "invalid JWT: unable to parse or verify signature"});
 }
 
-namespace {
-
-using Run = std::function<http::Response(const http::Request&)>;
-
-// Every admin handler: the caller check first, then `run`.
-http::Handler Admin(const Deps& deps, std::function<http::Response(const http::Request&)> run) {
+http::Handler AdminOnly(const Deps& deps, std::function<http::Response(const http::Request&)> run) {
   return [&deps, run = std::move(run)](http::Request& request, http::Responder respond) {
     if (auto refused = RequireAdmin(deps, request)) return respond(std::move(*refused));
     respond(run(request));
   };
 }
 
+// page / per_page: positive integers; absent = 1 / 50 (GoTrue's defaults).
+bool PageParam(const http::Request& request, const char* name, int64_t fallback, int64_t* out) {
+  *out = fallback;
+  if (!request.HasQueryParam(name)) return true;
+  const std::string text = request.QueryParam(name);
+  if (text.empty() || text.size() > 9) return false;
+  for (char ch : text)
+    if (ch < '0' || ch > '9') return false;
+  *out = std::stoll(text);
+  return true;
+}
+
+namespace {
+
+const auto& Admin = AdminOnly;
+
 http::Response UserAnswer(const Deps& deps, const http::Request& request,
                           core::Result<core::User> user) {
+  // The admin routes word a taken address as GoTrue's admin API does, not as sign-up.
+  if (!user && user.error().Is(core::errc::kEmailAlreadyInUse))
+    return Render(request, Problem{422, "email_exists",
+                                   "A user with this email address has already been registered"});
   if (!user) return ErrorResponse(request, user.error());
   auto body = DescribeUser(deps, std::move(*user));
   return body ? Ok(*body) : ErrorResponse(request, body.error());
@@ -94,31 +109,46 @@ core::Result<auth::AdminUserChange> ChangeOf(const http::Request& request) {
   return c;
 }
 
-// page / per_page: positive integers; absent = 1 / 50 (GoTrue's defaults).
-bool PageParam(const http::Request& request, const char* name, int64_t fallback, int64_t* out) {
-  *out = fallback;
-  if (!request.HasQueryParam(name)) return true;
-  const std::string text = request.QueryParam(name);
-  if (text.empty() || text.size() > 9) return false;
-  for (char ch : text)
-    if (ch < '0' || ch > '9') return false;
-  *out = std::stoll(text);
-  return true;
+core::Result<Json> UsersJson(const Deps& deps, std::vector<core::User> users) {
+  Json out = Json::array();
+  for (core::User& u : users) {
+    auto body = DescribeUser(deps, std::move(u));
+    if (!body) return body.error();
+    out.push_back(std::move(*body));
+  }
+  return out;
+}
+
+// Our extensions of the listing: `q` (an id, email or phone, found by its
+// index) and `after` (keyset pages, for logs of millions of users).
+http::Response FindOrListAfter(const Deps& deps, const std::string& path,
+                               const http::Request& request, int64_t per_page) {
+  auto users = request.HasQueryParam("q")
+                   ? deps.admin->Find(request.QueryParam("q"))
+                   : deps.admin->ListAfter(request.QueryParam("after"), per_page);
+  if (!users) return ErrorResponse(request, users.error());
+  const bool full_page = !request.HasQueryParam("q") && std::ssize(*users) == per_page;
+  std::string next = full_page ? users->back().id : "";
+  auto body = UsersJson(deps, std::move(*users));
+  if (!body) return ErrorResponse(request, body.error());
+  http::Response r = Ok(Json{{"users", std::move(*body)}, {"aud", deps.config.jwt_audience}});
+  if (!next.empty())
+    r.headers.emplace_back("Link", "<" + path + "?after=" + next +
+                                       "&per_page=" + std::to_string(per_page) + ">; rel=\"next\"");
+  return r;
 }
 
 http::Response ListUsers(const Deps& deps, const std::string& path, const http::Request& request) {
   int64_t page = 1, per_page = 50;
   if (!PageParam(request, "page", 1, &page) || !PageParam(request, "per_page", 50, &per_page))
     return Render(request, Problem{400, "validation_failed", "Bad Pagination Parameters"});
+  if (request.HasQueryParam("q") || request.HasQueryParam("after"))
+    return FindOrListAfter(deps, path, request, per_page);
   auto listed = deps.admin->List(page, per_page, request.QueryParam("filter"));
   if (!listed) return ErrorResponse(request, listed.error());
-  Json users = Json::array();
-  for (core::User& u : listed->users) {
-    auto body = DescribeUser(deps, std::move(u));
-    if (!body) return ErrorResponse(request, body.error());
-    users.push_back(std::move(*body));
-  }
-  http::Response r = Ok(Json{{"users", std::move(users)}, {"aud", deps.config.jwt_audience}});
+  auto users = UsersJson(deps, std::move(listed->users));
+  if (!users) return ErrorResponse(request, users.error());
+  http::Response r = Ok(Json{{"users", std::move(*users)}, {"aud", deps.config.jwt_audience}});
   // supabase-js reads the page numbers from Link (`page=` must come first).
   const int64_t last = std::max<int64_t>(1, (listed->total + per_page - 1) / per_page);
   auto link = [&](int64_t p, const char* rel) {
@@ -213,6 +243,7 @@ void RegisterAdminRoutes(http::Router& router, const Deps& deps, const http::Rou
                      return out;
                    }),
              reads);
+  RegisterAdminActivityRoutes(router, deps, reads, prefix);
 }
 
 }  // namespace gh::api::gotrue

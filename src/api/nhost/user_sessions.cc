@@ -1,22 +1,12 @@
 // The native extensions GET /user/sessions, DELETE /user/sessions/{id} and
 // DELETE /user/sessions: the signed-in user's sessions as devices (see
 // docs/api.md). The listing and the rules are auth::DeviceSessions'.
+#include "api/common/device_json.h"
 #include "api/nhost/endpoints.h"
 #include "api/nhost/render.h"
 
 namespace gh::api::nhost {
 namespace {
-
-Json UserAgentJson(const useragent::ParsedUserAgent& u) {
-  return {
-      {"ua", u.ua},
-      {"browser",
-       {{"name", u.browser.name}, {"version", u.browser.version}, {"major", u.browser.major}}},
-      {"engine", {{"name", u.engine.name}, {"version", u.engine.version}}},
-      {"os", {{"name", u.os.name}, {"version", u.os.version}}},
-      {"device", {{"model", u.device.model}, {"type", u.device.type}, {"vendor", u.device.vendor}}},
-      {"cpu", {{"architecture", u.cpu.architecture}}}};
-}
 
 Json DeviceSessionJson(const auth::DeviceSession& s) {
   return {{"id", s.id},

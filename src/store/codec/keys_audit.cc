@@ -44,4 +44,11 @@ core::AuditEvent ReadAuditEvent(RowReader& r) {
   return e;
 }
 
+ListedAuditEvent ReadListedAuditEvent(RowReader& r) {
+  ListedAuditEvent listed;
+  listed.id = r.Int();
+  listed.event = ReadAuditEvent(r);
+  return listed;
+}
+
 }  // namespace gh::store::codec

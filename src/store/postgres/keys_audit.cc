@@ -14,6 +14,7 @@ constexpr PgSql kRetireKey(codec::kRetireKey);
 constexpr PgSql kDeleteRetiredKey(codec::kDeleteRetiredKey);
 constexpr PgSql kInsertAuditEvent(codec::kInsertAuditEvent);
 constexpr PgSql kSelectAuditForUser(codec::kSelectAuditForUser);
+constexpr PgSql kSelectAuditPage(codec::kSelectAuditPage);
 
 }  // namespace
 
@@ -65,6 +66,22 @@ Result<std::vector<core::AuditEvent>> PgAudit::ListForUser(std::string_view user
     PgResult r = conn.Run(kSelectAuditForUser, Params().Add(user_id).Add(limit));
     std::vector<core::AuditEvent> events;
     for (int i = 0; i < r.rows(); ++i) events.push_back(ReadRecord(r, i, codec::ReadAuditEvent));
+    return events;
+  });
+}
+
+Result<std::vector<ListedAuditEvent>> PgAudit::List(const AuditQuery& q) {
+  return db_.Single("audit.page", [&](Connection& conn) -> Result<std::vector<ListedAuditEvent>> {
+    PgResult r = conn.Run(kSelectAuditPage, Params()
+                                                .Add(q.user_id)
+                                                .Add(q.type)
+                                                .Add(q.since)
+                                                .Add(q.until)
+                                                .Add(q.before_id)
+                                                .Add(q.limit));
+    std::vector<ListedAuditEvent> events;
+    for (int i = 0; i < r.rows(); ++i)
+      events.push_back(ReadRecord(r, i, codec::ReadListedAuditEvent));
     return events;
   });
 }

@@ -154,6 +154,7 @@ class PgAudit final : public AuditLog {
   explicit PgAudit(Db& db) : db_(db) {}
   Result<void> Append(const core::AuditEvent& event) override;
   Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id, int limit) override;
+  Result<std::vector<ListedAuditEvent>> List(const AuditQuery& query) override;
 
  private:
   Db& db_;

@@ -60,4 +60,15 @@ Result<std::vector<core::AuditEvent>> SqliteAudit::ListForUser(std::string_view 
   });
 }
 
+Result<std::vector<ListedAuditEvent>> SqliteAudit::List(const AuditQuery& q) {
+  return db_.Read("audit.page", [&](Connection& conn) -> Result<std::vector<ListedAuditEvent>> {
+    std::vector<ListedAuditEvent> events;
+    Stmt st = conn.Prepare(codec::kSelectAuditPage);
+    st.Bind(1, q.user_id).Bind(2, q.type).Bind(3, q.since).Bind(4, q.until);
+    st.Bind(5, q.before_id).Bind(6, q.limit);
+    while (st.Step()) events.push_back(ReadRecord(st, codec::ReadListedAuditEvent));
+    return events;
+  });
+}
+
 }  // namespace gh::store::sqlite

@@ -145,6 +145,7 @@ class SqliteAudit final : public AuditLog {
   explicit SqliteAudit(Db& db) : db_(db) {}
   Result<void> Append(const core::AuditEvent& event) override;
   Result<std::vector<core::AuditEvent>> ListForUser(std::string_view user_id, int limit) override;
+  Result<std::vector<ListedAuditEvent>> List(const AuditQuery& query) override;
 
  private:
   Db& db_;

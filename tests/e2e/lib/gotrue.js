@@ -96,11 +96,13 @@ export function expectGoTrueError(res, method, apiPath, status, code) {
 
 /**
  * A supabase-js client for this server, as an app creates one (project URL and API key);
- * Node 20 has no WebSocket, so realtime gets `ws`. Sessions live in memory only.
+ * Node 20 has no WebSocket, so realtime gets `ws`. Sessions live in memory only. `headers`
+ * go with every request (a User-Agent, say).
  */
-export function supabaseFor(srv, { key = 'gatehouse-e2e-anon-key', auth = {} } = {}) {
+export function supabaseFor(srv, { key = 'gatehouse-e2e-anon-key', auth = {}, headers } = {}) {
   return createClient(srv.url, key, {
     realtime: { transport: WebSocket },
+    ...(headers ? { global: { headers } } : {}),
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, ...auth },
   });
 }

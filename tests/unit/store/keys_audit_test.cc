@@ -113,6 +113,62 @@ TEST_P(AuditTest, EventsOutliveTheirUser) {
   EXPECT_EQ(store_->audit().ListForUser("u1", 10)->size(), 1u);
 }
 
+TEST_P(AuditTest, ListFiltersByUserTypeAndTimeAndPagesByKeyset) {
+  // u1: signin at T0..T0+4 (signout at T0+2), u2: signin at T0+5, none: failed at T0+6.
+  auto append = [&](core::UnixMillis at, const char* type, std::optional<std::string> user) {
+    core::AuditEvent e;
+    e.at = at;
+    e.type = type;
+    e.user_id = std::move(user);
+    ASSERT_TRUE(store_->audit().Append(e).ok());
+  };
+  for (int i = 0; i < 5; ++i) append(kT0 + i, i == 2 ? "signout" : "signin", "u1");
+  append(kT0 + 5, "signin", "u2");
+  append(kT0 + 6, "signin-failed", std::nullopt);
+
+  auto query = [](std::string user, std::string type, core::UnixMillis since = 0,
+                  core::UnixMillis until = 0, int64_t before_id = 0, int limit = 50) {
+    AuditQuery q;
+    q.user_id = std::move(user);
+    q.type = std::move(type);
+    q.since = since;
+    q.until = until;
+    q.before_id = before_id;
+    q.limit = limit;
+    return q;
+  };
+  auto all = store_->audit().List(AuditQuery{});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 7u);
+  EXPECT_EQ((*all)[0].event.type, "signin-failed");
+  EXPECT_FALSE((*all)[0].event.user_id.has_value());
+  for (size_t i = 1; i < all->size(); ++i) EXPECT_LT((*all)[i].id, (*all)[i - 1].id);
+
+  auto u1 = store_->audit().List(query("u1", ""));
+  ASSERT_EQ(u1->size(), 5u);
+  EXPECT_EQ((*u1)[0].event.at, kT0 + 4);
+  auto signouts = store_->audit().List(query("u1", "signout"));
+  ASSERT_EQ(signouts->size(), 1u);
+  EXPECT_EQ(signouts->front().event.at, kT0 + 2);
+  auto window = store_->audit().List(query("", "", kT0 + 1, kT0 + 3));
+  ASSERT_EQ(window->size(), 2u);
+  EXPECT_EQ((*window)[0].event.at, kT0 + 2);
+  EXPECT_EQ((*window)[1].event.at, kT0 + 1);
+
+  // Pages of 3 below the last id seen: every event once, in order.
+  std::vector<core::UnixMillis> seen;
+  int64_t before = 0;
+  for (int page = 0; page < 5; ++page) {
+    auto got = store_->audit().List(query("", "", 0, 0, before, 3));
+    ASSERT_TRUE(got.ok());
+    if (got->empty()) break;
+    for (const auto& e : *got) seen.push_back(e.event.at);
+    before = got->back().id;
+  }
+  EXPECT_EQ(seen, (std::vector<core::UnixMillis>{kT0 + 6, kT0 + 5, kT0 + 4, kT0 + 3, kT0 + 2,
+                                                 kT0 + 1, kT0}));
+}
+
 TEST_P(SecretsTest, FirstWriterWins) {
   EXPECT_EQ(store_->GetOrInsertSecret("refresh-key", "first").value(), "first");
   EXPECT_EQ(store_->GetOrInsertSecret("refresh-key", "second").value(), "first");
