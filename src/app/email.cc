@@ -60,6 +60,7 @@ core::Result<std::unique_ptr<EmailFlows>> BuildEmail(
   e->change = std::make_unique<auth::EmailChangeFlow>(*e->kit);
   e->links = std::make_unique<auth::EmailLinkFlow>(*e->kit, *e->verification, *e->passwordless,
                                                    *e->reset, *e->change);
+  e->links->SetAttemptLimiter(&password.attempt_limiter());
   auth::EmailVerificationFlow* verification = e->verification.get();
   auto send_verification = [verification](const core::User& user,
                                           const std::optional<std::string>& redirect_to,

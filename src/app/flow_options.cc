@@ -78,6 +78,8 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   em.email_otp_enabled = c.email_otp_enabled;
   em.signup_disabled = c.signup_disabled;
   em.password_change_signs_out = c.password_change_signs_out;
+  em.password_change_requires_reauthentication = c.password_change_requires_reauthentication;
+  em.reauthentication_max_session_age_seconds = c.reauthentication_max_session_age_seconds;
   em.proof = ProofPolicyFrom(c);
   em.users = NewUserPolicyFrom(c);
 

@@ -38,6 +38,12 @@ class AccountService {
   // identity provider, factors when the user has one (a store read each).
   // Errors: a store error.
   core::Result<UserProfile> Describe(core::User user);
+  // Merges the JSON object `updates_json` into the user's metadata, member by
+  // member (a null member removes that key), and returns the user as written.
+  // Errors: invalid-request (not an object, or the result over
+  // kMaxMetadataBytes), invalid-token (user gone), disabled-user, the store's.
+  core::Result<core::User> MergeMetadata(std::string_view user_id, std::string_view updates_json);
+  static constexpr size_t kMaxMetadataBytes = 16 * 1024;
   // A cheap database round trip, for health checks.
   core::Result<void> Ping() { return store_.Ping(); }
 

@@ -45,7 +45,10 @@ core::Result<SignInOutcome> AnonymousFlow::SignIn(const AnonymousSignIn& req) {
 
 core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   const bool passwordless = req.sign_in_method == "passwordless";
-  if (!passwordless && req.sign_in_method != "email-password")
+  // "email": the address, and a password only if one is given (GoTrue's
+  // updateUser({email}); the password may be set once the address is proven).
+  const bool password_optional = req.sign_in_method == "email";
+  if (!passwordless && !password_optional && req.sign_in_method != "email-password")
     return core::Error(core::errc::kInvalidRequest,
                        "the sign-in method must be \"email-password\" or \"passwordless\"");
   if (passwordless && (!options_.email_passwordless_enabled || !send_magic_link_))
@@ -65,10 +68,12 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
   auto email = core::NormalizeEmail(req.email);
   if (!email) return core::Error(core::errc::kInvalidRequest, "Invalid email address");
   if (!passwordless) {
-    if (!req.password)
+    if (!req.password && !password_optional)
       return core::Error(core::errc::kInvalidRequest,
                          "\"password\" is required for email-password");
-    if (auto r = passwords_.CheckPasswordPolicy(*req.password); !r) return r.error();
+    if (req.password) {
+      if (auto r = passwords_.CheckPasswordPolicy(*req.password); !r) return r.error();
+    }
   }
 
   // The real user gets the roles a fresh sign-up would, then whatever the
@@ -84,7 +89,7 @@ core::Result<void> AnonymousFlow::Deanonymize(const DeanonymizeRequest& req) {
 
   user.email = *email;
   user.email_confirmed_at.reset();
-  if (!passwordless) {
+  if (!passwordless && req.password) {
     user.password_hash = hasher_.Hash(*req.password);
     if (user.password_hash->empty())
       return core::Error(core::errc::kOverloaded, "Out of memory while hashing; try again", 1);

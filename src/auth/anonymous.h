@@ -28,9 +28,11 @@ struct AnonymousSignIn {
 };
 
 struct DeanonymizeRequest {
-  std::string user_id;         // from the caller's access token
-  std::string session_id;      // the caller's session: it stays; others end
-  std::string sign_in_method;  // "email-password" or "passwordless"
+  std::string user_id;     // from the caller's access token
+  std::string session_id;  // the caller's session: it stays; others end
+  // "email-password", "passwordless", or "email" (the address, and a password
+  // only when one is given).
+  std::string sign_in_method;
   std::string email;
   std::optional<std::string> password;
   SignUpOptions options;

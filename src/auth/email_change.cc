@@ -37,12 +37,7 @@ core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
   user.new_email = *email;
   user.updated_at = kit_.clock().NowMillis();
   if (auto r = users.Update(user); !r) return r.error();
-  namespace ph = notify::placeholder;
-  auto link = kit_.IssueLink(LinkKind::kEmailChange, links, user, *email, *redirect);
-  core::Result<void> sent =
-      link ? kit_.Send("email-confirm-change", *email, user,
-                       {{ph::kLink, *link}, {ph::kNewEmail, *email}, {ph::kRedirectTo, *redirect}})
-           : core::Result<void>(link.error());
+  auto sent = Mail(user, *email, *redirect, links);
   if (!sent) {  // nothing half-done: no open ticket, the pending address as before
     kit_.Withdraw(purpose::kEmailChange, *email);
     user.new_email = previous;
@@ -50,6 +45,34 @@ core::Result<void> EmailChangeFlow::Request(const std::string& user_id,
     return sent.error();
   }
   return core::Ok();
+}
+
+core::Result<void> EmailChangeFlow::Mail(const core::User& user, const std::string& new_email,
+                                         const std::string& redirect, const LinkStyle& links) {
+  auto link = kit_.IssueLink(LinkKind::kEmailChange, links, user, new_email, redirect);
+  if (!link) return link.error();
+  notify::TemplateVars vars = EmailKit::LinkVars(*link, redirect);
+  vars.emplace(notify::placeholder::kNewEmail, new_email);
+  return kit_.Send("email-confirm-change", new_email, user, std::move(vars));
+}
+
+core::Result<void> EmailChangeFlow::Resend(const std::string& raw_email,
+                                           const std::optional<std::string>& redirect_to,
+                                           const LinkStyle& links) {
+  auto mail = kit_.PrepareAddressedMail(raw_email, redirect_to, links);
+  if (!mail) return mail.error();
+  // No account, or no pending change: the same answer as a sent mail.
+  return kit_.MailAccountLater(
+      std::move(*mail), "email-confirm-change",
+      [this](const core::User& user, const EmailKit::AddressedMail& m) -> core::Result<void> {
+        if (!user.new_email || user.blocked(kit_.clock().NowMillis())) return core::Ok();
+        if (auto r = kit_.Throttle(*user.new_email); !r) return r.error();
+        if (auto r = Mail(user, *user.new_email, m.redirect, *m.links); !r) {
+          kit_.Withdraw(purpose::kEmailChange, *user.new_email);
+          return r.error();
+        }
+        return core::Ok();
+      });
 }
 
 core::Result<core::User> EmailChangeFlow::Complete(const core::OneTimeCode& code) {

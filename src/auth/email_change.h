@@ -25,11 +25,21 @@ class EmailChangeFlow {
   // too-many-requests, service-unavailable (nothing changed).
   core::Result<void> Request(const std::string& user_id, const std::string& new_email,
                              const std::optional<std::string>& redirect_to, const LinkStyle& links);
+  // Mails the pending change's link again to the new address of the account
+  // whose current address is `email`, after answering
+  // (EmailKit::MailAccountLater): unknown addresses and accounts without a
+  // pending change get the same answer and no mail. Errors: invalid-request
+  // (email), redirectTo-not-allowed, too-many-requests, overloaded.
+  core::Result<void> Resend(const std::string& email, const std::optional<std::string>& redirect_to,
+                            const LinkStyle& links);
   // The link was followed. Errors: invalid-ticket (superseded, user gone),
   // email-already-in-use (taken meanwhile).
   core::Result<core::User> Complete(const core::OneTimeCode& code);
 
  private:
+  core::Result<void> Mail(const core::User& user, const std::string& new_email,
+                          const std::string& redirect, const LinkStyle& links);
+
   EmailKit& kit_;
 };
 

@@ -1,6 +1,7 @@
 #include "auth/email_common.h"
 
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "auth/account.h"
 #include "auth/address_proof.h"
@@ -92,12 +93,35 @@ core::Result<std::string> EmailKit::IssueTicket(LinkKind kind, const core::User&
   return ticket;
 }
 
-core::Result<std::string> EmailKit::IssueLink(LinkKind kind, const LinkStyle& links,
-                                              const core::User& user, const std::string& recipient,
-                                              std::string_view redirect_to) {
-  auto ticket = IssueTicket(kind, user, recipient);
+core::Result<EmailKit::MailedLink> EmailKit::IssueLink(LinkKind kind, const LinkStyle& links,
+                                                       const core::User& user,
+                                                       const std::string& recipient,
+                                                       std::string_view redirect_to) {
+  MailedLink out;
+  std::string data = "{}";
+  if (links.MailsCode()) {
+    out.code = crypto::RandomDigits(6);
+    data = nlohmann::json{{"code_hash", CodeHash(recipient, out.code)}}.dump();
+  }
+  auto ticket = IssueTicket(kind, user, recipient, data);
   if (!ticket) return ticket.error();
-  return links.VerifyLink(kind, *ticket, redirect_to);
+  out.link = links.VerifyLink(kind, *ticket, redirect_to);
+  return out;
+}
+
+notify::TemplateVars EmailKit::LinkVars(const MailedLink& mailed, const std::string& redirect) {
+  namespace ph = notify::placeholder;
+  notify::TemplateVars vars{{ph::kLink, mailed.link}, {ph::kRedirectTo, redirect}};
+  if (!mailed.code.empty()) vars.emplace(ph::kCode, mailed.code);
+  return vars;
+}
+
+std::string EmailKit::MailedCodeHash(const core::OneTimeCode& row) {
+  if (row.data_json.find("code_hash") == std::string::npos) return "";
+  auto data = nlohmann::json::parse(row.data_json, nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object()) return "";
+  auto it = data.find("code_hash");
+  return it != data.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 core::Result<std::string> EmailKit::IssueCode(std::string_view purpose, const core::User& user,
@@ -169,6 +193,7 @@ std::optional<core::SentMessage> SentMessageOf(std::string_view kind) {
   if (kind == "email-verify") return core::SentMessage::kConfirmation;
   if (kind == "password-reset") return core::SentMessage::kRecovery;
   if (kind == "email-confirm-change") return core::SentMessage::kEmailChange;
+  if (kind == "reauthentication") return core::SentMessage::kReauthentication;
   return std::nullopt;
 }
 

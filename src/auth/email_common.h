@@ -42,6 +42,7 @@ inline constexpr std::string_view kMagicLink = "magic-link";
 inline constexpr std::string_view kEmailOtp = "email-otp";
 inline constexpr std::string_view kPasswordReset = "password-reset";
 inline constexpr std::string_view kEmailChange = "email-change";
+inline constexpr std::string_view kReauthentication = "reauthentication";
 }  // namespace purpose
 
 // The mailed ticket of each LinkKind: the purpose its row is stored under and
@@ -67,6 +68,8 @@ struct EmailOptions {
   bool email_otp_enabled = false;
   bool signup_disabled = false;
   bool password_change_signs_out = true;
+  bool password_change_requires_reauthentication = false;
+  int64_t reauthentication_max_session_age_seconds = 86400;
   ProofPolicy proof;
   NewUserPolicy users;
   bool operator==(const EmailOptions&) const = default;
@@ -96,9 +99,20 @@ class EmailKit {
                                         const std::string& recipient,
                                         const std::string& data_json = "{}");
   // IssueTicket, and the link that spends the ticket written in `links`' style,
-  // leading on to `redirect_to`.
-  core::Result<std::string> IssueLink(LinkKind kind, const LinkStyle& links, const core::User& user,
-                                      const std::string& recipient, std::string_view redirect_to);
+  // leading on to `redirect_to`. When the style mails a code too
+  // (LinkStyle::MailsCode) a six-digit code for the same ticket comes with it:
+  // its keyed hash is kept in the ticket's row (data_json "code_hash"), so the
+  // link and the code are one credential and spending either spends both.
+  struct MailedLink {
+    std::string link;
+    std::string code;  // empty unless the style mails one
+  };
+  core::Result<MailedLink> IssueLink(LinkKind kind, const LinkStyle& links, const core::User& user,
+                                     const std::string& recipient, std::string_view redirect_to);
+  // The template variables of a MailedLink: link, code (when one) and redirectTo.
+  static notify::TemplateVars LinkVars(const MailedLink& mailed, const std::string& redirect);
+  // The code hash IssueLink kept in a ticket row; empty when the ticket has no code.
+  static std::string MailedCodeHash(const core::OneTimeCode& row);
   // Issues a six-digit code the same way.
   core::Result<std::string> IssueCode(std::string_view purpose, const core::User& user,
                                       const std::string& recipient);

@@ -13,10 +13,7 @@ core::Result<void> EmailVerificationFlow::Mail(const core::User& user, const std
   const std::string& to = *user.email;
   auto link = kit_.IssueLink(LinkKind::kEmailVerify, links, user, to, redirect);
   if (!link) return link.error();
-  namespace ph = notify::placeholder;
-  if (auto r =
-          kit_.Send("email-verify", to, user, {{ph::kLink, *link}, {ph::kRedirectTo, redirect}});
-      !r) {
+  if (auto r = kit_.Send("email-verify", to, user, EmailKit::LinkVars(*link, redirect)); !r) {
     kit_.Withdraw(purpose::kEmailVerify, to);
     return r.error();
   }
@@ -47,10 +44,11 @@ core::Result<void> EmailVerificationFlow::Resend(const std::string& raw_email,
 }
 
 core::Result<SignInOutcome> EmailVerificationFlow::Complete(const core::OneTimeCode& code,
-                                                            const core::ClientInfo& client) {
+                                                            const core::ClientInfo& client,
+                                                            const SecondFactorPolicy* policy) {
   auto user = kit_.ProveMailbox(code);
   if (!user) return user.error();
-  return sessions_.StartOrChallenge(*user, client, "email");
+  return sessions_.StartOrChallenge(*user, client, "email", policy);
 }
 
 }  // namespace gh::auth

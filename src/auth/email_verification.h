@@ -35,7 +35,8 @@ class EmailVerificationFlow {
   // The link was followed: marks the address verified and starts a session.
   // Errors: invalid-ticket (user gone or address changed since), disabled-user.
   core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
-                                       const core::ClientInfo& client);
+                                       const core::ClientInfo& client,
+                                       const SecondFactorPolicy* policy = nullptr);
 
  private:
   core::Result<void> Mail(const core::User& user, const std::string& redirect,

@@ -46,6 +46,11 @@ class LinkStyle {
   // Where the identity provider `provider` sends the browser back (the
   // redirect_uri the provider was registered with).
   virtual std::string OAuthCallbackUrl(std::string_view provider) const = 0;
+
+  // True when a mail with a link in this style also carries a six-digit code
+  // that spends the same ticket (GoTrue's mails do: its clients verify either
+  // the link or the code typed in, EmailLinkFlow::RedeemCode).
+  virtual bool MailsCode() const { return false; }
 };
 
 // The error a flow answers when a request names no LinkStyle: a wiring bug of

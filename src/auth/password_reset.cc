@@ -5,6 +5,7 @@
 #include "auth/account.h"
 #include "auth/audit.h"
 #include "core/text.h"
+#include "crypto/hash.h"
 
 namespace gh::auth {
 namespace {
@@ -31,9 +32,8 @@ core::Result<void> PasswordResetFlow::RequestReset(const std::string& raw_email,
         if (user.blocked(kit_.clock().NowMillis())) return core::Ok();
         auto link = kit_.IssueLink(LinkKind::kPasswordReset, *m.links, user, m.email, m.redirect);
         if (!link) return link.error();
-        namespace ph = notify::placeholder;
-        if (auto s = kit_.Send("password-reset", m.email, user,
-                               {{ph::kLink, *link}, {ph::kRedirectTo, m.redirect}});
+        if (auto s =
+                kit_.Send("password-reset", m.email, user, EmailKit::LinkVars(*link, m.redirect));
             !s) {
           kit_.Withdraw(purpose::kPasswordReset, m.email);
           return s.error();
@@ -88,23 +88,93 @@ core::Result<void> PasswordResetFlow::ResetWithTicket(const std::string& ticket,
 core::Result<void> PasswordResetFlow::Change(const std::string& user_id,
                                              const std::string& session_id,
                                              const std::string& new_password) {
-  if (auto r = policy_.CheckPasswordPolicy(new_password); !r) return r.error();
-  auto user = kit_.store().users().FindById(user_id);
+  return Change(PasswordChange{user_id, session_id, new_password, std::nullopt, false});
+}
+
+core::Result<void> PasswordResetFlow::Change(const PasswordChange& change) {
+  if (auto r = policy_.CheckPasswordPolicy(change.new_password); !r) return r.error();
+  auto user = kit_.store().users().FindById(change.user_id);
   if (!user) return user.error();
   if (!user->has_value()) return core::Error(core::errc::kInvalidToken, "User not found");
   if (auto active = RequireActive(**user, kit_.clock().NowMillis()); !active) return active.error();
   if ((*user)->is_anonymous)
     return core::Error(core::errc::kForbiddenAnonymous, "Anonymous users cannot set a password");
+  if (auto r = CheckReauthentication(**user, change); !r) return r.error();
+  if (change.refuse_same && (*user)->password_hash && !(*user)->password_hash->empty() &&
+      hasher_.Verify(change.new_password, *(*user)->password_hash).ok)
+    return core::Error(core::errc::kSamePassword,
+                       "The new password must differ from the current one");
   // A token without a session id still keeps nothing else alive: fall back to
   // revoking all but a non-existent session.
-  return SetPassword(**user, new_password, session_id.empty() ? "-" : session_id);
+  return SetPassword(**user, change.new_password,
+                     change.session_id.empty() ? "-" : change.session_id);
+}
+
+core::Result<void> PasswordResetFlow::CheckReauthentication(const core::User& user,
+                                                            const PasswordChange& change) {
+  const EmailOptions& o = kit_.options();
+  if (!o.password_change_requires_reauthentication) return core::Ok();
+  const core::UnixMillis now = kit_.clock().NowMillis();
+  if (!change.session_id.empty()) {
+    auto session = kit_.store().sessions().Find(change.session_id);
+    if (!session) return session.error();
+    if (session->has_value() &&
+        now - (*session)->created_at < o.reauthentication_max_session_age_seconds * 1000)
+      return core::Ok();  // signed in recently: that was the proof
+  }
+  if (!change.nonce || change.nonce->empty())
+    return core::Error(core::errc::kReauthenticationNeeded,
+                       "Changing the password needs reauthentication");
+  const core::Error invalid(core::errc::kInvalidReauthentication,
+                            "The reauthentication code is wrong or expired");
+  if (!user.email) return invalid;
+  store::OneTimeCodes& codes = kit_.store().codes();
+  auto latest = codes.FindLatest(purpose::kReauthentication, *user.email);
+  if (!latest) return latest.error();
+  if (!latest->has_value()) return invalid;
+  const core::OneTimeCode& code = **latest;
+  if (code.user_id != user.id || code.expires_at <= now ||
+      code.attempts >= o.email_code_max_attempts)
+    return invalid;
+  if (!crypto::ConstantTimeEquals(kit_.CodeHash(*user.email, *change.nonce), code.code_hash)) {
+    auto tries = codes.RecordFailedAttempt(code.id);
+    if (!tries) return tries.error();
+    if (*tries >= o.email_code_max_attempts) (void)codes.Consume(code.id, now);
+    return invalid;
+  }
+  auto won = codes.Consume(code.id, now);
+  if (!won) return won.error();
+  if (!*won) return invalid;
+  return core::Ok();
+}
+
+core::Result<void> PasswordResetFlow::SendReauthentication(const std::string& user_id) {
+  auto found = kit_.store().users().FindById(user_id);
+  if (!found) return found.error();
+  if (!found->has_value()) return core::Error(core::errc::kInvalidToken, "User not found");
+  const core::User& user = **found;
+  if (auto active = RequireActive(user, kit_.clock().NowMillis()); !active) return active.error();
+  if (!user.email)
+    return core::Error(core::errc::kInvalidRequest,
+                       "Reauthentication needs an email address on the account");
+  if (auto r = kit_.Throttle(*user.email); !r) return r.error();
+  auto code = kit_.IssueCode(purpose::kReauthentication, user, *user.email);
+  if (!code) return code.error();
+  if (auto s =
+          kit_.Send("reauthentication", *user.email, user, {{notify::placeholder::kCode, *code}});
+      !s) {
+    kit_.Withdraw(purpose::kReauthentication, *user.email);
+    return s.error();
+  }
+  return core::Ok();
 }
 
 core::Result<SignInOutcome> PasswordResetFlow::Complete(const core::OneTimeCode& code,
-                                                        const core::ClientInfo& client) {
+                                                        const core::ClientInfo& client,
+                                                        const SecondFactorPolicy* policy) {
   auto user = kit_.ProveMailbox(code);
   if (!user) return user.error();
-  return sessions_.StartOrChallenge(*user, client, "email");
+  return sessions_.StartOrChallenge(*user, client, "email", policy);
 }
 
 }  // namespace gh::auth

@@ -8,6 +8,13 @@
 // (the default) a reset ends every session of the user and a signed-in change
 // ends every session but the caller's.
 //
+// With password_change_requires_reauthentication on, a signed-in change from a
+// session older than reauthentication_max_session_age_seconds needs the
+// six-digit code SendReauthentication mailed (GoTrue's nonce), whichever
+// dialect asks; a session younger than that is proof enough. The code is
+// stored keyed, expires with email_code_ttl_seconds, and allows
+// email_code_max_attempts wrong tries.
+//
 // Thread-safe. SetPassword/ResetWithTicket hash a password: run them on the
 // hash lane.
 #pragma once
@@ -21,6 +28,16 @@
 #include "crypto/password.h"
 
 namespace gh::auth {
+
+// A signed-in user's password change.
+struct PasswordChange {
+  std::string user_id;     // from the caller's access token
+  std::string session_id;  // the caller's session: it stays; it also dates the sign-in
+  std::string new_password;
+  std::optional<std::string> nonce;  // the code SendReauthentication mailed
+  // Refuse a new password equal to the current one (GoTrue's same_password).
+  bool refuse_same = false;
+};
 
 class PasswordResetFlow {
  public:
@@ -40,13 +57,25 @@ class PasswordResetFlow {
   // Errors: password policy, invalid-token (user gone), disabled-user.
   core::Result<void> Change(const std::string& user_id, const std::string& session_id,
                             const std::string& new_password);
+  // Change with what GoTrue's PUT /user adds. Errors: those of Change,
+  // reauthentication-needed (no nonce while one is due),
+  // invalid-reauthentication (wrong, expired or used nonce), same-password.
+  core::Result<void> Change(const PasswordChange& change);
+  // Mails the signed-in user a six-digit code for Change's nonce (GoTrue's GET
+  // /reauthenticate), replacing any earlier one. Errors: invalid-token (user
+  // gone), disabled-user, invalid-request (the account has no email address),
+  // too-many-requests, service-unavailable.
+  core::Result<void> SendReauthentication(const std::string& user_id);
   // The reset link was followed: a session, so the app can set the password.
   core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
-                                       const core::ClientInfo& client);
+                                       const core::ClientInfo& client,
+                                       const SecondFactorPolicy* policy = nullptr);
 
  private:
   core::Result<void> SetPassword(core::User user, const std::string& new_password,
                                  const std::string& keep_session_id);
+  // Ok when the change may go ahead without a nonce or with this one.
+  core::Result<void> CheckReauthentication(const core::User& user, const PasswordChange& change);
 
   EmailKit& kit_;
   SessionService& sessions_;

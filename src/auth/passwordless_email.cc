@@ -44,7 +44,7 @@ core::Result<PasswordlessEmailFlow::Recipient> PasswordlessEmailFlow::Prepare(
     if (!(*found)->blocked(now)) out.user = **found;
     return out;
   }
-  if (options.signup_disabled) return out;
+  if (options.signup_disabled || !req.create_user) return out;
   if (auto r = kit_.store().users().Create(fresh); !r) {
     if (r.error().Is(core::errc::kEmailAlreadyInUse)) return out;  // a parallel request won
     return r.error();
@@ -74,9 +74,8 @@ core::Result<void> PasswordlessEmailFlow::SendMagicLink(const PasswordlessEmailR
     Undo(*r, purpose::kMagicLink);
     return link.error();
   }
-  namespace ph = notify::placeholder;
   if (auto s = kit_.Send("signin-passwordless", *user.email, user,
-                         {{ph::kLink, *link}, {ph::kRedirectTo, r->redirect}});
+                         EmailKit::LinkVars(*link, r->redirect));
       !s) {
     Undo(*r, purpose::kMagicLink);
     return s.error();
@@ -151,10 +150,11 @@ core::Result<SignInOutcome> PasswordlessEmailFlow::VerifyCode(const std::string&
 }
 
 core::Result<SignInOutcome> PasswordlessEmailFlow::Complete(const core::OneTimeCode& code,
-                                                            const core::ClientInfo& client) {
+                                                            const core::ClientInfo& client,
+                                                            const SecondFactorPolicy* policy) {
   auto user = kit_.ProveMailbox(code);
   if (!user) return user.error();
-  auto outcome = sessions_.StartOrChallenge(*user, client, "email");
+  auto outcome = sessions_.StartOrChallenge(*user, client, "email", policy);
   if (outcome) NoticeEvent(kit_.store(), kit_.clock().NowMillis(), "signin-magic-link", user->id);
   return outcome;
 }

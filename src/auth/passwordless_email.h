@@ -26,6 +26,9 @@ struct PasswordlessEmailRequest {
   SignUpOptions options;  // used when the user is created; redirect_to for the link
   core::ClientInfo client;
   const LinkStyle* links = nullptr;  // the requesting dialect's; required by SendMagicLink
+  // False: an unknown address gets the same OK and no mail, as while sign-up
+  // is disabled (GoTrue's create_user).
+  bool create_user = true;
 };
 
 class PasswordlessEmailFlow {
@@ -46,7 +49,8 @@ class PasswordlessEmailFlow {
                                          const core::ClientInfo& client);
   // The magic link was followed. Errors: invalid-ticket, disabled-user.
   core::Result<SignInOutcome> Complete(const core::OneTimeCode& code,
-                                       const core::ClientInfo& client);
+                                       const core::ClientInfo& client,
+                                       const SecondFactorPolicy* policy = nullptr);
 
   // Counts wrong email codes per address ("email-code:<email>"), from any IP,
   // across the codes sent to it. Unset = no limit. REQUIRES: `limiter`

@@ -184,7 +184,9 @@ struct Config {
   int email_per_address_per_hour = 10;      // mails per address per hour
   int rate_limit_email_per_hour = 60;       // mail-sending requests per client IP
   bool password_change_signs_out = true;    // other sessions end on reset / change
-  std::string email_templates_path;         // override folder; empty = built-in
+  bool password_change_requires_reauthentication = false;    // a mailed nonce for old sessions
+  int64_t reauthentication_max_session_age_seconds = 86400;  // younger sessions need none
+  std::string email_templates_path;                          // override folder; empty = built-in
 
   // --- OAuth / OIDC social sign-in
   std::vector<OAuthProvider> oauth_providers;  // built-in kinds and generic OIDC ones

@@ -259,8 +259,9 @@ std::vector<GotrueRule> Build() {
             "an email change is confirmed from the new address only", 0),
       Maps("GOTRUE_SMTP_MAX_FREQUENCY", {{"email_resend_cooldown_seconds", Duration}},
            "Go duration, rounded up to seconds"),
-      Lacks("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION",
-            "a signed-in password change needs no reauthentication nonce yet", 0),
+      Maps("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION",
+           {{"password_change_requires_reauthentication", Same}},
+           "sessions older than a day need the reauthentication code"),
       Lacks("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED",
             "identities link by signing in while signed in, always on"),
       // --- passwords
@@ -357,7 +358,9 @@ std::vector<GotrueRule> Build() {
       LacksPrefix("GOTRUE_MAILER_TEMPLATES_",
                   "mail templates are files (email_templates_path), not URLs"),
       LacksPrefix("GOTRUE_MAILER_SUBJECTS_", "subjects are part of the template files"),
-      LacksPrefix("GOTRUE_MAILER_URLPATHS_", "mailed links point at public_url's /v1/verify"),
+      LacksPrefix("GOTRUE_MAILER_URLPATHS_",
+                  "mailed links point at public_url's /v1/verify, or /auth/v1/verify when a GoTrue "
+                  "route asked"),
       LacksPrefix("GOTRUE_EXTERNAL_WEB3_", "Gatehouse has no web3 sign-in"),
       LacksPrefix("GOTRUE_DB_", "pool settings are database_pool_size"),
       LacksPrefix("GOTRUE_TRACING_", "Gatehouse exports no traces"),

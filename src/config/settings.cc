@@ -406,6 +406,15 @@ std::vector<Setting> BuildTable() {
   add("password_change_signs_out", {}, Bool(&Config::password_change_signs_out),
       "A password reset signs the user out everywhere; a signed-in change ends every other "
       "session.");
+  add("password_change_requires_reauthentication", {},
+      Bool(&Config::password_change_requires_reauthentication),
+      "A signed-in password change from a session older than "
+      "`reauthentication_max_session_age_seconds` needs the code GET /auth/v1/reauthenticate "
+      "mails (GoTrue's nonce).");
+  add("reauthentication_max_session_age_seconds", {},
+      Num(&Config::reauthentication_max_session_age_seconds, 0, 30LL * 86400),
+      "Age up to which a session's own sign-in is proof enough for a password change (0 = "
+      "always ask for the code).");
   add("email_templates_path", {"AUTH_EMAIL_TEMPLATES_PATH"}, Str(&Config::email_templates_path),
       "Folder overriding mail templates: <locale>/<kind>/{subject.txt,body.html,body.txt}.");
   // --- SMTP

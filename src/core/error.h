@@ -46,6 +46,11 @@ inline constexpr std::string_view kUserNotAnonymous = "user-not-anonymous";
 inline constexpr std::string_view kUserNotFound = "user-not-found";
 inline constexpr std::string_view kInvalidTicket = "invalid-ticket";
 inline constexpr std::string_view kInvalidOtp = "invalid-otp";
+// A signed-in password change needs a fresh reauthentication code (ours).
+inline constexpr std::string_view kReauthenticationNeeded = "reauthentication-needed";
+inline constexpr std::string_view kInvalidReauthentication = "invalid-reauthentication";
+// The new password is the one the account already has (ours; GoTrue's same_password).
+inline constexpr std::string_view kSamePassword = "same-password";
 inline constexpr std::string_view kInvalidTotp = "invalid-totp";
 inline constexpr std::string_view kDisabledMfaTotp = "disabled-mfa-totp";
 inline constexpr std::string_view kNoTotpSecret = "no-totp-secret";

@@ -58,6 +58,16 @@ inline constexpr char kSmsSignInCheck[] = "sms-sign-in-check";  // checking one
 inline constexpr char kPhoneChangeCode[] = "phone-change-code";
 inline constexpr char kPhoneChangeCheck[] = "phone-change-check";
 inline constexpr char kAdmin[] = "admin";  // the admin API (guesses the admin secret)
+// Mail, under /v1 and /auth/v1: sending a magic link (GoTrue's /otp with an
+// email), checking a mailed code or following a mailed link, and the mails a
+// client asks for by address or for its own account.
+inline constexpr char kEmailSignInLink[] = "email-sign-in-link";
+inline constexpr char kEmailCodeCheck[] = "email-code-check";
+inline constexpr char kEmailLinkCheck[] = "email-link-check";
+inline constexpr char kPasswordReset[] = "password-reset";
+inline constexpr char kVerificationResend[] = "verification-resend";
+inline constexpr char kEmailChange[] = "email-change";
+inline constexpr char kPasswordChange[] = "password-change";
 }  // namespace budget
 
 // The class's name as metrics label it: "hashing", "sets_password", ...,

@@ -18,17 +18,21 @@ struct BuiltIn {
 constexpr BuiltIn kBuiltIns[] = {
     {"email-verify", "Verify your email",
      "Hello {{displayName}},\n\nPlease confirm your email address {{email}} by opening this "
-     "link:\n\n{{link}}\n\nOpening it confirms the account signed up with this address and "
+     "link:\n\n{{link}}\n{{#code}}\nOr enter this code: {{code}}\n{{/code}}\nOpening it confirms "
+     "the account signed up with this address and "
      "the password chosen then. If you did not sign up, do not open it; ignoring this message "
      "is safe.\n",
      "<p>Hello {{displayName}},</p><p>Please confirm your email address {{email}}.</p>"
-     "<p><a href=\"{{link}}\">Verify email</a></p>"
+     "<p><a href=\"{{link}}\">Verify email</a></p>{{#code}}<p>Or enter this code: "
+     "<b>{{code}}</b></p>{{/code}}"
      "<p>Opening it confirms the account signed up with this address and the password chosen "
      "then. If you did not sign up, do not open it; ignoring this message is safe.</p>"},
     {"signin-passwordless", "Your sign-in link",
-     "Hello {{displayName}},\n\nOpen this link to sign in:\n\n{{link}}\n\nThe link works once "
+     "Hello {{displayName}},\n\nOpen this link to sign in:\n\n{{link}}\n{{#code}}\nOr enter this "
+     "code: {{code}}\n{{/code}}\nThe link works once "
      "and expires soon. If you did not ask for it, you can ignore this message.\n",
      "<p>Hello {{displayName}},</p><p><a href=\"{{link}}\">Sign in</a></p>"
+     "{{#code}}<p>Or enter this code: <b>{{code}}</b></p>{{/code}}"
      "<p>The link works once and expires soon. If you did not ask for it, you can ignore this "
      "message.</p>"},
     {"signin-otp", "Your sign-in code: {{code}}",
@@ -38,17 +42,28 @@ constexpr BuiltIn kBuiltIns[] = {
      "letter-spacing:4px\"><b>{{code}}</b></p><p>It works once and expires soon. If you did not "
      "ask for it, you can ignore this message.</p>"},
     {"password-reset", "Reset your password",
-     "Hello {{displayName}},\n\nOpen this link to choose a new password:\n\n{{link}}\n\nIf you "
+     "Hello {{displayName}},\n\nOpen this link to choose a new password:\n\n{{link}}\n"
+     "{{#code}}\nOr enter this code: {{code}}\n{{/code}}\nIf you "
      "did not ask for it, you can ignore this message; your password stays as it is.\n",
      "<p>Hello {{displayName}},</p><p><a href=\"{{link}}\">Reset password</a></p>"
+     "{{#code}}<p>Or enter this code: <b>{{code}}</b></p>{{/code}}"
      "<p>If you did not ask for it, you can ignore this message; your password stays as it "
      "is.</p>"},
     {"email-confirm-change", "Confirm your new email address",
      "Hello {{displayName}},\n\nOpen this link to use {{newEmail}} as your email address:\n\n"
-     "{{link}}\n\nIf you did not ask for it, you can ignore this message.\n",
+     "{{link}}\n{{#code}}\nOr enter this code: {{code}}\n{{/code}}\nIf you did not ask for it, you "
+     "can "
+     "ignore this message.\n",
      "<p>Hello {{displayName}},</p><p>Confirm {{newEmail}} as your new email address.</p>"
      "<p><a href=\"{{link}}\">Change email</a></p>"
+     "{{#code}}<p>Or enter this code: <b>{{code}}</b></p>{{/code}}"
      "<p>If you did not ask for it, you can ignore this message.</p>"},
+    {"reauthentication", "Your confirmation code: {{code}}",
+     "Hello {{displayName}},\n\nEnter this code to confirm it is you: {{code}}\n\nIt works once "
+     "and expires soon. If you did not ask for it, change your password.\n",
+     "<p>Hello {{displayName}},</p><p>Enter this code to confirm it is you:</p>"
+     "<p style=\"font-size:24px;letter-spacing:4px\"><b>{{code}}</b></p><p>It works once and "
+     "expires soon. If you did not ask for it, change your password.</p>"},
     {"email-changed-notice", "Your email address was changed",
      "Hello {{displayName}},\n\nThe email address of your account was changed from {{email}} to "
      "{{newEmail}}.\n\nIf you did not do this, contact support at once.\n",
@@ -120,9 +135,22 @@ std::string FillTemplate(std::string_view tmpl, const TemplateVars& vars, bool h
     std::string name(tmpl.substr(open + 2, close - open - 2));
     while (!name.empty() && name.front() == ' ') name.erase(0, 1);
     while (!name.empty() && name.back() == ' ') name.pop_back();
+    i = close + 2;
+    if (name.size() > 1 && name.front() == '#') {
+      // A section: its text shows only when the value is set and not empty.
+      name.erase(0, 1);
+      const std::string end = "{{/" + name + "}}";
+      size_t end_at = tmpl.find(end, i);
+      if (end_at == std::string_view::npos) continue;  // unclosed: the marker alone goes
+      auto it = vars.find(name);
+      if (it != vars.end() && !it->second.empty())
+        out += FillTemplate(tmpl.substr(i, end_at - i), vars, html);
+      i = end_at + end.size();
+      continue;
+    }
+    if (name.starts_with('/')) continue;  // a stray section end
     auto it = vars.find(name);
     if (it != vars.end()) out += html ? HtmlEscape(it->second) : it->second;
-    i = close + 2;
   }
   out.append(tmpl.substr(i));
   return out;

@@ -10,10 +10,13 @@
 //
 // Placeholders are written {{name}}: link, code, displayName, email, newEmail,
 // redirectTo. Values are HTML-escaped in the HTML body; in the subject CR and LF
-// become spaces. Unknown placeholders render as empty text.
+// become spaces. Unknown placeholders render as empty text. A section
+// {{#name}}...{{/name}} shows its text only when `name` has a value: the link
+// mails carry {{#code}}...{{/code}}, filled when the requesting dialect mails a
+// six-digit code beside the link (GoTrue's), empty otherwise.
 //
 // Kinds: email-verify, signin-passwordless, signin-otp, password-reset,
-// email-confirm-change, email-changed-notice.
+// email-confirm-change, email-changed-notice, reauthentication.
 //
 // Thread-safe (read-only after construction).
 #pragma once

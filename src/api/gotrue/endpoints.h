@@ -21,19 +21,42 @@ http::Handler TokenUnsupported(const Deps& deps);
 http::Handler Logout(const Deps& deps);
 // user.cc: GET /user
 http::Handler GetUser(const Deps& deps);
-// One-time codes.
-// otp.cc: POST /otp (a code to a phone by SMS or WhatsApp).
+// One-time codes and mailed links.
+// otp.cc: POST /otp (a code to a phone by SMS or WhatsApp, or a mail with a
+// magic link and its code to an address), POST /magiclink (the mail alone).
 http::Handler Otp(const Deps& deps);
+http::Handler MagicLink(const Deps& deps);
+bool IsPhoneOtp(const http::Request& request);
 // "channel": sms (absent) or whatsapp.
 core::Result<notify::SmsChannel> ParseChannel(const Json& body);
 // Translate, with GoTrue's codes for the phone routes (phone_provider_disabled,
 // over_sms_send_rate_limit).
 Problem PhoneProblem(const core::Error& error);
-// verify.cc: POST /verify (type sms signs in; type phone_change needs a Bearer token).
+// Translate, with GoTrue's codes for the mail routes (email_provider_disabled,
+// over_email_send_rate_limit).
+Problem EmailProblem(const core::Error& error);
+// The app's redirect target of a mail: the redirect_to query parameter
+// (supabase-js's emailRedirectTo / redirectTo), else the body's redirect_to or
+// email_redirect_to; nullopt = client_url.
+std::optional<std::string> RedirectParam(const http::Request& request, const Json& body);
+// verify.cc: POST /verify (phone codes, mailed codes and token hashes), and
+// GET /verify (the mailed link: a 303 to the app with the outcome in the fragment).
 http::Handler Verify(const Deps& deps);
+http::Handler VerifyLink(const Deps& deps);
 bool IsPhoneChangeVerify(const http::Request& request);
-// user_update.cc: PUT /user (a new phone number).
+bool IsPhoneVerify(const http::Request& request);
+bool IsTokenHashVerify(const http::Request& request);
+// recover.cc: POST /recover, POST /resend, GET /reauthenticate.
+http::Handler Recover(const Deps& deps);
+http::Handler Resend(const Deps& deps);
+http::Handler Reauthenticate(const Deps& deps);
+bool IsPhoneResend(const http::Request& request);
+bool IsEmailChangeResend(const http::Request& request);
+// user_update.cc: PUT /user (metadata, password, email, phone).
 http::Handler UpdateUser(const Deps& deps);
+bool IsPasswordUpdate(const http::Request& request);
+bool IsEmailUpdate(const http::Request& request);
+bool IsPhoneUpdate(const http::Request& request);
 // system.cc
 http::Handler Health(const Deps& deps);
 http::Handler Settings(const Deps& deps);

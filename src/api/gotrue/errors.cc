@@ -44,7 +44,13 @@ constexpr Row kTable[] = {
     {core::errc::kWebauthnCredentialNotFound, 404, "mfa_factor_not_found", "Factor not found"},
     // Codes and links.
     {core::errc::kInvalidOtp, 403, "otp_expired", "Token has expired or is invalid"},
-    {core::errc::kInvalidTicket, 403, "otp_expired", "Token has expired or is invalid"},
+    {core::errc::kInvalidTicket, 403, "otp_expired", "Email link is invalid or has expired"},
+    {core::errc::kReauthenticationNeeded, 400, "reauthentication_needed",
+     "Password update requires reauthentication"},
+    {core::errc::kInvalidReauthentication, 422, "reauthentication_not_valid",
+     "Nonce has expired or is invalid"},
+    {core::errc::kSamePassword, 422, "same_password",
+     "New password should be different from the old password."},
     {core::errc::kCannotSendSms, 500, "sms_send_failed", ""},
     // OAuth.
     {core::errc::kInvalidState, 400, "bad_oauth_state", "OAuth state is invalid"},

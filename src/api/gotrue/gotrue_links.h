@@ -1,7 +1,7 @@
 // api::gotrue::GoTrueLinks: the GoTrue dialect's URLs, the LinkStyle its
 // requests hand to the flows: the mailed /verify links (GoTrue's token and type
-// parameters) and the one OAuth callback route GoTrue serves for every
-// provider.
+// parameters, with the six-digit code beside the link as GoTrue mails it) and
+// the one OAuth callback route GoTrue serves for every provider.
 //
 // Thread-safe: it only reads the public URL it was given, which the
 // composition root settles before serving.
@@ -26,6 +26,8 @@ class GoTrueLinks final : public auth::LinkStyle {
                          std::string_view redirect_to) const override;
   // <public_url><prefix>/callback, whatever the provider (the state names it).
   std::string OAuthCallbackUrl(std::string_view provider) const override;
+  // GoTrue's mails carry the six-digit code ({{ .Token }}) beside the link.
+  bool MailsCode() const override { return true; }
 
  private:
   std::string Base() const;  // public_url without trailing slashes, then the prefix

@@ -33,17 +33,46 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.Add("POST", prefix + "/saml/acs", SamlDisabled(deps), c.plain);
   router.Add("GET", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
   router.Add("POST", prefix + "/admin/sso/providers", SamlDisabled(deps), c.plain);
-  // Phone codes; PUT /user starts a phone change.
-  if (deps.sms) {
-    router.Add("POST", prefix + "/otp", Otp(deps),
-               http::Spending(c.sending_sms, budget::kSmsSignInCode));
-    router.AddWhen("POST", prefix + "/verify", "type phone_change", IsPhoneChangeVerify,
-                   Verify(deps), http::Spending(c.guessing, budget::kPhoneChangeCheck));
-    router.Add("POST", prefix + "/verify", Verify(deps),
-               http::Spending(c.guessing, budget::kSmsSignInCheck));
-    router.Add("PUT", prefix + "/user", UpdateUser(deps),
-               http::Spending(c.sending_sms, budget::kPhoneChangeCode));
-  }
+  // Codes and links by phone and by mail: the body picks the flow, so the
+  // route (its lane and budget) too.
+  const std::string otp = prefix + "/otp";
+  router.AddWhen("POST", otp, "a phone number", IsPhoneOtp, Otp(deps),
+                 http::Spending(c.sending_sms, budget::kSmsSignInCode));
+  router.Add("POST", otp, Otp(deps), http::Spending(c.sending_email, budget::kEmailSignInLink));
+  router.Add("POST", prefix + "/magiclink", MagicLink(deps),
+             http::Spending(c.sending_email, budget::kEmailSignInLink));
+  const std::string verify = prefix + "/verify";
+  router.AddWhen("POST", verify, "type phone_change", IsPhoneChangeVerify, Verify(deps),
+                 http::Spending(c.guessing, budget::kPhoneChangeCheck));
+  router.AddWhen("POST", verify, "type sms", IsPhoneVerify, Verify(deps),
+                 http::Spending(c.guessing, budget::kSmsSignInCheck));
+  router.AddWhen("POST", verify, "a token hash", IsTokenHashVerify, Verify(deps),
+                 http::Spending(c.guessing, budget::kEmailLinkCheck));
+  router.Add("POST", verify, Verify(deps), http::Spending(c.guessing, budget::kEmailCodeCheck));
+  // A browser lands here from a mail with whatever the link carries.
+  http::RouteOptions link = http::Spending(c.guessing, budget::kEmailLinkCheck);
+  link.opaque_query = true;
+  router.Add("GET", verify, VerifyLink(deps), link);
+  router.Add("POST", prefix + "/recover", Recover(deps),
+             http::Spending(c.sending_email, budget::kPasswordReset));
+  const std::string resend = prefix + "/resend";
+  router.AddWhen("POST", resend, "type sms or phone_change", IsPhoneResend, Resend(deps),
+                 http::Spending(c.sending_sms, budget::kSmsSignInCode));
+  router.AddWhen("POST", resend, "type email_change", IsEmailChangeResend, Resend(deps),
+                 http::Spending(c.sending_email, budget::kEmailChange));
+  router.Add("POST", resend, Resend(deps),
+             http::Spending(c.sending_email, budget::kVerificationResend));
+  router.Add("GET", prefix + "/reauthenticate", Reauthenticate(deps),
+             http::Spending(c.sending_email, budget::kPasswordChange));
+  // PUT /user: each member its flow's class and budget, a password first.
+  const std::string user = prefix + "/user";
+  router.AddWhen("PUT", user, "a password", IsPasswordUpdate, UpdateUser(deps),
+                 http::Spending(c.sets_password, budget::kPasswordChange));
+  router.AddWhen("PUT", user, "an email", IsEmailUpdate, UpdateUser(deps),
+                 http::Spending(c.sending_email, budget::kEmailChange));
+  router.AddWhen("PUT", user, "a phone number", IsPhoneUpdate, UpdateUser(deps),
+                 http::Spending(c.sending_sms, budget::kPhoneChangeCode));
+  router.Add("PUT", user, UpdateUser(deps), http::Spending(c.token, budget::kUser));
   router.Add("GET", prefix + "/health", Health(deps), c.plain);
   router.Add("GET", prefix + "/settings", Settings(deps), c.plain);
   router.Add("GET", prefix + "/.well-known/jwks.json", Jwks(deps), c.plain);

@@ -35,6 +35,11 @@ constexpr Row kTable[] = {
     {core::errc::kTooManyMfaFactors, 400},
     {core::errc::kMfaChallengeExpired, 400},
     {core::errc::kInvalidOtp, 400},
+    // Ours: the reauthentication a signed-in password change may need, and a
+    // new password equal to the old (GoTrue's rules, raised by the shared flow).
+    {core::errc::kReauthenticationNeeded, 400},
+    {core::errc::kInvalidReauthentication, 400},
+    {core::errc::kSamePassword, 400},
     {core::errc::kWebauthnCredentialNotFound, 400},  // ours: DELETE /user/webauthn/{id}
     {core::errc::kPatNotFound, 404},          // ours: DELETE /pat/{id} of no token of the caller's
     {core::errc::kUserSessionNotFound, 404},  // ours: DELETE /user/sessions/{id}, likewise

@@ -62,6 +62,14 @@ TEST(GoTrueErrorsTest, StatusesCodesAndMessagesAreGoTrues) {
       {e::kTooManyRequests, 429, "over_request_rate_limit", ""},
       {e::kPasswordTooShort, 422, "weak_password", ""},
       {e::kInternal, 500, "unexpected_failure", ""},
+      {e::kInvalidOtp, 403, "otp_expired", "Token has expired or is invalid"},
+      {e::kInvalidTicket, 403, "otp_expired", "Email link is invalid or has expired"},
+      {e::kReauthenticationNeeded, 400, "reauthentication_needed",
+       "Password update requires reauthentication"},
+      {e::kInvalidReauthentication, 422, "reauthentication_not_valid",
+       "Nonce has expired or is invalid"},
+      {e::kSamePassword, 422, "same_password",
+       "New password should be different from the old password."},
   };
   for (const Case& c : cases) {
     Problem p = Translate(core::Error(c.code, "the flow's words"));

@@ -16,10 +16,23 @@ TEST(Templates, FillsAndEscapesHtmlOnly) {
   EXPECT_EQ(FillTemplate("no close {{link", vars, false), "no close {{link");
 }
 
+TEST(Templates, SectionsShowOnlyWithAValue) {
+  const char* tmpl = "a{{#code}} code {{code}}{{/code}}b";
+  EXPECT_EQ(FillTemplate(tmpl, {{"code", "1<2"}}, true), "a code 1&lt;2b");
+  EXPECT_EQ(FillTemplate(tmpl, {{"code", ""}}, false), "ab");
+  EXPECT_EQ(FillTemplate(tmpl, {}, false), "ab");
+  EXPECT_EQ(FillTemplate("x{{#code}}never closed", {{"code", "1"}}, false), "xnever closed");
+  // The built-in link mails show a code only when one is given.
+  Templates t;
+  EXPECT_EQ(t.Render("email-verify", "en", {{"link", "L"}}).text.find("code"), std::string::npos);
+  EXPECT_NE(t.Render("email-verify", "en", {{"link", "L"}, {"code", "123456"}}).text.find("123456"),
+            std::string::npos);
+}
+
 TEST(Templates, BuiltInsCoverEveryKind) {
   Templates t;
   for (const char* kind : {"email-verify", "signin-passwordless", "signin-otp", "password-reset",
-                           "email-confirm-change", "email-changed-notice"}) {
+                           "email-confirm-change", "email-changed-notice", "reauthentication"}) {
     RenderedMail m = t.Render(kind, "en", {{"link", "L"}, {"code", "123456"}});
     EXPECT_FALSE(m.subject.empty()) << kind;
     EXPECT_FALSE(m.text.empty()) << kind;
