@@ -300,7 +300,7 @@
     ['failures', 'Failures'], ['rate_limited', 'Rate-limit refusals']];
 
   // One series as an inline SVG bar chart: a bar per minute, the current one last.
-  function barChart(key, title, minutes) {
+  function barChart(key, title, minutes, delta) {
     const w = 300;
     const h = 80;
     const values = minutes.map((m) => m[key] || 0);
@@ -321,10 +321,13 @@
     const sum = values.reduce((a, b) => a + b, 0);
     return el('div', { class: 'chart', 'data-series': key },
       el('h3', {}, title), chart,
-      el('p', { class: 'muted' }, `this minute ${last}, last 30 minutes ${sum}, max ${max === 1 && !sum ? 0 : max}/min`));
+      el('p', { class: 'muted' }, `this minute ${last}, last 30 minutes ${sum}, max ${max === 1 && !sum ? 0 : max}/min`),
+      delta === null ? null : el('p', { class: 'delta' }, `+${delta} since the last refresh`));
   }
 
   async function statsPage() {
+    // The running totals of the previous poll: each chart says what moved since.
+    let previous = null;
     const draw = async () => {
       const { json } = await api('GET', '/stats');
       if (!json.totals) {
@@ -334,7 +337,9 @@
       show(el('h2', {}, 'Live figures'),
         el('p', { class: 'muted' }, `Counts per minute over the last 30 minutes, refreshed every ${POLL_MS / 1000} s. Since start: `
           + SERIES.map(([k, t]) => `${t.toLowerCase()} ${json.totals[k]}`).join(', ') + '.'),
-        el('div', { class: 'charts', id: 'charts' }, SERIES.map(([k, t]) => barChart(k, t, json.minutes))));
+        el('div', { class: 'charts', id: 'charts' }, SERIES.map(([k, t]) =>
+          barChart(k, t, json.minutes, previous ? Math.max(0, json.totals[k] - previous[k]) : null))));
+      previous = json.totals;
     };
     await draw();
     pollTimer = setInterval(() => draw().catch((e) => showError(`Live figures: ${e.message}`)), POLL_MS);
