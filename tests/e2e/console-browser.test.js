@@ -1,7 +1,7 @@
 // The operators' console (GET /console/) in a real browser: headless Debian Chromium
 // driven by playwright-core, as an operator uses it. Sign-in with the admin secret (a
 // wrong one is refused on the page), a user found by email, their page with two
-// sessions and their devices, one session revoked (its refresh token then fails through
+// sessions and their devices (markup in their metadata shown as text, never run), one session revoked (its refresh token then fails through
 // supabase-js, the other still refreshes), the user banned (the other refresh fails
 // too), the ban in the audit log, the effective settings with secrets masked, the live
 // figures. Then raw HTTP: the strict headers (CSP without inline script, frame
@@ -34,6 +34,8 @@ const srv = useServer({
 }, { name: 'console' });
 const off = useServer({}, { name: 'console-off' });
 
+// Shown as text, never parsed as HTML.
+const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 const asAdmin = (method, p, body) => srv.api(method, `/auth/v1${p}`, body, { ...API_VERSION, 'x-hasura-admin-secret': ADMIN_SECRET });
 
 async function signedIn(email, userAgent) {
@@ -64,6 +66,9 @@ describe('the console in Chromium', () => {
     // A script error or a CSP refusal (an inline script or style) shows up here.
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    // The console asks nothing in this walk (only Delete confirms), and markup in a
+    // user's metadata must never run: any dialog is a failure.
+    page.on('dialog', (d) => { pageErrors.push(`dialog: ${d.message()}`); d.dismiss(); });
   });
   after(async () => {
     await browser?.close();
@@ -77,7 +82,7 @@ describe('the console in Chromium', () => {
   let phone;
   test('setup: a user signed in from two devices', async () => {
     email = uniqueEmail('console');
-    const made = await asAdmin('POST', '/admin/users', { email, password: PASSWORD, email_confirm: true });
+    const made = await asAdmin('POST', '/admin/users', { email, password: PASSWORD, email_confirm: true, user_metadata: { name: HOSTILE } });
     user = expectGoTrue(made, 'POST', '/admin/users');
     desktop = await signedIn(email, FIREFOX_LINUX);
     phone = await signedIn(email, IPHONE);
@@ -116,6 +121,8 @@ describe('the console in Chromium', () => {
     assert.equal(await page.locator('#profile [data-field="id"]').textContent(), user.id);
     assert.equal(await page.locator('#profile [data-field="email"]').textContent(), email);
     assert.match(await page.locator('#identities').textContent(), /email/);
+    assert.ok((await page.locator('#profile [data-field="user_metadata"]').textContent()).includes(JSON.stringify(HOSTILE).slice(1, -1)));
+    assert.equal(await page.locator('#profile img, #view script').count(), 0, 'metadata markup is not parsed');
     const devices = await page.locator('#sessions tbody td.device').allTextContents();
     assert.equal(devices.length, 2, devices.join(' | '));
     assert.ok(devices.some((d) => /^Firefox 126 on Linux/.test(d)), devices.join(' | '));
