@@ -3,6 +3,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/console/console.h"
 #include "api/gotrue/errors.h"
 #include "api/nhost/errors.h"
 #include "app/flows.h"
@@ -92,6 +93,12 @@ bool MetricsOn(const config::Config& c) {
   return !c.metrics_listen.empty() || !c.metrics_token.empty();
 }
 
+// The operators' console (api/console) calls the GoTrue admin API with the
+// admin secret: without both there is nothing it could do, so it is not served.
+bool ConsoleOn(const config::Config& c) {
+  return !c.admin_secret.empty() && !c.gotrue_mount.empty();
+}
+
 // The metrics listener: one thread of each kind is plenty for a scrape every
 // few seconds; it keeps no access log (scrapes would drown the requests) and
 // counts nothing in the metrics it serves.
@@ -134,7 +141,9 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   if (auto r = CheckRedirectRules(config); !r) return r.error();
   auto p = std::make_unique<Parts>();
   p->config = config;
-  if (MetricsOn(p->config)) {
+  // The console's live figures come from the metrics' counts, so it keeps
+  // them too (without serving /metrics unless asked).
+  if (MetricsOn(p->config) || ConsoleOn(p->config)) {
     p->metrics = std::make_shared<Metrics>();
     p->events.Add(p->metrics.get());
   }
@@ -158,10 +167,13 @@ core::Result<std::unique_ptr<App>> App::Create(const config::Config& config) {
   p->native = std::make_unique<NativeDialect>(p->config, *p->flows, kNativeMount);
   p->native->Register(*router, classes);
   if (!p->config.gotrue_mount.empty()) {
-    p->gotrue = std::make_unique<GoTrueDialect>(p->config, *p->flows, p->config.gotrue_mount);
+    p->gotrue = std::make_unique<GoTrueDialect>(p->config, *p->flows, p->config.gotrue_mount,
+                                                p->metrics ? &p->metrics->Activity() : nullptr);
     p->gotrue->Register(*router, classes);
   }
-  if (p->metrics) {
+  if (ConsoleOn(p->config))
+    api::console::RegisterRoutes(*router, p->config.gotrue_mount + "/admin", classes.plain);
+  if (MetricsOn(p->config)) {
     // Guessable when it asks for a token: the sign-in budget's rate, a bucket of its own.
     http::RouteOptions o = classes.plain;
     if (!p->config.metrics_token.empty()) {

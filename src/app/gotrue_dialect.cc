@@ -2,7 +2,8 @@
 
 namespace gh::app {
 
-GoTrueDialect::GoTrueDialect(const config::Config& config, Flows& flows, std::string mount)
+GoTrueDialect::GoTrueDialect(const config::Config& config, Flows& flows, std::string mount,
+                             const core::ActivityFigures* activity)
     : mount_(std::move(mount)),
       links_(config.public_url, mount_),
       deps_{config,
@@ -22,7 +23,8 @@ GoTrueDialect::GoTrueDialect(const config::Config& config, Flows& flows, std::st
             flows.sms.get(),
             flows.oauth.get(),
             flows.api_keys.get(),
-            flows.admin.get()} {}
+            flows.admin.get(),
+            activity} {}
 
 void GoTrueDialect::Register(http::Router& router, const http::RouteClasses& classes) const {
   api::gotrue::RegisterRoutes(router, deps_, classes, mount_);

@@ -19,8 +19,10 @@ namespace gh::app {
 class GoTrueDialect {
  public:
   // `mount` is where it is served (gotrue_mount, "/auth/v1"). `config` (its
-  // public_url read at each link) and `flows` must outlive this.
-  GoTrueDialect(const config::Config& config, Flows& flows, std::string mount);
+  // public_url read at each link) and `flows` must outlive this; so must
+  // `activity` (the admin stats' source, may be null).
+  GoTrueDialect(const config::Config& config, Flows& flows, std::string mount,
+                const core::ActivityFigures* activity = nullptr);
   GoTrueDialect(const GoTrueDialect&) = delete;
   GoTrueDialect& operator=(const GoTrueDialect&) = delete;
 

@@ -156,18 +156,23 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     switch (t.kind) {
       case Kind::kSignIn:
         slot.kind = &signins.Add({{"method", t.method}});
+        slot.activity = ActivityWindow::What::kSignIn;
         break;
       case Kind::kSignInFailure:
         slot.kind = &failures.Add({{"method", t.method}});
+        slot.activity = ActivityWindow::What::kFailure;
         break;
       case Kind::kSignUp:
         slot.kind = &signups.Add({{"method", t.method}});
+        slot.activity = ActivityWindow::What::kSignUp;
         break;
       case Kind::kRefresh:
         slot.kind = &refreshes.Add({{"outcome", "rotated"}});
+        slot.activity = ActivityWindow::What::kRefresh;
         break;
       case Kind::kRefreshRefused:
         slot.kind = &refreshes.Add({{"outcome", "refused"}});
+        slot.activity = ActivityWindow::What::kFailure;
         break;
       case Kind::kReuse:
         slot.kind = &reused;
@@ -201,6 +206,7 @@ void Metrics::OnResponse(http::RouteClassId route_class, int status, double seco
 
 void Metrics::OnRateLimited(http::RouteClassId route_class) {
   rate_limited_[static_cast<int>(route_class)]->Increment();
+  activity_.Add(ActivityWindow::What::kRateLimited);
 }
 
 void Metrics::OnLaneFull(http::Lane lane) { lane_full_[static_cast<int>(lane)]->Increment(); }
@@ -218,6 +224,7 @@ void Metrics::OnEvent(const core::AuditEvent& event, bool /*kept*/) {
   }
   it->second.event->Increment();
   if (it->second.kind) it->second.kind->Increment();
+  if (it->second.activity) activity_.Add(*it->second.activity);
 }
 
 void Metrics::OnMailSent(bool ok) { mail_[ok ? 1 : 0]->Increment(); }

@@ -19,10 +19,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "app/activity_window.h"
 #include "core/events.h"
 #include "http/server_observer.h"
 
@@ -59,6 +61,10 @@ class Metrics final : public http::ServerObserver, public core::EventObserver {
   // 0.0.4), lane depths read now.
   std::string Scrape();
 
+  // The same sign-ins, sign-ups, refreshes, failures and rate-limit refusals
+  // minute by minute (the console's live figures, GET /auth/v1/admin/stats).
+  const core::ActivityFigures& Activity() const { return activity_; }
+
  private:
   using Counter = prometheus::Counter;
   // What one audit event type moves: its own events_total child and, for the
@@ -67,6 +73,7 @@ class Metrics final : public http::ServerObserver, public core::EventObserver {
   struct EventSlot {
     Counter* event = nullptr;
     Counter* kind = nullptr;
+    std::optional<ActivityWindow::What> activity;
   };
 
   std::shared_ptr<prometheus::Registry> registry_;
@@ -83,6 +90,7 @@ class Metrics final : public http::ServerObserver, public core::EventObserver {
 
   std::mutex lanes_mu_;
   std::function<http::LaneDepths()> lanes_;  // guarded by lanes_mu_
+  ActivityWindow activity_;
 };
 
 }  // namespace gh::app

@@ -255,7 +255,10 @@ core::Result<core::User> AdminFlow::Update(std::string_view user_id,
   if (auto saved = store_.users().Update(*user); !saved) return saved.error();
   if (end_sessions)
     if (auto n = sessions_.SignOutAll(user->id); !n) return n.error();
-  RecordAudit(store_, clock_.NowMillis(), "admin-user-updated", user->id);
+  // A ban or its lifting is what an operator looks for in the log afterwards.
+  json traits = json::object();
+  if (change.ban_duration) traits["ban_duration"] = *change.ban_duration;
+  RecordAudit(store_, clock_.NowMillis(), "admin-user-updated", user->id, {}, traits.dump());
   return user;
 }
 

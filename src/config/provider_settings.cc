@@ -307,18 +307,18 @@ std::string RenderOidcMarkdown() {
   return out.str();
 }
 
-std::string DescribeOidc(const Config& config) {
-  std::ostringstream out;
+std::vector<DescribedSetting> DescribeOidc(const Config& config) {
+  std::vector<DescribedSetting> out;
   for (const OAuthProvider& p : config.oauth_providers) {
     if (p.kind != "oidc") continue;
     for (const ProviderField& f : Fields()) {
       if (!f.oidc) continue;
       std::string v = GetField(&p, f);
-      if (f.secret && !v.empty()) v = "(set, " + std::to_string(v.size()) + " bytes)";
-      out << "oidc." << p.name << "." << f.key << " = " << v << "\n";
+      if (f.secret) v = MaskSecret(v);
+      out.push_back({"oidc." + p.name + "." + f.key, std::move(v), f.secret});
     }
   }
-  return out.str();
+  return out;
 }
 
 }  // namespace gh::config::internal

@@ -45,7 +45,7 @@ std::vector<std::string> ValidateProviders(const Config& config);
 
 // The docs section on generic OIDC providers (their settings are dynamic).
 std::string RenderOidcMarkdown();
-// "oidc.<name>.<field> = value" lines, secrets masked.
-std::string DescribeOidc(const Config& config);
+// The generic OIDC providers' settings as keys "oidc.<name>.<field>", secrets masked.
+std::vector<DescribedSetting> DescribeOidc(const Config& config);
 
 }  // namespace gh::config::internal

@@ -77,7 +77,20 @@ std::vector<std::string> UnsafeSettings(const Config& config);
 // docs/configuration.md: one table row per setting.
 std::string RenderMarkdown();
 
-// Lines "key = value" for `config check`, secrets masked.
+// One setting as `config check` and the console (GET /auth/v1/admin/settings)
+// show it: its key and its value in text form, a secret's value replaced by
+// MaskSecret's.
+struct DescribedSetting {
+  std::string key;
+  std::string value;
+  bool secret = false;
+};
+// Every setting in documentation order, then the generic OIDC providers'.
+std::vector<DescribedSetting> DescribeSettings(const Config& config);
+// "" for an unset secret, otherwise "(set, <n> bytes)": never a byte of it.
+std::string MaskSecret(std::string_view value);
+
+// Lines "key = value" for `config check`, secrets masked (DescribeSettings).
 std::string Describe(const Config& config);
 
 // True for the built-in provider names (google, apple, facebook, twitter,

@@ -36,14 +36,25 @@ std::string RenderMarkdown() {
   return out.str();
 }
 
-std::string Describe(const Config& config) {
-  std::ostringstream out;
+std::string MaskSecret(std::string_view value) {
+  return value.empty() ? "" : "(set, " + std::to_string(value.size()) + " bytes)";
+}
+
+std::vector<DescribedSetting> DescribeSettings(const Config& config) {
+  std::vector<DescribedSetting> out;
   for (const Setting& s : Settings()) {
     std::string v = s.get(config);
-    if (s.secret && !v.empty()) v = "(set, " + std::to_string(v.size()) + " bytes)";
-    out << s.key << " = " << v << "\n";
+    if (s.secret) v = MaskSecret(v);
+    out.push_back({s.key, std::move(v), s.secret});
   }
-  out << internal::DescribeOidc(config);
+  for (DescribedSetting& d : internal::DescribeOidc(config)) out.push_back(std::move(d));
+  return out;
+}
+
+std::string Describe(const Config& config) {
+  std::ostringstream out;
+  for (const DescribedSetting& d : DescribeSettings(config))
+    out << d.key << " = " << d.value << "\n";
   return out.str();
 }
 

@@ -244,6 +244,7 @@ void RegisterAdminRoutes(http::Router& router, const Deps& deps, const http::Rou
                    }),
              reads);
   RegisterAdminActivityRoutes(router, deps, reads, prefix);
+  RegisterAdminConsoleRoutes(router, deps, reads, prefix);
 }
 
 }  // namespace gh::api::gotrue

@@ -32,5 +32,9 @@ void RegisterAdminRoutes(http::Router& router, const Deps& deps, const http::Rou
 // devices (list, revoke one) and the audit log (filtered, keyset pages).
 void RegisterAdminActivityRoutes(http::Router& router, const Deps& deps,
                                  const http::RouteOptions& reads, const std::string& prefix);
+// admin_console.cc (our extensions, for the console): the effective settings,
+// secrets masked, and the last minutes' activity figures.
+void RegisterAdminConsoleRoutes(http::Router& router, const Deps& deps,
+                                const http::RouteOptions& reads, const std::string& prefix);
 
 }  // namespace gh::api::gotrue

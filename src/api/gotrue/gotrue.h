@@ -29,6 +29,7 @@
 #include "auth/tokens.h"
 #include "auth/user_options.h"
 #include "config/config.h"
+#include "core/activity.h"
 #include "http/route_classes.h"
 #include "http/server.h"
 
@@ -65,6 +66,8 @@ struct Deps {
   // Admin group (admin*.cc): who is an operator, and what one may do.
   const auth::ApiKeys* api_keys = nullptr;
   auth::AdminFlow* admin = nullptr;
+  // The last minutes' figures for GET /admin/stats; null = it answers none.
+  const core::ActivityFigures* activity = nullptr;
 };
 
 // Adds every GoTrue route under `prefix` (normally "/auth/v1"), each with its

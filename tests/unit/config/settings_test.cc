@@ -220,6 +220,27 @@ TEST(Settings, DocsListEverySettingAndDescribeMasksSecrets) {
   EXPECT_NE(text.find("jwt_secret = (set, 40 bytes)"), std::string::npos);
 }
 
+// The console's settings page (GET /auth/v1/admin/settings) shows these rows:
+// every secret setting is marked and none shows a byte of its value.
+TEST(Settings, DescribeSettingsMasksEverySecret) {
+  Config c;
+  for (const Setting& s : Settings())
+    if (s.secret) (void)s.set(c, "postgres://u:zz-secret-zz@h/db");
+  c.jwt_secret = "zz-secret-zz-zz-secret-zz-zz-secret-zz";
+  c.admin_secret = "zz-secret-zz";
+  size_t secrets = 0;
+  for (const DescribedSetting& d : DescribeSettings(c)) {
+    EXPECT_EQ(d.value.find("zz-secret-zz"), std::string::npos) << d.key << " = " << d.value;
+    if (d.secret) ++secrets;
+    if (d.key == "admin_secret") {
+      EXPECT_TRUE(d.secret);
+      EXPECT_EQ(d.value, "(set, 12 bytes)");
+    }
+  }
+  EXPECT_GE(secrets, 5u);
+  EXPECT_EQ(MaskSecret(""), "");
+}
+
 }  // namespace
 }  // namespace gh::config
 
