@@ -44,11 +44,17 @@ constexpr Row kTable[] = {
     {core::errc::kOAuthTokenExchangeFailed, 400},
     {core::errc::kOAuthProfileFetchFailed, 400},
     {core::errc::kOAuthProviderError, 400},
+    // Ours; rendered as the native codes for the same situation (see ErrorResponse).
+    {core::errc::kIdentityNotFound, 400},
+    {core::errc::kLastIdentity, 400},
+    {core::errc::kIdentityLinkedElsewhere, 400},
     {core::errc::kCannotSendSms, 400},
     // Who the caller is: credentials, tickets and codes that do not prove it.
     {core::errc::kInvalidEmailPassword, 401},
     {core::errc::kInvalidRefreshToken, 401},
     {core::errc::kInvalidTicket, 401},
+    {core::errc::kGrantExpired, 401},     // rendered as invalid-ticket
+    {core::errc::kBadCodeVerifier, 401},  // likewise
     {core::errc::kInvalidPat, 401},
     {core::errc::kInvalidTotp, 401},
     {core::errc::kInvalidWebauthn, 401},  // ours: a passkey ceremony that does not check out
@@ -67,6 +73,7 @@ constexpr Row kTable[] = {
     {core::errc::kEmailAlreadyInUse, 409},
     {core::errc::kPhoneAlreadyInUse, 409},  // ours; the same status as a taken email
     {core::errc::kDisabledEndpoint, 409},
+    {core::errc::kManualLinkingDisabled, 409},  // rendered as disabled-endpoint
     // Raised by the server itself, before or around a handler (ours, except 404).
     {core::errc::kNotFound, 404},
     {core::errc::kMethodNotAllowed, 405},
@@ -108,6 +115,14 @@ http::Response ErrorResponse(const core::Error& error) {
     code = core::errc::kUnauthenticated;
   // Nhost has one code for every refresh token it refuses.
   if (code == core::errc::kRefreshTokenReused) code = core::errc::kInvalidRefreshToken;
+  // The codes GoTrue's linking and PKCE grants need are finer than Nhost's: a
+  // native client keeps seeing the ones it knows.
+  if (code == core::errc::kGrantExpired || code == core::errc::kBadCodeVerifier)
+    code = core::errc::kInvalidTicket;
+  if (code == core::errc::kManualLinkingDisabled) code = core::errc::kDisabledEndpoint;
+  if (code == core::errc::kIdentityNotFound || code == core::errc::kLastIdentity ||
+      code == core::errc::kIdentityLinkedElsewhere)
+    code = core::errc::kInvalidRequest;
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
   http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)
