@@ -1,4 +1,5 @@
 #include "api/nhost/errors.h"
+#include "api/nhost/native_codes.h"
 
 #include <string>
 
@@ -106,6 +107,16 @@ int StatusFor(std::string_view code) {
   return 400;
 }
 
+std::string_view NativeOAuthCode(std::string_view code) {
+  if (code == core::errc::kGrantExpired || code == core::errc::kBadCodeVerifier)
+    return core::errc::kInvalidTicket;
+  if (code == core::errc::kManualLinkingDisabled) return core::errc::kDisabledEndpoint;
+  if (code == core::errc::kIdentityNotFound || code == core::errc::kLastIdentity ||
+      code == core::errc::kIdentityLinkedElsewhere)
+    return core::errc::kInvalidRequest;
+  return code;
+}
+
 http::Response ErrorResponse(const core::Error& error) {
   const int status = StatusFor(error.code);
   // The native vocabulary has no code for a bad access token; a request carrying
@@ -115,14 +126,7 @@ http::Response ErrorResponse(const core::Error& error) {
     code = core::errc::kUnauthenticated;
   // Nhost has one code for every refresh token it refuses.
   if (code == core::errc::kRefreshTokenReused) code = core::errc::kInvalidRefreshToken;
-  // The codes GoTrue's linking and PKCE grants need are finer than Nhost's: a
-  // native client keeps seeing the ones it knows.
-  if (code == core::errc::kGrantExpired || code == core::errc::kBadCodeVerifier)
-    code = core::errc::kInvalidTicket;
-  if (code == core::errc::kManualLinkingDisabled) code = core::errc::kDisabledEndpoint;
-  if (code == core::errc::kIdentityNotFound || code == core::errc::kLastIdentity ||
-      code == core::errc::kIdentityLinkedElsewhere)
-    code = core::errc::kInvalidRequest;
+  code = NativeOAuthCode(code);
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
   http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)
