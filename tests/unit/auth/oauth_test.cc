@@ -505,6 +505,7 @@ TEST_F(OAuthFlowTest, PkceGrantNeedsTheAppsVerifier) {
   EXPECT_EQ(redeem(Back(Begin(g)).grant, verifier).error().code, core::errc::kBadCodeVerifier);
 
   // Malformed challenges are refused at the start, before the provider.
+  s.provider = "github";
   s.code_challenge = "short";
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidRequest);
   s.code_challenge = verifier;
@@ -560,6 +561,7 @@ TEST_F(OAuthFlowTest, ManualLinkingOffRefusesEveryLinkingCall) {
   options_.manual_linking_enabled = false;
   OAuthStart s;
   s.links = &style_;
+  s.provider = "github";
   s.connect = me.access_token;
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kManualLinkingDisabled);
   EXPECT_EQ(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).error().code,
