@@ -105,6 +105,7 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   oa.oauth_request_ttl_seconds = c.oauth_request_ttl_seconds;
   oa.oauth_grant_ttl_seconds = c.oauth_grant_ttl_seconds;
   oa.oauth_link_verified_email = c.oauth_link_verified_email;
+  oa.manual_linking_enabled = c.manual_linking_enabled;
   oa.signup_disabled = c.signup_disabled;
   oa.email_passwordless_enabled = c.email_passwordless_enabled;
   oa.email_otp_enabled = c.email_otp_enabled;

@@ -19,12 +19,19 @@
 // long-lived tokens out of URLs), a linked identity, or an error, with the app
 // URL the browser goes back to. The dialect writes that redirect.
 //
+// An app may run PKCE (RFC 7636) with us as well (GoTrue's flow): the start
+// carries its code_challenge, the callback then answers a grant, and redeeming
+// it needs the matching code_verifier, so a code intercepted on its way to the
+// app is worthless. The grant is kept in the store: any instance redeems it,
+// once, within oauth_grant_ttl_seconds.
+//
 // The provider's access and refresh tokens are kept on the identity, sealed
 // with crypto::SecretBox under the server's key (the MFA key material).
 //
 // Thread-safe. Calls block on the store and on the providers: worker threads only.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +60,13 @@ struct OAuthStart {
   // empty = the state alone suffices.
   std::string binding;
   std::vector<std::pair<std::string, std::string>> extra;  // provider-specific query params
+  // Scopes to ask the provider for besides its configured ones.
+  std::vector<std::string> scopes;
+  // The app's PKCE challenge and its method ("s256" or "plain", any case);
+  // both empty = none. With one, the callback answers a grant (as `grant`)
+  // that only the matching verifier redeems.
+  std::string code_challenge;
+  std::string code_challenge_method;
   // Writes the callback URL the provider returns to (the requesting dialect's
   // style); required. The request keeps the URL it wrote.
   const LinkStyle* links = nullptr;
@@ -60,7 +74,7 @@ struct OAuthStart {
 
 // What came back to the callback (query string or Apple's form POST).
 struct OAuthCallback {
-  std::string provider;
+  std::string provider;  // empty: the one the state was issued for (one callback for all)
   std::string state;
   std::string code;
   std::string id_token;
@@ -69,6 +83,10 @@ struct OAuthCallback {
   std::string error_description;
   std::string binding;  // what the browser showed of OAuthStart::binding
   core::ClientInfo client;
+  // The receiving dialect's policy for a user with a second factor (the
+  // session service's default when null). With kStepUp a grant is issued to
+  // such a user too: redeeming it answers an aal1 session.
+  const SecondFactorPolicy* second_factor = nullptr;
   // The receiving dialect's style: the callback URL for a request stored
   // before requests kept their own (may be null otherwise).
   const LinkStyle* links = nullptr;
@@ -90,7 +108,28 @@ struct OAuthOutcome {
   std::optional<SessionGrant> session;
   std::optional<MfaChallenge> mfa;
   std::string grant;
+  // kSession: what the provider handed us, for a dialect that passes them on
+  // to the app (GoTrue's provider_token); empty when the provider sent none.
+  std::string provider_access_token;
+  std::string provider_refresh_token;
   std::optional<core::Error> error;
+};
+
+// A grant code to trade for a session.
+struct GrantRedemption {
+  std::string code;
+  // Required for a grant issued with a code challenge, refused for one without.
+  std::optional<std::string> code_verifier;
+  core::ClientInfo client;
+  const SecondFactorPolicy* second_factor = nullptr;  // as OAuthCallback's
+};
+
+struct RedeemedGrant {
+  SignInOutcome sign_in;
+  // The provider's tokens kept on the identity the grant signed in with
+  // (opened); empty when there are none.
+  std::string provider_access_token;
+  std::string provider_refresh_token;
 };
 
 struct IdTokenSignIn {
@@ -99,6 +138,7 @@ struct IdTokenSignIn {
   std::optional<std::string> nonce;
   SignUpOptions options;
   core::ClientInfo client;
+  const SecondFactorPolicy* second_factor = nullptr;  // the session service's default when null
 };
 
 // The settings OAuthFlow reads. Defaults are the settings' defaults.
@@ -106,6 +146,9 @@ struct OAuthOptions {
   int oauth_request_ttl_seconds = 600;
   int oauth_grant_ttl_seconds = 60;
   bool oauth_link_verified_email = true;
+  // Linking and unlinking providers while signed in (connect, LinkIdToken,
+  // Unlink, UnlinkIdentity); off = manual-linking-disabled.
+  bool manual_linking_enabled = true;
   bool signup_disabled = false;
   // Whether an unlinked account still has a way in without a password.
   bool email_passwordless_enabled = false;
@@ -115,6 +158,9 @@ struct OAuthOptions {
   NewUserPolicy users;  // users.redirects.client_url is where the browser returns by default
   bool operator==(const OAuthOptions&) const = default;
 };
+
+// What every linking call answers while manual_linking_enabled is off.
+core::Error ManualLinkingDisabled();
 
 class OAuthFlow {
  public:
@@ -129,9 +175,10 @@ class OAuthFlow {
 
   // The provider URL to send the browser to. Errors (nothing stored):
   // disabled-endpoint (no such enabled provider), redirectTo-not-allowed, those
-  // of ApplySignUpOptions, invalid-token / forbidden-anonymous / user-not-found
-  // (a bad `connect` token), oauth-provider-error (URL cannot be built),
-  // internal-server-error (no `links`).
+  // of ApplySignUpOptions, invalid-request (a malformed code challenge),
+  // manual-linking-disabled, invalid-token / forbidden-anonymous /
+  // user-not-found (a bad `connect` token), oauth-provider-error (URL cannot be
+  // built), internal-server-error (no `links`).
   core::Result<std::string> Start(const OAuthStart& request);
 
   // Always an outcome to redirect the browser with. An unknown, replayed,
@@ -140,12 +187,16 @@ class OAuthFlow {
   // (the provider said `error`), oauth-token-echange-failed,
   // oauth-profile-fetch-failed, invalid-token, disabled-endpoint,
   // disabled-user, signup-disabled, email-already-in-use (an account has the
-  // email but may not be linked), invalid-request (identity linked to another
-  // account), internal-server-error (no callback URL known).
+  // email but may not be linked), identity-linked-elsewhere (connect: the
+  // identity is another account's), internal-server-error (no callback URL known).
   OAuthOutcome Callback(const OAuthCallback& callback);
 
   // Trades a grant code from Callback for a session (or an MFA ticket). Single
-  // use, valid oauth_grant_ttl_seconds. Errors: invalid-ticket, disabled-user.
+  // use, valid oauth_grant_ttl_seconds; a wrong verifier spends it too.
+  // Errors: invalid-ticket (unknown or used), grant-expired, bad-code-verifier
+  // (missing, wrong, or given for a grant without a challenge), disabled-user.
+  core::Result<RedeemedGrant> Redeem(const GrantRedemption& redemption);
+  // Redeem without a verifier, with the service's default policy.
   core::Result<SignInOutcome> RedeemGrant(std::string_view code, const core::ClientInfo& client);
 
   // Native apps: signs in with an ID token the app got from the provider's SDK.
@@ -155,17 +206,20 @@ class OAuthFlow {
   core::Result<SignInOutcome> SignInWithIdToken(const IdTokenSignIn& request);
 
   // Links the identity an ID token names to `user_id`. Errors: those of
-  // SignInWithIdToken's verification, invalid-request (linked to another
-  // account), user-not-found.
+  // SignInWithIdToken's verification, manual-linking-disabled,
+  // identity-linked-elsewhere, user-not-found.
   core::Result<void> LinkIdToken(std::string_view user_id, std::string_view provider,
                                  std::string_view id_token, std::optional<std::string> nonce);
 
   core::Result<std::vector<core::Identity>> ListIdentities(std::string_view user_id);
 
-  // Removes the user's identities at `provider`. Errors: invalid-request when
-  // there is none, or when it is the last way in (no password, no other
-  // identity, no verified email or phone an enabled passwordless method accepts).
+  // Removes the user's identities at `provider`. Errors:
+  // manual-linking-disabled, identity-not-found when there is none,
+  // last-identity when it is the last way in (no password, no other identity,
+  // no verified email or phone an enabled passwordless method accepts).
   core::Result<void> Unlink(std::string_view user_id, std::string_view provider);
+  // Removes the user's identity with this id; errors as Unlink's.
+  core::Result<void> UnlinkIdentity(std::string_view user_id, std::string_view identity_id);
 
   // A fresh secret for OAuthStart::binding, and whether a value a browser sent
   // back could be one (a browser keeps one across sign-ins, so two tabs work).
@@ -191,13 +245,17 @@ class OAuthFlow {
   core::Result<core::User> ResolveUser(std::string_view provider, const oauth::Profile& profile,
                                        const oauth::TokenSet& tokens, const SignUpOptions& options,
                                        const core::ClientInfo& client, int attempt = 0);
-  // Adds (or refreshes) the identity on `user_id`; invalid-request when it
-  // belongs to someone else.
+  // Adds (or refreshes) the identity on `user_id`; identity-linked-elsewhere
+  // when it belongs to someone else.
   core::Result<void> Link(std::string_view user_id, std::string_view provider,
                           const oauth::Profile& profile, const oauth::TokenSet& tokens);
   core::Identity MakeIdentity(std::string_view user_id, std::string_view provider,
                               const oauth::Profile& profile, const oauth::TokenSet& tokens) const;
   void SealTokens(const oauth::TokenSet& tokens, core::Identity& identity) const;
+  // Unlink and UnlinkIdentity: removes the user's identities `doomed` says,
+  // `what` naming them in errors.
+  core::Result<void> RemoveIdentities(std::string_view user_id, const std::string& none_message,
+                                      const std::function<bool(const core::Identity&)>& doomed);
   // Best effort, as elsewhere: a failed audit write does not fail the sign-in.
   void Audit(std::string_view type, const std::string& user_id, std::string_view provider,
              const core::ClientInfo& client) const;

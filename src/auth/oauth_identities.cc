@@ -45,7 +45,8 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 core::Error LinkedElsewhere() {
-  return core::Error(core::errc::kInvalidRequest, "This identity is linked to another account");
+  return core::Error(core::errc::kIdentityLinkedElsewhere,
+                     "This identity is linked to another account");
 }
 
 // Keeps app_metadata.providers in step with the user's identities once one was
@@ -221,30 +222,54 @@ core::Result<std::vector<core::Identity>> OAuthFlow::ListIdentities(std::string_
 }
 
 core::Result<void> OAuthFlow::Unlink(std::string_view user_id, std::string_view provider) {
+  const std::string name(provider);
+  return RemoveIdentities(user_id, "No " + name + " identity is linked to this account",
+                          [&name](const core::Identity& i) { return i.provider == name; });
+}
+
+core::Result<void> OAuthFlow::UnlinkIdentity(std::string_view user_id,
+                                             std::string_view identity_id) {
+  const std::string id(identity_id);
+  return RemoveIdentities(user_id, "No identity with this id is linked to this account",
+                          [&id](const core::Identity& i) { return i.id == id; });
+}
+
+core::Result<void> OAuthFlow::RemoveIdentities(
+    std::string_view user_id, const std::string& none_message,
+    const std::function<bool(const core::Identity&)>& doomed) {
+  if (!options_.manual_linking_enabled) return ManualLinkingDisabled();
   auto user = store_.users().FindById(user_id);
   if (!user) return user.error();
   if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
   auto identities = store_.identities().ListForUser(user_id);
   if (!identities) return identities.error();
-  bool found = false;
-  bool other = false;
-  for (const auto& i : *identities) (i.provider == provider ? found : other) = true;
-  if (!found)
-    return core::Error(core::errc::kInvalidRequest,
-                       "No " + std::string(provider) + " identity is linked to this account");
+  std::vector<const core::Identity*> going;
+  std::vector<std::string> staying;  // providers of the identities kept
+  for (const auto& i : *identities) {
+    if (doomed(i))
+      going.push_back(&i);
+    else
+      staying.push_back(i.provider);
+  }
+  if (going.empty()) return core::Error(core::errc::kIdentityNotFound, none_message);
   const core::User& u = **user;
   const bool by_email = u.email && u.email_verified() &&
                         (options_.email_passwordless_enabled || options_.email_otp_enabled);
   const bool by_phone =
       u.phone_number && u.phone_number_verified() && options_.sms_passwordless_enabled;
-  if (!other && !u.password_hash && !by_email && !by_phone)
-    return core::Error(core::errc::kInvalidRequest,
+  if (staying.empty() && !u.password_hash && !by_email && !by_phone)
+    return core::Error(core::errc::kLastIdentity,
                        "This is the account's last way to sign in: set a password or link "
                        "another provider first");
-  auto removed = store_.identities().DeleteForUser(user_id, provider);
-  if (!removed) return removed.error();
-  Audit("oauth-unlinked", std::string(user_id), provider, {});
-  return NoteProvider(store_, clock_, user_id, provider, /*linked=*/false);
+  for (const core::Identity* i : going) {
+    if (auto removed = store_.identities().Delete(i->id); !removed) return removed;
+    Audit("oauth-unlinked", std::string(user_id), i->provider, {});
+    // app_metadata.providers names a provider while any identity there is left.
+    if (!Contains(staying, i->provider))
+      if (auto r = NoteProvider(store_, clock_, user_id, i->provider, /*linked=*/false); !r)
+        return r;
+  }
+  return core::Ok();
 }
 
 }  // namespace gh::auth

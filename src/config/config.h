@@ -192,6 +192,7 @@ struct Config {
   std::vector<OAuthProvider> oauth_providers;  // built-in kinds and generic OIDC ones
   bool oauth_link_verified_email = true;  // a verified provider email joins the existing account
   bool oauth_state_cookie = true;         // the state only works in the browser that started
+  bool manual_linking_enabled = true;     // signed-in users link and unlink providers
   int oauth_request_ttl_seconds = 600;    // from the redirect to the provider to the callback
   int oauth_grant_ttl_seconds = 60;       // one-time grant codes handed to the app
   int oauth_http_timeout_seconds = 10;    // each call to a provider

@@ -262,8 +262,8 @@ std::vector<GotrueRule> Build() {
       Maps("GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION",
            {{"password_change_requires_reauthentication", Same}},
            "sessions older than a day need the reauthentication code"),
-      Lacks("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED",
-            "identities link by signing in while signed in, always on"),
+      Maps("GOTRUE_SECURITY_MANUAL_LINKING_ENABLED", {{"manual_linking_enabled", Same}},
+           "GoTrue's default is off, Gatehouse's on"),
       // --- passwords
       Maps("GOTRUE_PASSWORD_MIN_LENGTH", {{"password_min_length", MinLength}},
            "below 6 reads as 6, as in GoTrue"),
@@ -396,8 +396,9 @@ std::vector<GotrueRule> Build() {
       r.push_back(Maps(pre + "SECRET", {{k("client_secret"), Same}}));
     }
     r.push_back(Lacks(pre + "REDIRECT_URI",
-                      "the callback is <public_url>/v1/signin/provider/<name>/callback; register "
-                      "that at the provider"));
+                      "the callback is derived from public_url: <public_url>/auth/v1/callback for "
+                      "GoTrue clients, <public_url>/v1/signin/provider/<name>/callback for native "
+                      "ones; register those at the provider"));
     r.push_back(Lacks(pre + "URL",
                       "set the provider's authorize_url, token_url and "
                       "userinfo_url overrides instead"));
@@ -415,7 +416,8 @@ std::vector<GotrueRule> Build() {
   r.push_back(Lacks("GOTRUE_EXTERNAL_ALLOWED_ID_TOKEN_ISSUERS",
                     "each provider checks its own issuer (provider.<name>.issuer)"));
   r.push_back(Lacks("GOTRUE_EXTERNAL_FLOW_STATE_EXPIRY_DURATION",
-                    "the provider round trip lives oauth_request_ttl_seconds"));
+                    "the provider round trip lives oauth_request_ttl_seconds, the PKCE code "
+                    "handed to the app oauth_grant_ttl_seconds"));
   r.push_back(LacksPrefix("GOTRUE_EXTERNAL_",
                           "a provider Gatehouse does not have (it has google, apple, facebook, "
                           "twitter, github, discord and generic OIDC ones)"));

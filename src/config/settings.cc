@@ -441,6 +441,11 @@ std::vector<Setting> BuildTable() {
       "Bind each sign-in's state to the browser that started it with an HttpOnly cookie, so a "
       "callback URL planted in another browser is refused (login CSRF). Off only for clients "
       "that cannot keep cookies between the start and the callback.");
+  add("manual_linking_enabled", {}, Bool(&Config::manual_linking_enabled),
+      "Signed-in users may link further providers to their account and unlink them (native "
+      "connect, /link/idtoken and /user/providers; GoTrue's /user/identities). Off = those "
+      "answer manual-linking-disabled (GoTrue: manual_linking_disabled). Linking by a verified "
+      "email at sign-in is oauth_link_verified_email.");
   add("oauth_request_ttl_seconds", {}, Num(&Config::oauth_request_ttl_seconds, 30, 3600),
       "Time from the redirect to the provider until its callback; older states are refused.");
   add("oauth_grant_ttl_seconds", {}, Num(&Config::oauth_grant_ttl_seconds, 5, 600),

@@ -83,6 +83,17 @@ inline constexpr std::string_view kInvalidState = "invalid-state";
 inline constexpr std::string_view kOAuthTokenExchangeFailed = "oauth-token-echange-failed";
 inline constexpr std::string_view kOAuthProfileFetchFailed = "oauth-profile-fetch-failed";
 inline constexpr std::string_view kOAuthProviderError = "oauth-provider-error";
+// A grant code whose lifetime is over (told apart from an unknown one), and a
+// PKCE verifier that does not match the challenge the grant was issued for (ours).
+inline constexpr std::string_view kGrantExpired = "grant-expired";
+inline constexpr std::string_view kBadCodeVerifier = "bad-code-verifier";
+// Linking and unlinking providers while signed in (ours): switched off
+// (manual_linking_enabled), no such identity of the user, the account's last
+// way in, an identity that belongs to another account.
+inline constexpr std::string_view kManualLinkingDisabled = "manual-linking-disabled";
+inline constexpr std::string_view kIdentityNotFound = "identity-not-found";
+inline constexpr std::string_view kLastIdentity = "last-identity";
+inline constexpr std::string_view kIdentityLinkedElsewhere = "identity-linked-elsewhere";
 inline constexpr std::string_view kTooManyRequests = "too-many-requests";
 inline constexpr std::string_view kOverloaded = "server-overloaded";     // hash pool full
 inline constexpr std::string_view kUnavailable = "service-unavailable";  // store down

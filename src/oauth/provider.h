@@ -33,6 +33,7 @@ struct AuthorizeParams {
   std::string code_challenge;  // S256 PKCE challenge; empty when !supports_pkce()
   std::string nonce;           // for providers that issue ID tokens; empty otherwise
   std::vector<std::pair<std::string, std::string>> extra;  // provider-specific query params
+  std::vector<std::string> scopes;                         // asked for besides the configured ones
 };
 
 // What came back to the callback, plus the request's secrets.

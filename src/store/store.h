@@ -171,6 +171,9 @@ struct OAuthGrant {
   std::string provider;
   core::UnixMillis created_at = 0;
   core::UnixMillis expires_at = 0;
+  // The app's PKCE challenge the redemption must answer; empty = none.
+  std::string code_challenge;
+  std::string code_challenge_method;  // "s256" or "plain"
 };
 
 class OAuthState {
@@ -183,7 +186,8 @@ class OAuthState {
   virtual Result<std::optional<OAuthRequest>> TakeRequest(std::string_view state_hash,
                                                           core::UnixMillis now) = 0;
   virtual Result<void> InsertGrant(const OAuthGrant& grant) = 0;
-  // As TakeRequest, for grant codes.
+  // As TakeRequest, for grant codes. `now` = 0 returns an expired grant too
+  // (still deleting it), so the caller can tell a late code from an unknown one.
   virtual Result<std::optional<OAuthGrant>> TakeGrant(std::string_view code_hash,
                                                       core::UnixMillis now) = 0;
   // Deletes requests and grants that expired before `before`; returns how many.

@@ -6,6 +6,17 @@
 
 namespace gh::api::gotrue {
 
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (dash ? c != '-' : !hex) return false;
+  }
+  return true;
+}
+
 core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Request& request) {
   // GoTrue's wording of the missing token comes from the error table.
   return BearerClaims(deps.tokens, request);

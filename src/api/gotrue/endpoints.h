@@ -70,6 +70,19 @@ http::Handler ChallengeFactor(const Deps& deps);
 http::Handler VerifyFactor(const Deps& deps);
 http::Handler UnenrollFactor(const Deps& deps);
 
+// external.cc (social and OIDC sign-in): GET /authorize, GET|POST /callback.
+http::Handler Authorize(const Deps& deps);
+http::Handler CallbackGet(const Deps& deps);
+http::Handler CallbackPost(const Deps& deps);
+// identities.cc (linking while signed in): GET /user/identities/authorize,
+// DELETE /user/identities/{identityId}.
+http::Handler LinkIdentity(const Deps& deps);
+http::Handler UnlinkIdentity(const Deps& deps);
+// token_oauth.cc: POST /token?grant_type=pkce (a callback's code and the app's
+// verifier) and ?grant_type=id_token (a provider's ID token).
+http::Handler TokenPkce(const Deps& deps);
+http::Handler TokenIdToken(const Deps& deps);
+
 // not_served.cc: SAML SSO and Web3 sign-in, as GoTrue answers with them off.
 http::Handler SamlDisabled(const Deps& deps);
 http::Handler Web3Disabled(const Deps& deps);
@@ -83,6 +96,9 @@ core::Result<auth::AccessClaims> VerifyBearer(const Deps& deps, const http::Requ
 // `claims`, when given, receives the token's claims (a factor route needs the session id).
 core::Result<core::User> AuthenticatedUser(const Deps& deps, const http::Request& request,
                                            auth::AccessClaims* claims = nullptr);
+
+// GoTrue reads ids in paths and bodies as UUIDs (either case).
+bool IsUuid(std::string_view s);
 
 // The user with identities and factors, rendered: GoTrue's User.
 core::Result<Json> DescribeUser(const Deps& deps, core::User user);

@@ -57,6 +57,18 @@ constexpr Row kTable[] = {
     {core::errc::kOAuthTokenExchangeFailed, 400, "bad_oauth_callback", ""},
     {core::errc::kOAuthProfileFetchFailed, 400, "bad_oauth_callback", ""},
     {core::errc::kOAuthProviderError, 400, "bad_oauth_callback", ""},
+    {core::errc::kGrantExpired, 422, "flow_state_expired",
+     "The sign-in code has expired; start the sign-in again"},
+    {core::errc::kBadCodeVerifier, 400, "bad_code_verifier",
+     "The code verifier does not match the code challenge of this sign-in"},
+    // Linking identities while signed in.
+    {core::errc::kManualLinkingDisabled, 404, "manual_linking_disabled",
+     "Linking identities is switched off"},
+    {core::errc::kIdentityNotFound, 422, "identity_not_found", "No such identity on this account"},
+    {core::errc::kLastIdentity, 422, "single_identity_not_deletable",
+     "The account would have no way left to sign in"},
+    {core::errc::kIdentityLinkedElsewhere, 422, "identity_already_exists",
+     "This identity is linked to another account"},
     // Who the caller is.
     {core::errc::kInvalidEmailPassword, 400, "invalid_credentials", "Invalid login credentials"},
     {core::errc::kInvalidRefreshToken, 400, "refresh_token_not_found",
@@ -163,6 +175,11 @@ http::Response Render(const http::Request& request, const Problem& p) {
   if (p.retry_after_seconds > 0)
     r.headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
   return r;
+}
+
+http::Response RenderOAuthError(int status, std::string_view error, std::string_view description) {
+  Json body = {{"error", error}, {"error_description", description}};
+  return http::Response::Json(status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 http::Response ErrorResponse(const http::Request& request, const core::Error& error) {

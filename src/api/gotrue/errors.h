@@ -45,6 +45,10 @@ Problem TranslateDisabled(const core::Error& error, std::string_view code,
 // The body and headers of `problem` in the shape `request` asks for.
 http::Response Render(const http::Request& request, const Problem& problem);
 
+// GoTrue's OAuth-style error body, {error, error_description} (RFC 6749 5.2's
+// shape, no error_code), which it answers for ID tokens that do not verify.
+http::Response RenderOAuthError(int status, std::string_view error, std::string_view description);
+
 // Translate then Render.
 http::Response ErrorResponse(const http::Request& request, const core::Error& error);
 

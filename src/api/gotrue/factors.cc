@@ -17,18 +17,6 @@
 namespace gh::api::gotrue {
 namespace {
 
-// GoTrue parses factor and challenge ids as UUIDs (either case).
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    if (dash ? c != '-' : !hex) return false;
-  }
-  return true;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)

@@ -66,7 +66,9 @@ Json IdentitiesJson(const auth::UserProfile& p, const Json& app_metadata) {
   for (const core::Identity& i : p.identities) {
     Json data = ObjectOf(i.data_json);
     if (!data.contains("sub")) data["sub"] = i.provider_user_id;
-    if (i.email && !data.contains("email")) data["email"] = *i.email;
+    // GitHub's profile says "email": null for a private address that its
+    // emails API gave us: GoTrue's identity_data names the address it signed in with.
+    if (i.email && (!data.contains("email") || data["email"].is_null())) data["email"] = *i.email;
     Json j = {{"identity_id", i.id},
               {"id", i.provider_user_id},
               {"user_id", i.user_id},

@@ -24,6 +24,22 @@ void RegisterRoutes(http::Router& router, const Deps& deps, const http::RouteCla
   router.AddWhenQuery("POST", token, "grant_type", "refresh_token", TokenRefresh(deps),
                       http::Spending(c.token, budget::kRefresh));
   router.AddWhenQuery("POST", token, "grant_type", "web3", Web3Disabled(deps), c.plain);
+  // Social and OIDC sign-in (external.cc, token_oauth.cc, identities.cc), on the
+  // classes of their native twins: each start and callback may reach a
+  // provider, and states, codes and ID tokens are things to guess.
+  if (deps.oauth) {
+    router.AddWhenQuery("POST", token, "grant_type", "pkce", TokenPkce(deps), c.remote);
+    router.AddWhenQuery("POST", token, "grant_type", "id_token", TokenIdToken(deps), c.remote);
+    router.Add("GET", prefix + "/authorize", Authorize(deps), c.remote);
+    // A browser lands on the callback with whatever the provider sent: the
+    // handler answers a redirect for any bytes.
+    http::RouteOptions callback = c.remote;
+    callback.opaque_query = true;
+    router.Add("GET", prefix + "/callback", CallbackGet(deps), callback);
+    router.Add("POST", prefix + "/callback", CallbackPost(deps), callback);
+    router.Add("GET", prefix + "/user/identities/authorize", LinkIdentity(deps), c.remote);
+    router.Add("DELETE", prefix + "/user/identities/{identityId}", UnlinkIdentity(deps), c.token);
+  }
   router.Add("POST", token, TokenUnsupported(deps), c.guessing);
   router.Add("POST", prefix + "/logout", Logout(deps), http::Spending(c.token, budget::kSignOut));
   router.Add("GET", prefix + "/user", GetUser(deps), http::Spending(c.token, budget::kUser));

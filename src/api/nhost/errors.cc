@@ -1,4 +1,5 @@
 #include "api/nhost/errors.h"
+#include "api/nhost/native_codes.h"
 
 #include <string>
 
@@ -49,11 +50,17 @@ constexpr Row kTable[] = {
     {core::errc::kOAuthTokenExchangeFailed, 400},
     {core::errc::kOAuthProfileFetchFailed, 400},
     {core::errc::kOAuthProviderError, 400},
+    // Ours; rendered as the native codes for the same situation (see ErrorResponse).
+    {core::errc::kIdentityNotFound, 400},
+    {core::errc::kLastIdentity, 400},
+    {core::errc::kIdentityLinkedElsewhere, 400},
     {core::errc::kCannotSendSms, 400},
     // Who the caller is: credentials, tickets and codes that do not prove it.
     {core::errc::kInvalidEmailPassword, 401},
     {core::errc::kInvalidRefreshToken, 401},
     {core::errc::kInvalidTicket, 401},
+    {core::errc::kGrantExpired, 401},     // rendered as invalid-ticket
+    {core::errc::kBadCodeVerifier, 401},  // likewise
     {core::errc::kInvalidPat, 401},
     {core::errc::kInvalidTotp, 401},
     {core::errc::kInvalidWebauthn, 401},  // ours: a passkey ceremony that does not check out
@@ -72,6 +79,7 @@ constexpr Row kTable[] = {
     {core::errc::kEmailAlreadyInUse, 409},
     {core::errc::kPhoneAlreadyInUse, 409},  // ours; the same status as a taken email
     {core::errc::kDisabledEndpoint, 409},
+    {core::errc::kManualLinkingDisabled, 409},  // rendered as disabled-endpoint
     // Raised by the server itself, before or around a handler (ours, except 404).
     {core::errc::kNotFound, 404},
     {core::errc::kMethodNotAllowed, 405},
@@ -104,6 +112,16 @@ int StatusFor(std::string_view code) {
   return 400;
 }
 
+std::string_view NativeOAuthCode(std::string_view code) {
+  if (code == core::errc::kGrantExpired || code == core::errc::kBadCodeVerifier)
+    return core::errc::kInvalidTicket;
+  if (code == core::errc::kManualLinkingDisabled) return core::errc::kDisabledEndpoint;
+  if (code == core::errc::kIdentityNotFound || code == core::errc::kLastIdentity ||
+      code == core::errc::kIdentityLinkedElsewhere)
+    return core::errc::kInvalidRequest;
+  return code;
+}
+
 http::Response ErrorResponse(const core::Error& error) {
   const int status = StatusFor(error.code);
   // The native vocabulary has no code for a bad access token; a request carrying
@@ -113,6 +131,7 @@ http::Response ErrorResponse(const core::Error& error) {
     code = core::errc::kUnauthenticated;
   // Nhost has one code for every refresh token it refuses.
   if (code == core::errc::kRefreshTokenReused) code = core::errc::kInvalidRefreshToken;
+  code = NativeOAuthCode(code);
   Json body = {{"status", status}, {"error", code}, {"message", error.message}};
   http::Response r = http::Response::Json(status, Dump(body));
   if (error.retry_after_seconds > 0)

@@ -1,12 +1,15 @@
 #include "api/nhost/native_links.h"
 
+#include "api/nhost/native_codes.h"
+
 namespace gh::api::nhost {
 namespace {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 std::string ErrorRedirect(const std::string& target, const core::Error& error) {
-  return auth::AppendQuery(target, {{"error", error.code}, {"errorDescription", error.message}});
+  return auth::AppendQuery(target, {{"error", std::string(NativeOAuthCode(error.code))},
+                                    {"errorDescription", error.message}});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // callback always answers a redirect: the outcome or the error travels in the
 // query string of redirectTo (see auth/oauth.h), because the browser, not the
 // app's code, is on the line.
+#include "api/common/oauth_browser.h"
 #include "api/nhost/endpoints.h"
 #include "api/nhost/native_links.h"
 #include "api/nhost/render.h"
@@ -14,42 +15,15 @@
 namespace gh::api::nhost {
 namespace {
 
-// Provider-specific parameters an app may pass through to the authorization
-// URL. The rest (state, redirect_uri, scope, PKCE, nonce) is ours to set.
-constexpr std::string_view kPassThrough[] = {
-    "prompt",  "login_hint", "hd",         "access_type", "include_granted_scopes",
-    "max_age", "ui_locales", "acr_values", "display",     "domain_hint"};
-
-void AddNoStore(http::Response& r) {
-  // The URL carries a state, a token or a grant: never leak it in a Referer or a cache.
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
-  r.headers.emplace_back("Cache-Control", "no-store");
-}
-
 http::Response Redirect(std::string location, int status) {
-  http::Response r = http::Response::Redirect(std::move(location), status);
-  AddNoStore(r);
-  return r;
+  return NoStoreRedirect(std::move(location), status);
 }
 
-// The cookie binding a sign-in's state to the browser that started it (RFC
-// 6749 10.12: a callback URL with someone else's code and state, planted in a
-// victim's browser, must not sign the victim in as that someone). One value
-// per browser, reused by every start within its lifetime, so two tabs signing
-// in at once both work. Scoped to the provider routes, never readable by
-// scripts. Over HTTPS it is SameSite=None (Apple's callback is a cross-site form
-// POST, which Lax cookies do not ride along on) and Secure; over plain HTTP
-// (development) Lax, which same-site identity providers still receive.
-constexpr std::string_view kBindingCookie = "gh_oauth_binding";
-
-std::string BindingCookie(const config::Config& config, const http::Request& request,
-                          const std::string& binding) {
+// The binding cookie's path: the provider routes (<prefix>/signin/provider).
+std::string BindingPath(const http::Request& request) {
   std::string path = request.path;  // <prefix>/signin/provider/{provider}
   path.resize(path.rfind('/'));
-  const bool https = config.public_url.rfind("https://", 0) == 0;
-  return std::string(kBindingCookie) + "=" + binding + "; Path=" + path +
-         "; Max-Age=" + std::to_string(config.oauth_request_ttl_seconds) + "; HttpOnly" +
-         (https ? "; Secure; SameSite=None" : "; SameSite=Lax");
+  return path;
 }
 
 // Non-empty value of query parameter `name`, or nothing.
@@ -93,8 +67,7 @@ core::Result<auth::OAuthStart> ParseStart(const Deps& deps, const http::Request&
       return core::Error(core::errc::kInvalidRequest, "grant must be true or false");
     s.grant = *grant == "true";
   }
-  for (std::string_view name : kPassThrough)
-    if (auto v = Opt(request, name)) s.extra.emplace_back(std::string(name), std::move(*v));
+  s.extra = PassThroughParams(request);
   return s;
 }
 
@@ -119,7 +92,7 @@ auth::OAuthCallback ParseCallback(const Deps& deps, const http::Request& request
   cb.user_json = as_query.QueryParam("user");
   cb.error = as_query.QueryParam("error");
   cb.error_description = as_query.QueryParam("error_description");
-  if (deps.config.oauth_state_cookie) cb.binding = request.Cookie(kBindingCookie);
+  cb.binding = CallbackBinding(deps.config, request);
   cb.client = ClientOf(request);
   cb.links = &deps.links;
   return cb;
@@ -131,16 +104,13 @@ http::Handler SignInProvider(const Deps& deps) {
   return [&deps](http::Request& request, http::Responder respond) {
     auto start = ParseStart(deps, request);
     if (!start) return respond(ErrorResponse(start.error()));
-    if (deps.config.oauth_state_cookie) {
-      start->binding = request.Cookie(kBindingCookie);
-      if (!auth::OAuthFlow::LooksLikeBinding(start->binding))
-        start->binding = auth::OAuthFlow::NewBinding();
-    }
+    start->binding = StartBinding(deps.config, request);
     auto url = deps.oauth->Start(*start);
     if (url) {
       http::Response r = Redirect(std::move(*url), 302);
       if (!start->binding.empty())
-        r.headers.emplace_back("Set-Cookie", BindingCookie(deps.config, request, start->binding));
+        r.headers.emplace_back("Set-Cookie",
+                               BindingCookie(deps.config, BindingPath(request), start->binding));
       return respond(std::move(r));
     }
     respond(ErrorResponse(UnknownProvider(url.error(), start->provider)));

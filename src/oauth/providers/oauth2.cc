@@ -55,11 +55,15 @@ bool OAuth2Provider::HasScope(std::string_view scope) const {
 core::Result<std::string> OAuth2Provider::AuthorizeUrl(const AuthorizeParams& params) {
   auto endpoints = ResolveEndpoints();
   if (!endpoints.ok()) return endpoints.error();
+  std::vector<std::string> scopes = scopes_;
+  for (const std::string& s : params.scopes)
+    if (!s.empty() && std::find(scopes.begin(), scopes.end(), s) == scopes.end())
+      scopes.push_back(s);
   std::vector<std::pair<std::string, std::string>> query = {
       {"response_type", "code"},
       {"client_id", settings_.client_id},
       {"redirect_uri", params.redirect_uri},
-      {"scope", JoinScopes(scopes_)},
+      {"scope", JoinScopes(scopes)},
       {"state", params.state},
   };
   if (supports_pkce() && !params.code_challenge.empty()) {

@@ -37,6 +37,8 @@ void BindOAuthGrant(ParamSink& p, const OAuthGrant& g) {
   p.Text(g.provider);
   p.Time(g.created_at);
   p.Time(g.expires_at);
+  p.Text(g.code_challenge);
+  p.Text(g.code_challenge_method);
 }
 
 OAuthGrant ReadOAuthGrant(RowReader& row) {
@@ -47,6 +49,8 @@ OAuthGrant ReadOAuthGrant(RowReader& row) {
   g.provider = row.Text();
   g.created_at = row.Time();
   g.expires_at = row.Time();
+  g.code_challenge = row.Text();
+  g.code_challenge_method = row.Text();
   return g;
 }
 

@@ -12,7 +12,9 @@
 #define GH_REQUEST_COLUMNS                                                              \
   "state_hash, provider, code_verifier, nonce, redirect_to, options, connect_user_id, " \
   "created_at, expires_at"
-#define GH_GRANT_COLUMNS "code_hash, user_id, amr, provider, created_at, expires_at"
+#define GH_GRANT_COLUMNS                                                        \
+  "code_hash, user_id, amr, provider, created_at, expires_at, code_challenge, " \
+  "code_challenge_method"
 
 namespace gh::store::codec {
 
@@ -21,7 +23,7 @@ inline constexpr char kInsertOAuthRequest[] = "INSERT INTO oauth_requests (" GH_
 inline constexpr char kTakeOAuthRequest[] =
     "DELETE FROM oauth_requests WHERE state_hash = ?1 RETURNING " GH_REQUEST_COLUMNS;
 inline constexpr char kInsertOAuthGrant[] =
-    "INSERT INTO oauth_grants (" GH_GRANT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO oauth_grants (" GH_GRANT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 inline constexpr char kTakeOAuthGrant[] =
     "DELETE FROM oauth_grants WHERE code_hash = ?1 RETURNING " GH_GRANT_COLUMNS;
 inline constexpr char kPurgeOAuthRequests[] = "DELETE FROM oauth_requests WHERE expires_at < ?1";

@@ -406,8 +406,17 @@ ALTER TABLE sessions ADD COLUMN refreshed_user_agent TEXT NOT NULL DEFAULT '';
 UPDATE sessions SET refreshed_ip = ip, refreshed_user_agent = user_agent;
 )sql";
 
+// Version 10: grant codes may answer an app's PKCE challenge (GoTrue's flow:
+// the code reaches the app in a URL, the verifier never leaves it). Grants
+// issued before had none.
+constexpr const char* kV10 = R"sql(
+ALTER TABLE oauth_grants ADD COLUMN code_challenge TEXT NOT NULL DEFAULT '';
+ALTER TABLE oauth_grants ADD COLUMN code_challenge_method TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5}, {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9},
+    {1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}, {5, kV5},
+    {6, kV6}, {7, kV7}, {8, kV8}, {9, kV9}, {10, kV10},
 };
 
 }  // namespace

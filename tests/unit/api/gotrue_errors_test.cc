@@ -70,6 +70,19 @@ TEST(GoTrueErrorsTest, StatusesCodesAndMessagesAreGoTrues) {
        "Nonce has expired or is invalid"},
       {e::kSamePassword, 422, "same_password",
        "New password should be different from the old password."},
+      // Social sign-in and linking.
+      {e::kInvalidState, 400, "bad_oauth_state", "OAuth state is invalid"},
+      {e::kGrantExpired, 422, "flow_state_expired",
+       "The sign-in code has expired; start the sign-in again"},
+      {e::kBadCodeVerifier, 400, "bad_code_verifier",
+       "The code verifier does not match the code challenge of this sign-in"},
+      {e::kManualLinkingDisabled, 404, "manual_linking_disabled",
+       "Linking identities is switched off"},
+      {e::kIdentityNotFound, 422, "identity_not_found", "No such identity on this account"},
+      {e::kLastIdentity, 422, "single_identity_not_deletable",
+       "The account would have no way left to sign in"},
+      {e::kIdentityLinkedElsewhere, 422, "identity_already_exists",
+       "This identity is linked to another account"},
   };
   for (const Case& c : cases) {
     Problem p = Translate(core::Error(c.code, "the flow's words"));

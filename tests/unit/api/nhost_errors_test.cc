@@ -89,6 +89,29 @@ TEST(NhostErrorsTest, BadAccessTokenIsUnauthenticatedUser) {
   EXPECT_TRUE(r.headers.empty());
 }
 
+// The finer codes GoTrue's linking and PKCE need reach native clients as the
+// codes Nhost has for the same situations.
+TEST(NhostErrorsTest, FinerOAuthCodesKeepTheNativeVocabulary) {
+  struct Case {
+    std::string_view code;
+    int status;
+    std::string_view shown;
+  };
+  const Case cases[] = {
+      {e::kGrantExpired, 401, "invalid-ticket"},
+      {e::kBadCodeVerifier, 401, "invalid-ticket"},
+      {e::kManualLinkingDisabled, 409, "disabled-endpoint"},
+      {e::kIdentityNotFound, 400, "invalid-request"},
+      {e::kLastIdentity, 400, "invalid-request"},
+      {e::kIdentityLinkedElsewhere, 400, "invalid-request"},
+  };
+  for (const Case& c : cases) {
+    http::Response r = ErrorResponse(core::Error(c.code, "why"));
+    EXPECT_EQ(r.status, c.status) << c.code;
+    EXPECT_EQ(nlohmann::json::parse(r.body)["error"], c.shown) << c.code;
+  }
+}
+
 TEST(NhostErrorsTest, RendererForTheMountIgnoresTheRequest) {
   http::Request request;
   request.path = "/v1/nope";

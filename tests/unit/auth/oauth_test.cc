@@ -457,7 +457,132 @@ TEST_F(OAuthFlowTest, GrantIsSingleUseAndExpires) {
 
   const std::string late = GrantOf(Back(Begin(s)));
   clock_.AdvanceSeconds(options_.oauth_grant_ttl_seconds);
+  EXPECT_EQ(flow_->RedeemGrant(late, client_).error().code, core::errc::kGrantExpired);
   EXPECT_EQ(flow_->RedeemGrant(late, client_).error().code, core::errc::kInvalidTicket);
+}
+
+// GoTrue's PKCE: the app's challenge at the start, its verifier at the
+// redemption; the callback's code alone is worth nothing.
+TEST_F(OAuthFlowTest, PkceGrantNeedsTheAppsVerifier) {
+  const std::string verifier = "app-verifier-0123456789-0123456789-0123456789";
+  OAuthStart s;
+  s.links = &style_;
+  s.code_challenge = crypto::Base64UrlEncode(crypto::Sha256(verifier));
+  s.code_challenge_method = "S256";
+  auto redeem = [&](const std::string& code, std::optional<std::string> v) {
+    GrantRedemption r;
+    r.code = code;
+    r.code_verifier = std::move(v);
+    r.client = client_;
+    return flow_->Redeem(r);
+  };
+  // A challenge makes the callback answer a grant, not a session.
+  OAuthOutcome url = Back(Begin(s));
+  ASSERT_EQ(url.kind, OAuthOutcome::Kind::kGrant) << url;
+  EXPECT_EQ(redeem(url.grant, "wrong-verifier-0123456789-0123456789-01234567").error().code,
+            core::errc::kBadCodeVerifier);
+  // A wrong verifier spends the code.
+  EXPECT_EQ(redeem(url.grant, verifier).error().code, core::errc::kInvalidTicket);
+
+  url = Back(Begin(s));
+  EXPECT_EQ(redeem(url.grant, std::nullopt).error().code, core::errc::kBadCodeVerifier);
+  url = Back(Begin(s));
+  auto out = redeem(url.grant, verifier);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_TRUE(out->sign_in.session.has_value());
+  EXPECT_EQ(out->provider_access_token, "provider-access");
+  EXPECT_EQ(out->provider_refresh_token, "provider-refresh");
+
+  // A plain challenge is the verifier itself.
+  s.code_challenge = verifier;
+  s.code_challenge_method = "plain";
+  EXPECT_TRUE(redeem(Back(Begin(s)).grant, verifier).ok());
+
+  // A grant without a challenge does not take a verifier.
+  OAuthStart g;
+  g.links = &style_;
+  g.grant = true;
+  EXPECT_EQ(redeem(Back(Begin(g)).grant, verifier).error().code, core::errc::kBadCodeVerifier);
+
+  // Malformed challenges are refused at the start, before the provider.
+  s.provider = "github";
+  s.code_challenge = "short";
+  EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidRequest);
+  s.code_challenge = verifier;
+  s.code_challenge_method = "md5";
+  EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidRequest);
+  s.code_challenge_method = "";
+  EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidRequest);
+}
+
+// Under the step-up policy a TOTP user's grant redeems to an aal1 session, and
+// a callback that names no provider takes the state's.
+TEST_F(OAuthFlowTest, StepUpPolicyGrantsTotpUsersAndCallbackNeedsNoProvider) {
+  Back(Begin());
+  GiveVerifiedFactor(UserByEmail("ann@example.com").id);
+  const SecondFactorPolicy step_up = SecondFactorPolicy::kStepUp;
+  OAuthStart s;
+  s.links = &style_;
+  s.grant = true;
+  OAuthCallback cb;
+  cb.state = Begin(s);
+  cb.code = "good-code";
+  cb.client = client_;
+  cb.second_factor = &step_up;
+  const OAuthOutcome url = flow_->Callback(cb);
+  ASSERT_EQ(url.kind, OAuthOutcome::Kind::kGrant) << url;
+  GrantRedemption r;
+  r.code = url.grant;
+  r.client = client_;
+  r.second_factor = &step_up;
+  auto out = flow_->Redeem(r);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_TRUE(out->sign_in.session.has_value());
+  EXPECT_TRUE(out->sign_in.step_up.has_value());
+
+  // The implicit flow carries the provider's tokens with the session.
+  cb.state = Begin();
+  const OAuthOutcome session = flow_->Callback(cb);
+  ASSERT_EQ(session.kind, OAuthOutcome::Kind::kSession) << session;
+  EXPECT_EQ(session.provider_access_token, "provider-access");
+}
+
+TEST_F(OAuthFlowTest, ScopesReachTheProvider) {
+  OAuthStart s;
+  s.links = &style_;
+  s.scopes = {"repo", "read:org"};
+  Begin(s);
+  EXPECT_EQ(github_->authorize.scopes, s.scopes);
+}
+
+TEST_F(OAuthFlowTest, ManualLinkingOffRefusesEveryLinkingCall) {
+  SessionGrant me = SignUp("me@example.com");
+  ASSERT_TRUE(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).ok());
+  options_.manual_linking_enabled = false;
+  OAuthStart s;
+  s.links = &style_;
+  s.provider = "github";
+  s.connect = me.access_token;
+  EXPECT_EQ(flow_->Start(s).error().code, core::errc::kManualLinkingDisabled);
+  EXPECT_EQ(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).error().code,
+            core::errc::kManualLinkingDisabled);
+  EXPECT_EQ(flow_->Unlink(me.user.id, "google").error().code, core::errc::kManualLinkingDisabled);
+  // Signing in is not linking.
+  EXPECT_EQ(Back(Begin()).kind, OAuthOutcome::Kind::kSession);
+}
+
+TEST_F(OAuthFlowTest, UnlinkIdentityById) {
+  SessionGrant me = SignUp("me@example.com");
+  ASSERT_TRUE(flow_->LinkIdToken(me.user.id, "google", "good-id-token", std::nullopt).ok());
+  auto ids = flow_->ListIdentities(me.user.id);
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ(flow_->UnlinkIdentity(me.user.id, me.user.id).error().code,
+            core::errc::kIdentityNotFound);
+  SessionGrant other = SignUp("other@example.com");
+  EXPECT_EQ(flow_->UnlinkIdentity(other.user.id, (*ids)[0].id).error().code,
+            core::errc::kIdentityNotFound);
+  ASSERT_TRUE(flow_->UnlinkIdentity(me.user.id, (*ids)[0].id).ok());
+  EXPECT_TRUE(flow_->ListIdentities(me.user.id)->empty());
 }
 
 TEST_F(OAuthFlowTest, ConnectLinksToTheSignedInUser) {
@@ -478,7 +603,7 @@ TEST_F(OAuthFlowTest, ConnectLinksToTheSignedInUser) {
   // The same identity cannot be connected to a second account.
   SessionGrant other = SignUp("other@example.com");
   s.connect = other.access_token;
-  EXPECT_EQ(ErrorOf(Back(Begin(s))), "invalid-request");
+  EXPECT_EQ(ErrorOf(Back(Begin(s))), "identity-linked-elsewhere");
 
   s.connect = "not-a-token";
   EXPECT_EQ(flow_->Start(s).error().code, core::errc::kInvalidToken);
@@ -523,7 +648,7 @@ TEST_F(OAuthFlowTest, LinkIdTokenAndLinkedElsewhere) {
   SessionGrant other = SignUp("other@example.com");
   auto r = flow_->LinkIdToken(other.user.id, "google", "good-id-token", std::nullopt);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, core::errc::kInvalidRequest);
+  EXPECT_EQ(r.error().code, core::errc::kIdentityLinkedElsewhere);
   EXPECT_EQ(flow_->LinkIdToken(me.user.id, "google", "forged", std::nullopt).error().code,
             core::errc::kInvalidToken);
 }
@@ -531,13 +656,13 @@ TEST_F(OAuthFlowTest, LinkIdTokenAndLinkedElsewhere) {
 TEST_F(OAuthFlowTest, UnlinkNeverRemovesTheLastWayIn) {
   Back(Begin());  // a user whose only way in is GitHub
   const std::string id = UserByEmail("ann@example.com").id;
-  EXPECT_EQ(flow_->Unlink(id, "github").error().code, core::errc::kInvalidRequest);
-  EXPECT_EQ(flow_->Unlink(id, "google").error().code, core::errc::kInvalidRequest);
+  EXPECT_EQ(flow_->Unlink(id, "github").error().code, core::errc::kLastIdentity);
+  EXPECT_EQ(flow_->Unlink(id, "google").error().code, core::errc::kIdentityNotFound);
 
   // With a second provider, one may go.
   ASSERT_TRUE(flow_->LinkIdToken(id, "google", "good-id-token", std::nullopt).ok());
   ASSERT_TRUE(flow_->Unlink(id, "github").ok());
-  EXPECT_EQ(flow_->Unlink(id, "google").error().code, core::errc::kInvalidRequest);
+  EXPECT_EQ(flow_->Unlink(id, "google").error().code, core::errc::kLastIdentity);
 
   // A verified email with magic links on is a way in.
   options_.email_passwordless_enabled = true;

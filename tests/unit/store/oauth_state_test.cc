@@ -120,6 +120,22 @@ TEST_P(OAuthStateTest, GrantIsTakenOnceAndExpires) {
   EXPECT_FALSE(store_->oauth().TakeGrant("g2", kT0 + 60'000)->has_value());
 }
 
+TEST_P(OAuthStateTest, GrantKeepsItsChallengeAndNowZeroReturnsALateOne) {
+  ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
+  OAuthGrant g = MakeGrant("g1", "u1");
+  g.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+  g.code_challenge_method = "s256";
+  ASSERT_TRUE(store_->oauth().InsertGrant(g).ok());
+  auto taken = store_->oauth().TakeGrant("g1", 0);  // long expired by now, still handed back
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ((*taken)->code_challenge, g.code_challenge);
+  EXPECT_EQ((*taken)->code_challenge_method, "s256");
+  EXPECT_FALSE(store_->oauth().TakeGrant("g1", 0)->has_value());  // and gone
+  // Without a challenge: empty.
+  ASSERT_TRUE(store_->oauth().InsertGrant(MakeGrant("g2", "u1")).ok());
+  EXPECT_EQ((*store_->oauth().TakeGrant("g2", kT0))->code_challenge, "");
+}
+
 TEST_P(OAuthStateTest, PurgeDeletesExpiredRequestsAndGrants) {
   ASSERT_TRUE(store_->users().Create(MakeUser("u1", "a@example.com")).ok());
   ASSERT_TRUE(store_->oauth().InsertRequest(MakeRequest("old", kT0)).ok());
