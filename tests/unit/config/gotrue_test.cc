@@ -195,6 +195,7 @@ TEST(Gotrue, MfaServerAndLogs) {
   Config c = Ok({{"GOTRUE_MFA_TOTP_ENROLL_ENABLED", "false"},
                  {"GOTRUE_MFA_PHONE_ENROLL_ENABLED", "false"},
                  {"GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED", "true"},
+                 {"AUTH_WEBAUTHN_RP_ORIGINS", "https://app.example.com"},  // which it needs
                  {"GOTRUE_API_HOST", "127.0.0.1"},
                  {"GOTRUE_API_PORT", "9999"},
                  {"GOTRUE_LOG_LEVEL", "warning"},
