@@ -113,6 +113,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   f->mfa = std::make_unique<auth::MfaFlow>(store, clock, f->options.mfa, *f->sessions, *mfa_key);
   f->passkeys =
       std::make_unique<auth::PasskeyFlow>(store, clock, f->options.passkeys, *f->sessions);
+  f->mfa->SetPasskeys(f->passkeys.get());  // webauthn factors are passkeys
   f->pats = std::make_unique<auth::PatFlow>(store, clock, f->options.pats, *f->sessions);
   f->user_agents = std::make_unique<useragent::Parser>(config.user_agent_rules_file);
   f->devices = std::make_unique<auth::DeviceSessions>(store, clock, *f->sessions, *f->user_agents);

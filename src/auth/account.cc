@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/app_metadata.h"
+#include "auth/mfa.h"
 
 namespace gh::auth {
 
@@ -47,18 +48,18 @@ core::Result<core::User> AccountService::MergeMetadata(std::string_view user_id,
 
 core::Result<UserProfile> AccountService::Describe(core::User user) {
   UserProfile p;
-  // Most users sign in by address alone and hold no factor; what the row
-  // already says spares the reads (GET /user stays one read for them).
+  // Most users sign in by address alone: what the row already says spares
+  // the identities read.
   if (HasProviderIdentity(user)) {
     auto identities = store_.identities().ListForUser(user.id);
     if (!identities) return identities.error();
     p.identities = std::move(*identities);
   }
-  if (user.verified_mfa_type || user.has_totp_factor) {
-    auto factors = store_.factors().ListForUser(user.id);
-    if (!factors) return factors.error();
-    p.factors = std::move(*factors);
-  }
+  // Factors are always read: passkeys (webauthn factors, auth/mfa.h) and
+  // pending webauthn factors have no summary on the user row.
+  auto factors = UserFactors(store_, user.id);
+  if (!factors) return factors.error();
+  p.factors = std::move(*factors);
   p.user = std::move(user);
   return p;
 }

@@ -7,6 +7,7 @@
 
 #include "auth/app_metadata.h"
 #include "auth/audit.h"
+#include "auth/mfa.h"
 #include "auth/phone.h"
 #include "core/text.h"
 
@@ -301,7 +302,7 @@ core::Result<std::vector<store::ListedAuditEvent>> AdminFlow::Audit(
 core::Result<std::vector<core::MfaFactor>> AdminFlow::Factors(std::string_view user_id) {
   auto user = Get(user_id);
   if (!user) return user.error();
-  return store_.factors().ListForUser(user->id);
+  return UserFactors(store_, user->id);  // passkeys as webauthn factors too
 }
 
 core::Result<core::MfaFactor> AdminFlow::DeleteFactor(std::string_view user_id,
@@ -312,7 +313,20 @@ core::Result<core::MfaFactor> AdminFlow::DeleteFactor(std::string_view user_id,
   if (!LooksLikeUuid(factor_id)) return Invalid("factor_id must be an UUID");
   auto factor = store_.factors().Find(factor_id);
   if (!factor) return factor.error();
-  if (!*factor || (*factor)->user_id != user->id) return none;
+  if (!*factor) {  // a passkey, which is a webauthn factor (auth/mfa.h)?
+    auto all = UserFactors(store_, user->id);
+    if (!all) return all.error();
+    for (core::MfaFactor& f : *all) {
+      if (f.id != factor_id || f.type != "webauthn") continue;
+      auto gone = store_.passkeys().Delete(user->id, f.id);
+      if (!gone) return gone.error();
+      if (!*gone) return none;
+      RecordAudit(store_, clock_.NowMillis(), "admin-factor-deleted", user->id);
+      return std::move(f);
+    }
+    return none;
+  }
+  if ((*factor)->user_id != user->id) return none;
   auto deleted = store_.factors().Delete(factor_id);
   if (!deleted) return deleted.error();
   if (!*deleted) return none;

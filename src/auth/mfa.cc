@@ -54,6 +54,8 @@ MfaOptions MfaOptions::From(const config::Config& config) {
   o.lockout_seconds = config.mfa_lockout_seconds;
   o.ticket_ttl_seconds = config.mfa_ticket_ttl_seconds;
   o.max_factors = config.mfa_max_factors;
+  o.webauthn_enroll_enabled = config.mfa_webauthn_enroll_enabled;
+  o.webauthn_verify_enabled = config.mfa_webauthn_verify_enabled;
   return o;
 }
 

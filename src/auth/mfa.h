@@ -11,6 +11,16 @@
 //    challenge of one of the user's factors. The session keeps its id; the
 //    step-up hands out a new access token and a new refresh token for it.
 //
+// WebAuthn factors (the GoTrue dialect's factor_type webauthn) are passkeys
+// (mfa_webauthn.cc, over PasskeyFlow's factor ceremonies): enrolment stores a
+// pending factor (a factors row of type "webauthn" without a secret), its
+// first challenge is a registration, and verifying it stores the passkey under
+// the factor's id and drops the pending row. From then on the factor IS the
+// passkey: ListFactors shows each of the user's passkeys, however registered,
+// as a verified webauthn factor (UserFactors), its challenges are assertions,
+// and unenrolling it removes the passkey. Passkeys stay no second factor for
+// the TOTP switch and MFA tickets (MfaRequired reads the TOTP summary only).
+//
 // Which of the two a first-factor sign-in ends in is the dialect's policy
 // (auth::SecondFactorPolicy, auth/sessions.h).
 //
@@ -40,6 +50,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/passkeys.h"
 #include "auth/sessions.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -60,6 +71,8 @@ struct MfaOptions {
   int lockout_seconds = 900;              // the window those failures are counted in
   int ticket_ttl_seconds = 300;           // MFA tickets and challenges
   int max_factors = 10;                   // factors per user, verified or not
+  bool webauthn_enroll_enabled = false;   // webauthn factors may be enrolled
+  bool webauthn_verify_enabled = false;   // webauthn factors may be challenged and verified
 
   static MfaOptions From(const config::Config& config);
   bool operator==(const MfaOptions&) const = default;
@@ -136,10 +149,40 @@ struct StepUpGrant {
   bool newly_verified = false;  // this code finished the factor's enrolment
 };
 
+struct EnrollWebauthnRequest {
+  MfaCaller caller;
+  std::string friendly_name;  // may be empty; unique among the user's factors otherwise
+};
+
+// A challenge of a webauthn factor: a registration (`create`) for a pending
+// factor, an assertion (`request`) for a passkey.
+struct WebauthnFactorChallenge {
+  FactorChallenge challenge;
+  std::optional<CreationOptions> create;
+  std::optional<RequestOptions> request;
+};
+
+// What the browser returned for a webauthn factor's challenge: an attestation
+// for a pending factor, an assertion for a passkey.
+struct VerifyWebauthnRequest {
+  MfaCaller caller;
+  std::string factor_id;
+  std::string challenge_id;
+  std::optional<AttestationResponse> created;
+  std::optional<AssertionResponse> asserted;
+};
+
 struct UnenrollRequest {
   MfaCaller caller;
   std::string factor_id;
 };
+
+// A passkey as the verified webauthn factor it is to the factor operations.
+core::MfaFactor PasskeyAsFactor(const core::WebauthnCredential& passkey);
+// The user's factors (oldest first, without secrets) followed by their
+// passkeys as webauthn factors.
+core::Result<std::vector<core::MfaFactor>> UserFactors(store::Store& store,
+                                                       std::string_view user_id);
 
 // True when signing in as `user` needs a second factor (a verified factor).
 bool MfaRequired(const core::User& user);
@@ -203,7 +246,7 @@ class MfaFlow {
   // too-many-enrolled-mfa-factors.
   core::Result<FactorEnrolment> EnrollTotp(const EnrollTotpRequest& request);
 
-  // The user's factors, oldest first, without their secrets.
+  // UserFactors.
   core::Result<std::vector<core::MfaFactor>> ListFactors(std::string_view user_id);
 
   // Opens a challenge of one of the caller's factors, bound to the caller's
@@ -224,6 +267,33 @@ class MfaFlow {
   // they are keyed by (the first verified TOTP factor); the user can make new
   // ones over the next. Errors: mfa-factor-not-found, insufficient-aal.
   core::Result<std::string> Unenroll(const UnenrollRequest& request);
+
+  // --- WebAuthn factors (mfa_webauthn.cc); need SetPasskeys ---
+
+  // The passkeys flow the webauthn factors run their ceremonies in; must
+  // outlive this flow.
+  void SetPasskeys(PasskeyFlow* passkeys) { passkeys_ = passkeys; }
+
+  // PasskeyFlow::CheckRelyingParty. Errors: disabled-endpoint (no passkeys),
+  // invalid-request.
+  core::Result<void> CheckWebauthnRelyingParty(
+      const std::optional<std::string>& rp_id,
+      const std::optional<std::vector<std::string>>& origins) const;
+
+  // Stores a pending webauthn factor. Errors: disabled-endpoint
+  // (webauthn_enroll_enabled off), those of EnrollTotp but disabled-mfa-totp.
+  core::Result<core::MfaFactor> EnrollWebauthn(const EnrollWebauthnRequest& request);
+  // Errors: disabled-endpoint (webauthn_verify_enabled off), mfa-factor-not-found
+  // (not one of the caller's webauthn factors), those of PasskeyFlow's starts.
+  core::Result<WebauthnFactorChallenge> ChallengeWebauthn(const ChallengeRequest& request);
+  // Checks the browser's answer and steps the caller's session up to aal2 (amr
+  // gains "webauthn"); a pending factor becomes a passkey (its id kept), the
+  // user's other pending webauthn factors go and their other sessions are
+  // signed out, as at TOTP enrolment. Errors: disabled-endpoint,
+  // mfa-factor-not-found, invalid-request (the answer is not the kind the
+  // factor's challenge asked for), invalid-webauthn, disabled-user,
+  // session-not-found (the session ended).
+  core::Result<StepUpGrant> VerifyWebauthn(const VerifyWebauthnRequest& request);
 
  private:
   enum class Factor { kTotp, kRecovery };
@@ -256,6 +326,7 @@ class MfaFlow {
   const MfaOptions options_;
   SessionService& sessions_;
   const crypto::SecretBox box_;
+  PasskeyFlow* passkeys_ = nullptr;
 };
 
 // The user's first verified TOTP factor (the one recovery codes are keyed

@@ -14,6 +14,7 @@ namespace gh::auth {
 namespace {
 
 constexpr std::string_view kChallengePurpose = "mfa-challenge";
+constexpr std::string_view kTotpType = "totp";
 
 core::Error FactorNotFound() {
   return core::Error(core::errc::kMfaFactorNotFound, "No such MFA factor or challenge");
@@ -41,7 +42,7 @@ std::string StringMember(const nlohmann::json& j, const char* key) {
 core::Result<FactorEnrolment> MfaFlow::EnrollTotp(const EnrollTotpRequest& req) {
   auto user = LoadEnrollingUser(req.caller.user_id);
   if (!user) return user.error();
-  auto factors = LoadFactors(user->id);
+  auto factors = UserFactors(store_, user->id);
   if (!factors) return factors.error();
   if (AnyVerified(*factors) && req.caller.aal != "aal2")
     return core::Error(core::errc::kInsufficientAal,
@@ -60,11 +61,32 @@ core::Result<FactorEnrolment> MfaFlow::EnrollTotp(const EnrollTotpRequest& req) 
   return enrolment;
 }
 
-core::Result<std::vector<core::MfaFactor>> MfaFlow::ListFactors(std::string_view user_id) {
-  auto factors = LoadFactors(user_id);
+core::MfaFactor PasskeyAsFactor(const core::WebauthnCredential& p) {
+  core::MfaFactor f;
+  f.id = p.id;
+  f.user_id = p.user_id;
+  f.type = "webauthn";
+  f.friendly_name = p.nickname;
+  f.created_at = p.created_at;
+  f.updated_at = p.last_used_at.value_or(p.created_at);
+  f.verified_at = p.created_at;  // a passkey is stored once its registration verified
+  f.last_challenged_at = p.last_used_at;
+  return f;
+}
+
+core::Result<std::vector<core::MfaFactor>> UserFactors(store::Store& store,
+                                                       std::string_view user_id) {
+  auto factors = store.factors().ListForUser(user_id);
   if (!factors) return factors.error();
   for (core::MfaFactor& f : *factors) f.secret_encrypted.reset();
+  auto passkeys = store.passkeys().ListForUser(user_id);
+  if (!passkeys) return passkeys.error();
+  for (const core::WebauthnCredential& p : *passkeys) factors->push_back(PasskeyAsFactor(p));
   return factors;
+}
+
+core::Result<std::vector<core::MfaFactor>> MfaFlow::ListFactors(std::string_view user_id) {
+  return UserFactors(store_, user_id);
 }
 
 core::Result<FactorChallenge> MfaFlow::Challenge(const ChallengeRequest& req) {
@@ -117,7 +139,7 @@ core::Result<StepUpGrant> MfaFlow::Verify(const VerifyRequest& req) {
   auto factors = LoadFactors(user->id);
   if (!factors) return factors.error();
   const core::MfaFactor* factor = FindIn(*factors, req.factor_id);
-  if (factor == nullptr) return FactorNotFound();  // unenrolled meanwhile
+  if (factor == nullptr || factor->type != kTotpType) return FactorNotFound();  // unenrolled
 
   auto checked = CheckCode(user->id, {factor}, req.code, nullptr);
   if (!checked) {
@@ -167,13 +189,20 @@ core::Result<StepUpGrant> MfaFlow::Verify(const VerifyRequest& req) {
 }
 
 core::Result<std::string> MfaFlow::Unenroll(const UnenrollRequest& req) {
-  auto factors = LoadFactors(req.caller.user_id);
+  auto factors = UserFactors(store_, req.caller.user_id);
   if (!factors) return factors.error();
   const core::MfaFactor* factor = FindIn(*factors, req.factor_id);
   if (factor == nullptr) return FactorNotFound();
   if (AnyVerified(*factors) && req.caller.aal != "aal2")
     return core::Error(core::errc::kInsufficientAal,
                        "A session that passed a second factor (aal2) may unenrol factors");
+  if (factor->type == "webauthn" && factor->verified()) {  // a passkey
+    auto gone = store_.passkeys().Delete(req.caller.user_id, factor->id);
+    if (!gone) return gone.error();
+    if (!*gone) return FactorNotFound();
+    Audit("mfa-unenroll", req.caller.user_id, req.caller.client);
+    return std::string(req.factor_id);
+  }
   const core::MfaFactor* primary = PrimaryTotp(*factors);
   // Recovery codes are keyed by the first verified TOTP factor: they go with it.
   const bool drop_recovery = primary != nullptr && primary->id == factor->id;

@@ -21,6 +21,8 @@ constexpr char kSignUp[] = "webauthn-signup";
 constexpr char kSignIn[] = "webauthn-signin";
 constexpr char kAdd[] = "webauthn-add";
 constexpr char kElevate[] = "webauthn-elevate";
+constexpr char kFactorCreate[] = "webauthn-factor-create";
+constexpr char kFactorRequest[] = "webauthn-factor-request";
 constexpr size_t kChallengeBytes = 32;
 
 core::Error Invalid(std::string reason) {
@@ -64,6 +66,7 @@ std::string HostOf(std::string_view origin) {
 
 // A challenge taken from the store: its raw bytes and what its start bound.
 struct PasskeyFlow::Challenge {
+  std::string id;  // the OneTimeCode's id (a factor ceremony's challenge id)
   std::string raw;
   Json data;
   std::string bound_user() const { return data.value("userId", std::string()); }
@@ -92,7 +95,8 @@ std::string PasskeyFlow::UserVerification() const {
 
 core::Result<std::string> PasskeyFlow::IssueChallenge(std::string_view purpose,
                                                       const std::optional<std::string>& user_id,
-                                                      std::string data_json) {
+                                                      std::string data_json,
+                                                      FactorCeremony* ceremony) {
   const core::UnixMillis now = clock_.NowMillis();
   core::OneTimeCode code;
   code.id = crypto::RandomUuid();
@@ -105,6 +109,7 @@ core::Result<std::string> PasskeyFlow::IssueChallenge(std::string_view purpose,
   code.created_at = now;
   code.expires_at = now + int64_t{options_.webauthn_challenge_seconds} * 1000;
   if (auto r = store_.codes().Insert(code); !r) return r.error();
+  if (ceremony != nullptr) *ceremony = FactorCeremony{code.id, code.expires_at};
   return raw;
 }
 
@@ -123,6 +128,7 @@ core::Result<PasskeyFlow::Challenge> PasskeyFlow::TakeChallenge(std::string_view
   if (!*consumed) return Invalid("unknown or used challenge");
   if (code.expires_at <= now) return Invalid("expired challenge");
   Challenge c;
+  c.id = code.id;
   c.raw = cd->challenge;
   c.data = Json::parse(code.data_json, nullptr, /*allow_exceptions=*/false);
   if (!c.data.is_object()) c.data = Json::object();
@@ -395,6 +401,107 @@ core::Result<SessionGrant> PasskeyFlow::FinishElevate(const std::string& user_id
   if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
   if (auto r = RequireActive(**user, clock_.NowMillis()); !r) return r.error();
   return sessions_.Start(**user, client, "webauthn", "aal2");
+}
+
+core::Result<void> PasskeyFlow::CheckRelyingParty(
+    const std::optional<std::string>& rp_id,
+    const std::optional<std::vector<std::string>>& origins) const {
+  if (rp_id && *rp_id != RpId())
+    return core::Error(core::errc::kInvalidRequest, "WebAuthn RP ID is not this server's");
+  if (origins) {
+    if (origins->empty())
+      return core::Error(core::errc::kInvalidRequest, "WebAuthn RP Origins cannot be empty");
+    std::string invalid;
+    for (const std::string& o : *origins) {
+      bool ours = false;
+      for (const std::string& allowed : options_.webauthn_rp_origins) ours = ours || o == allowed;
+      if (!ours) invalid += (invalid.empty() ? "" : ", ") + o;
+    }
+    if (!invalid.empty())
+      return core::Error(core::errc::kInvalidRequest, "Invalid RP origins: " + invalid);
+  }
+  return core::Ok();
+}
+
+core::Result<PasskeyFlow::Challenge> PasskeyFlow::TakeFactorChallenge(
+    std::string_view purpose, const FactorBinding& b, std::string_view challenge_id,
+    std::string_view client_data_json) {
+  auto challenge = TakeChallenge(purpose, client_data_json);
+  if (!challenge) return challenge.error();
+  // The signed challenge must be the one the dialect named, and that one the
+  // factor's in this session: a challenge of another factor does not verify.
+  if (challenge->id != challenge_id || challenge->bound_user() != b.user_id ||
+      challenge->data.value("factorId", std::string()) != b.factor_id ||
+      challenge->data.value("sessionId", std::string()) != b.session_id)
+    return core::Error(core::errc::kMfaFactorNotFound, "No such challenge of this factor");
+  return challenge;
+}
+
+core::Result<std::pair<FactorCeremony, CreationOptions>> PasskeyFlow::StartFactorRegistration(
+    const FactorBinding& b) {
+  auto user = store_.users().FindById(b.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+  auto list = store_.passkeys().ListForUser(b.user_id);
+  if (!list) return list.error();
+  if (static_cast<int>(list->size()) >= options_.webauthn_max_credentials)
+    return core::Error(core::errc::kTooManyMfaFactors, "The user has the most passkeys allowed");
+  FactorCeremony ceremony;
+  Json data{{"userId", b.user_id}, {"factorId", b.factor_id}, {"sessionId", b.session_id}};
+  auto challenge = IssueChallenge(kFactorCreate, b.user_id, data.dump(), &ceremony);
+  if (!challenge) return challenge.error();
+  auto o = Creation(**user, std::move(*challenge));
+  if (!o) return o.error();
+  o->exclude = std::move(*list);
+  return std::pair{std::move(ceremony), std::move(*o)};
+}
+
+core::Result<core::WebauthnCredential> PasskeyFlow::FinishFactorRegistration(
+    const FactorBinding& b, std::string_view challenge_id, const AttestationResponse& credential,
+    const std::string& nickname) {
+  auto challenge = TakeFactorChallenge(kFactorCreate, b, challenge_id, credential.client_data_json);
+  if (!challenge) return challenge.error();
+  auto user = store_.users().FindById(b.user_id);
+  if (!user) return user.error();
+  if (!user->has_value()) return core::Error(core::errc::kUserNotFound, "User not found");
+  auto passkey = Register(**user, credential, *challenge, nickname);
+  if (!passkey) return passkey.error();
+  passkey->id = b.factor_id;
+  auto stored = store_.passkeys().Create(*passkey);
+  if (!stored) return stored.error();
+  if (!*stored) return Invalid("credential already registered");
+  RecordAudit(store_, clock_.NowMillis(), "webauthn-added", b.user_id, {},
+              Json{{"credential", passkey->id}}.dump());
+  return *passkey;
+}
+
+core::Result<std::pair<FactorCeremony, RequestOptions>> PasskeyFlow::StartFactorAssertion(
+    const FactorBinding& b) {
+  auto list = store_.passkeys().ListForUser(b.user_id);
+  if (!list) return list.error();
+  RequestOptions o;
+  for (core::WebauthnCredential& c : *list)
+    if (c.id == b.factor_id) o.allow.push_back(std::move(c));
+  if (o.allow.empty()) return core::Error(core::errc::kMfaFactorNotFound, "No such passkey");
+  FactorCeremony ceremony;
+  Json data{{"userId", b.user_id}, {"factorId", b.factor_id}, {"sessionId", b.session_id}};
+  auto challenge = IssueChallenge(kFactorRequest, b.user_id, data.dump(), &ceremony);
+  if (!challenge) return challenge.error();
+  o.challenge = std::move(*challenge);
+  o.rp_id = RpId();
+  o.user_verification = UserVerification();
+  o.timeout_ms = int64_t{options_.webauthn_challenge_seconds} * 1000;
+  return std::pair{std::move(ceremony), std::move(o)};
+}
+
+core::Result<core::WebauthnCredential> PasskeyFlow::FinishFactorAssertion(
+    const FactorBinding& b, std::string_view challenge_id, const AssertionResponse& assertion) {
+  auto challenge = TakeFactorChallenge(kFactorRequest, b, challenge_id, assertion.client_data_json);
+  if (!challenge) return challenge.error();
+  auto cred = Assert(assertion, *challenge);
+  if (!cred) return cred.error();
+  if (cred->id != b.factor_id) return Invalid("an assertion by another passkey");
+  return cred;
 }
 
 core::Result<std::vector<core::WebauthnCredential>> PasskeyFlow::List(const std::string& user_id) {

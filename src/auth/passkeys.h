@@ -18,12 +18,22 @@
 // required at registration): the credential id names the passkey, and the
 // user handle the authenticator returns must be its user's.
 //
+// A passkey may also serve as a second factor a dialect names by id (the
+// GoTrue webauthn factor, MfaFlow): the factor ceremonies below bind their
+// challenge to that id, the caller's session and an id the dialect hands back
+// at the finish, and a passkey registered so takes the factor's id. Those
+// passkeys are rows like any other (one store of credentials): they are listed
+// with the user's passkeys and sign in as a first factor where passkeys do.
+// The factor ceremonies are gated by MfaFlow's settings, not webauthn_enabled.
+//
 // Thread-safe; calls block on the store and belong on a worker thread.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "auth/links.h"
@@ -88,6 +98,21 @@ struct AssertionResponse {
   std::optional<std::string> user_handle;
 };
 
+// What a factor ceremony is bound to: the user, the factor's id (the passkey's
+// row id once registered) and the caller's session.
+struct FactorBinding {
+  std::string user_id;
+  std::string factor_id;
+  std::string session_id;
+};
+
+// A started factor ceremony: its challenge id (a UUID the dialect hands out
+// and gets back at the finish) and when it expires.
+struct FactorCeremony {
+  std::string challenge_id;
+  core::UnixMillis expires_at = 0;
+};
+
 struct PasskeySignUpStart {
   std::string email;
   SignUpOptions options;
@@ -144,6 +169,38 @@ class PasskeyFlow {
                                            const AssertionResponse& assertion,
                                            const core::ClientInfo& client);
 
+  // --- Factor ceremonies (see the top of this file) ---
+
+  // A relying party a client names (GoTrue's clients send one with each
+  // factor ceremony) must be this server's: the RP id, and origins among
+  // webauthn_rp_origins. The ceremonies verify against the settings either way;
+  // this refuses a client that expects another RP before a challenge is spent.
+  // Errors: invalid-request.
+  core::Result<void> CheckRelyingParty(
+      const std::optional<std::string>& rp_id,
+      const std::optional<std::vector<std::string>>& origins) const;
+
+  // Registration of the passkey a pending factor stands for. Errors:
+  // user-not-found, too-many-enrolled-mfa-factors (webauthn_max_credentials).
+  core::Result<std::pair<FactorCeremony, CreationOptions>> StartFactorRegistration(
+      const FactorBinding& binding);
+  // Stores the passkey with id binding.factor_id. Errors: invalid-webauthn
+  // (also a credential already registered), mfa-factor-not-found (the
+  // challenge is not `challenge_id`, or is another factor's, session's or
+  // user's; it is consumed all the same).
+  core::Result<core::WebauthnCredential> FinishFactorRegistration(
+      const FactorBinding& binding, std::string_view challenge_id,
+      const AttestationResponse& credential, const std::string& nickname);
+  // An assertion by the passkey with id binding.factor_id. Errors:
+  // mfa-factor-not-found (no such passkey of the user).
+  core::Result<std::pair<FactorCeremony, RequestOptions>> StartFactorAssertion(
+      const FactorBinding& binding);
+  // Errors: invalid-webauthn (also an assertion by another passkey),
+  // mfa-factor-not-found (as at FinishFactorRegistration).
+  core::Result<core::WebauthnCredential> FinishFactorAssertion(const FactorBinding& binding,
+                                                               std::string_view challenge_id,
+                                                               const AssertionResponse& assertion);
+
   core::Result<std::vector<core::WebauthnCredential>> List(const std::string& user_id);
   // Errors: webauthn-credential-not-found (none of the user's).
   core::Result<void> Remove(const std::string& user_id, const std::string& id);
@@ -162,7 +219,12 @@ class PasskeyFlow {
   std::string UserVerification() const;
   core::Result<std::string> IssueChallenge(std::string_view purpose,
                                            const std::optional<std::string>& user_id,
-                                           std::string data_json);
+                                           std::string data_json,
+                                           FactorCeremony* ceremony = nullptr);
+  core::Result<Challenge> TakeFactorChallenge(std::string_view purpose,
+                                              const FactorBinding& binding,
+                                              std::string_view challenge_id,
+                                              std::string_view client_data_json);
   core::Result<Challenge> TakeChallenge(std::string_view purpose,
                                         std::string_view client_data_json);
   core::Result<core::WebauthnCredential> Register(const core::User& user,

@@ -163,6 +163,8 @@ struct Config {
   int mfa_lockout_seconds = 900;              // the window those failures are counted in
   int mfa_ticket_ttl_seconds = 300;           // MFA tickets from a first-factor sign-in
   int mfa_max_factors = 10;                   // second factors per user, verified or not
+  bool mfa_webauthn_enroll_enabled = false;   // POST /auth/v1/factors may enrol a passkey
+  bool mfa_webauthn_verify_enabled = false;   // webauthn factors may be challenged and verified
 
   // Passkeys (WebAuthn), /v1/signup/webauthn and friends.
   bool webauthn_enabled = false;

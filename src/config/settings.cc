@@ -360,6 +360,13 @@ std::vector<Setting> BuildTable() {
   add("mfa_max_factors", {}, Num(&Config::mfa_max_factors, 1, 100),
       "Second factors a user may hold, verified or not; one more is refused with "
       "too-many-enrolled-mfa-factors.");
+  add("mfa_webauthn_enroll_enabled", {}, Bool(&Config::mfa_webauthn_enroll_enabled),
+      "Passkeys may be enrolled as GoTrue webauthn second factors (POST /auth/v1/factors with "
+      "factor_type webauthn); off = 422 mfa_webauthn_enroll_not_enabled. Needs "
+      "webauthn_rp_origins; the factor is a passkey (listed with the user's passkeys).");
+  add("mfa_webauthn_verify_enabled", {}, Bool(&Config::mfa_webauthn_verify_enabled),
+      "WebAuthn factors (every passkey of a user) may be challenged and verified to step a "
+      "session up to aal2; off = 422 mfa_webauthn_verify_not_enabled.");
   // --- passkeys
   add("webauthn_enabled", {"AUTH_WEBAUTHN_ENABLED"}, Bool(&Config::webauthn_enabled),
       "Passkeys (WebAuthn): sign-up, sign-in, adding and elevation under /v1/.../webauthn. Off "
@@ -624,6 +631,10 @@ std::vector<std::string> Validate(const Config& c) {
   if (c.anonymous_role.empty()) p.push_back("anonymous_role must not be empty");
   if (c.smtp_sender.find('@') == std::string::npos)
     p.push_back("smtp_sender must be an email address");
+  if ((c.mfa_webauthn_enroll_enabled || c.mfa_webauthn_verify_enabled) &&
+      c.webauthn_rp_origins.empty())
+    p.push_back(
+        "mfa_webauthn_enroll_enabled / mfa_webauthn_verify_enabled need webauthn_rp_origins");
   if (c.webauthn_enabled && c.webauthn_rp_origins.empty())
     p.push_back("webauthn_enabled needs webauthn_rp_origins (the origins of your app)");
   for (const auto& o : c.webauthn_rp_origins)

@@ -142,6 +142,7 @@ describe('GoTrue second factors over raw HTTP', () => {
     assert.ok(f.totp.qr_code.startsWith('<svg '));
     expectGoTrueError(await gt('POST', '/factors', { factor_type: 'totp', friendly_name: 'one' }, token), 'POST', '/factors', 422, 'mfa_factor_name_conflict');
     expectGoTrueError(await gt('POST', '/factors', { factor_type: 'phone', phone: '+15550001111' }, token), 'POST', '/factors', 422, 'mfa_phone_enroll_not_enabled');
+    expectGoTrueError(await gt('POST', '/factors', { factor_type: 'webauthn', friendly_name: 'key' }, token), 'POST', '/factors', 422, 'mfa_webauthn_enroll_not_enabled');
     expectGoTrueError(await gt('POST', '/factors', { factor_type: 'sms' }, token), 'POST', '/factors', 400, 'validation_failed');
     expectGoTrueError(await gt('POST', '/factors', { factor_type: 7 }, token), 'POST', '/factors', 400, 'validation_failed');
     expectGoTrueError(await gt('POST', '/factors', '{not json', token), 'POST', '/factors', 400, 'validation_failed');

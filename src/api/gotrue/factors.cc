@@ -3,13 +3,21 @@
 // answered with a new session) and DELETE /factors/{id} (unenrol), over
 // MfaFlow's factors by id. The user's factors are listed by GET /user.
 //
+// WebAuthn factors (factor_type webauthn) are passkeys (auth/mfa.h): enrolment
+// answers a pending factor, its challenge carries the options of a
+// registration (`create`) or, once verified, an assertion (`request`) under
+// webauthn.credential_options.publicKey, and verify takes the browser's
+// credential as webauthn.credential_response. The rpId / rpOrigins clients
+// send must be this server's (webauthn_rp_id / webauthn_rp_origins).
+//
 // GoTrue answers some of the flow's errors differently per route (a malformed
-// factor id, a challenge that is not found, unenrolling at aal1, TOTP switched
-// off at enrolment); those Problems are made here, the rest is the table's.
+// factor id, a challenge that is not found, unenrolling at aal1, a factor type
+// switched off); those Problems are made here, the rest is the table's.
 #include <optional>
 #include <variant>
 
 #include "api/common/request_lanes.h"
+#include "api/common/webauthn_json.h"
 #include "api/gotrue/endpoints.h"
 #include "api/gotrue/render.h"
 #include "crypto/qr_svg.h"
@@ -72,6 +80,113 @@ core::Result<Json> OptionalBody(const http::Request& request) {
   return ParseJsonObject(request.body, /*empty_ok=*/true);
 }
 
+Problem Invalid(std::string message) {
+  return Problem{400, "validation_failed", std::move(message)};
+}
+
+// The relying party a client names in `webauthn` ({rpId, rpOrigins}), checked
+// against ours; absent members are not checked.
+std::optional<Failure> CheckRelyingParty(const Deps& deps, const Json& webauthn) {
+  auto rp_id = OptString(webauthn, "rpId");
+  if (!rp_id) return Fail(Invalid(rp_id.error().message));
+  auto origins = OptStringArray(webauthn, "rpOrigins");
+  if (!origins) return Fail(Invalid(origins.error().message));
+  auto ok = deps.mfa.CheckWebauthnRelyingParty(*rp_id, *origins);
+  if (!ok) return Fail(Invalid(ok.error().message));
+  return std::nullopt;
+}
+
+// The `webauthn` member of a body: an object, or absent (null when `required`
+// is off).
+Out<const Json*> WebauthnMember(const Json& body, bool required) {
+  auto it = body.find("webauthn");
+  if (it == body.end() || it->is_null()) {
+    if (required) return Fail(Invalid("WebAuthn config required"));
+    return static_cast<const Json*>(nullptr);
+  }
+  if (!it->is_object()) return Fail(Invalid("webauthn must be an object"));
+  return &*it;
+}
+
+Failure WebauthnDisabled(const core::Error& e, bool enrolling) {
+  if (!e.Is(core::errc::kDisabledEndpoint)) return Fail(e);
+  if (enrolling)
+    return Fail(
+        Problem{422, "mfa_webauthn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn"});
+  return Fail(
+      Problem{422, "mfa_webauthn_verify_not_enabled", "MFA verification is disabled for WebAuthn"});
+}
+
+Out<Json> EnrollWebauthn(const Deps& deps, auth::MfaCaller caller, std::string friendly_name) {
+  auth::EnrollWebauthnRequest req{std::move(caller), std::move(friendly_name)};
+  auto factor = deps.mfa.EnrollWebauthn(req);
+  if (!factor) {
+    if (factor.error().Is(core::errc::kInsufficientAal))
+      return Fail(Problem{403, "insufficient_aal", "AAL2 required to enroll a new factor"});
+    return WebauthnDisabled(factor.error(), /*enrolling=*/true);
+  }
+  return Json{{"id", factor->id}, {"type", factor->type}, {"friendly_name", factor->friendly_name}};
+}
+
+Out<Json> ChallengeWebauthn(const Deps& deps, auth::MfaCaller caller, const core::MfaFactor& factor,
+                            const Json& body) {
+  Out<const Json*> webauthn = WebauthnMember(body, /*required=*/false);
+  if (auto* f = std::get_if<Failure>(&webauthn)) return std::move(*f);
+  if (const Json* w = std::get<const Json*>(webauthn))
+    if (auto bad = CheckRelyingParty(deps, *w)) return std::move(*bad);
+  auth::ChallengeRequest req{std::move(caller), factor.id};
+  auto challenge = deps.mfa.ChallengeWebauthn(req);
+  if (!challenge) return WebauthnDisabled(challenge.error(), /*enrolling=*/false);
+  Json options = challenge->create ? CreationOptionsJson(*challenge->create)
+                                   : RequestOptionsJson(*challenge->request);
+  return Json{{"id", challenge->challenge.id},
+              {"type", "webauthn"},
+              {"expires_at", challenge->challenge.expires_at / 1000},
+              {"webauthn",
+               {{"type", challenge->create ? "create" : "request"},
+                {"credential_options", {{"publicKey", std::move(options)}}}}}};
+}
+
+Out<Json> VerifyWebauthn(const Deps& deps, auth::MfaCaller caller, const core::MfaFactor& factor,
+                         std::string challenge_id, const Json& body) {
+  Out<const Json*> member = WebauthnMember(body, /*required=*/true);
+  if (auto* f = std::get_if<Failure>(&member)) return std::move(*f);
+  const Json& webauthn = *std::get<const Json*>(member);
+  if (auto bad = CheckRelyingParty(deps, webauthn)) return std::move(*bad);
+  auto type = OptString(webauthn, "type");
+  if (!type) return Fail(Invalid(type.error().message));
+  const std::string expected = factor.verified() ? "request" : "create";
+  if (type->value_or(expected) != expected)
+    return Fail(Invalid(factor.verified()
+                            ? "A verified WebAuthn factor needs a request response"
+                            : "An unverified WebAuthn factor needs a create response"));
+  auto response = webauthn.find("credential_response");
+  if (response == webauthn.end() || !response->is_object())
+    return Fail(Invalid("webauthn.credential_response must be an object"));
+
+  auth::VerifyWebauthnRequest req{std::move(caller), factor.id, std::move(challenge_id), {}, {}};
+  if (factor.verified()) {
+    auto assertion = ParseAssertionJson(*response);
+    if (!assertion) return Fail(Invalid(assertion.error().message));
+    req.asserted = std::move(*assertion);
+  } else {
+    auto attestation = ParseAttestationJson(*response);
+    if (!attestation) return Fail(Invalid(attestation.error().message));
+    req.created = std::move(*attestation);
+  }
+  auto up = deps.mfa.VerifyWebauthn(req);
+  if (!up) {
+    if (up.error().Is(core::errc::kMfaFactorNotFound))
+      return Fail(Problem{422, "mfa_factor_not_found",
+                          "MFA factor with the provided challenge ID not found"});
+    if (up.error().Is(core::errc::kInvalidRequest)) return Fail(Invalid(up.error().message));
+    return WebauthnDisabled(up.error(), /*enrolling=*/false);
+  }
+  auto profile = deps.accounts.Describe(up->session.user);
+  if (!profile) return Fail(profile.error());
+  return SessionJson(up->session, *profile, deps.config.jwt_audience);
+}
+
 Out<Json> RunEnroll(const Deps& deps, const http::Request& request) {
   auto caller = CallerOf(deps, request);
   if (!caller) return Fail(caller.error());
@@ -88,8 +203,7 @@ Out<Json> RunEnroll(const Deps& deps, const http::Request& request) {
   if (factor_type == "phone")
     return Fail(Problem{422, "mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone"});
   if (factor_type == "webauthn")
-    return Fail(
-        Problem{422, "mfa_webauthn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn"});
+    return EnrollWebauthn(deps, std::move(*caller), name->value_or(""));
   if (factor_type != "totp")
     return Fail(
         Problem{400, "validation_failed", "factor_type needs to be totp, phone, or webauthn"});
@@ -120,7 +234,10 @@ Out<Json> RunChallenge(const Deps& deps, const http::Request& request) {
   Out<core::MfaFactor> factor = OwnFactor(deps, request, *caller);
   if (auto* f = std::get_if<Failure>(&factor)) return std::move(*f);
   // supabase-js sends its parameters ({factorId, channel}); none matter for TOTP.
-  if (auto body = OptionalBody(request); !body) return Fail(body.error());
+  auto body = OptionalBody(request);
+  if (!body) return Fail(body.error());
+  if (std::get<core::MfaFactor>(factor).type == "webauthn")
+    return ChallengeWebauthn(deps, std::move(*caller), std::get<core::MfaFactor>(factor), *body);
   auth::ChallengeRequest req{std::move(*caller), std::get<core::MfaFactor>(factor).id};
   auto challenge = deps.mfa.Challenge(req);
   if (!challenge) return Fail(challenge.error());
@@ -144,6 +261,9 @@ Out<Json> RunVerify(const Deps& deps, const http::Request& request) {
   // GoTrue reads challenge_id as a UUID: anything else is a body it cannot parse.
   if (!cid.empty() && !IsUuid(cid))
     return Fail(Problem{400, "bad_json", "Could not parse request body as JSON: invalid UUID"});
+  if (std::get<core::MfaFactor>(factor).type == "webauthn")
+    return VerifyWebauthn(deps, std::move(*caller), std::get<core::MfaFactor>(factor), Lower(cid),
+                          *body);
   if (code->value_or("").empty())
     return Fail(Problem{400, "validation_failed", "Code needs to be non-empty"});
 

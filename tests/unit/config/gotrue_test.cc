@@ -195,6 +195,7 @@ TEST(Gotrue, MfaServerAndLogs) {
   Config c = Ok({{"GOTRUE_MFA_TOTP_ENROLL_ENABLED", "false"},
                  {"GOTRUE_MFA_PHONE_ENROLL_ENABLED", "false"},
                  {"GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED", "true"},
+                 {"AUTH_WEBAUTHN_RP_ORIGINS", "https://app.example.com"},  // which it needs
                  {"GOTRUE_API_HOST", "127.0.0.1"},
                  {"GOTRUE_API_PORT", "9999"},
                  {"GOTRUE_LOG_LEVEL", "warning"},
@@ -207,7 +208,8 @@ TEST(Gotrue, MfaServerAndLogs) {
   EXPECT_EQ(c.database_url, "postgres://u:p@db:5432/postgres");
   EXPECT_EQ(c.database_schema, "gatehouse");  // GoTrue's own tables are in `auth`
   EXPECT_TRUE(Has(r.read, "GOTRUE_MFA_PHONE_ENROLL_ENABLED = false: nothing to set"));
-  EXPECT_TRUE(Has(r.ignored, "GOTRUE_MFA_WEB_AUTHN_ENROLL_ENABLED: ignored"));
+  EXPECT_TRUE(c.mfa_webauthn_enroll_enabled);  // our mfa_webauthn_enroll_enabled
+  EXPECT_FALSE(c.mfa_webauthn_verify_enabled);
   EXPECT_EQ(Ok({{"GOTRUE_DB_DATABASE_URL", "sqlite://./x.db"}}).database_schema, "auth");
   EXPECT_EQ(
       Ok({{"GOTRUE_DB_DATABASE_URL", "postgres://db/x"}, {"GATEHOUSE_DATABASE_SCHEMA", "auth2"}})
