@@ -112,6 +112,16 @@ FlowOptions FlowOptionsFrom(const config::Config& c) {
   oa.sms_passwordless_enabled = c.sms_passwordless_enabled;
   oa.proof = ProofPolicyFrom(c);
   oa.users = NewUserPolicyFrom(c);
+  auto hook = [](const config::HookSettings& h) {
+    return auth::HookEndpoint{h.enabled, h.uri, h.secrets};
+  };
+  o.hooks.custom_access_token = hook(c.hook_custom_access_token);
+  o.hooks.before_user_created = hook(c.hook_before_user_created);
+  o.hooks.after_user_created = hook(c.hook_after_user_created);
+  o.hooks.send_sms = hook(c.hook_send_sms);
+  o.hooks.send_email = hook(c.hook_send_email);
+  o.hooks.password_verification_attempt = hook(c.hook_password_verification_attempt);
+  o.hooks.mfa_verification_attempt = hook(c.hook_mfa_verification_attempt);
   return o;
 }
 

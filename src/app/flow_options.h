@@ -7,6 +7,7 @@
 
 #include "auth/anonymous.h"
 #include "auth/email_common.h"
+#include "auth/hooks.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
@@ -31,6 +32,7 @@ struct FlowOptions {
   auth::MfaOptions mfa;
   auth::PasskeyOptions passkeys;
   auth::PatOptions pats;
+  auth::HookOptions hooks;  // the app's auth hooks (all off by default)
   // The redirect rules, for a dialect that checks a target itself (the native
   // /verify link).
   auth::RedirectRules redirects;

@@ -87,20 +87,46 @@ core::Result<void> BuildOAuth(const config::Config& config, store::Store& store,
   return core::Ok();
 }
 
+// The hooks' client, when any hook is on; and the store every flow then uses:
+// the hooked one while a user-created hook is on, so that every way a user is
+// created asks the app.
+store::Store& BuildHooks(const config::Config& config, store::Store& store, Flows& f) {
+  const auth::HookOptions& h = f.options.hooks;
+  if (!h.any()) return store;
+  f.webhooks = notify::MakeWebhookSender(
+      net::MakeCurlHttpClient(config.hook_timeout_seconds, core::errc::kHookTimeout),
+      notify::WebhookPolicy{config.hook_max_attempts, config.hook_retry_budget_seconds});
+  f.hooks = std::make_unique<auth::Hooks>(h, *f.webhooks);
+  if (!h.before_user_created.enabled && !h.after_user_created.enabled) return store;
+  f.hooked_store = std::make_unique<auth::HookedStore>(store, *f.hooks);
+  return *f.hooked_store;
+}
+
+// Hands the hooks to the flows that call them.
+void WireHooks(Flows& f) {
+  if (!f.hooks) return;
+  f.sessions->SetHooks(f.hooks.get());
+  f.password->SetHooks(f.hooks.get());
+  f.mfa->SetHooks(f.hooks.get());
+  f.sms->SetHooks(f.hooks.get());
+  f.email->kit->SetHooks(f.hooks.get());
+}
+
 }  // namespace
 
-core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, store::Store& store,
-                                                const core::Clock& clock,
+core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config,
+                                                store::Store& given_store, const core::Clock& clock,
                                                 std::shared_ptr<const crypto::KeyRing> keys,
                                                 Metrics* metrics) {
   auto f = std::make_unique<Flows>();
   f->options = FlowOptionsFrom(config);
+  store::Store& store = BuildHooks(config, given_store, *f);
   auto derivation_key = store.GetOrInsertSecret("refresh-token-derivation",
                                                 crypto::HexEncode(crypto::RandomBytes(32)));
   if (!derivation_key) return derivation_key.error();
   f->tokens = std::make_unique<auth::TokenService>(
       f->options.tokens, clock, std::move(keys),
-      [&config, &store] { return ReloadKeyRing(config, store); });
+      [&config, &given_store] { return ReloadKeyRing(config, given_store); });
   f->sessions = std::make_unique<auth::SessionService>(store, clock, f->options.sessions, config,
                                                        *f->tokens, *derivation_key);
   f->send_counter = SendCounterFor(config, store);
@@ -127,6 +153,7 @@ core::Result<std::unique_ptr<Flows>> BuildFlows(const config::Config& config, st
   if (f->send_counter) f->email->kit->SetSendCounter(f->send_counter.get());
   if (auto r = BuildSms(config, store, clock, *f, metrics); !r) return r.error();
   if (auto r = BuildOAuth(config, store, clock, *mfa_key, *f); !r) return r.error();
+  WireHooks(*f);
   return f;
 }
 

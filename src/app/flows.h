@@ -18,6 +18,8 @@
 #include "auth/attempt_limiter.h"
 #include "auth/breached_passwords.h"
 #include "auth/device_sessions.h"
+#include "auth/hooked_store.h"
+#include "auth/hooks.h"
 #include "auth/mfa.h"
 #include "auth/oauth.h"
 #include "auth/passkeys.h"
@@ -32,6 +34,7 @@
 #include "crypto/jwt.h"
 #include "crypto/password.h"
 #include "notify/sms/sms_sender.h"
+#include "notify/webhook.h"
 #include "oauth/provider.h"
 #include "store/store.h"
 
@@ -40,6 +43,11 @@ namespace gh::app {
 struct Flows {
   // What each flow reads at each call (FlowOptionsFrom).
   FlowOptions options;
+  // The app's auth hooks; all three null while every hook is off. With a
+  // user-created hook on, the flows below get `hooked_store` as their store.
+  std::unique_ptr<notify::WebhookSender> webhooks;
+  std::unique_ptr<auth::Hooks> hooks;
+  std::unique_ptr<auth::HookedStore> hooked_store;
   crypto::PasswordHasher hasher;
   std::unique_ptr<auth::BreachedPasswords> breached;  // null unless password_hibp_enabled
   std::unique_ptr<auth::AttemptLimiter> attempts;     // null unless account_guess_limit_per_hour

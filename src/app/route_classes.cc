@@ -45,6 +45,20 @@ http::RouteClasses RouteClassesFrom(const config::Config& c, bool screens_breach
       std::max(std::min(c.rate_limit_sms_per_hour, 5), c.rate_limit_sms_per_hour / 60);
   r.sending_sms.shared_rate_limit = true;
 
+  // A hook called on the way holds its handler for up to the hooks' budget:
+  // with the custom access token hook, every route that hands out a token
+  // (refresh included, GoTrue calls the hook there too); with the user-created
+  // and MFA hooks, sign-ups by code, anonymous users and second factors. They
+  // move to the remote lane so that the workers stay free. (Password sign-ins
+  // stay on the hash lane and wait there.)
+  const bool token_hook = c.hook_custom_access_token.enabled;
+  if (token_hook || c.hook_before_user_created.enabled || c.hook_after_user_created.enabled ||
+      c.hook_mfa_verification_attempt.enabled) {
+    r.guessing.lane = http::Lane::kRemote;
+    r.anonymous.lane = http::Lane::kRemote;
+  }
+  if (token_hook) r.token.lane = http::Lane::kRemote;
+
   r.hashing.route_class = http::RouteClassId::kHashing;
   r.sets_password.route_class = http::RouteClassId::kSetsPassword;
   r.guessing.route_class = http::RouteClassId::kGuessing;

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "auth/address_proof.h"
+#include "auth/hooks.h"
 #include "auth/links.h"
 #include "auth/send_budget.h"
 #include "auth/user_options.h"
@@ -158,10 +159,14 @@ class EmailKit {
   // Where MailAccountLater runs its work; without one it runs at once (tests).
   // REQUIRES: set before serving; `queue` outlives this kit's use.
   void SetDeferredQueue(core::TaskQueue* queue) { deferred_ = queue; }
+  // With the send email hook on, Send hands the mail's code, ticket and
+  // redirect to the app's hook (GoTrue's email_data) instead of the mailer.
+  // REQUIRES: set before serving; `hooks` outlives this kit.
+  void SetHooks(const Hooks* hooks) { hooks_ = hooks; }
 
   // Renders template `kind` for `user` (locale, display name) plus `vars` and
-  // sends it to `to`; a verification, reset or email-change mail then sets the
-  // user's confirmation_sent_at, recovery_sent_at or email_change_sent_at.
+  // sends it to `to` (or hands it to the send email hook); a verification, reset or email-change
+  // mail then sets the user's confirmation_sent_at, recovery_sent_at or email_change_sent_at.
   // Errors: those of Mailer::Send.
   core::Result<void> Send(std::string_view kind, const std::string& to, const core::User& user,
                           notify::TemplateVars vars);
@@ -171,6 +176,11 @@ class EmailKit {
   const EmailOptions& options() const { return options_; }
 
  private:
+  // Send's two ways out, and what both record once the mail is out.
+  core::Result<void> SendByHook(std::string_view kind, const std::string& to,
+                                const core::User& user, const notify::TemplateVars& vars);
+  void MarkMailed(std::string_view kind, const core::User& user);
+
   store::Store& store_;
   const core::Clock& clock_;
   const EmailOptions& options_;
@@ -178,6 +188,7 @@ class EmailKit {
   const notify::Templates& templates_;
   const std::string code_key_;
   core::TaskQueue* deferred_ = nullptr;
+  const Hooks* hooks_ = nullptr;
   InProcessHitCounter own_sends_;
   HitCounter* sends_ = &own_sends_;
 };

@@ -260,7 +260,11 @@ class MfaFlow {
   // factor or challenge, or one of another factor, session or user; a used
   // one), mfa-challenge-expired, invalid-totp, no-totp-secret, disabled-user,
   // invalid-token (the session ended), too-many-requests (lock-out).
+  // With the MFA verification attempt hook on, the hook is told of each code
+  // checked here (valid or not) and may answer mfa-verification-rejected.
   core::Result<StepUpGrant> Verify(const VerifyRequest& request);
+  // REQUIRES: set before serving; `hooks` outlives the flow.
+  void SetHooks(const Hooks* hooks) { hooks_ = hooks; }
 
   // Deletes one of the caller's factors and returns its id. Needs aal2 when
   // the user has a verified factor. The recovery codes go with the factor
@@ -327,6 +331,7 @@ class MfaFlow {
   SessionService& sessions_;
   const crypto::SecretBox box_;
   PasskeyFlow* passkeys_ = nullptr;
+  const Hooks* hooks_ = nullptr;
 };
 
 // The user's first verified TOTP factor (the one recovery codes are keyed

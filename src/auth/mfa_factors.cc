@@ -142,6 +142,19 @@ core::Result<StepUpGrant> MfaFlow::Verify(const VerifyRequest& req) {
   if (factor == nullptr || factor->type != kTotpType) return FactorNotFound();  // unenrolled
 
   auto checked = CheckCode(user->id, {factor}, req.code, nullptr);
+  if (hooks_ != nullptr && hooks_->options().mfa_verification_attempt.enabled &&
+      (checked.ok() || checked.error().Is(core::errc::kInvalidTotp))) {
+    auto decision =
+        hooks_->MfaVerificationAttempt(user->id, factor->id, factor->type, checked.ok());
+    if (!decision) return decision.error();
+    if (decision->reject) {
+      if (decision->should_logout_user) (void)sessions_.SignOutAll(user->id);
+      Audit("mfa-verify-failed", user->id, req.caller.client);
+      return core::Error(
+          core::errc::kMfaVerificationRejected,
+          decision->message.empty() ? "The MFA verification was rejected" : decision->message);
+    }
+  }
   if (!checked) {
     if (checked.error().Is(core::errc::kInvalidTotp)) {
       auto attempts = store_.codes().RecordFailedAttempt(challenge.id);

@@ -111,6 +111,17 @@ core::Result<SignInOutcome> PasswordFlow::SignIn(const PasswordSignIn& req) {
   }
   core::User user = **found;
   crypto::PasswordCheck check = hasher_.Verify(req.password, *user.password_hash);
+  if (hooks_ != nullptr && hooks_->options().password_verification_attempt.enabled) {
+    auto decision = hooks_->PasswordVerificationAttempt(user.id, check.ok);
+    if (!decision) return decision.error();
+    if (decision->reject) {
+      if (decision->should_logout_user) (void)sessions_.SignOutAll(user.id);
+      Audit("signin-failed", user.id, req.client);
+      return core::Error(core::errc::kHookRefused, decision->message.empty()
+                                                       ? "The password was rejected"
+                                                       : decision->message);
+    }
+  }
   if (!check.ok) {
     Audit("signin-failed", user.id, req.client);
     return InvalidEmailPassword();

@@ -79,6 +79,11 @@ class PasswordFlow {
 
   // Turns the breach check on (the composition root, before serving; null = off).
   void SetBreachedPasswords(BreachedPasswords* breached) { breached_ = breached; }
+  // The password verification attempt hook, told of every password checked at
+  // sign-in; its "reject" answers hook-refused with its message (and, with
+  // should_logout_user, ends the user's sessions). REQUIRES: set before
+  // serving; `hooks` outlives the flow.
+  void SetHooks(const Hooks* hooks) { hooks_ = hooks; }
   bool ScreensBreaches() const { return breached_ != nullptr; }
   // Asks the breach check's service about `password` now, so that the coming
   // CheckPasswordPolicy does not wait: for a caller on the remote lane about to
@@ -111,6 +116,7 @@ class PasswordFlow {
   SessionService& sessions_;
   VerificationSender send_verification_;
   BreachedPasswords* breached_ = nullptr;
+  const Hooks* hooks_ = nullptr;
   AttemptLimiter* limiter_ = &NoAttemptLimit::Instance();
 };
 

@@ -49,9 +49,12 @@ std::string SessionService::DeriveSuccessor(std::string_view token) const {
 core::Result<SessionGrant> SessionService::Grant(const core::User& user,
                                                  const core::SessionRecord& session,
                                                  std::string refresh_token,
-                                                 const core::RefreshTokenRecord& record) const {
+                                                 const core::RefreshTokenRecord& record,
+                                                 std::string_view method) const {
+  auto access = AccessToken(user, session, method);
+  if (!access) return access.error();
   SessionGrant g;
-  g.access_token = tokens_.Issue(user, session);
+  g.access_token = std::move(*access);
   g.access_token_expires_in = tokens_.access_ttl_seconds();
   g.access_token_expires_at = clock_.NowSeconds() + g.access_token_expires_in;
   g.refresh_token = std::move(refresh_token);
@@ -60,6 +63,16 @@ core::Result<SessionGrant> SessionService::Grant(const core::User& user,
   g.user = user;
   g.session = session;
   return g;
+}
+
+core::Result<std::string> SessionService::AccessToken(const core::User& user,
+                                                      const core::SessionRecord& session,
+                                                      std::string_view method) const {
+  if (hooks_ == nullptr || !hooks_->options().custom_access_token.enabled)
+    return tokens_.Issue(user, session);
+  auto claims = hooks_->CustomizeAccessToken(user.id, tokens_.ClaimsJson(user, session), method);
+  if (!claims) return claims.error();
+  return tokens_.SignClaims(*claims);
 }
 
 core::Result<SessionGrant> SessionService::Start(const core::User& user,
@@ -91,7 +104,10 @@ core::Result<SessionGrant> SessionService::Start(const core::User& user,
   record.created_at = now;
   record.expires_at = expires;
   if (auto r = store_.sessions().Create(session, record); !r) return r.error();
-  return Grant(user, session, std::move(token), record);
+  // GoTrue's authentication_method: the first factor the session started with.
+  auto granted = Grant(user, session, std::move(token), record, amr.substr(0, amr.find(',')));
+  if (!granted) (void)store_.sessions().Revoke(session.id, "hook-failed", now);
+  return granted;
 }
 
 core::Result<SignInOutcome> SessionService::StartOrChallenge(const core::User& user,
@@ -159,7 +175,7 @@ core::Result<SessionGrant> SessionService::StepUp(const core::User& user,
   if (!*elevated) return ended;  // revoked meanwhile
   session.refreshed_at = now;
   session.expires_at = record.expires_at;
-  return Grant(user, session, std::move(token), record);
+  return Grant(user, session, std::move(token), record, method);
 }
 
 core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_token,
@@ -212,7 +228,7 @@ core::Result<SessionGrant> SessionService::Refresh(std::string_view refresh_toke
     return active.error();
   }
   NoticeEvent(store_, now, "token-refresh", user->id);
-  return Grant(*user, rotated->session, std::move(successor), rotated->current);
+  return Grant(*user, rotated->session, std::move(successor), rotated->current, "token_refresh");
 }
 
 core::Result<void> SessionService::SignOut(std::string_view refresh_token) {

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/hooks.h"
 #include "auth/tokens.h"
 #include "config/config.h"
 #include "core/clock.h"
@@ -144,10 +145,22 @@ class SessionService {
   // The successor of `token` (exposed for tests).
   std::string DeriveSuccessor(std::string_view token) const;
 
+  // With the custom access token hook on, every access token handed out (Start,
+  // StepUp, Refresh) carries the claims the hook answers; when it fails, no
+  // token: Start, StepUp and Refresh return its error (hook-timeout,
+  // hook-refused, hook-failed) and the session Start made is revoked. Null or
+  // off = tokens as TokenService::Issue makes them, and nothing else changes.
+  // REQUIRES: set before serving; `hooks` outlives the service.
+  void SetHooks(const Hooks* hooks) { hooks_ = hooks; }
+
  private:
   core::Result<SessionGrant> Grant(const core::User& user, const core::SessionRecord& session,
                                    std::string refresh_token,
-                                   const core::RefreshTokenRecord& record) const;
+                                   const core::RefreshTokenRecord& record,
+                                   std::string_view method) const;
+  // The access token of a grant: TokenService's, or the hook's claims signed.
+  core::Result<std::string> AccessToken(const core::User& user, const core::SessionRecord& session,
+                                        std::string_view method) const;
 
   store::Store& store_;
   const core::Clock& clock_;
@@ -156,6 +169,7 @@ class SessionService {
   const TokenService& tokens_;
   const std::string derivation_key_;
   const SecondFactorPolicy second_factor_;
+  const Hooks* hooks_ = nullptr;
 };
 
 // True when `s` has the native spec's refresh-token shape (lower-case UUID).

@@ -159,6 +159,10 @@ class SmsFlow {
   // Where the hourly caps are counted; unset = in this process.
   // REQUIRES: `counter` outlives this flow; set before use.
   void SetSendCounter(HitCounter* counter) { sends_ = counter; }
+  // With the send SMS hook on, codes go to the app's hook ({user, sms: {otp}})
+  // instead of the SMS provider. REQUIRES: set before serving; `hooks`
+  // outlives the flow.
+  void SetHooks(const Hooks* hooks) { hooks_ = hooks; }
 
  private:
   // Normalised number, or the test number as configured.
@@ -166,6 +170,9 @@ class SmsFlow {
   // Guards, sends and stores one code for (purpose, phone). With `deliver`
   // false nothing is sent and the stored code is one nobody knows: the number
   // meets the same cooldown and caps as one that got a message.
+  // Sends `code` for `phone` through the send SMS hook, with the user when known.
+  core::Result<void> SendByHook(const std::string& phone, const std::optional<std::string>& user_id,
+                                const std::string& code);
   core::Result<void> Issue(const std::string& purpose, const std::string& phone,
                            const std::optional<std::string>& user_id, notify::SmsChannel channel,
                            const std::string& ip, bool deliver = true,
@@ -193,6 +200,7 @@ class SmsFlow {
 
   InProcessHitCounter own_sends_;
   HitCounter* sends_ = &own_sends_;
+  const Hooks* hooks_ = nullptr;
 };
 
 // Parses the sms_test_numbers setting ("+number:code" entries). Errors:

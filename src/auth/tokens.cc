@@ -56,10 +56,19 @@ void TokenService::SetKeyRing(std::shared_ptr<const crypto::KeyRing> keys) {
 }
 
 std::string TokenService::Issue(const core::User& user, const core::SessionRecord& session) const {
-  const int64_t now = clock_.NowSeconds();
+  return SignClaims(ClaimsJson(user, session));
+}
+
+std::string TokenService::SignClaims(const std::string& claims_json) const {
   // Pick up a rotation done elsewhere (`gatehouse keys rotate`, another
   // instance), so every instance moves to the new signing key.
   ReloadIfDue();
+  return key_ring()->Sign(claims_json);
+}
+
+std::string TokenService::ClaimsJson(const core::User& user,
+                                     const core::SessionRecord& session) const {
+  const int64_t now = clock_.NowSeconds();
   json roles = user.roles;
   json hasura = {
       {"x-hasura-user-id", user.id},
@@ -93,7 +102,7 @@ std::string TokenService::Issue(const core::User& user, const core::SessionRecor
       {"phone", user.phone_number.value_or("")},
       {options_.jwt_claims_namespace, hasura},
   };
-  return key_ring()->Sign(claims.dump());
+  return claims.dump();
 }
 
 core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
@@ -132,10 +141,14 @@ core::Result<AccessClaims> TokenService::Verify(std::string_view token) const {
     if (aud == payload.end() || !aud->is_string() ||
         aud->get_ref<const std::string&>() != options_.jwt_audience)
       return core::Error(core::errc::kInvalidToken, "access token has the wrong audience");
-    const json& hasura = payload.at(options_.jwt_claims_namespace);
     claims.user_id = payload.at("sub").get<std::string>();
     claims.session_id = payload.value("session_id", "");
-    claims.default_role = hasura.at("x-hasura-default-role").get<std::string>();
+    // A custom access token hook may have dropped the Hasura claims: the
+    // token's role stands in for the default role then.
+    auto hasura = payload.find(options_.jwt_claims_namespace);
+    claims.default_role = hasura != payload.end()
+                              ? hasura->at("x-hasura-default-role").get<std::string>()
+                              : payload.at("role").get<std::string>();
     claims.is_anonymous = payload.value("is_anonymous", false);
     claims.aal = payload.value("aal", "aal1");
     claims.exp = payload.at("exp").get<int64_t>();

@@ -59,6 +59,11 @@ class TokenService {
 
   // A signed access token for this user and session, valid for the configured TTL.
   std::string Issue(const core::User& user, const core::SessionRecord& session) const;
+  // Issue in two steps, for a custom access token hook between them: the
+  // claims Issue would sign (a JSON object, as text), and a token of any
+  // claims signed with the current key.
+  std::string ClaimsJson(const core::User& user, const core::SessionRecord& session) const;
+  std::string SignClaims(const std::string& claims_json) const;
   // Checks signature, expiry, issuer, audience (exactly the configured
   // jwt_audience, as a string) and the presence of the claims we need. Says
   // nothing about whether the session is still live (see

@@ -12,6 +12,16 @@
 
 namespace gh::config {
 
+// One auth hook (docs/hooks.md): on or off, its http(s) endpoint, and the
+// Standard Webhooks secrets it is signed with ("v1,whsec_<base64>", several
+// separated by '|' while rotating).
+struct HookSettings {
+  bool enabled = false;
+  std::string uri;
+  std::string secrets;
+  bool operator==(const HookSettings&) const = default;
+};
+
 // One OAuth 2.0 / OpenID Connect provider a user may sign in with. The built-in
 // kinds know their endpoints; the *_url fields override them (self-hosted
 // providers, and the tests' local identity provider).
@@ -198,6 +208,18 @@ struct Config {
   int oauth_request_ttl_seconds = 600;    // from the redirect to the provider to the callback
   int oauth_grant_ttl_seconds = 60;       // one-time grant codes handed to the app
   int oauth_http_timeout_seconds = 10;    // each call to a provider
+
+  // --- auth hooks (auth/hooks.h): the app's own endpoints, GoTrue's HTTP hooks
+  HookSettings hook_custom_access_token;
+  HookSettings hook_before_user_created;
+  HookSettings hook_after_user_created;
+  HookSettings hook_send_sms;
+  HookSettings hook_send_email;
+  HookSettings hook_password_verification_attempt;
+  HookSettings hook_mfa_verification_attempt;
+  int hook_timeout_seconds = 5;        // each call (GoTrue's HTTP hook timeout)
+  int hook_max_attempts = 3;           // calls, the first included, on 429 / 503
+  int hook_retry_budget_seconds = 10;  // all of one hook's attempts and waits
 
   // --- SMTP (no host = the development mailer that prints mail to the log)
   std::string smtp_host;

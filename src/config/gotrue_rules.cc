@@ -354,7 +354,7 @@ std::vector<GotrueRule> Build() {
       Lacks("GOTRUE_RATE_LIMIT_SSO", "Gatehouse has no SAML SSO"),
       Lacks("GOTRUE_RATE_LIMIT_WEB3", "Gatehouse has no web3 sign-in"),
       // --- families Gatehouse has no counterpart for
-      LacksPrefix("GOTRUE_HOOK_", "Gatehouse has no GoTrue auth hooks"),
+      LacksPrefix("GOTRUE_HOOK_", "a hook Gatehouse does not call"),
       LacksPrefix("GOTRUE_SAML_", "Gatehouse has no SAML SSO"),
       LacksPrefix("GOTRUE_SECURITY_CAPTCHA_", "Gatehouse has no CAPTCHA check"),
       LacksPrefix("GOTRUE_MAILER_TEMPLATES_",
@@ -373,6 +373,20 @@ std::vector<GotrueRule> Build() {
       LacksPrefix("GOTRUE_CORS_", "CORS is cors_allowed_origins"),
       LacksPrefix("GOTRUE_OPERATOR_TOKEN", "Gatehouse has no operator token"),
   };
+  // The auth hooks: GOTRUE_HOOK_<NAME>_ENABLED, _URI and _SECRETS are ours
+  // (pg-functions: URIs are refused by the configuration check).
+  for (const char* hook :
+       {"custom_access_token", "before_user_created", "after_user_created", "send_sms",
+        "send_email", "password_verification_attempt", "mfa_verification_attempt"}) {
+    std::string upper = hook;
+    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+    const std::string key = std::string("hook_") + hook;
+    r.push_back(Maps("GOTRUE_HOOK_" + upper + "_ENABLED", {{key + "_enabled", Same}}));
+    r.push_back(
+        Maps("GOTRUE_HOOK_" + upper + "_URI", {{key + "_uri", Same}}, "http(s) endpoints only"));
+    r.push_back(Maps("GOTRUE_HOOK_" + upper + "_SECRETS", {{key + "_secrets", Same}},
+                     "v1,whsec_<base64>, several separated by |"));
+  }
   // The providers both have: GOTRUE_EXTERNAL_<PROVIDER>_*.
   for (const char* p : {"google", "apple", "facebook", "twitter", "github", "discord"}) {
     std::string upper = p;

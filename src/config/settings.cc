@@ -2,6 +2,7 @@
 
 #include "config/environment.h"
 #include "config/gotrue_env.h"
+#include "config/hook_settings.h"
 #include "config/jwt_keys.h"
 #include "config/provider_settings.h"
 
@@ -460,6 +461,14 @@ std::vector<Setting> BuildTable() {
   add("oauth_http_timeout_seconds", {}, Num(&Config::oauth_http_timeout_seconds, 1, 120),
       "Time allowed for one call to a provider (token, profile, discovery, JWKS).");
   internal::AddProviderSettings(&t);
+  // --- auth hooks (docs/hooks.md)
+  internal::AddHookSettings(&t);
+  add("hook_timeout_seconds", {}, Num(&Config::hook_timeout_seconds, 1, 30),
+      "Time allowed for one call to a hook.");
+  add("hook_max_attempts", {}, Num(&Config::hook_max_attempts, 1, 10),
+      "Calls to a hook that answers 429 or 503, the first included (waiting its Retry-After).");
+  add("hook_retry_budget_seconds", {}, Num(&Config::hook_retry_budget_seconds, 1, 60),
+      "Longest a hook's calls and waits may take together before it counts as not answering.");
   return t;
 }
 
@@ -641,6 +650,7 @@ std::vector<std::string> Validate(const Config& c) {
     if (!is_url(o) || o.find('/', o.find("//") + 2) != std::string::npos)
       p.push_back("webauthn_rp_origins: \"" + o + "\" is not an origin (scheme://host[:port])");
   for (auto& problem : internal::ValidateProviders(c)) p.push_back(std::move(problem));
+  for (auto& problem : internal::ValidateHooks(c)) p.push_back(std::move(problem));
   if (c.production) {
     for (auto& unsafe : UnsafeSettings(c)) p.push_back("production = true: " + unsafe);
   }

@@ -78,6 +78,15 @@ inline constexpr std::string_view kInvalidWebauthn = "invalid-webauthn";
 inline constexpr std::string_view kWebauthnCredentialNotFound = "webauthn-credential-not-found";
 // The SMS provider did not take the message (unreachable, refused the number).
 inline constexpr std::string_view kCannotSendSms = "cannot-send-sms";
+// The app's auth hooks (auth/hooks.h): one answered with an error or a
+// "reject" decision (its message is the hook's); one that gave no usable answer
+// (unreachable, timed out, still busy after the retries); one whose answer is
+// not what the hook must return (the message names the field).
+inline constexpr std::string_view kHookRefused = "hook-refused";
+inline constexpr std::string_view kHookTimeout = "hook-timeout";
+inline constexpr std::string_view kHookFailed = "hook-failed";
+// The MFA verification attempt hook rejected a second-factor code.
+inline constexpr std::string_view kMfaVerificationRejected = "mfa-verification-rejected";
 // OAuth / OIDC sign-in (the spec spells the exchange failure "echange").
 inline constexpr std::string_view kInvalidState = "invalid-state";
 inline constexpr std::string_view kOAuthTokenExchangeFailed = "oauth-token-echange-failed";

@@ -167,9 +167,31 @@ describe('config check on a GoTrue environment', () => {
     assert.match(out.stdout, /gotrue: read GOTRUE_JWT_KEYS -> jwt_keys = \(set\)/);
     assert.match(out.stdout, /gotrue: GOTRUE_SITE_URL: ignored: superseded by GATEHOUSE_CLIENT_URL/);
     assert.match(out.stdout, /gotrue: GOTRUE_RATE_LIMIT_VERIFY: ignored: /);
-    assert.match(out.stdout, /gotrue: GOTRUE_HOOK_SEND_SMS_URI: ignored: Gatehouse has no GoTrue auth hooks/);
+    assert.match(out.stdout, /gotrue: read GOTRUE_HOOK_SEND_SMS_URI -> hook_send_sms_uri = https:\/\/hooks\.example\.com\/sms/);
     assert.match(out.stdout, /jwt_algorithm = ES256/);
     assert.ok(!out.stdout.includes('a-secret-password'), 'a secret was printed');
+  });
+
+  test('GoTrue hook settings are read; a pg-functions: hook is refused as not served (docs/hooks.md)', () => {
+    const secret = `v1,whsec_${Buffer.from('hook-signing-key-hook-signing-key').toString('base64')}`;
+    const ok = check({
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_ENABLED: 'true',
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI: 'https://app.example.com/hooks/token',
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_SECRETS: secret,
+    });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /gotrue: read GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_ENABLED -> hook_custom_access_token_enabled = true/);
+    assert.match(ok.stdout, /hook_custom_access_token_secrets = \(set\)/);
+    assert.ok(!ok.stdout.includes(secret.slice(9)), 'the hook secret was printed');
+    const pg = check({
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_ENABLED: 'true',
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI: 'pg-functions://postgres/public/custom_access_token_hook',
+      GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_SECRETS: 'v1,not-a-whsec-secret',
+    });
+    assert.equal(pg.status, 2, pg.stdout);
+    assert.match(pg.stderr, /hook_custom_access_token_uri: pg-functions: hooks .* are not served/);
+    assert.match(pg.stderr, /hook_custom_access_token_secrets: secret 1 is not of the form v1,whsec_<base64>/);
+    assert.ok(!pg.stderr.includes('not-a-whsec-secret'), 'the hook secret was printed');
   });
 
   test('a JWK whose private part belongs to another key is a configuration error naming it', () => {

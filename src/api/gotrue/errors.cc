@@ -52,6 +52,13 @@ constexpr Row kTable[] = {
     {core::errc::kSamePassword, 422, "same_password",
      "New password should be different from the old password."},
     {core::errc::kCannotSendSms, 500, "sms_send_failed", ""},
+    // Auth hooks: GoTrue answers a hook's own error with unexpected_failure and
+    // the hook's message, a hook that never answers with hook_timeout, a
+    // rejected MFA attempt with mfa_verification_rejected.
+    {core::errc::kHookRefused, 403, "unexpected_failure", ""},
+    {core::errc::kMfaVerificationRejected, 403, "mfa_verification_rejected", ""},
+    {core::errc::kHookTimeout, 500, "hook_timeout", ""},
+    {core::errc::kHookFailed, 500, "unexpected_failure", ""},
     // OAuth.
     {core::errc::kInvalidState, 400, "bad_oauth_state", "OAuth state is invalid"},
     {core::errc::kOAuthTokenExchangeFailed, 400, "bad_oauth_callback", ""},

@@ -55,6 +55,12 @@ constexpr Row kTable[] = {
     {core::errc::kLastIdentity, 400},
     {core::errc::kIdentityLinkedElsewhere, 400},
     {core::errc::kCannotSendSms, 400},
+    // The app's auth hooks (ours: hasura-auth has none). A refusal is the
+    // app's answer to the request; a hook that fails is the server's trouble.
+    {core::errc::kHookRefused, 403},
+    {core::errc::kMfaVerificationRejected, 401},
+    {core::errc::kHookTimeout, 500},
+    {core::errc::kHookFailed, 500},
     // Who the caller is: credentials, tickets and codes that do not prove it.
     {core::errc::kInvalidEmailPassword, 401},
     {core::errc::kInvalidRefreshToken, 401},

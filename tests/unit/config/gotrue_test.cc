@@ -245,17 +245,41 @@ TEST(Gotrue, ReportNamesUnknownAndLackingNames) {
   Ok({{"GOTRUE_JWT_EXP", "600"},
       {"GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED", "true"},
       {"GOTRUE_JWT_DEFAULT_GROUP_NAME", "authenticated"},
-      {"GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI", "pg-functions://x"},
+      {"GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI", "https://app.example/hook"},
+      {"GOTRUE_HOOK_CUSTOMER_SUPPORT_URI", "https://app.example/other"},
       {"GOTRUE_NOT_A_THING", "1"}},
      &r);
   EXPECT_TRUE(Has(r.read, "GOTRUE_JWT_EXP -> access_token_ttl_seconds = 600"));
   EXPECT_TRUE(Has(r.read, "GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED = true: nothing"));
   EXPECT_TRUE(Has(r.ignored, "GOTRUE_JWT_DEFAULT_GROUP_NAME: ignored"));
-  EXPECT_TRUE(Has(r.ignored, "GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI: ignored: Gatehouse has no"));
+  EXPECT_TRUE(Has(r.read, "GOTRUE_HOOK_CUSTOM_ACCESS_TOKEN_URI -> hook_custom_access_token_uri"));
+  EXPECT_TRUE(
+      Has(r.ignored, "GOTRUE_HOOK_CUSTOMER_SUPPORT_URI: ignored: a hook Gatehouse does not"));
   EXPECT_TRUE(Has(r.ignored, "GOTRUE_NOT_A_THING: ignored: not a GoTrue setting"));
   ForeignReport off;
   Ok({{"GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED", "false"}}, &off);
   EXPECT_TRUE(Has(off.ignored, "ROTATION_ENABLED: ignored: Gatehouse always rotates"));
+}
+
+// GoTrue's Postgres function hooks are not served: an enabled one is a
+// configuration error saying so, as is a secret not of Standard Webhooks' form.
+TEST(Gotrue, HooksAreHttpOnlyAndSigned) {
+  const std::string secret = "v1,whsec_aG9vay1zaWduaW5nLWtleQ==";
+  EXPECT_TRUE(Load({{"GOTRUE_HOOK_SEND_EMAIL_ENABLED", "true"},
+                    {"GOTRUE_HOOK_SEND_EMAIL_URI", "https://app.example/mail"},
+                    {"GOTRUE_HOOK_SEND_EMAIL_SECRETS", secret + "|" + secret}})
+                  .ok());
+  std::string pg = Fails({{"GOTRUE_HOOK_SEND_EMAIL_ENABLED", "true"},
+                          {"GOTRUE_HOOK_SEND_EMAIL_URI", "pg-functions://postgres/public/f"},
+                          {"GOTRUE_HOOK_SEND_EMAIL_SECRETS", secret}});
+  EXPECT_NE(pg.find("hook_send_email_uri: pg-functions: hooks"), std::string::npos) << pg;
+  std::string bad = Fails({{"GOTRUE_HOOK_SEND_EMAIL_ENABLED", "true"},
+                           {"GOTRUE_HOOK_SEND_EMAIL_URI", "https://app.example/mail"},
+                           {"GOTRUE_HOOK_SEND_EMAIL_SECRETS", secret + "|plain-text"}});
+  EXPECT_NE(bad.find("secret 2 is not of the form"), std::string::npos) << bad;
+  EXPECT_EQ(bad.find("plain-text"), std::string::npos) << "never quotes a secret";
+  EXPECT_NE(Fails({{"GOTRUE_HOOK_SEND_EMAIL_ENABLED", "true"}}).find("hook_send_email_uri"),
+            std::string::npos);
 }
 
 TEST(Gotrue, HasuraSecretMustMatchTheGotrueOne) {
