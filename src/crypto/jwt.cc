@@ -45,7 +45,11 @@ core::Result<core::SigningKeyRecord> GenerateSigningKey(std::string_view algorit
                        "unsupported signing algorithm: " + std::string(algorithm));
   }
   core::SigningKeyRecord record;
-  record.kid = RandomToken(kKidRandomBytes);
+  // Operators type kids as arguments (`gatehouse keys retire KID`), where a
+  // leading '-' (one base64url character in 64) would read as an option.
+  do {
+    record.kid = RandomToken(kKidRandomBytes);
+  } while (record.kid.empty() || record.kid.front() == '-');
   record.algorithm = std::string(JwsAlgName(alg));
   record.created_at = now;
   if (alg == JwsAlg::kHS256) {
