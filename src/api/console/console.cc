@@ -3,37 +3,14 @@
 #include <memory>
 
 #include "api/console/assets.h"
+#include "notify/templates.h"
 
 namespace gh::api::console {
 namespace {
 
-constexpr std::string_view kAdminApiMark = "@ADMIN_API@";
+using notify::HtmlEscape;  // the one the mail templates and the verify page use
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
-  }
-  return out;
-}
+constexpr std::string_view kAdminApiMark = "@ADMIN_API@";
 
 http::Response Asset(std::string body, std::string content_type, const char* cache_control) {
   http::Response r;
